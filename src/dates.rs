@@ -1,0 +1,74 @@
+//! Dates as Vietnamese users write them (dd/mm/yyyy) and as the API sends them (YYYY-MM-DD),
+//! in school time (Asia/Ho_Chi_Minh, UTC+7, no daylight saving).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+
+/// The school time zone: UTC+7 all year.
+pub fn school_tz() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// Parses `YYYY-MM-DD` or `dd/mm/yyyy`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .ok()
+}
+
+/// `dd/mm/yyyy`, as shown to users in both languages.
+pub fn display_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// `dd/mm/yyyy` for an API date string; the input unchanged if it is not a date.
+pub fn display_iso_date(s: &str) -> String {
+    parse_date(s).map(display_date).unwrap_or_else(|| s.to_owned())
+}
+
+/// A unix timestamp as RFC 3339 in school time.
+pub fn rfc3339(unix: i64) -> String {
+    school_tz()
+        .timestamp_opt(unix, 0)
+        .single()
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// An RFC 3339 timestamp as `dd/mm/yyyy HH:MM` in school time.
+pub fn display_timestamp(s: &str) -> String {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&school_tz()).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| s.to_owned())
+}
+
+/// Today in school time.
+pub fn today_at(unix: i64) -> NaiveDate {
+    Utc.timestamp_opt(unix, 0)
+        .single()
+        .map(|t| t.with_timezone(&school_tz()).date_naive())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_formats() {
+        let d = NaiveDate::from_ymd_opt(2026, 9, 5).unwrap();
+        assert_eq!(parse_date("2026-09-05"), Some(d));
+        assert_eq!(parse_date("05/09/2026"), Some(d));
+        assert_eq!(parse_date("5/9/2026"), Some(d));
+        assert_eq!(parse_date("31/02/2026"), None);
+        assert_eq!(display_date(d), "05/09/2026");
+    }
+
+    #[test]
+    fn school_time() {
+        // 2026-11-27T17:30:00Z is 00:30 on the 28th in Hà Nội.
+        assert_eq!(today_at(1_795_800_600).to_string(), "2026-11-28");
+        assert!(rfc3339(0).ends_with("+07:00"));
+        assert_eq!(display_timestamp("2026-11-28T00:30:00+07:00"), "28/11/2026 00:30");
+    }
+}

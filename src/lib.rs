@@ -1,0 +1,20 @@
+//! Lớp Học's domain core.
+//!
+//! Without features this crate is plain Rust that also compiles to wasm: ids, roles, school
+//! levels, validation, Vietnamese text folding, translations and the error type shared by every
+//! layer. With the `server` feature it adds the data access (sqlx on SQLite or PostgreSQL) and the
+//! services, which are the one place where authorization is decided.
+
+pub mod dates;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod model;
+pub mod text;
+pub mod validate;
+
+#[cfg(feature = "server")]
+pub mod services;
+
+pub use error::{Error, ErrorCode, Msg};
+pub use i18n::Lang;

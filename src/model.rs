@@ -1,0 +1,290 @@
+//! The records the services return and the enums they are built from. All are `serde` types so
+//! the UI (server functions) and the REST API send the same shapes.
+
+use crate::ids::{AreaId, SchoolId, UserId};
+use crate::text::fold;
+use serde::{Deserialize, Serialize};
+
+/// What a user may do; see API.md "Roles".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Own school; own bookings, lessons and the classes they teach.
+    Teacher,
+    /// Everything inside their school.
+    SchoolAdmin,
+    /// Every school read-only; owns the registry, pilot enrolment, criteria and targets.
+    Department,
+    /// Everything.
+    Sysadmin,
+}
+
+impl Role {
+    /// All roles, in the order the UI lists them.
+    pub const ALL: [Role; 4] = [Role::Teacher, Role::SchoolAdmin, Role::Department, Role::Sysadmin];
+
+    /// The API code (`teacher`, `school_admin`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Teacher => "teacher",
+            Role::SchoolAdmin => "school_admin",
+            Role::Department => "department",
+            Role::Sysadmin => "sysadmin",
+        }
+    }
+
+    /// Parses the API code.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// Roles that belong to one school (and so must have a school).
+    pub fn is_school_scoped(self) -> bool {
+        matches!(self, Role::Teacher | Role::SchoolAdmin)
+    }
+
+    /// The translation key of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Teacher => "role.teacher",
+            Role::SchoolAdmin => "role.school_admin",
+            Role::Department => "role.department",
+            Role::Sysadmin => "role.sysadmin",
+        }
+    }
+}
+
+/// A school's level (cấp học).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolLevel {
+    /// Mầm non (preschool).
+    MamNon,
+    /// Tiểu học (primary, grades 1–5).
+    TieuHoc,
+    /// THCS (lower secondary, 6–9).
+    Thcs,
+    /// THPT (upper secondary, 10–12).
+    Thpt,
+    /// Liên cấp (several levels, e.g. TH&THCS).
+    LienCap,
+}
+
+impl SchoolLevel {
+    /// All levels, youngest first.
+    pub const ALL: [SchoolLevel; 5] = [
+        SchoolLevel::MamNon,
+        SchoolLevel::TieuHoc,
+        SchoolLevel::Thcs,
+        SchoolLevel::Thpt,
+        SchoolLevel::LienCap,
+    ];
+
+    /// The API code (`mam_non`, `tieu_hoc`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchoolLevel::MamNon => "mam_non",
+            SchoolLevel::TieuHoc => "tieu_hoc",
+            SchoolLevel::Thcs => "thcs",
+            SchoolLevel::Thpt => "thpt",
+            SchoolLevel::LienCap => "lien_cap",
+        }
+    }
+
+    /// Parses the API code, or the Vietnamese name as people write it in spreadsheets
+    /// ("Tiểu học", "tieu hoc", "THCS", "Liên cấp"), ignoring case and diacritics.
+    pub fn parse(s: &str) -> Option<SchoolLevel> {
+        let key = fold(s).replace(['_', '-'], " ");
+        let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+        match key.as_str() {
+            "mam non" | "mn" => Some(SchoolLevel::MamNon),
+            "tieu hoc" | "th" => Some(SchoolLevel::TieuHoc),
+            "thcs" | "trung hoc co so" => Some(SchoolLevel::Thcs),
+            "thpt" | "trung hoc pho thong" => Some(SchoolLevel::Thpt),
+            "lien cap" | "lc" => Some(SchoolLevel::LienCap),
+            _ => None,
+        }
+    }
+
+    /// The translation key of the level's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SchoolLevel::MamNon => "level.mam_non",
+            SchoolLevel::TieuHoc => "level.tieu_hoc",
+            SchoolLevel::Thcs => "level.thcs",
+            SchoolLevel::Thpt => "level.thpt",
+            SchoolLevel::LienCap => "level.lien_cap",
+        }
+    }
+}
+
+/// A user as every layer shows it (API.md: `{id, username, full_name, role, school_id|null}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Opaque id.
+    pub id: UserId,
+    /// Login name, lower case.
+    pub username: String,
+    /// Full name, NFC.
+    pub full_name: String,
+    /// Role.
+    pub role: Role,
+    /// The user's school for teachers and school admins.
+    pub school_id: Option<SchoolId>,
+}
+
+/// A user with the fields administrators see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserAccount {
+    /// The user.
+    #[serde(flatten)]
+    pub user: User,
+    /// False once disabled; a disabled user cannot log in and has no sessions.
+    pub active: bool,
+    /// When the account was created (RFC 3339).
+    pub created_at: String,
+}
+
+/// Who is asking: the authenticated user as the services see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The user's id.
+    pub user_id: UserId,
+    /// The user's login name (for the audit log).
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// School of a teacher or school admin.
+    pub school_id: Option<SchoolId>,
+}
+
+impl Actor {
+    /// The department and sysadmins see every school.
+    pub fn sees_all_schools(&self) -> bool {
+        matches!(self.role, Role::Department | Role::Sysadmin)
+    }
+
+    /// Whether the actor may read this school's records.
+    pub fn can_read_school(&self, school: SchoolId) -> bool {
+        self.sees_all_schools() || self.school_id == Some(school)
+    }
+
+    /// Whether the actor may change this school's own records (inventory, rosters, teachers).
+    /// The department is read-only on school records.
+    pub fn can_manage_school(&self, school: SchoolId) -> bool {
+        self.role == Role::Sysadmin
+            || (self.role == Role::SchoolAdmin && self.school_id == Some(school))
+    }
+}
+
+impl From<&User> for Actor {
+    fn from(u: &User) -> Actor {
+        Actor {
+            user_id: u.id,
+            username: u.username.clone(),
+            role: u.role,
+            school_id: u.school_id,
+        }
+    }
+}
+
+/// A school's pilot enrolment (API.md `pilot: {enrolled, since}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PilotStatus {
+    /// Enrolled in the smart-classroom pilot.
+    pub enrolled: bool,
+    /// Since when (YYYY-MM-DD), if enrolled.
+    pub since: Option<String>,
+}
+
+/// A school of the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct School {
+    /// Opaque id.
+    pub id: SchoolId,
+    /// The registry code (unique in the province).
+    pub code: String,
+    /// Name, NFC.
+    pub name: String,
+    /// Level.
+    pub level: SchoolLevel,
+    /// The commune or ward's name.
+    pub area: String,
+    /// The area's id.
+    pub area_id: AreaId,
+    /// The district it belonged to before July 2025, kept as history.
+    pub former_district: Option<String>,
+    /// Number of pupils.
+    pub students: i64,
+    /// Opened (YYYY-MM-DD), when known.
+    pub opened_on: Option<String>,
+    /// Closed or merged (YYYY-MM-DD), when it happened.
+    pub closed_on: Option<String>,
+    /// The pilot enrolment.
+    pub pilot: PilotStatus,
+}
+
+/// A commune or ward of the province.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    /// Opaque id.
+    pub id: AreaId,
+    /// Name ("Phường Hạc Thành", "Xã Đông Tiến").
+    pub name: String,
+    /// How many schools it has.
+    pub schools: i64,
+}
+
+/// A filter for the school list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolFilter {
+    /// Only this level.
+    pub level: Option<SchoolLevel>,
+    /// Only this area: its id, or its name (case and diacritics ignored).
+    pub area: Option<String>,
+    /// Words that must all match code, name or area (case and diacritics ignored).
+    pub q: Option<String>,
+    /// At most this many (all when absent).
+    pub limit: Option<i64>,
+    /// Skip this many.
+    pub offset: Option<i64>,
+}
+
+/// A page of results (API.md: `{"items": [...], "total": n}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// How many match in all.
+    pub total: i64,
+}
+
+/// What a CSV import did (API.md: `{"created": n, "updated": n}`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    /// Rows that created a record.
+    pub created: u64,
+    /// Rows that changed an existing record (identical rows count in neither).
+    pub updated: u64,
+}
+
+/// An entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Opaque id.
+    pub id: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who (username), if anyone was logged in.
+    pub actor: Option<String>,
+    /// The school concerned.
+    pub school_id: Option<SchoolId>,
+    /// What happened (`login`, `login_failed`, `user.create`, …).
+    pub action: String,
+    /// The object (`user:12`, `school:TH001`).
+    pub object: String,
+    /// The value before, as JSON text.
+    pub old_value: Option<String>,
+    /// The value after, as JSON text.
+    pub new_value: Option<String>,
+}

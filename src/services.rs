@@ -1,0 +1,18 @@
+//! Services and data access (feature `server`).
+//!
+//! Every function here takes the [`Ctx`] (pool, clock, login throttle, settings) and, where a user
+//! is acting, the [`Actor`](crate::model::Actor). Authorization is decided here, once, so the UI's
+//! server functions and the REST API cannot disagree about who may do what.
+
+pub mod audit;
+pub mod auth;
+pub mod csv_import;
+pub mod ctx;
+pub mod db;
+pub mod schools;
+pub mod seed;
+pub mod throttle;
+pub mod users;
+
+pub use ctx::{Clock, Ctx, SessionSettings};
+pub use db::{Db, Engine};

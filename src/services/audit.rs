@@ -1,0 +1,95 @@
+//! The audit log: who, when, which school, what, old → new.
+
+use crate::model::{Actor, AuditEntry};
+use crate::services::db::internal;
+use crate::{Error, ids::SchoolId};
+use sqlx::{Any, Executor, Row};
+
+/// One audit record to write.
+#[derive(Debug, Clone, Default)]
+pub struct Record<'a> {
+    /// Who acted (none for a failed login).
+    pub actor: Option<&'a Actor>,
+    /// A name when there is no actor (the username tried at a failed login).
+    pub actor_name: Option<&'a str>,
+    /// The school concerned.
+    pub school_id: Option<SchoolId>,
+    /// What happened.
+    pub action: &'a str,
+    /// The object (`user:12`, `school:TH001`).
+    pub object: String,
+    /// The value before (JSON text).
+    pub old: Option<String>,
+    /// The value after (JSON text).
+    pub new: Option<String>,
+    /// The client's address.
+    pub ip: Option<&'a str>,
+}
+
+/// Writes a record, inside the caller's transaction when given one, so the change and its
+/// record commit together.
+pub async fn write<'e, E>(exec: E, now: i64, r: Record<'_>) -> Result<(), Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let actor_name = r.actor.map(|a| a.username.as_str()).or(r.actor_name);
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, actor_name, school_id, action, object, old_value, new_value, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now)
+    .bind(r.actor.map(|a| a.user_id.0))
+    .bind(actor_name.map(str::to_owned))
+    .bind(r.school_id.map(|s| s.0))
+    .bind(r.action.to_owned())
+    .bind(r.object)
+    .bind(r.old)
+    .bind(r.new)
+    .bind(r.ip.map(str::to_owned))
+    .execute(exec)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// The newest records, for tests and the admin's view: at most `limit`, optionally for one
+/// action.
+pub async fn recent(
+    ctx: &crate::services::Ctx,
+    action: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, Error> {
+    let rows = match action {
+        Some(a) => sqlx::query(
+            "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
+             FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(a.to_owned())
+        .bind(limit)
+        .fetch_all(&ctx.db.pool)
+        .await,
+        None => sqlx::query(
+            "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
+             FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&ctx.db.pool)
+        .await,
+    }
+    .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                at: crate::dates::rfc3339(r.try_get("at")?),
+                actor: r.try_get("actor_name")?,
+                school_id: r.try_get::<Option<i64>, _>("school_id")?.map(SchoolId),
+                action: r.try_get("action")?,
+                object: r.try_get("object")?,
+                old_value: r.try_get("old_value")?,
+                new_value: r.try_get("new_value")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(internal)
+}

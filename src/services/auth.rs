@@ -1,0 +1,257 @@
+//! Passwords, logins and sessions (RELIABILITY.md #4).
+//!
+//! Passwords are hashed with Argon2id (m=19 MiB, t=2, p=1, the OWASP minimum) on the blocking
+//! pool so a burst of logins does not stall the async threads. An unknown user is checked
+//! against a dummy hash so the answer and its time match a wrong password. Session tokens are
+//! 256 random bits; the database keeps only their SHA-256, so a copy of the database holds no
+//! usable session.
+
+use crate::error::{Error, ErrorCode, Msg};
+use crate::ids::{SchoolId, UserId};
+use crate::model::{Actor, Role, User};
+use crate::services::audit::{self, Record};
+use crate::services::db::internal;
+use crate::services::ctx::Ctx;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine as _;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::sync::OnceLock;
+
+/// A session token as the cookie carries it. Never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(pub String);
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(…)")
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn argon2() -> Argon2<'static> {
+    // The crate's defaults are Argon2id, m=19456 KiB, t=2, p=1.
+    Argon2::default()
+}
+
+/// Hashes a password on the blocking pool.
+pub async fn hash_password(password: String) -> Result<String, Error> {
+    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "hashing task failed");
+            Error::internal()
+        })?
+}
+
+/// Hashes a password on the current thread (for seeding and the CLI).
+pub fn hash_password_blocking(password: &str) -> Result<String, Error> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            Error::internal()
+        })
+}
+
+fn verify_blocking(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password_blocking("not a real password, only for timing").unwrap_or_default())
+}
+
+async fn verify(password: String, phc: Option<String>) -> Result<bool, Error> {
+    tokio::task::spawn_blocking(move || match phc {
+        Some(h) => verify_blocking(&password, &h),
+        None => {
+            // Same work as a real check, then a refusal.
+            verify_blocking(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "verify task failed");
+        Error::internal()
+    })
+}
+
+/// Reads a user from a row with `id, username, full_name, role, school_id`.
+pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: UserId(r.try_get("id")?),
+        username: r.try_get("username")?,
+        full_name: r.try_get("full_name")?,
+        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
+        school_id: r.try_get::<Option<i64>, _>("school_id")?.map(SchoolId),
+    })
+}
+
+/// Checks a username and password and opens a session. `old_token` (a session cookie the
+/// browser already had) is ended, so the id always changes at login. Unknown user, wrong
+/// password and disabled account get the same answer.
+pub async fn login(
+    ctx: &Ctx,
+    username: &str,
+    password: &str,
+    addr: &str,
+    old_token: Option<&str>,
+) -> Result<(User, SessionToken), Error> {
+    let now = ctx.now();
+    let name = username.trim().to_lowercase();
+    if let Some(wait) = ctx.throttle.check(&name, addr, now) {
+        audit::write(
+            &ctx.db.pool,
+            now,
+            Record { actor_name: Some(&name), action: "login_throttled", object: format!("user:{name}"), ip: Some(addr), ..Default::default() },
+        )
+        .await?;
+        return Err(Error {
+            msg: Msg::new("error.rate_limited").arg("seconds", wait),
+            retry_after: Some(wait),
+            ..Error::new(ErrorCode::RateLimited)
+        });
+    }
+    let row = sqlx::query(
+        "SELECT id, username, full_name, role, school_id, password_hash, active FROM users WHERE username = $1",
+    )
+    .bind(name.clone())
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    let (user, phc, active) = match &row {
+        Some(r) => (
+            Some(user_from_row(r).map_err(internal)?),
+            Some(r.try_get::<String, _>("password_hash").map_err(internal)?),
+            r.try_get::<i64, _>("active").map_err(internal)? == 1,
+        ),
+        None => (None, None, false),
+    };
+    let ok = verify(password.to_owned(), phc).await?;
+    let user = match user {
+        Some(u) if ok && active => u,
+        _ => {
+            ctx.throttle.fail(&name, addr, now);
+            audit::write(
+                &ctx.db.pool,
+                now,
+                Record {
+                    actor_name: Some(&name),
+                    school_id: user.as_ref().and_then(|u| u.school_id),
+                    action: "login_failed",
+                    object: format!("user:{name}"),
+                    ip: Some(addr),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Err(Error::new(ErrorCode::InvalidCredentials));
+        }
+    };
+    ctx.throttle.succeed(&name, addr);
+    if let Some(old) = old_token {
+        logout(ctx, old).await?;
+    }
+    let token = new_session(ctx, user.id).await?;
+    let actor = Actor::from(&user);
+    audit::write(
+        &ctx.db.pool,
+        now,
+        Record { actor: Some(&actor), school_id: user.school_id, action: "login", object: format!("user:{}", user.id), ip: Some(addr), ..Default::default() },
+    )
+    .await?;
+    Ok((user, token))
+}
+
+/// Opens a session for a user (login, tests).
+pub async fn new_session(ctx: &Ctx, user: UserId) -> Result<SessionToken, Error> {
+    let now = ctx.now();
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.0)
+    .bind(now)
+    .bind(now)
+    .bind(now + ctx.sessions.absolute_timeout)
+    .execute(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(SessionToken(token))
+}
+
+/// The user of a live session, or `None` (unknown, idle too long, too old, or the account is
+/// disabled). Refreshes the idle clock at most once a minute to spare the database a write per
+/// request.
+pub async fn session_user(ctx: &Ctx, token: &str) -> Result<Option<User>, Error> {
+    let now = ctx.now();
+    let hash = token_hash(token);
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.full_name, u.role, u.school_id, u.active, s.last_seen_at, s.expires_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(hash.clone())
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    let Some(r) = row else { return Ok(None) };
+    let last_seen: i64 = r.try_get("last_seen_at").map_err(internal)?;
+    let expires: i64 = r.try_get("expires_at").map_err(internal)?;
+    let active: i64 = r.try_get("active").map_err(internal)?;
+    if active != 1 || now >= expires || now - last_seen >= ctx.sessions.idle_timeout {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(hash)
+            .execute(&ctx.db.pool)
+            .await
+            .map_err(internal)?;
+        return Ok(None);
+    }
+    if now - last_seen >= 60 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(hash)
+            .execute(&ctx.db.pool)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(Some(user_from_row(&r).map_err(internal)?))
+}
+
+/// Ends a session on the server.
+pub async fn logout(ctx: &Ctx, token: &str) -> Result<(), Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Ends every session of a user (disabled account, password reset).
+pub async fn end_sessions_of<'e, E>(exec: E, user: UserId) -> Result<u64, Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(exec)
+        .await
+        .map_err(internal)?;
+    Ok(r.rows_affected())
+}

@@ -1,0 +1,124 @@
+//! The database: one schema, two engines.
+//!
+//! The choice, kept in this one place: queries are portable SQL with `$1` placeholders run
+//! through sqlx's `Any` driver, using only the types it carries on both engines (64-bit integers,
+//! text). Dates are `YYYY-MM-DD` text, timestamps unix seconds, flags 0/1. Only the migrations
+//! differ per engine (`src/migrations/sqlite`, `src/migrations/postgres`), because DDL for
+//! auto-increment keys does.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which engine a pool talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite, the embedded default (a file in the data directory).
+    Sqlite,
+    /// PostgreSQL, for a province or the nation.
+    Postgres,
+}
+
+/// A connection pool and its engine.
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// The pool.
+    pub pool: AnyPool,
+    /// The engine behind it.
+    pub engine: Engine,
+}
+
+/// Failures opening or migrating the database, with a one-line reason for the CLI.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL names no engine we support.
+    #[error("unsupported DATABASE_URL (use sqlite://FILE or postgres://…)")]
+    UnsupportedUrl,
+    /// Connecting failed.
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+impl Engine {
+    /// The engine a URL names.
+    pub fn from_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+impl Db {
+    /// Opens a pool. SQLite runs in WAL mode with `synchronous=FULL` (an acknowledged write
+    /// survives a power cut), foreign keys on, and a busy timeout so writers queue instead of
+    /// failing with "database is locked".
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url).ok_or(DbError::UnsupportedUrl)?;
+        let opts = AnyConnectOptions::from_str(url).map_err(DbError::Connect)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await
+            .map_err(DbError::Connect)?;
+        Ok(Db { pool, engine })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self.engine {
+            Engine::Sqlite => sqlx::migrate!("src/migrations/sqlite").run(&self.pool).await,
+            Engine::Postgres => sqlx::migrate!("src/migrations/postgres").run(&self.pool).await,
+        }
+        .map_err(DbError::Migrate)
+    }
+
+    /// A cheap round trip, for `/healthz`.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+}
+
+/// Logs a database error and turns it into a 500 for the user.
+pub fn internal(e: sqlx::Error) -> crate::Error {
+    tracing::error!(error = %e, "database error");
+    crate::Error::internal()
+}
+
+/// Whether an error is a unique-constraint violation (both engines).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.is_unique_violation()
+                || d.code().as_deref() == Some("23505")
+                || d.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

@@ -1,0 +1,346 @@
+//! The school registry: list, search, read, and the CSV import (department and sysadmin).
+
+use crate::error::{Error, LineError, Msg};
+use crate::ids::{AreaId, SchoolId};
+use crate::model::{Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel};
+use crate::services::audit::{self, Record};
+use crate::services::csv_import::{self, cell_error};
+use crate::services::ctx::Ctx;
+use crate::services::db::{internal, like_escape};
+use crate::text::{fold, query_words};
+use crate::validate;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// The header of a schools CSV (API.md).
+pub const CSV_HEADER: [&str; 6] = ["code", "name", "level", "area", "former_district", "students"];
+
+const SELECT: &str = "SELECT s.id, s.code, s.name, s.level, s.area_id, a.name AS area_name, \
+     s.former_district, s.students, s.opened_on, s.closed_on, p.since AS pilot_since \
+     FROM schools s JOIN areas a ON a.id = s.area_id \
+     LEFT JOIN pilot_enrollments p ON p.school_id = s.id";
+
+fn school_from_row(r: &sqlx::any::AnyRow) -> Result<School, sqlx::Error> {
+    let level: String = r.try_get("level")?;
+    let since: Option<String> = r.try_get("pilot_since")?;
+    Ok(School {
+        id: SchoolId(r.try_get("id")?),
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        level: SchoolLevel::parse(&level)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad level {level}").into()))?,
+        area_id: AreaId(r.try_get("area_id")?),
+        area: r.try_get("area_name")?,
+        former_district: r.try_get("former_district")?,
+        students: r.try_get("students")?,
+        opened_on: r.try_get("opened_on")?,
+        closed_on: r.try_get("closed_on")?,
+        pilot: PilotStatus { enrolled: since.is_some(), since },
+    })
+}
+
+/// The schools the actor may see that match the filter, by code. The department and sysadmins
+/// see every school, everyone else only their own.
+pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<School>, Error> {
+    let mut where_ = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut n = 0;
+    let mut next = |binds: &mut Vec<Bind>, b: Bind| {
+        binds.push(b);
+        n += 1;
+        format!("${n}")
+    };
+    if !actor.sees_all_schools() {
+        let Some(own) = actor.school_id else { return Ok(Page { items: vec![], total: 0 }) };
+        let p = next(&mut binds, Bind::Int(own.0));
+        where_.push(format!("s.id = {p}"));
+    }
+    if let Some(level) = f.level {
+        let p = next(&mut binds, Bind::Text(level.as_str().to_owned()));
+        where_.push(format!("s.level = {p}"));
+    }
+    if let Some(area) = f.area.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        match area.parse::<i64>() {
+            Ok(id) => {
+                let p = next(&mut binds, Bind::Int(id));
+                where_.push(format!("s.area_id = {p}"));
+            }
+            Err(_) => {
+                let p = next(&mut binds, Bind::Text(fold(area)));
+                where_.push(format!("a.search_key = {p}"));
+            }
+        }
+    }
+    for w in f.q.as_deref().map(query_words).unwrap_or_default() {
+        let p = next(&mut binds, Bind::Text(format!("%{}%", like_escape(&w))));
+        where_.push(format!("s.search_key LIKE {p} ESCAPE '\\'"));
+    }
+    let where_sql =
+        if where_.is_empty() { String::new() } else { format!(" WHERE {}", where_.join(" AND ")) };
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM schools s JOIN areas a ON a.id = s.area_id{where_sql}"
+    );
+    let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
+        .fetch_one(&ctx.db.pool)
+        .await
+        .and_then(|r| r.try_get("n"))
+        .map_err(internal)?;
+    let mut sql = format!("{SELECT}{where_sql} ORDER BY s.code");
+    let limit = f.limit.map(|l| l.clamp(1, 10_000));
+    let offset = f.offset.unwrap_or(0).max(0);
+    if let Some(l) = limit {
+        let p = next(&mut binds, Bind::Int(l));
+        sql.push_str(&format!(" LIMIT {p}"));
+        let p = next(&mut binds, Bind::Int(offset));
+        sql.push_str(&format!(" OFFSET {p}"));
+    }
+    let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&ctx.db.pool).await.map_err(internal)?;
+    let items = rows.iter().map(school_from_row).collect::<Result<_, _>>().map_err(internal)?;
+    Ok(Page { items, total })
+}
+
+/// A bound value of a dynamic query.
+#[derive(Debug, Clone)]
+pub(crate) enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+pub(crate) fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &[Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for b in binds {
+        q = match b {
+            Bind::Int(i) => q.bind(*i),
+            Bind::Text(t) => q.bind(t.clone()),
+        };
+    }
+    q
+}
+
+/// One school. A school the actor may not see is "not found", so its existence does not leak.
+pub async fn get(ctx: &Ctx, actor: &Actor, id: SchoolId) -> Result<School, Error> {
+    if !actor.can_read_school(id) {
+        return Err(Error::not_found());
+    }
+    let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
+        .bind(id.0)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    row.as_ref().map(school_from_row).transpose().map_err(internal)?.ok_or_else(Error::not_found)
+}
+
+/// Finds a school id by its code (for imports of users).
+pub async fn id_by_code(ctx: &Ctx, code: &str) -> Result<Option<SchoolId>, Error> {
+    let row = sqlx::query("SELECT id FROM schools WHERE code = $1")
+        .bind(code.trim().to_uppercase())
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    row.map(|r| r.try_get("id").map(SchoolId)).transpose().map_err(internal)
+}
+
+/// The areas with their number of schools, by name (for the filter).
+pub async fn areas(ctx: &Ctx, actor: &Actor) -> Result<Vec<Area>, Error> {
+    if !actor.sees_all_schools() {
+        return Err(Error::forbidden());
+    }
+    let rows = sqlx::query(
+        "SELECT a.id, a.name, COUNT(s.id) AS n FROM areas a LEFT JOIN schools s ON s.area_id = a.id \
+         GROUP BY a.id, a.name ORDER BY a.name",
+    )
+    .fetch_all(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    rows.iter()
+        .map(|r| Ok(Area { id: AreaId(r.try_get("id")?), name: r.try_get("name")?, schools: r.try_get("n")? }))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(internal)
+}
+
+/// A validated line of a schools CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSchool {
+    /// Registry code, upper case.
+    pub code: String,
+    /// Name, NFC.
+    pub name: String,
+    /// Level.
+    pub level: SchoolLevel,
+    /// Area name, NFC.
+    pub area: String,
+    /// Former district, NFC, if any.
+    pub former_district: Option<String>,
+    /// Pupils.
+    pub students: i64,
+}
+
+fn school_search_key(code: &str, name: &str, area: &str, former: Option<&str>) -> String {
+    fold(&format!("{code} {name} {area} {}", former.unwrap_or("")))
+}
+
+/// Imports a schools CSV (`code,name,level,area,former_district,students`): all or nothing,
+/// every bad line listed, a school matched by code is updated, an identical line changes
+/// nothing. Areas are created by name as needed.
+pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>) -> Result<ImportOutcome, Error> {
+    if !actor.sees_all_schools() {
+        return Err(Error::forbidden());
+    }
+    let lines = csv_import::read(bytes, &CSV_HEADER)?;
+    let mut errors: Vec<LineError> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut rows = Vec::new();
+    for l in &lines {
+        let before = errors.len();
+        let code = validate::school_code(l.get(0)).map_err(|m| errors.push(cell_error(l.line, "code", m))).ok();
+        let name = validate::name(l.get(1), 200).map_err(|m| errors.push(cell_error(l.line, "name", m))).ok();
+        let level = SchoolLevel::parse(l.get(2));
+        if level.is_none() {
+            errors.push(cell_error(l.line, "level", Msg::new("validation.level")));
+        }
+        let area = validate::name(l.get(3), 200).map_err(|m| errors.push(cell_error(l.line, "area", m))).ok();
+        let former = crate::text::clean(l.get(4));
+        let students = validate::students(l.get(5)).map_err(|m| errors.push(cell_error(l.line, "students", m))).ok();
+        if let Some(c) = &code {
+            if let Some(first) = seen.get(c) {
+                errors.push(cell_error(l.line, "code", Msg::new("import.duplicate_in_file").arg("line", first)));
+            } else {
+                seen.insert(c.clone(), l.line);
+            }
+        }
+        if errors.len() == before {
+            rows.push(NewSchool {
+                code: code.unwrap_or_default(),
+                name: name.unwrap_or_default(),
+                level: level.unwrap_or(SchoolLevel::TieuHoc),
+                area: area.unwrap_or_default(),
+                former_district: (!former.is_empty()).then_some(former),
+                students: students.unwrap_or(0),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::lines(errors));
+    }
+    upsert(ctx, Some(actor), &rows, ip).await
+}
+
+/// Writes validated schools in one transaction (import and seeding).
+pub async fn upsert(ctx: &Ctx, actor: Option<&Actor>, rows: &[NewSchool], ip: Option<&str>) -> Result<ImportOutcome, Error> {
+    let now = ctx.now();
+    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+    let mut out = ImportOutcome::default();
+    let mut area_ids: HashMap<String, i64> = HashMap::new();
+    for r in rows {
+        let area_id = match area_ids.get(&r.area) {
+            Some(id) => *id,
+            None => {
+                let found = sqlx::query("SELECT id FROM areas WHERE name = $1")
+                    .bind(r.area.clone())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+                let id: i64 = match found {
+                    Some(row) => row.try_get("id").map_err(internal)?,
+                    None => sqlx::query(
+                        "INSERT INTO areas (name, former_district, search_key) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(r.area.clone())
+                    .bind(r.former_district.clone())
+                    .bind(fold(&r.area))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .and_then(|row| row.try_get("id"))
+                    .map_err(internal)?,
+                };
+                area_ids.insert(r.area.clone(), id);
+                id
+            }
+        };
+        let key = school_search_key(&r.code, &r.name, &r.area, r.former_district.as_deref());
+        let existing = sqlx::query(
+            "SELECT id, name, level, area_id, former_district, students FROM schools WHERE code = $1",
+        )
+        .bind(r.code.clone())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let new_json = serde_json::json!({
+            "code": r.code, "name": r.name, "level": r.level.as_str(), "area": r.area,
+            "former_district": r.former_district, "students": r.students,
+        })
+        .to_string();
+        match existing {
+            None => {
+                let id: i64 = sqlx::query(
+                    "INSERT INTO schools (code, name, level, area_id, former_district, students, search_key, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(r.code.clone())
+                .bind(r.name.clone())
+                .bind(r.level.as_str().to_owned())
+                .bind(area_id)
+                .bind(r.former_district.clone())
+                .bind(r.students)
+                .bind(key)
+                .bind(now)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .and_then(|row| row.try_get("id"))
+                .map_err(internal)?;
+                out.created += 1;
+                audit::write(&mut *tx, now, Record {
+                    actor, school_id: Some(SchoolId(id)), action: "school.create",
+                    object: format!("school:{}", r.code), new: Some(new_json), ip, ..Default::default()
+                }).await?;
+            }
+            Some(e) => {
+                let id: i64 = e.try_get("id").map_err(internal)?;
+                let same = e.try_get::<String, _>("name").map_err(internal)? == r.name
+                    && e.try_get::<String, _>("level").map_err(internal)? == r.level.as_str()
+                    && e.try_get::<i64, _>("area_id").map_err(internal)? == area_id
+                    && e.try_get::<Option<String>, _>("former_district").map_err(internal)? == r.former_district
+                    && e.try_get::<i64, _>("students").map_err(internal)? == r.students;
+                if same {
+                    continue;
+                }
+                let old = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .and_then(|row| school_from_row(&row))
+                    .map_err(internal)?;
+                sqlx::query(
+                    "UPDATE schools SET name = $1, level = $2, area_id = $3, former_district = $4, students = $5, \
+                     search_key = $6, updated_at = $7 WHERE id = $8",
+                )
+                .bind(r.name.clone())
+                .bind(r.level.as_str().to_owned())
+                .bind(area_id)
+                .bind(r.former_district.clone())
+                .bind(r.students)
+                .bind(key)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+                out.updated += 1;
+                let old_json = serde_json::json!({
+                    "code": old.code, "name": old.name, "level": old.level.as_str(), "area": old.area,
+                    "former_district": old.former_district, "students": old.students,
+                })
+                .to_string();
+                audit::write(&mut *tx, now, Record {
+                    actor, school_id: Some(SchoolId(id)), action: "school.update",
+                    object: format!("school:{}", r.code), old: Some(old_json), new: Some(new_json), ip, ..Default::default()
+                }).await?;
+            }
+        }
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(out)
+}

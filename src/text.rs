@@ -1,0 +1,65 @@
+//! Vietnamese text: NFC storage and the folded search key.
+//!
+//! Folding is done here, in Rust, rather than in the database so SQLite and PostgreSQL find the
+//! same rows: SQLite's FTS5 `remove_diacritics` does not fold đ/Đ, which has no Unicode
+//! decomposition and must be mapped to d explicitly.
+
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+/// The NFC form of `s`, trimmed, with runs of white space collapsed to one space.
+pub fn clean(s: &str) -> String {
+    s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The search key of `s`: lower case, diacritics removed, đ→d, white space collapsed.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The folded words of a search query.
+pub fn query_words(q: &str) -> Vec<String> {
+    fold(q).split_whitespace().map(str::to_owned).collect()
+}
+
+/// Whether every word of `query` occurs in `haystack` (both folded).
+pub fn matches_all(haystack: &str, query: &str) -> bool {
+    let hay = fold(haystack);
+    query_words(query).iter().all(|w| hay.contains(w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_vietnamese() {
+        assert_eq!(fold("Đống Đa"), "dong da");
+        assert_eq!(fold("  Nguyễn   Thị Hoà "), "nguyen thi hoa");
+        assert_eq!(fold("TRƯỜNG THCS Lê Lợi"), "truong thcs le loi");
+        assert_eq!(fold("Hoà"), fold("Hòa"));
+    }
+
+    #[test]
+    fn clean_is_nfc() {
+        let decomposed = "Hoa\u{300}";
+        assert_eq!(clean(decomposed), "Hoà");
+        assert_eq!(clean(" a  b "), "a b");
+    }
+
+    #[test]
+    fn every_word_must_match() {
+        assert!(matches_all("Trường THCS Đống Đa", "dong da"));
+        assert!(matches_all("Trường THCS Đống Đa", "DA thcs"));
+        assert!(!matches_all("Trường THCS Đống Đa", "dong thpt"));
+    }
+}
