@@ -1,0 +1,82 @@
+import { defineConfig } from '@playwright/test';
+
+// Browser tests for Lớp Học.
+//
+// The browser is Debian's Chromium (/usr/bin/chromium, installed by ../dev.sh): these machines
+// reach only package registries, so `npx playwright install` cannot work here and must never run.
+// The server is the debug binary that `cargo leptos build` leaves in ../target/debug, started on
+// its own port with a fresh data directory (SQLite) and the demo province loaded.
+
+const PORT = 3199;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const DATA_DIR = '/tmp/lophoc-e2e';
+// `LOPHOC_E2E_BIN` lets a run point at another build (e.g. ../target/release/lophoc).
+const BIN = process.env.LOPHOC_E2E_BIN ?? '../target/debug/lophoc';
+
+// Flags that work as root in a headless sandbox with no internet: without the background-networking
+// ones Chromium keeps trying to reach Google's hosts and gets refused.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const phone = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+};
+const desktop = {
+  viewport: { width: 1280, height: 800 },
+};
+
+export default defineConfig({
+  testDir: './tests',
+  // Two cores: one worker keeps the server, the browser and the test runner from starving each other.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: BASE_URL,
+    browserName: 'chromium',
+    headless: true,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    },
+  },
+  // Every page must work with JavaScript off too (forms are plain POSTs first). A test that truly
+  // needs JavaScript skips itself: `test.skip(!javaScriptEnabled, 'needs JavaScript')`.
+  projects: [
+    { name: 'phone', use: { ...phone } },
+    { name: 'desktop', use: { ...desktop } },
+    { name: 'phone-nojs', use: { ...phone, javaScriptEnabled: false } },
+    { name: 'desktop-nojs', use: { ...desktop, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    // `env -u DATABASE_URL`: the browser tests always use SQLite in a fresh data directory, even
+    // when the shell that runs them points DATABASE_URL at PostgreSQL for the Rust tests.
+    command: `rm -rf ${DATA_DIR} && env -u DATABASE_URL ${BIN} serve --demo --addr 127.0.0.1:${PORT} --data-dir ${DATA_DIR}`,
+    url: `${BASE_URL}/healthz`,
+    env: {
+      LEPTOS_SITE_ROOT: '../target/site',
+      RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    },
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
