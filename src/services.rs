@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod caller;
 pub mod csv_import;
 pub mod ctx;
 pub mod db;
@@ -14,5 +15,18 @@ pub mod seed;
 pub mod throttle;
 pub mod users;
 
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+#[cfg(test)]
+mod auth_tests;
+#[cfg(test)]
+mod schools_tests;
+#[cfg(test)]
+mod seed_tests;
+#[cfg(test)]
+mod users_tests;
+
+pub use caller::Caller;
 pub use ctx::{Clock, Ctx, SessionSettings};
 pub use db::{Db, Engine};

@@ -1,1 +1,88 @@
-//! UI
+//! Lớp Học's web UI: pages, components and server functions (Leptos 0.8).
+//!
+//! Pages render on the server (`SsrMode::Async`, so they are complete without JavaScript) and
+//! hydrate in the browser. Mutations are forms posting to server functions, which work
+//! without JavaScript and get better with it. Every server function is an adapter: the caller
+//! from the request, one service call, the error in the user's language.
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod serverfns;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use crate::components::shell::AppShell;
+use crate::pages::home_page::HomePage;
+use crate::pages::login_page::LoginPage;
+use crate::pages::not_found_page::NotFoundPage;
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app, rendered on the server. It also sets the page's
+/// Content-Security-Policy with this response's nonce: scripts run only from this origin or
+/// with the nonce, wasm may compile, nothing may frame the page.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    let lang = ssr::caller().lang;
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(res), Ok(v)) =
+        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&csp))
+    {
+        res.insert_header(CONTENT_SECURITY_POLICY, v);
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0f5e9c" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app: routes, and the language and session every page reads.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    i18n::provide_lang();
+    components::session::provide_session();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/lophoc.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Title formatter=|t: String| if t.is_empty() { "Lớp Học".to_owned() } else { format!("{t} · Lớp Học") } />
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The browser entry: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

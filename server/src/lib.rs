@@ -1,1 +1,83 @@
-//! server
+//! The `lophoc` binary's library: the router the binary serves and the tests use, the REST API,
+//! middleware, configuration and the command line.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod middleware;
+pub mod state;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.ctx.db.ping().await {
+        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"})))
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "error", "database": "unreachable"})))
+    }
+}
+
+/// The whole application: pages and server functions (Leptos), the REST API v1 with its
+/// OpenAPI document, the site's static files, and the middleware every request passes.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api::routes();
+    let doc = Arc::new(doc);
+    let leptos_options = state.leptos.clone();
+    let routes = generate_route_list(app::App);
+    let pages = Router::<AppState>::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || {
+                    leptos::prelude::provide_context(state.ctx.clone());
+                }
+            },
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell));
+    let max_body = state.http.max_upload_bytes;
+    let request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/v1/openapi.json", get(api::openapi_json))
+        .route("/healthz", get(healthz))
+        .merge(pages)
+        .layer(axum::Extension(doc))
+        .layer(axum::middleware::from_fn(middleware::localize_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_caller))
+        .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(120)))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            // The path only: query strings may carry search terms, never tokens (those are in
+            // cookies), but there is no reason to log them.
+            tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(request_id, middleware::MakeId::default()))
+        .with_state(state)
+}

@@ -233,19 +233,25 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
         }
     }
     tx.commit().await.map_err(internal)?;
-    let first = schools.first().map(|s| s.code.to_lowercase()).unwrap_or_default();
-    let first_name = schools.first().map(|s| s.name.clone()).unwrap_or_default();
+    let accounts = demo_accounts(opts);
+    Ok(DemoReport { schools_created: created, users_created, accounts })
+}
+
+/// The accounts worth trying first in a demo built with `opts`, without touching the database.
+pub fn demo_accounts(opts: DemoOptions) -> Vec<DemoAccount> {
+    let schools = demo_schools(opts.schools.min(1));
     let mut accounts = vec![
         DemoAccount { username: "admin".into(), role: "sysadmin", description: "Quản trị hệ thống / System administrator".into() },
         DemoAccount { username: "sogd".into(), role: "department", description: "Sở GD&ĐT / Education department".into() },
     ];
-    if !first.is_empty() {
-        accounts.push(DemoAccount { username: format!("qt.{first}"), role: "school_admin", description: first_name.clone() });
+    if let Some(first) = schools.first() {
+        let code = first.code.to_lowercase();
+        accounts.push(DemoAccount { username: format!("qt.{code}"), role: "school_admin", description: first.name.clone() });
         if opts.teachers_per_school > 0 {
-            accounts.push(DemoAccount { username: format!("gv.{first}.1"), role: "teacher", description: first_name });
+            accounts.push(DemoAccount { username: format!("gv.{code}.1"), role: "teacher", description: first.name.clone() });
         }
     }
-    Ok(DemoReport { schools_created: created, users_created, accounts })
+    accounts
 }
 
 /// Whether the database has no schools and no users (so `serve --demo` may load the demo).

@@ -1,0 +1,38 @@
+//! An error box: the message, and every bad line of an import.
+
+use crate::error::UiError;
+use crate::i18n::trf;
+use leptos::prelude::*;
+
+/// Shows an error, announced to screen readers.
+#[component]
+pub fn ErrorAlert(
+    /// The error.
+    error: UiError,
+) -> impl IntoView {
+    let lines = error.lines.clone();
+    view! {
+        <div class="alert alert-error" role="alert">
+            <p>{error.message.clone()}</p>
+            {(!lines.is_empty())
+                .then(|| {
+                    view! {
+                        <ul>
+                            {lines
+                                .into_iter()
+                                .map(|(n, m)| {
+                                    view! {
+                                        <li>
+                                            <strong>{trf("import.line", &[("line", n.to_string())])}</strong>
+                                            ": "
+                                            {m}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+        </div>
+    }
+}

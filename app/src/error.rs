@@ -1,0 +1,60 @@
+//! The error server functions return: the core error already in the user's language.
+
+use lophoc::error::{ErrorCode, LocalizedError};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// An error shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiError {
+    /// The API error code.
+    pub code: ErrorCode,
+    /// The message in the user's language.
+    pub message: String,
+    /// Per-field messages (field, message).
+    pub fields: Vec<(String, String)>,
+    /// Per-line messages of an import (line, message).
+    pub lines: Vec<(u64, String)>,
+}
+
+impl UiError {
+    /// The message for one field, if it has one.
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.fields.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone())
+    }
+}
+
+impl From<LocalizedError> for UiError {
+    fn from(l: LocalizedError) -> Self {
+        UiError { code: l.code, message: l.message, fields: l.fields, lines: l.lines }
+    }
+}
+
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UiError {}
+
+impl FromServerFnError for UiError {
+    type Encoder = JsonEncoding;
+
+    /// Transport failures (no network, a proxy's error page): the user's connection, not their
+    /// input, so the message says to try again.
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        let lang = crate::i18n::current_lang();
+        #[cfg(feature = "ssr")]
+        tracing::warn!(error = %e, "server function transport error");
+        #[cfg(not(feature = "ssr"))]
+        let _ = e;
+        UiError {
+            code: ErrorCode::Unavailable,
+            message: lophoc::i18n::t(lang, "error.network").to_owned(),
+            fields: vec![],
+            lines: vec![],
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Server functions, one file per domain. Each is an adapter: caller → one service → error in
+//! the user's language. Paths are fixed (`/fn/<name>`) so the authorization matrix and the
+//! cross-origin check name them.
+
+pub mod auth;
+pub mod prefs;

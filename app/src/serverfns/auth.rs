@@ -1,0 +1,39 @@
+//! Log in, log out, who am I.
+
+use crate::error::UiError;
+use leptos::prelude::*;
+use lophoc::model::User;
+
+/// The logged-in user, if any.
+#[server(prefix = "/fn", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<User>, UiError> {
+    Ok(crate::ssr::caller().user)
+}
+
+/// Checks the login, sets the session cookie (a new id every time) and goes to `next`.
+#[server(prefix = "/fn", endpoint = "login")]
+pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), UiError> {
+    use crate::ssr::{caller, ctx, fail, safe_path, set_cookie};
+    let c = caller();
+    let ctx = ctx()?;
+    let (_, token) =
+        lophoc::services::auth::login(&ctx, &username, &password, &c.ip, c.token.as_deref())
+            .await
+            .map_err(|e| fail(&c, e))?;
+    set_cookie(&c.session_cookie(&token.0));
+    leptos_axum::redirect(&safe_path(next.as_deref()));
+    Ok(())
+}
+
+/// Ends the session on the server and clears the cookie.
+#[server(prefix = "/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), UiError> {
+    use crate::ssr::{caller, ctx, fail, set_cookie};
+    let c = caller();
+    if let Some(t) = &c.token {
+        lophoc::services::auth::logout(&ctx()?, t).await.map_err(|e| fail(&c, e))?;
+    }
+    set_cookie(&c.clear_session_cookie());
+    leptos_axum::redirect("/login");
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! Server-side helpers for server functions: the caller, the services' context, errors in the
+//! caller's language, cookies and redirects.
+
+use crate::error::UiError;
+use http::HeaderValue;
+use http::header::SET_COOKIE;
+use leptos::prelude::*;
+use lophoc::model::Actor;
+use lophoc::services::{Caller, Ctx};
+
+/// The caller the server's middleware resolved for this request.
+pub fn caller() -> Caller {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<Caller>().cloned())
+        .unwrap_or_default()
+}
+
+/// The caller and the acting user, or 401 in the caller's language.
+pub fn actor() -> Result<(Caller, Actor), UiError> {
+    let c = caller();
+    let a = c.actor().map_err(|e| fail(&c, e))?;
+    Ok((c, a))
+}
+
+/// The services' context.
+pub fn ctx() -> Result<Ctx, UiError> {
+    use_context::<Ctx>().ok_or_else(|| {
+        tracing::error!("services context missing");
+        UiError::from(lophoc::Error::internal().localize(caller().lang))
+    })
+}
+
+/// A core error in the caller's language.
+pub fn fail(c: &Caller, e: lophoc::Error) -> UiError {
+    UiError::from(e.localize(c.lang))
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) =
+        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value))
+    {
+        res.append_header(SET_COOKIE, v);
+    }
+}
+
+/// A local path to go to after a form: only same-site absolute paths, so a crafted link cannot
+/// send the user to another site.
+pub fn safe_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p.to_owned(),
+        _ => "/".to_owned(),
+    }
+}

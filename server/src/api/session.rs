@@ -1,0 +1,101 @@
+//! `/api/v1/session`: log in, who am I, log out.
+
+use crate::api::{ApiJson, CallerExt};
+use crate::api::error::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use lophoc::model::User;
+use lophoc::services::auth;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Routes of this resource.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login, current, logout))
+}
+
+/// Login request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginBody {
+    /// Login name (case ignored).
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A user (API.md).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserDto {
+    /// Opaque id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// `teacher | school_admin | department | sysadmin`.
+    pub role: String,
+    /// School of teachers and school admins.
+    pub school_id: Option<i64>,
+}
+
+impl From<&User> for UserDto {
+    fn from(u: &User) -> Self {
+        UserDto {
+            id: u.id.0,
+            username: u.username.clone(),
+            full_name: u.full_name.clone(),
+            role: u.role.as_str().to_owned(),
+            school_id: u.school_id.map(|s| s.0),
+        }
+    }
+}
+
+/// `{"user": …}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserEnvelope {
+    /// The user.
+    pub user: UserDto,
+}
+
+/// Log in: sets the session cookie. Unknown user and wrong password get the same answer.
+#[utoipa::path(post, path = "/session", tag = "session", request_body = LoginBody,
+    responses((status = 200, body = UserEnvelope), (status = 401, description = "invalid_credentials"),
+              (status = 422, description = "validation"), (status = 429, description = "rate_limited")))]
+async fn login(State(state): State<AppState>, caller: CallerExt, ApiJson(b): ApiJson<LoginBody>) -> ApiResult<Response> {
+    let (user, token) = auth::login(&state.ctx, &b.username, &b.password, &caller.ip, caller.token.as_deref()).await?;
+    let mut res = Json(UserEnvelope { user: UserDto::from(&user) }).into_response();
+    if let Ok(v) = HeaderValue::from_str(&caller.session_cookie(&token.0)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/session", tag = "session",
+    responses((status = 200, body = UserEnvelope), (status = 401, description = "unauthenticated")))]
+async fn current(caller: CallerExt) -> ApiResult<Json<UserEnvelope>> {
+    let user = caller.user.as_ref().ok_or_else(lophoc::Error::unauthenticated)?;
+    Ok(Json(UserEnvelope { user: UserDto::from(user) }))
+}
+
+/// Log out: the session is dead on the server.
+#[utoipa::path(delete, path = "/session", tag = "session",
+    responses((status = 204, description = "logged out"), (status = 401, description = "unauthenticated")))]
+async fn logout(State(state): State<AppState>, caller: CallerExt) -> ApiResult<Response> {
+    if caller.user.is_none() {
+        return Err(lophoc::Error::unauthenticated().into());
+    }
+    if let Some(t) = &caller.token {
+        auth::logout(&state.ctx, t).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = HeaderValue::from_str(&caller.clear_session_cookie()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}

@@ -1,0 +1,166 @@
+//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `import schools`. Every
+//! command applies pending migrations first and exits non-zero with a one-line reason.
+
+use crate::config::{Cli, Command, Common, HttpConfig, ImportWhat, LogFormat, SeedWhat, ServeArgs, UserCommand};
+use crate::state::{AppState, leptos_options};
+use lophoc::i18n::Lang;
+use lophoc::model::{Actor, Role};
+use lophoc::services::{Ctx, Db, schools, seed, users};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A failure with the one line to print.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn error_line(e: &lophoc::Error) -> String {
+    let l = e.localize(Lang::En);
+    let mut s = l.message;
+    for (f, m) in &l.fields {
+        s.push_str(&format!(" {f}: {m}"));
+    }
+    for (n, m) in &l.lines {
+        s.push_str(&format!(" [line {n}: {m}]"));
+    }
+    s
+}
+
+/// Starts logging: `RUST_LOG` filters (default `info`), text or JSON lines.
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => b.json().flatten_event(true).try_init(),
+        LogFormat::Text => b.try_init(),
+    };
+}
+
+async fn open(common: &Common) -> Result<Ctx, Failure> {
+    let url = common.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&common.data_dir)
+            .map_err(|e| Failure(format!("cannot create data directory {}: {e}", common.data_dir.display())))?;
+    }
+    let db = Db::connect(&url, 16).await?;
+    db.migrate().await?;
+    Ok(Ctx::new(db))
+}
+
+/// The CLI acts as a sysadmin that is not a row in the database.
+fn system_actor() -> Actor {
+    Actor { user_id: lophoc::ids::UserId(0), username: "cli".into(), role: Role::Sysadmin, school_id: None }
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    init_logging(cli.common.log_format);
+    let ctx = open(&cli.common).await?;
+    match cli.command {
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { what: SeedWhat::Demo { schools } } => {
+            let r = seed::demo(&ctx, seed::DemoOptions { schools, ..Default::default() }).await.map_err(|e| Failure(error_line(&e)))?;
+            println!("demo province: {} schools and {} accounts created", r.schools_created, r.users_created);
+            print_accounts(&r.accounts);
+            Ok(())
+        }
+        Command::User { what: UserCommand::Add { username, full_name, role, school } } => {
+            let password = match std::env::var("LOPHOC_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s)?;
+                    s.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let school_id = match school {
+                Some(code) => Some(
+                    schools::id_by_code(&ctx, &code)
+                        .await
+                        .map_err(|e| Failure(error_line(&e)))?
+                        .ok_or_else(|| Failure(format!("no school has the code {code}")))?,
+                ),
+                None => None,
+            };
+            let u = users::create(&ctx, &system_actor(), &users::NewUser { username, full_name, role, school_id, password }, Some("cli"))
+                .await
+                .map_err(|e| Failure(error_line(&e)))?;
+            println!("created user {} ({}) id {}", u.username, u.role.as_str(), u.id);
+            Ok(())
+        }
+        Command::Import { what: ImportWhat::Schools { file } } => {
+            let bytes = std::fs::read(&file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
+            let r = schools::import_csv(&ctx, &system_actor(), &bytes, Some("cli")).await.map_err(|e| Failure(error_line(&e)))?;
+            println!("{}", serde_json::json!({"created": r.created, "updated": r.updated}));
+            Ok(())
+        }
+        Command::Serve(args) => serve(ctx, args).await,
+    }
+}
+
+fn print_accounts(accounts: &[seed::DemoAccount]) {
+    println!("demo accounts (password: {}):", seed::DEMO_PASSWORD);
+    for a in accounts {
+        println!("  {:<16} {:<13} {}", a.username, a.role, a.description);
+    }
+}
+
+async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
+    let addr: SocketAddr = args.addr.parse().map_err(|_| Failure(format!("invalid --addr {}", args.addr)))?;
+    if args.demo && seed::is_empty(&ctx).await.map_err(|e| Failure(error_line(&e)))? {
+        let r = seed::demo(&ctx, seed::DemoOptions::default()).await.map_err(|e| Failure(error_line(&e)))?;
+        println!("loaded the demo province: {} schools, {} accounts", r.schools_created, r.users_created);
+    }
+    if args.demo {
+        print_accounts(&seed::demo_accounts(seed::DemoOptions::default()));
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr()?;
+    let state = AppState {
+        ctx,
+        leptos: leptos_options(&args.site_root, local),
+        http: Arc::new(HttpConfig {
+            max_upload_bytes: (args.max_upload_mb as usize).saturating_mul(1024 * 1024),
+            secure_cookies: args.secure_cookies,
+            trust_proxy: args.trust_proxy,
+        }),
+    };
+    let app = crate::router(state);
+    println!("Lớp Học is listening on http://{local}");
+    tracing::info!(%local, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
