@@ -22,16 +22,39 @@ impl CsvLine {
 /// Parses `bytes` as CSV whose header must be exactly `header` (case, spaces and a BOM
 /// ignored). Blank lines are skipped. A line with the wrong number of cells is reported.
 pub fn read(bytes: &[u8], header: &[&str]) -> Result<Vec<CsvLine>, Error> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::lines(vec![LineError { line: 1, msg: Msg::new("import.not_utf8") }]))?;
+    let (lines, errors) = read_lines(bytes, header)?;
+    if !errors.is_empty() {
+        return Err(Error::lines(errors));
+    }
+    Ok(lines)
+}
+
+/// Like [`read`], but a line that cannot be read (wrong number of cells, bad quoting) does not
+/// stop the others: the readable lines come back with the errors of the rest, so an import can
+/// check them too and report every bad line at once. Only a file that is not UTF-8, is empty,
+/// or has the wrong header is an error here.
+pub fn read_lines(bytes: &[u8], header: &[&str]) -> Result<(Vec<CsvLine>, Vec<LineError>), Error> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Error::lines(vec![LineError {
+            line: 1,
+            msg: Msg::new("import.not_utf8"),
+        }])
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     if first.trim().is_empty() {
-        return Err(Error::lines(vec![LineError { line: 1, msg: Msg::new("import.empty") }]));
+        return Err(Error::lines(vec![LineError {
+            line: 1,
+            msg: Msg::new("import.empty"),
+        }]));
     }
     // The delimiter is whichever of `;` and `,` the header uses more (Excel in a Vietnamese
     // locale writes `;`).
-    let delim = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
+    let delim = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
         .has_headers(false)
@@ -45,7 +68,10 @@ pub fn read(bytes: &[u8], header: &[&str]) -> Result<Vec<CsvLine>, Error> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
-                errors.push(LineError { line, msg: Msg::new("import.not_utf8") });
+                errors.push(LineError {
+                    line,
+                    msg: Msg::new("import.not_utf8"),
+                });
                 continue;
             }
         };
@@ -70,16 +96,15 @@ pub fn read(bytes: &[u8], header: &[&str]) -> Result<Vec<CsvLine>, Error> {
         if cells.len() != header.len() {
             errors.push(LineError {
                 line,
-                msg: Msg::new("import.columns").arg("found", cells.len()).arg("expected", header.len()),
+                msg: Msg::new("import.columns")
+                    .arg("found", cells.len())
+                    .arg("expected", header.len()),
             });
             continue;
         }
         out.push(CsvLine { line, cells });
     }
-    if !errors.is_empty() {
-        return Err(Error::lines(errors));
-    }
-    Ok(out)
+    Ok((out, errors))
 }
 
 fn line_at(text: &str, byte: u64) -> u64 {
@@ -94,7 +119,12 @@ fn line_at(text: &str, byte: u64) -> u64 {
 
 /// A line error naming the column: "level: Unknown level".
 pub fn cell_error(line: u64, field: &str, msg: Msg) -> LineError {
-    LineError { line, msg: Msg::new("import.field").arg("field", field).arg("message", msg.nested()) }
+    LineError {
+        line,
+        msg: Msg::new("import.field")
+            .arg("field", field)
+            .arg("message", msg.nested()),
+    }
 }
 
 #[cfg(test)]
@@ -118,7 +148,9 @@ mod tests {
         assert!(matches!(e.details, Details::Lines(ref l) if l[0].line == 1));
         let e = read(b"code,name\nA\nB,b,c\nC,c\n", &["code", "name"]).unwrap_err();
         match e.details {
-            Details::Lines(l) => assert_eq!(l.iter().map(|l| l.line).collect::<Vec<_>>(), vec![2, 3]),
+            Details::Lines(l) => {
+                assert_eq!(l.iter().map(|l| l.line).collect::<Vec<_>>(), vec![2, 3])
+            }
             d => panic!("{d:?}"),
         }
         assert!(read(b"", &["code"]).is_err());

@@ -88,10 +88,45 @@ impl Db {
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.engine {
-            Engine::Sqlite => sqlx::migrate!("src/migrations/sqlite").run(&self.pool).await,
-            Engine::Postgres => sqlx::migrate!("src/migrations/postgres").run(&self.pool).await,
+            Engine::Sqlite => {
+                sqlx::migrate!("src/migrations/sqlite")
+                    .run(&self.pool)
+                    .await
+            }
+            Engine::Postgres => {
+                sqlx::migrate!("src/migrations/postgres")
+                    .run(&self.pool)
+                    .await
+            }
         }
         .map_err(DbError::Migrate)
+    }
+
+    /// Begins a transaction that reads and then writes (check, then insert or update) so that
+    /// concurrent ones queue instead of failing. SQLite: `BEGIN IMMEDIATE`, because a deferred
+    /// transaction that reads first fails with "database is locked" at once, busy timeout or
+    /// not, when another writer got in between. PostgreSQL: `tables` are locked against other
+    /// writers for the transaction (`SHARE ROW EXCLUSIVE`; readers are not blocked), so a
+    /// check sees what a concurrent transaction committed instead of racing it to a unique
+    /// violation.
+    pub async fn begin_exclusive(
+        &self,
+        tables: &[&str],
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                if !tables.is_empty() {
+                    let sql = format!(
+                        "LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE",
+                        tables.join(", ")
+                    );
+                    tx.execute(sql.as_str()).await?;
+                }
+                Ok(tx)
+            }
+        }
     }
 
     /// A cheap round trip, for `/healthz`.
@@ -120,5 +155,7 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

@@ -1,8 +1,10 @@
 //! The school registry: list, search, read, and the CSV import (department and sysadmin).
 
-use crate::error::{Error, LineError, Msg};
+use crate::error::{Error, Msg};
 use crate::ids::{AreaId, SchoolId};
-use crate::model::{Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel};
+use crate::model::{
+    Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel,
+};
 use crate::services::audit::{self, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
@@ -13,7 +15,14 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// The header of a schools CSV (API.md).
-pub const CSV_HEADER: [&str; 6] = ["code", "name", "level", "area", "former_district", "students"];
+pub const CSV_HEADER: [&str; 6] = [
+    "code",
+    "name",
+    "level",
+    "area",
+    "former_district",
+    "students",
+];
 
 const SELECT: &str = "SELECT s.id, s.code, s.name, s.level, s.area_id, a.name AS area_name, \
      s.former_district, s.students, s.opened_on, s.closed_on, p.since AS pilot_since \
@@ -35,7 +44,10 @@ fn school_from_row(r: &sqlx::any::AnyRow) -> Result<School, sqlx::Error> {
         students: r.try_get("students")?,
         opened_on: r.try_get("opened_on")?,
         closed_on: r.try_get("closed_on")?,
-        pilot: PilotStatus { enrolled: since.is_some(), since },
+        pilot: PilotStatus {
+            enrolled: since.is_some(),
+            since,
+        },
     })
 }
 
@@ -51,7 +63,12 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         format!("${n}")
     };
     if !actor.sees_all_schools() {
-        let Some(own) = actor.school_id else { return Ok(Page { items: vec![], total: 0 }) };
+        let Some(own) = actor.school_id else {
+            return Ok(Page {
+                items: vec![],
+                total: 0,
+            });
+        };
         let p = next(&mut binds, Bind::Int(own.0));
         where_.push(format!("s.id = {p}"));
     }
@@ -75,11 +92,13 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         let p = next(&mut binds, Bind::Text(format!("%{}%", like_escape(&w))));
         where_.push(format!("s.search_key LIKE {p} ESCAPE '\\'"));
     }
-    let where_sql =
-        if where_.is_empty() { String::new() } else { format!(" WHERE {}", where_.join(" AND ")) };
-    let count_sql = format!(
-        "SELECT COUNT(*) AS n FROM schools s JOIN areas a ON a.id = s.area_id{where_sql}"
-    );
+    let where_sql = if where_.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", where_.join(" AND "))
+    };
+    let count_sql =
+        format!("SELECT COUNT(*) AS n FROM schools s JOIN areas a ON a.id = s.area_id{where_sql}");
     let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
         .fetch_one(&ctx.db.pool)
         .await
@@ -94,8 +113,15 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         let p = next(&mut binds, Bind::Int(offset));
         sql.push_str(&format!(" OFFSET {p}"));
     }
-    let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&ctx.db.pool).await.map_err(internal)?;
-    let items = rows.iter().map(school_from_row).collect::<Result<_, _>>().map_err(internal)?;
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    let items = rows
+        .iter()
+        .map(school_from_row)
+        .collect::<Result<_, _>>()
+        .map_err(internal)?;
     Ok(Page { items, total })
 }
 
@@ -129,7 +155,11 @@ pub async fn get(ctx: &Ctx, actor: &Actor, id: SchoolId) -> Result<School, Error
         .fetch_optional(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    row.as_ref().map(school_from_row).transpose().map_err(internal)?.ok_or_else(Error::not_found)
+    row.as_ref()
+        .map(school_from_row)
+        .transpose()
+        .map_err(internal)?
+        .ok_or_else(Error::not_found)
 }
 
 /// Finds a school id by its code (for imports of users).
@@ -139,7 +169,9 @@ pub async fn id_by_code(ctx: &Ctx, code: &str) -> Result<Option<SchoolId>, Error
         .fetch_optional(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    row.map(|r| r.try_get("id").map(SchoolId)).transpose().map_err(internal)
+    row.map(|r| r.try_get("id").map(SchoolId))
+        .transpose()
+        .map_err(internal)
 }
 
 /// The areas with their number of schools, by name (for the filter).
@@ -155,7 +187,13 @@ pub async fn areas(ctx: &Ctx, actor: &Actor) -> Result<Vec<Area>, Error> {
     .await
     .map_err(internal)?;
     rows.iter()
-        .map(|r| Ok(Area { id: AreaId(r.try_get("id")?), name: r.try_get("name")?, schools: r.try_get("n")? }))
+        .map(|r| {
+            Ok(Area {
+                id: AreaId(r.try_get("id")?),
+                name: r.try_get("name")?,
+                schools: r.try_get("n")?,
+            })
+        })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(internal)
 }
@@ -184,28 +222,44 @@ fn school_search_key(code: &str, name: &str, area: &str, former: Option<&str>) -
 /// Imports a schools CSV (`code,name,level,area,former_district,students`): all or nothing,
 /// every bad line listed, a school matched by code is updated, an identical line changes
 /// nothing. Areas are created by name as needed.
-pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>) -> Result<ImportOutcome, Error> {
+pub async fn import_csv(
+    ctx: &Ctx,
+    actor: &Actor,
+    bytes: &[u8],
+    ip: Option<&str>,
+) -> Result<ImportOutcome, Error> {
     if !actor.sees_all_schools() {
         return Err(Error::forbidden());
     }
-    let lines = csv_import::read(bytes, &CSV_HEADER)?;
-    let mut errors: Vec<LineError> = Vec::new();
+    let (lines, mut errors) = csv_import::read_lines(bytes, &CSV_HEADER)?;
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut rows = Vec::new();
     for l in &lines {
         let before = errors.len();
-        let code = validate::school_code(l.get(0)).map_err(|m| errors.push(cell_error(l.line, "code", m))).ok();
-        let name = validate::name(l.get(1), 200).map_err(|m| errors.push(cell_error(l.line, "name", m))).ok();
+        let code = validate::school_code(l.get(0))
+            .map_err(|m| errors.push(cell_error(l.line, "code", m)))
+            .ok();
+        let name = validate::name(l.get(1), 200)
+            .map_err(|m| errors.push(cell_error(l.line, "name", m)))
+            .ok();
         let level = SchoolLevel::parse(l.get(2));
         if level.is_none() {
             errors.push(cell_error(l.line, "level", Msg::new("validation.level")));
         }
-        let area = validate::name(l.get(3), 200).map_err(|m| errors.push(cell_error(l.line, "area", m))).ok();
+        let area = validate::name(l.get(3), 200)
+            .map_err(|m| errors.push(cell_error(l.line, "area", m)))
+            .ok();
         let former = crate::text::clean(l.get(4));
-        let students = validate::students(l.get(5)).map_err(|m| errors.push(cell_error(l.line, "students", m))).ok();
+        let students = validate::students(l.get(5))
+            .map_err(|m| errors.push(cell_error(l.line, "students", m)))
+            .ok();
         if let Some(c) = &code {
             if let Some(first) = seen.get(c) {
-                errors.push(cell_error(l.line, "code", Msg::new("import.duplicate_in_file").arg("line", first)));
+                errors.push(cell_error(
+                    l.line,
+                    "code",
+                    Msg::new("import.duplicate_in_file").arg("line", first),
+                ));
             } else {
                 seen.insert(c.clone(), l.line);
             }
@@ -222,15 +276,26 @@ pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>
         }
     }
     if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
         return Err(Error::lines(errors));
     }
     upsert(ctx, Some(actor), &rows, ip).await
 }
 
 /// Writes validated schools in one transaction (import and seeding).
-pub async fn upsert(ctx: &Ctx, actor: Option<&Actor>, rows: &[NewSchool], ip: Option<&str>) -> Result<ImportOutcome, Error> {
+pub async fn upsert(
+    ctx: &Ctx,
+    actor: Option<&Actor>,
+    rows: &[NewSchool],
+    ip: Option<&str>,
+) -> Result<ImportOutcome, Error> {
     let now = ctx.now();
-    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+    // Two imports at once queue: each sees what the other created.
+    let mut tx = ctx
+        .db
+        .begin_exclusive(&["areas", "schools"])
+        .await
+        .map_err(internal)?;
     let mut out = ImportOutcome::default();
     let mut area_ids: HashMap<String, i64> = HashMap::new();
     for r in rows {
@@ -292,17 +357,29 @@ pub async fn upsert(ctx: &Ctx, actor: Option<&Actor>, rows: &[NewSchool], ip: Op
                 .and_then(|row| row.try_get("id"))
                 .map_err(internal)?;
                 out.created += 1;
-                audit::write(&mut *tx, now, Record {
-                    actor, school_id: Some(SchoolId(id)), action: "school.create",
-                    object: format!("school:{}", r.code), new: Some(new_json), ip, ..Default::default()
-                }).await?;
+                audit::write(
+                    &mut *tx,
+                    now,
+                    Record {
+                        actor,
+                        school_id: Some(SchoolId(id)),
+                        action: "school.create",
+                        object: format!("school:{}", r.code),
+                        new: Some(new_json),
+                        ip,
+                        ..Default::default()
+                    },
+                )
+                .await?;
             }
             Some(e) => {
                 let id: i64 = e.try_get("id").map_err(internal)?;
                 let same = e.try_get::<String, _>("name").map_err(internal)? == r.name
                     && e.try_get::<String, _>("level").map_err(internal)? == r.level.as_str()
                     && e.try_get::<i64, _>("area_id").map_err(internal)? == area_id
-                    && e.try_get::<Option<String>, _>("former_district").map_err(internal)? == r.former_district
+                    && e.try_get::<Option<String>, _>("former_district")
+                        .map_err(internal)?
+                        == r.former_district
                     && e.try_get::<i64, _>("students").map_err(internal)? == r.students;
                 if same {
                     continue;
@@ -334,10 +411,21 @@ pub async fn upsert(ctx: &Ctx, actor: Option<&Actor>, rows: &[NewSchool], ip: Op
                     "former_district": old.former_district, "students": old.students,
                 })
                 .to_string();
-                audit::write(&mut *tx, now, Record {
-                    actor, school_id: Some(SchoolId(id)), action: "school.update",
-                    object: format!("school:{}", r.code), old: Some(old_json), new: Some(new_json), ip, ..Default::default()
-                }).await?;
+                audit::write(
+                    &mut *tx,
+                    now,
+                    Record {
+                        actor,
+                        school_id: Some(SchoolId(id)),
+                        action: "school.update",
+                        object: format!("school:{}", r.code),
+                        old: Some(old_json),
+                        new: Some(new_json),
+                        ip,
+                        ..Default::default()
+                    },
+                )
+                .await?;
             }
         }
     }

@@ -285,7 +285,10 @@ both_engines!(
             .map(|i| {
                 let words: Vec<&str> = (0..1 + rng.next() % 3).map(|_| rng.pick(WORDS)).collect();
                 let level = SchoolLevel::ALL[rng.next() % SchoolLevel::ALL.len()];
-                let former = (rng.next() % 2 == 0).then(|| format!("Huyện {}", rng.pick(WORDS)));
+                let former = rng
+                    .next()
+                    .is_multiple_of(2)
+                    .then(|| format!("Huyện {}", rng.pick(WORDS)));
                 let mut s = ns(&format!("S{i:04}"), "", level, rng.pick(AREAS), None);
                 s.name = format!("Trường {}", words.join(" "));
                 s.former_district = former;
@@ -521,4 +524,41 @@ both_engines!(import_accepts_semicolons_and_a_bom, |t| async move {
         .await
         .unwrap();
     assert_eq!((out.created, out.updated), (0, 0));
+});
+
+both_engines!(concurrent_imports_all_succeed, |t| async move {
+    // Four people import at once: disjoint schools, one new area they all name, and one file
+    // twice. Every import must succeed (no "database is locked", no unique violation as a 500)
+    // and every school be created exactly once.
+    let dept = t.department().await;
+    let file = |k: usize| {
+        let mut s = String::from("code,name,level,area,former_district,students\n");
+        for j in 0..20 {
+            s.push_str(&format!(
+                "C{k}{j:03},Trường Tiểu học Số {k}-{j},tieu_hoc,Phường Mới,TP Thanh Hóa,{}\n",
+                100 + j
+            ));
+        }
+        s
+    };
+    let mut tasks = Vec::new();
+    for k in [1, 2, 3, 4, 4] {
+        let (ctx, dept, text) = (t.ctx.clone(), dept.clone(), file(k));
+        tasks.push(tokio::spawn(async move {
+            schools::import_csv(&ctx, &dept, text.as_bytes(), None).await
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        let out = task
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("an import failed: {e:?}"));
+        assert_eq!(out.updated, 0);
+        created += out.created;
+    }
+    assert_eq!(created, 80);
+    assert_eq!(t.count("schools").await, 80);
+    assert_eq!(t.count("areas").await, 1);
+    assert_eq!(t.audit("school.create").await.len(), 80);
 });

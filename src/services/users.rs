@@ -4,7 +4,7 @@
 //! manages school admins and department users; a sysadmin manages anyone. Someone you may not
 //! see is "not found".
 
-use crate::error::{Error, ErrorCode, FieldErrors, LineError, Msg};
+use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Page, Role, User, UserAccount};
 use crate::services::audit::{self, Record};
@@ -63,7 +63,11 @@ const SELECT: &str =
     "SELECT id, username, full_name, role, school_id, active, created_at FROM users";
 
 /// Validates a new account and decides its school; every bad field at once.
-async fn check_new(ctx: &Ctx, actor: &Actor, n: &NewUser) -> Result<(String, String, Role, Option<SchoolId>, String), Error> {
+async fn check_new(
+    ctx: &Ctx,
+    actor: &Actor,
+    n: &NewUser,
+) -> Result<(String, String, Role, Option<SchoolId>, String), Error> {
     if actor.role == Role::Teacher {
         return Err(Error::forbidden());
     }
@@ -99,12 +103,16 @@ async fn check_new(ctx: &Ctx, actor: &Actor, n: &NewUser) -> Result<(String, Str
             errs.add("school_id", Msg::new("validation.school_not_allowed"));
         }
         if !may_manage(actor, role, school) {
-            // A school admin naming another school is refused outright; a role the actor may
-            // not create is a field problem the form can show.
+            // Refused outright (403, API.md "Roles"), whatever else is wrong: a school admin
+            // naming another school, or anyone creating a role they may not manage (the
+            // message says so, for the form).
             if actor.role == Role::SchoolAdmin && school != actor.school_id {
                 return Err(Error::forbidden());
             }
-            errs.add("role", Msg::new("validation.role_not_allowed"));
+            return Err(Error::with_msg(
+                ErrorCode::Forbidden,
+                Msg::new("validation.role_not_allowed"),
+            ));
         }
     }
     errs.finish()?;
@@ -112,13 +120,22 @@ async fn check_new(ctx: &Ctx, actor: &Actor, n: &NewUser) -> Result<(String, Str
         username.unwrap_or_default(),
         full_name.unwrap_or_default(),
         role.unwrap_or(Role::Teacher),
-        if role.is_some_and(Role::is_school_scoped) { school } else { None },
+        if role.is_some_and(Role::is_school_scoped) {
+            school
+        } else {
+            None
+        },
         password.unwrap_or_default(),
     ))
 }
 
 /// Creates an account.
-pub async fn create(ctx: &Ctx, actor: &Actor, n: &NewUser, ip: Option<&str>) -> Result<User, Error> {
+pub async fn create(
+    ctx: &Ctx,
+    actor: &Actor,
+    n: &NewUser,
+    ip: Option<&str>,
+) -> Result<User, Error> {
     let (username, full_name, role, school, password) = check_new(ctx, actor, n).await?;
     let hash = hash_password(password).await?;
     let now = ctx.now();
@@ -140,15 +157,32 @@ pub async fn create(ctx: &Ctx, actor: &Actor, n: &NewUser, ip: Option<&str>) -> 
     let id: i64 = match res {
         Ok(r) => r.try_get("id").map_err(internal)?,
         Err(e) if is_unique_violation(&e) => {
-            return Err(Error::field("username", Msg::new("error.username_taken")).with_code(ErrorCode::Conflict));
+            return Err(Error::field("username", Msg::new("error.username_taken"))
+                .with_code(ErrorCode::Conflict));
         }
         Err(e) => return Err(internal(e)),
     };
-    let user = User { id: UserId(id), username, full_name, role, school_id: school };
-    audit::write(&mut *tx, now, Record {
-        actor: Some(actor), school_id: school, action: "user.create", object: format!("user:{id}"),
-        new: Some(user_json(&user, true)), ip, ..Default::default()
-    }).await?;
+    let user = User {
+        id: UserId(id),
+        username,
+        full_name,
+        role,
+        school_id: school,
+    };
+    audit::write(
+        &mut *tx,
+        now,
+        Record {
+            actor: Some(actor),
+            school_id: school,
+            action: "user.create",
+            object: format!("user:{id}"),
+            new: Some(user_json(&user, true)),
+            ip,
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     Ok(user)
 }
@@ -163,9 +197,19 @@ fn user_json(u: &User, active: bool) -> String {
 
 /// The accounts of a school (school admin: their own; department and sysadmin: any), optionally
 /// only one role and matching `q` (name or username, ignoring case and diacritics).
-pub async fn list(ctx: &Ctx, actor: &Actor, school: SchoolId, role: Option<Role>, q: Option<&str>) -> Result<Page<UserAccount>, Error> {
+pub async fn list(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: SchoolId,
+    role: Option<Role>,
+    q: Option<&str>,
+) -> Result<Page<UserAccount>, Error> {
     if !may_list(actor, school) {
-        return Err(if actor.can_read_school(school) { Error::forbidden() } else { Error::not_found() });
+        return Err(if actor.can_read_school(school) {
+            Error::forbidden()
+        } else {
+            Error::not_found()
+        });
     }
     let mut sql = format!("{SELECT} WHERE school_id = $1");
     let mut binds = vec![Bind::Int(school.0)];
@@ -175,12 +219,25 @@ pub async fn list(ctx: &Ctx, actor: &Actor, school: SchoolId, role: Option<Role>
     }
     for w in q.map(query_words).unwrap_or_default() {
         binds.push(Bind::Text(format!("%{}%", like_escape(&w))));
-        sql.push_str(&format!(" AND search_key LIKE ${} ESCAPE '\\'", binds.len()));
+        sql.push_str(&format!(
+            " AND search_key LIKE ${} ESCAPE '\\'",
+            binds.len()
+        ));
     }
     sql.push_str(" ORDER BY full_name, username");
-    let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&ctx.db.pool).await.map_err(internal)?;
-    let items: Vec<UserAccount> = rows.iter().map(account_from_row).collect::<Result<_, _>>().map_err(internal)?;
-    Ok(Page { total: items.len() as i64, items })
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    let items: Vec<UserAccount> = rows
+        .iter()
+        .map(account_from_row)
+        .collect::<Result<_, _>>()
+        .map_err(internal)?;
+    Ok(Page {
+        total: items.len() as i64,
+        items,
+    })
 }
 
 /// The department and sysadmin accounts (for sysadmins and the department).
@@ -188,12 +245,21 @@ pub async fn list_department(ctx: &Ctx, actor: &Actor) -> Result<Page<UserAccoun
     if !actor.sees_all_schools() {
         return Err(Error::forbidden());
     }
-    let rows = sqlx::query(&format!("{SELECT} WHERE school_id IS NULL ORDER BY full_name, username"))
-        .fetch_all(&ctx.db.pool)
-        .await
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE school_id IS NULL ORDER BY full_name, username"
+    ))
+    .fetch_all(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    let items: Vec<UserAccount> = rows
+        .iter()
+        .map(account_from_row)
+        .collect::<Result<_, _>>()
         .map_err(internal)?;
-    let items: Vec<UserAccount> = rows.iter().map(account_from_row).collect::<Result<_, _>>().map_err(internal)?;
-    Ok(Page { total: items.len() as i64, items })
+    Ok(Page {
+        total: items.len() as i64,
+        items,
+    })
 }
 
 /// One account the actor may manage, or "not found".
@@ -206,8 +272,13 @@ async fn managed(ctx: &Ctx, actor: &Actor, id: UserId) -> Result<UserAccount, Er
         .ok_or_else(Error::not_found)?;
     let acc = account_from_row(&row).map_err(internal)?;
     if !may_manage(actor, acc.user.role, acc.user.school_id) {
-        let visible = acc.user.school_id.is_some_and(|s| actor.can_read_school(s)) || actor.sees_all_schools();
-        return Err(if visible { Error::forbidden() } else { Error::not_found() });
+        let visible = acc.user.school_id.is_some_and(|s| actor.can_read_school(s))
+            || actor.sees_all_schools();
+        return Err(if visible {
+            Error::forbidden()
+        } else {
+            Error::not_found()
+        });
     }
     Ok(acc)
 }
@@ -218,10 +289,19 @@ pub async fn get(ctx: &Ctx, actor: &Actor, id: UserId) -> Result<UserAccount, Er
 }
 
 /// Enables or disables an account. Disabling ends its sessions at once.
-pub async fn set_active(ctx: &Ctx, actor: &Actor, id: UserId, active: bool, ip: Option<&str>) -> Result<UserAccount, Error> {
+pub async fn set_active(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: UserId,
+    active: bool,
+    ip: Option<&str>,
+) -> Result<UserAccount, Error> {
     let acc = managed(ctx, actor, id).await?;
     if id == actor.user_id && !active {
-        return Err(Error::with_msg(ErrorCode::Validation, Msg::new("error.cannot_disable_self")));
+        return Err(Error::with_msg(
+            ErrorCode::Validation,
+            Msg::new("error.cannot_disable_self"),
+        ));
     }
     if acc.active == active {
         return Ok(acc);
@@ -238,18 +318,37 @@ pub async fn set_active(ctx: &Ctx, actor: &Actor, id: UserId, active: bool, ip: 
     if !active {
         end_sessions_of(&mut *tx, id).await?;
     }
-    audit::write(&mut *tx, now, Record {
-        actor: Some(actor), school_id: acc.user.school_id,
-        action: if active { "user.enable" } else { "user.disable" },
-        object: format!("user:{id}"),
-        old: Some(user_json(&acc.user, acc.active)), new: Some(user_json(&acc.user, active)), ip, ..Default::default()
-    }).await?;
+    audit::write(
+        &mut *tx,
+        now,
+        Record {
+            actor: Some(actor),
+            school_id: acc.user.school_id,
+            action: if active {
+                "user.enable"
+            } else {
+                "user.disable"
+            },
+            object: format!("user:{id}"),
+            old: Some(user_json(&acc.user, acc.active)),
+            new: Some(user_json(&acc.user, active)),
+            ip,
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     Ok(UserAccount { active, ..acc })
 }
 
 /// Sets a new password for an account and ends its sessions.
-pub async fn reset_password(ctx: &Ctx, actor: &Actor, id: UserId, password: &str, ip: Option<&str>) -> Result<(), Error> {
+pub async fn reset_password(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: UserId,
+    password: &str,
+    ip: Option<&str>,
+) -> Result<(), Error> {
     let acc = managed(ctx, actor, id).await?;
     let password = validate::password(password).map_err(|m| Error::field("password", m))?;
     let hash = hash_password(password).await?;
@@ -264,10 +363,19 @@ pub async fn reset_password(ctx: &Ctx, actor: &Actor, id: UserId, password: &str
         .map_err(internal)?;
     end_sessions_of(&mut *tx, id).await?;
     // The password itself is never recorded.
-    audit::write(&mut *tx, now, Record {
-        actor: Some(actor), school_id: acc.user.school_id, action: "user.reset_password",
-        object: format!("user:{id}"), ip, ..Default::default()
-    }).await?;
+    audit::write(
+        &mut *tx,
+        now,
+        Record {
+            actor: Some(actor),
+            school_id: acc.user.school_id,
+            action: "user.reset_password",
+            object: format!("user:{id}"),
+            ip,
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     Ok(())
 }
@@ -275,26 +383,38 @@ pub async fn reset_password(ctx: &Ctx, actor: &Actor, id: UserId, password: &str
 /// Imports a users CSV (`username,full_name,role,school_code,password`): all or nothing, every
 /// bad line listed. An existing username of a school the actor manages is updated (name,
 /// role); its password is left alone so re-importing a file never resets anyone's password.
-pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>) -> Result<ImportOutcome, Error> {
+pub async fn import_csv(
+    ctx: &Ctx,
+    actor: &Actor,
+    bytes: &[u8],
+    ip: Option<&str>,
+) -> Result<ImportOutcome, Error> {
     if actor.role == Role::Teacher {
         return Err(Error::forbidden());
     }
-    let lines = csv_import::read(bytes, &CSV_HEADER)?;
-    let mut errors: Vec<LineError> = Vec::new();
+    let (lines, mut errors) = csv_import::read_lines(bytes, &CSV_HEADER)?;
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut school_cache: HashMap<String, Option<SchoolId>> = HashMap::new();
     let mut valid = Vec::new();
     for l in &lines {
         let before = errors.len();
-        let username = validate::username(l.get(0)).map_err(|m| errors.push(cell_error(l.line, "username", m))).ok();
-        let full_name = validate::full_name(l.get(1)).map_err(|m| errors.push(cell_error(l.line, "full_name", m))).ok();
+        let username = validate::username(l.get(0))
+            .map_err(|m| errors.push(cell_error(l.line, "username", m)))
+            .ok();
+        let full_name = validate::full_name(l.get(1))
+            .map_err(|m| errors.push(cell_error(l.line, "full_name", m)))
+            .ok();
         let role = Role::parse(l.get(2));
         if role.is_none() {
             errors.push(cell_error(l.line, "role", Msg::new("validation.role")));
         }
         let code = l.get(3).trim().to_uppercase();
         let school = if code.is_empty() {
-            if actor.role == Role::SchoolAdmin { actor.school_id } else { None }
+            if actor.role == Role::SchoolAdmin {
+                actor.school_id
+            } else {
+                None
+            }
         } else {
             let s = match school_cache.get(&code) {
                 Some(s) => *s,
@@ -305,33 +425,65 @@ pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>
                 }
             };
             if s.is_none() {
-                errors.push(cell_error(l.line, "school_code", Msg::new("validation.school_unknown")));
+                errors.push(cell_error(
+                    l.line,
+                    "school_code",
+                    Msg::new("validation.school_unknown"),
+                ));
             }
             s
         };
-        let password = validate::password(l.get(4)).map_err(|m| errors.push(cell_error(l.line, "password", m))).ok();
+        let password = validate::password(l.get(4))
+            .map_err(|m| errors.push(cell_error(l.line, "password", m)))
+            .ok();
         if let Some(role) = role {
             if role.is_school_scoped() && school.is_none() && !code.is_empty() {
                 // Already reported as an unknown school.
             } else if role.is_school_scoped() && school.is_none() {
-                errors.push(cell_error(l.line, "school_code", Msg::new("validation.school_required")));
+                errors.push(cell_error(
+                    l.line,
+                    "school_code",
+                    Msg::new("validation.school_required"),
+                ));
             } else if !role.is_school_scoped() && !code.is_empty() {
-                errors.push(cell_error(l.line, "school_code", Msg::new("validation.school_not_allowed")));
+                errors.push(cell_error(
+                    l.line,
+                    "school_code",
+                    Msg::new("validation.school_not_allowed"),
+                ));
             } else if !may_manage(actor, role, school) {
-                errors.push(cell_error(l.line, "role", Msg::new("validation.role_not_allowed")));
+                errors.push(cell_error(
+                    l.line,
+                    "role",
+                    Msg::new("validation.role_not_allowed"),
+                ));
             }
         }
         if let Some(u) = &username {
             if let Some(first) = seen.get(u) {
-                errors.push(cell_error(l.line, "username", Msg::new("import.duplicate_in_file").arg("line", first)));
+                errors.push(cell_error(
+                    l.line,
+                    "username",
+                    Msg::new("import.duplicate_in_file").arg("line", first),
+                ));
             } else {
                 seen.insert(u.clone(), l.line);
             }
         }
         if errors.len() == before {
             let role = role.unwrap_or(Role::Teacher);
-            valid.push((l.line, username.unwrap_or_default(), full_name.unwrap_or_default(), role,
-                if role.is_school_scoped() { school } else { None }, password.unwrap_or_default()));
+            valid.push((
+                l.line,
+                username.unwrap_or_default(),
+                full_name.unwrap_or_default(),
+                role,
+                if role.is_school_scoped() {
+                    school
+                } else {
+                    None
+                },
+                password.unwrap_or_default(),
+            ));
         }
     }
     // Existing accounts: one the actor may not manage is a bad line, not a silent takeover.
@@ -345,7 +497,11 @@ pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>
         if let Some(r) = row {
             let acc = account_from_row(&r).map_err(internal)?;
             if !may_manage(actor, acc.user.role, acc.user.school_id) {
-                errors.push(cell_error(*line, "username", Msg::new("import.username_other_school")));
+                errors.push(cell_error(
+                    *line,
+                    "username",
+                    Msg::new("import.username_other_school"),
+                ));
             } else {
                 existing.insert(username.clone(), acc);
             }
@@ -366,9 +522,18 @@ pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>
     let mut out = ImportOutcome::default();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
     for (_, username, full_name, role, school, _) in &valid {
-        let user = User { id: UserId(0), username: username.clone(), full_name: full_name.clone(), role: *role, school_id: *school };
+        let user = User {
+            id: UserId(0),
+            username: username.clone(),
+            full_name: full_name.clone(),
+            role: *role,
+            school_id: *school,
+        };
         match existing.get(username) {
-            Some(acc) if acc.user.full_name == *full_name && acc.user.role == *role && acc.user.school_id == *school => {}
+            Some(acc)
+                if acc.user.full_name == *full_name
+                    && acc.user.role == *role
+                    && acc.user.school_id == *school => {}
             Some(acc) => {
                 sqlx::query("UPDATE users SET full_name = $1, role = $2, school_id = $3, search_key = $4, updated_at = $5 WHERE id = $6")
                     .bind(full_name.clone())
@@ -381,10 +546,21 @@ pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>
                     .await
                     .map_err(internal)?;
                 out.updated += 1;
-                audit::write(&mut *tx, now, Record {
-                    actor: Some(actor), school_id: *school, action: "user.update", object: format!("user:{}", acc.user.id),
-                    old: Some(user_json(&acc.user, acc.active)), new: Some(user_json(&user, acc.active)), ip, ..Default::default()
-                }).await?;
+                audit::write(
+                    &mut *tx,
+                    now,
+                    Record {
+                        actor: Some(actor),
+                        school_id: *school,
+                        action: "user.update",
+                        object: format!("user:{}", acc.user.id),
+                        old: Some(user_json(&acc.user, acc.active)),
+                        new: Some(user_json(&user, acc.active)),
+                        ip,
+                        ..Default::default()
+                    },
+                )
+                .await?;
             }
             None => {
                 let id: i64 = sqlx::query(
@@ -406,10 +582,20 @@ pub async fn import_csv(ctx: &Ctx, actor: &Actor, bytes: &[u8], ip: Option<&str>
                     Error::field("username", Msg::new("error.username_taken")).with_code(ErrorCode::Conflict)
                 } else { internal(e) })?;
                 out.created += 1;
-                audit::write(&mut *tx, now, Record {
-                    actor: Some(actor), school_id: *school, action: "user.create", object: format!("user:{id}"),
-                    new: Some(user_json(&user, true)), ip, ..Default::default()
-                }).await?;
+                audit::write(
+                    &mut *tx,
+                    now,
+                    Record {
+                        actor: Some(actor),
+                        school_id: *school,
+                        action: "user.create",
+                        object: format!("user:{id}"),
+                        new: Some(user_json(&user, true)),
+                        ip,
+                        ..Default::default()
+                    },
+                )
+                .await?;
             }
         }
     }

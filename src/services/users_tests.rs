@@ -43,6 +43,14 @@ async fn can_login(t: &TestDb, username: &str, password: &str) -> bool {
     }
 }
 
+/// Who acts, the role created, the school named, and the new account's school or the error.
+type Case<'a> = (
+    &'a Actor,
+    Role,
+    Option<SchoolId>,
+    Result<Option<SchoolId>, ErrorCode>,
+);
+
 both_engines!(create_permission_matrix, |t| async move {
     let a = t.school("TH0001").await;
     let b = t.school("TH0002").await;
@@ -51,13 +59,7 @@ both_engines!(create_permission_matrix, |t| async move {
     let dept = t.department().await;
     let sys = t.sysadmin().await;
     use Role::*;
-    // (who, role created, school named, expected school of the new account or the error)
-    let cases: Vec<(
-        &Actor,
-        Role,
-        Option<SchoolId>,
-        Result<Option<SchoolId>, ErrorCode>,
-    )> = vec![
+    let cases: Vec<Case> = vec![
         (&teacher, Teacher, Some(a.id), Err(ErrorCode::Forbidden)),
         (&teacher, SchoolAdmin, Some(a.id), Err(ErrorCode::Forbidden)),
         (&teacher, Department, None, Err(ErrorCode::Forbidden)),
