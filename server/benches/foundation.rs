@@ -1,0 +1,256 @@
+//! Foundation benchmark: prints numbers, asserts nothing about speed.
+//!
+//! `cargo bench -p server --bench foundation` (add `-- --pg` for PostgreSQL as well). It seeds a
+//! fresh database with the demo province at 2,000 schools, serves the real `router()` on a
+//! loopback port, and measures with bounded loops:
+//! - server-side render throughput of the school list page (`/schools`, 50 rows a page) and of
+//!   the JSON list (`/api/v1/schools`, all 2,000),
+//! - login throughput (Argon2id m=19 MiB, t=2, p=1),
+//! - cold start of the release binary (spawn → `/healthz` answers), when it has been built,
+//! - the gzip size of the first page's wasm + JS (from `target/site`, when built).
+
+use lophoc::services::{Ctx, Db, seed};
+use server::config::HttpConfig;
+use server::state::{AppState, leptos_options};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SCHOOLS: usize = 2_000;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// Runs `total` requests from `clients` concurrent clients; prints rate and latencies.
+async fn load<F, Fut>(label: &str, total: usize, clients: usize, make: F)
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let make = make.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut fails = 0;
+            for i in (c..total).step_by(clients) {
+                let t = Instant::now();
+                if !make(i).await {
+                    fails += 1;
+                }
+                lat.push(t.elapsed());
+            }
+            (lat, fails)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut fails = 0;
+    for t in tasks {
+        let (l, f) = t.await.expect("client task");
+        all.extend(l);
+        fails += f;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    all.sort();
+    println!(
+        "{label:<44} {:>8.1}/s  p50 {:>7.1} ms  p99 {:>7.1} ms  ({total} requests, {clients} clients, {fails} failed)",
+        total as f64 / secs,
+        percentile(&all, 0.50).as_secs_f64() * 1e3,
+        percentile(&all, 0.99).as_secs_f64() * 1e3,
+    );
+}
+
+async fn serve(url: &str) -> (SocketAddr, Ctx) {
+    let db = Db::connect(url, 16).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let ctx = Ctx::new(db);
+    let t = Instant::now();
+    seed::demo(&ctx, seed::DemoOptions { schools: SCHOOLS, teachers_per_school: 2 }).await.expect("seed");
+    println!("seed demo --schools {SCHOOLS}: {:.1} s", t.elapsed().as_secs_f64());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let state = AppState {
+        ctx: ctx.clone(),
+        leptos: leptos_options(&site_root(), addr),
+        http: Arc::new(HttpConfig::default()),
+    };
+    let app = server::router(state);
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
+    });
+    (addr, ctx)
+}
+
+fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+}
+
+fn site_root() -> String {
+    repo_root().join("target/site").display().to_string()
+}
+
+async fn run_engine(name: &str, url: &str) {
+    println!("\n== {name} ==");
+    let (addr, _ctx) = serve(url).await;
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let r = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": "sogd", "password": seed::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert!(r.status().is_success(), "login failed: {}", r.status());
+
+    // Warm up.
+    for _ in 0..5 {
+        client.get(format!("{base}/schools")).send().await.ok();
+    }
+    let c = client.clone();
+    let b = base.clone();
+    load("SSR /schools (50 of 2,000 rows)", 400, 8, move |i| {
+        let c = c.clone();
+        let url = format!("{b}/schools?page={}", i % 40 + 1);
+        async move { c.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+    })
+    .await;
+    let c = client.clone();
+    let b = base.clone();
+    load("SSR /schools?q=… (search, diacritics folded)", 400, 8, move |i| {
+        let c = c.clone();
+        let q = ["dong", "thcs hac thanh", "le loi", "tieu hoc"][i % 4];
+        let url = format!("{b}/schools?q={}", q.replace(' ', "+"));
+        async move { c.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+    })
+    .await;
+    let c = client.clone();
+    let b = base.clone();
+    load("JSON /api/v1/schools (all 2,000)", 200, 8, move |_| {
+        let c = c.clone();
+        let url = format!("{b}/api/v1/schools");
+        async move { c.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+    })
+    .await;
+    let b = base.clone();
+    load("login POST /api/v1/session (Argon2id)", 60, 4, move |i| {
+        let url = format!("{b}/api/v1/session");
+        // Different accounts: the throttle must not be what is measured.
+        let user = format!("gv.{}.1", seed::demo_schools(i % 50 + 1)[i % 50].code.to_lowercase());
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&serde_json::json!({"username": user, "password": seed::DEMO_PASSWORD}))
+                .send()
+                .await
+                .map(|r| r.status().is_success())
+                .unwrap_or(false)
+        }
+    })
+    .await;
+}
+
+fn gzip_size(path: &std::path::Path) -> Option<usize> {
+    let out = std::process::Command::new("gzip").arg("-9").arg("-c").arg(path).output().ok()?;
+    out.status.success().then_some(out.stdout.len())
+}
+
+fn sizes() {
+    let pkg = repo_root().join("target/site/pkg");
+    let wasm = pkg.join("lophoc.wasm");
+    let js = pkg.join("lophoc.js");
+    let css = pkg.join("lophoc.css");
+    match (gzip_size(&wasm), gzip_size(&js), gzip_size(&css)) {
+        (Some(w), Some(j), c) => println!(
+            "first page download (gzip -9): wasm {:.0} KB + js {:.0} KB = {:.0} KB; css {:.0} KB  [{}]",
+            w as f64 / 1024.0,
+            j as f64 / 1024.0,
+            (w + j) as f64 / 1024.0,
+            c.unwrap_or(0) as f64 / 1024.0,
+            pkg.display()
+        ),
+        _ => println!("first page download: target/site/pkg not built (run `cargo leptos build --release`)"),
+    }
+}
+
+fn cold_start() {
+    let bin = repo_root().join("target/release/lophoc");
+    if !bin.exists() {
+        println!("cold start: target/release/lophoc not built (run `cargo leptos build --release`)");
+        return;
+    }
+    let mut times = Vec::new();
+    for i in 0..5 {
+        let dir = std::env::temp_dir().join(format!("lophoc-bench-cold-{}-{i}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let port = 3900 + i;
+        let t = Instant::now();
+        let mut child = std::process::Command::new(&bin)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .arg(&dir)
+            .env_remove("DATABASE_URL")
+            .env("LEPTOS_SITE_ROOT", site_root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut ok = false;
+        while Instant::now() < deadline {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                let _ = s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
+                let mut buf = [0u8; 16];
+                if std::io::Read::read(&mut s, &mut buf).map(|n| buf[..n].starts_with(b"HTTP/1.0 200") || buf[..n].starts_with(b"HTTP/1.1 200")).unwrap_or(false) {
+                    ok = true;
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let elapsed = t.elapsed();
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        if ok {
+            times.push(elapsed);
+        }
+    }
+    times.sort();
+    if let Some(m) = times.get(times.len() / 2) {
+        println!(
+            "cold start (spawn → /healthz 200, empty SQLite, migrations included): median {:.0} ms of {} runs",
+            m.as_secs_f64() * 1e3,
+            times.len()
+        );
+    }
+}
+
+fn main() {
+    let pg = std::env::args().any(|a| a == "--pg");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    sizes();
+    cold_start();
+    let dir = std::env::temp_dir().join(format!("lophoc-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    rt.block_on(run_engine("SQLite (WAL, synchronous=FULL)", &url));
+    let _ = std::fs::remove_dir_all(&dir);
+    if pg {
+        let base = std::env::var("LOPHOC_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("lophoc_bench_{}", std::process::id());
+        rt.block_on(async {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres")).await.expect("PostgreSQL reachable");
+            admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create db");
+            run_engine("PostgreSQL", &format!("{base}/{name}")).await;
+            admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.ok();
+        });
+    }
+}
