@@ -15,9 +15,11 @@ pub mod serverfns;
 pub mod ssr;
 
 use crate::components::shell::AppShell;
+use crate::pages::accounts_page::AccountsPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::teachers_page::TeachersPage;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -73,6 +75,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/teachers") view=TeachersPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

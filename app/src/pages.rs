@@ -1,5 +1,7 @@
 //! Pages, one file per page.
 
+pub mod accounts_page;
 pub mod home_page;
 pub mod login_page;
 pub mod not_found_page;
+pub mod teachers_page;

@@ -1,0 +1,557 @@
+//! The accounts page (department and sysadmin): department and system accounts, a school's
+//! administrators found by school code, and a form to create an account. Also the pieces the
+//! teachers page shares: the account table with its row actions, a form field with its error,
+//! and the row actions' outcome.
+
+use crate::components::error_alert::ErrorAlert;
+use crate::components::icon::Icon;
+use crate::components::session::use_session;
+use crate::error::UiError;
+use crate::i18n::{tr, trf};
+use crate::serverfns::users::{
+    CreateAccount, ResetUserPassword, SetUserActive, back, list_department_accounts,
+    list_school_admins,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use lophoc::ids::UserId;
+use lophoc::model::{Role, UserAccount};
+
+/// Department and system accounts, school administrators, and account creation.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let school_q = move || {
+        query
+            .read()
+            .get("school")
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let set_active = ServerAction::<SetUserActive>::new();
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let create = ServerAction::<CreateAccount>::new();
+    let versions = move || {
+        (
+            set_active.version().get(),
+            reset.version().get(),
+            create.version().get(),
+        )
+    };
+    let department = Resource::new(versions, |_| list_department_accounts());
+    let admins = Resource::new(
+        move || (school_q(), versions()),
+        |(code, _)| async move {
+            match code {
+                Some(code) => Some(list_school_admins(code).await),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Title text=tr("accounts.title") />
+        <div class="page-header">
+            <div class="page-header-text">
+                <h1>{tr("accounts.title")}</h1>
+                <p>{tr("accounts.intro")}</p>
+            </div>
+        </div>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let user = session.0.await.ok().flatten()?;
+                if !matches!(user.role, Role::Department | Role::Sysadmin) {
+                    return Some(view! { <Forbidden /> }.into_any());
+                }
+                let me = user.id;
+                let viewer = user.role;
+                Some(
+                    view! {
+                        <div class="stack stack-lg">
+                        <RowOutcome set_active reset />
+                        <section class="stack">
+                            <h2 id="dept-title">{tr("accounts.dept_title")}</h2>
+                            <Transition fallback=Loading>
+                                {move || Suspend::new(async move {
+                                    match department.await {
+                                        Ok(page) => view! {
+                                            <AccountTable
+                                                accounts=page.items
+                                                caption=tr("accounts.dept_title").to_owned()
+                                                show_role=true
+                                                me
+                                                viewer
+                                                set_active
+                                                reset
+                                            />
+                                        }
+                                            .into_any(),
+                                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                                    }
+                                })}
+                            </Transition>
+                        </section>
+                        <section class="stack">
+                            <h2 id="admins-title">{tr("accounts.admins_title")}</h2>
+                            <SchoolSearch value=school_q().unwrap_or_default() />
+                            <Transition fallback=Loading>
+                                {move || Suspend::new(async move {
+                                    match admins.await {
+                                        None => ().into_any(),
+                                        Some(Err(e)) => {
+                                            view! { <ErrorAlert error=with_field_messages(e) /> }.into_any()
+                                        }
+                                        Some(Ok(found)) => {
+                                            let caption = trf(
+                                                "accounts.admins_of",
+                                                &[("code", found.school.code.clone()), ("name", found.school.name.clone())],
+                                            );
+                                            view! {
+                                                <h3>{caption.clone()}</h3>
+                                                <AccountTable
+                                                    accounts=found.admins.items
+                                                    caption
+                                                    empty=tr("accounts.admins_none")
+                                                    me
+                                                    viewer
+                                                    set_active
+                                                    reset
+                                                />
+                                            }
+                                                .into_any()
+                                        }
+                                    }
+                                })}
+                            </Transition>
+                        </section>
+                        <CreateAccountForm create viewer />
+                        </div>
+                    }
+                        .into_any(),
+                )
+            })}
+        </Suspense>
+    }
+}
+
+/// The search of a school's administrators: a plain GET form, so the result has its own URL.
+#[component]
+fn SchoolSearch(value: String) -> impl IntoView {
+    view! {
+        <form class="filters" role="search" method="get" action="/accounts">
+            <div class="field grow">
+                <label for="school-search">{tr("accounts.find_school")}</label>
+                <input
+                    id="school-search"
+                    name="school"
+                    type="search"
+                    value=value
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    aria-describedby="school-search-hint"
+                />
+                <p class="hint" id="school-search-hint">{tr("accounts.admins_intro")}</p>
+            </div>
+            <button type="submit" class="btn btn-secondary">
+                <Icon name="search" />
+                <span>{tr("accounts.search_submit")}</span>
+            </button>
+        </form>
+    }
+}
+
+/// The form that creates an account. The roles offered are the ones the viewer may create (the
+/// service decides; the list only spares the user a refusal).
+#[component]
+fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl IntoView {
+    let query = use_query_map();
+    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let error = move || create.value().get().and_then(Result::err);
+    let field_error =
+        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
+    let added = move || match create.value().get() {
+        Some(Ok(u)) => Some(u.full_name),
+        Some(Err(_)) => None,
+        None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
+    };
+    let roles: Vec<Role> = match viewer {
+        Role::Sysadmin => vec![
+            Role::SchoolAdmin,
+            Role::Department,
+            Role::Teacher,
+            Role::Sysadmin,
+        ],
+        _ => vec![Role::SchoolAdmin, Role::Department],
+    };
+    let chosen = typed(back::ROLE);
+    let role_error = field_error("role");
+    let form = NodeRef::<leptos::html::Form>::new();
+    // A created account clears the form for the next one; an error keeps what was typed.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get()
+            && let Some(f) = form.get()
+        {
+            f.reset();
+        }
+    });
+    view! {
+        <section class="card">
+            <div class="card-header">
+                <h2 id="create-title">{tr("accounts.create")}</h2>
+            </div>
+            <div class="card-body">
+                <div aria-live="polite">
+                    {move || {
+                        added()
+                            .map(|name| {
+                                view! {
+                                    <div class="alert alert-success">
+                                        <Icon name="check-circle" />
+                                        <div class="alert-body">{trf("accounts.added", &[("name", name)])}</div>
+                                    </div>
+                                }
+                            })
+                    }}
+                </div>
+                {move || error().map(|e| view! { <ErrorAlert error=e /> })}
+                <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
+                    <div class="form-row">
+                        <Field
+                            id="new-full-name"
+                            name="full_name"
+                            label=tr("accounts.full_name")
+                            autocomplete="name"
+                            value=typed(back::FULL_NAME)
+                            error=field_error("full_name")
+                        />
+                        <Field
+                            id="new-username"
+                            name="username"
+                            label=tr("accounts.username")
+                            hint=tr("accounts.username_hint")
+                            autocomplete="off"
+                            value=typed(back::USERNAME)
+                            error=field_error("username")
+                        />
+                    </div>
+                    <div class="form-row">
+                        <div class="field" class:invalid=move || role_error.get().is_some()>
+                            <label for="new-role">{tr("accounts.role")}</label>
+                            <select
+                                id="new-role"
+                                name="role"
+                                aria-invalid=move || role_error.get().is_some().to_string()
+                                aria-describedby=move || role_error.get().map(|_| "new-role-error")
+                            >
+                                {roles
+                                    .into_iter()
+                                    .map(|r| {
+                                        view! {
+                                            <option value=r.as_str() selected=chosen == r.as_str()>
+                                                {tr(r.label_key())}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            {move || {
+                                role_error
+                                    .get()
+                                    .map(|m| view! { <p class="field-error" id="new-role-error">{m}</p> })
+                            }}
+                        </div>
+                        <Field
+                            id="new-school-code"
+                            name="school_code"
+                            label=tr("accounts.school_code")
+                            hint=tr("accounts.school_code_hint")
+                            autocomplete="off"
+                            value=typed(back::SCHOOL_CODE)
+                            error=field_error("school_code")
+                            required=false
+                        />
+                    </div>
+                    <Field
+                        id="new-password"
+                        name="password"
+                        label=tr("accounts.password")
+                        hint=tr("accounts.password_hint")
+                        kind="password"
+                        autocomplete="new-password"
+                        error=field_error("password")
+                    />
+                    <div class="form-actions">
+                        <button
+                            type="submit"
+                            class="btn btn-primary"
+                            aria-busy=move || create.pending().get().to_string()
+                        >
+                            <Icon name="plus" />
+                            <span>{tr("accounts.create_submit")}</span>
+                        </button>
+                    </div>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}
+
+/// "You are not allowed to do this", for a role the page is not for.
+#[component]
+pub(crate) fn Forbidden() -> impl IntoView {
+    view! {
+        <div class="alert alert-error" role="alert">
+            <Icon name="lock" />
+            <div class="alert-body">{tr("error.forbidden")}</div>
+        </div>
+    }
+}
+
+/// The fallback while a list loads.
+#[component]
+pub(crate) fn Loading() -> impl IntoView {
+    view! {
+        <p class="loading" role="status">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{tr("accounts.loading")}</span>
+        </p>
+    }
+}
+
+/// A text input with its label, hint and error (main.css `.field`): the error sits under the
+/// input, marks it invalid and is read with it. `value` is what the user typed before a form
+/// post without JavaScript came back with an error.
+#[component]
+pub(crate) fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                error.get().map(|_| error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                autocapitalize=(kind != "password" && name != "full_name").then_some("none")
+                spellcheck=(name != "full_name").then_some("false")
+                required=required
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// What the last row action (enable, disable, reset password) did: with JavaScript the action's
+/// value, without it the page's query string (see `serverfns::users::back`).
+#[component]
+pub(crate) fn RowOutcome(
+    set_active: ServerAction<SetUserActive>,
+    reset: ServerAction<ResetUserPassword>,
+) -> impl IntoView {
+    let query = use_query_map();
+    // Only the latest action's outcome is shown.
+    Effect::new(move |_| {
+        if set_active.pending().get() {
+            reset.value().set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if reset.pending().get() {
+            set_active.value().set(None);
+        }
+    });
+    let success = move || {
+        let flash = |k: &str| query.read().get(k).filter(|v| !v.is_empty());
+        match (set_active.value().get(), reset.value().get()) {
+            (Some(Ok(a)), _) if a.active => {
+                Some(trf("accounts.enabled_done", &[("name", a.user.full_name)]))
+            }
+            (Some(Ok(a)), _) => Some(trf("accounts.disabled_done", &[("name", a.user.full_name)])),
+            (_, Some(Ok(a))) => Some(trf("accounts.reset_done", &[("name", a.user.full_name)])),
+            (Some(Err(_)), _) | (_, Some(Err(_))) => None,
+            (None, None) => flash(back::DISABLED)
+                .map(|n| trf("accounts.disabled_done", &[("name", n)]))
+                .or_else(|| {
+                    flash(back::ENABLED).map(|n| trf("accounts.enabled_done", &[("name", n)]))
+                })
+                .or_else(|| flash(back::RESET).map(|n| trf("accounts.reset_done", &[("name", n)]))),
+        }
+    };
+    let error = move || {
+        set_active
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| reset.value().get().and_then(Result::err))
+    };
+    view! {
+        <div aria-live="polite">
+            {move || {
+                success()
+                    .map(|m| {
+                        view! {
+                            <div class="alert alert-success">
+                                <Icon name="check-circle" />
+                                <div class="alert-body">{m}</div>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+        {move || error().map(|e| view! { <ErrorAlert error=with_field_messages(e) /> })}
+    }
+}
+
+/// A row form has no room for messages under its fields: they replace the general message.
+fn with_field_messages(mut e: UiError) -> UiError {
+    let fields: Vec<String> = std::mem::take(&mut e.fields)
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect();
+    if !fields.is_empty() {
+        e.message = fields.join(" ");
+    }
+    e
+}
+
+/// Whether the viewer is offered actions on this account (the service decides; this only
+/// hides buttons that would be refused): never on their own account, and the department does
+/// not manage system administrators.
+fn offers_actions(viewer: Role, me: UserId, a: &UserAccount) -> bool {
+    a.user.id != me && !(viewer == Role::Department && a.user.role == Role::Sysadmin)
+}
+
+/// Accounts with their status and row actions: enable or disable, and reset the password (each
+/// a small form that works without JavaScript). Under 40em the rows become cards.
+#[component]
+pub(crate) fn AccountTable(
+    accounts: Vec<UserAccount>,
+    caption: String,
+    #[prop(optional)] show_role: bool,
+    #[prop(optional, into)] empty: Option<String>,
+    me: UserId,
+    viewer: Role,
+    set_active: ServerAction<SetUserActive>,
+    reset: ServerAction<ResetUserPassword>,
+) -> impl IntoView {
+    if accounts.is_empty() {
+        let empty = empty.unwrap_or_else(|| tr("accounts.none").to_owned());
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    let l_name = tr("accounts.full_name");
+    let l_username = tr("accounts.username");
+    let l_role = tr("accounts.role");
+    let l_status = tr("accounts.status");
+    let l_actions = tr("accounts.actions");
+    let rows = accounts
+        .into_iter()
+        .map(|a| {
+            let id = a.user.id;
+            let name = a.user.full_name.clone();
+            let actions = offers_actions(viewer, me, &a).then(|| {
+                let pw_id = format!("reset-pw-{id}");
+                let (name_1, name_2, name_3) = (name.clone(), name.clone(), name);
+                view! {
+                    <div class="row-actions">
+                        <ActionForm action=set_active attr:class="row-form">
+                            <input type="hidden" name="user_id" value=id.to_string() />
+                            <input type="hidden" name="active" value=(!a.active).to_string() />
+                            <button
+                                type="submit"
+                                class=if a.active { "btn btn-sm btn-danger" } else { "btn btn-sm btn-secondary" }
+                            >
+                                <Icon name=if a.active { "lock" } else { "check" } />
+                                <span>{tr(if a.active { "accounts.disable" } else { "accounts.enable" })}</span>
+                                <span class="sr-only">" " {name_1}</span>
+                            </button>
+                        </ActionForm>
+                        <ActionForm action=reset attr:class="row-form" attr:novalidate=true>
+                            <input type="hidden" name="user_id" value=id.to_string() />
+                            <label class="sr-only" for=pw_id.clone()>
+                                {tr("accounts.new_password")} " " {name_2}
+                            </label>
+                            <input
+                                id=pw_id
+                                name="password"
+                                type="password"
+                                autocomplete="new-password"
+                                placeholder=tr("accounts.new_password")
+                                required
+                            />
+                            <button type="submit" class="btn btn-sm btn-secondary">
+                                <Icon name="key" />
+                                <span>{tr("accounts.reset_password")}</span>
+                                <span class="sr-only">" " {name_3}</span>
+                            </button>
+                        </ActionForm>
+                    </div>
+                }
+            });
+            // No label over an empty cell on a phone.
+            let actions_label = actions.is_some().then_some(l_actions);
+            let you = (id == me).then(|| view! { " " <span class="badge badge-info">{tr("accounts.you")}</span> });
+            view! {
+                <tr>
+                    <td data-label=l_name>{a.user.full_name.clone()} {you}</td>
+                    <td data-label=l_username class="nowrap">{a.user.username.clone()}</td>
+                    {show_role.then(|| view! { <td data-label=l_role>{tr(a.user.role.label_key())}</td> })}
+                    <td data-label=l_status>
+                        {if a.active {
+                            view! { <span class="badge badge-success">{tr("accounts.active")}</span> }
+                        } else {
+                            view! { <span class="badge badge-neutral">{tr("accounts.disabled")}</span> }
+                        }}
+                    </td>
+                    <td data-label=actions_label class="actions">{actions}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table stack">
+                <caption class="sr-only">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{l_name}</th>
+                        <th scope="col">{l_username}</th>
+                        {show_role.then(|| view! { <th scope="col">{l_role}</th> })}
+                        <th scope="col">{l_status}</th>
+                        <th scope="col" class="actions">{l_actions}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,352 @@
+//! The teachers page (school admin): the school's teacher accounts with search, disable and
+//! enable, password reset, a form to add one teacher, and the CSV import. Every form works
+//! without JavaScript; with it, results appear in place and the list refreshes.
+
+use crate::components::error_alert::ErrorAlert;
+use crate::components::icon::Icon;
+use crate::components::session::use_session;
+use crate::error::UiError;
+use crate::i18n::{tr, trf};
+use crate::pages::accounts_page::{AccountTable, Field, Forbidden, Loading, RowOutcome};
+use crate::serverfns::users::{
+    CreateTeacher, ImportUsers, ResetUserPassword, SetUserActive, back, import_users, list_teachers,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use lophoc::model::{ImportOutcome, Role};
+use server_fn::ServerFn;
+use server_fn::error::ServerFnUrlError;
+use web_sys::FormData;
+
+/// The import as the page runs it with JavaScript: the form's data, posted as it is.
+type ImportAction = Action<FormData, Result<ImportOutcome, UiError>>;
+
+/// The school's teachers.
+#[component]
+pub fn TeachersPage() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let q = move || {
+        query
+            .read()
+            .get("q")
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let set_active = ServerAction::<SetUserActive>::new();
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let create = ServerAction::<CreateTeacher>::new();
+    let import: ImportAction =
+        Action::new_local(|data: &FormData| import_users(data.clone().into()));
+    let teachers = Resource::new(
+        move || {
+            (
+                q(),
+                set_active.version().get(),
+                reset.version().get(),
+                create.version().get(),
+                import.version().get(),
+            )
+        },
+        |(q, ..)| list_teachers(q),
+    );
+    view! {
+        <Title text=tr("teachers.title") />
+        <div class="page-header">
+            <div class="page-header-text">
+                <h1>{tr("teachers.title")}</h1>
+                <p>{tr("teachers.intro")}</p>
+            </div>
+        </div>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let user = session.0.await.ok().flatten()?;
+                if user.role != Role::SchoolAdmin {
+                    return Some(view! { <Forbidden /> }.into_any());
+                }
+                let me = user.id;
+                Some(
+                    view! {
+                        <div class="stack">
+                        <RowOutcome set_active reset />
+                        <form class="filters" role="search" method="get" action="/teachers">
+                            <div class="field grow">
+                                <label for="teacher-search">{tr("accounts.search")}</label>
+                                <input
+                                    id="teacher-search"
+                                    name="q"
+                                    type="search"
+                                    value=q().unwrap_or_default()
+                                    aria-describedby="teacher-search-hint"
+                                />
+                                <p class="hint" id="teacher-search-hint">{tr("accounts.search_hint")}</p>
+                            </div>
+                            <button type="submit" class="btn btn-secondary">
+                                <Icon name="search" />
+                                <span>{tr("accounts.search_submit")}</span>
+                            </button>
+                        </form>
+                        <Transition fallback=Loading>
+                            {move || Suspend::new(async move {
+                                match teachers.await {
+                                    Ok(page) => {
+                                        let empty = match q() {
+                                            Some(q) => trf("accounts.no_match", &[("q", q)]),
+                                            None => tr("teachers.none").to_owned(),
+                                        };
+                                        view! {
+                                            <p class="muted" role="status">
+                                                {trf("accounts.count", &[("count", page.total.to_string())])}
+                                            </p>
+                                            <AccountTable
+                                                accounts=page.items
+                                                caption=tr("teachers.title").to_owned()
+                                                empty
+                                                me
+                                                viewer=Role::SchoolAdmin
+                                                set_active
+                                                reset
+                                            />
+                                        }
+                                            .into_any()
+                                    }
+                                    Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                                }
+                            })}
+                        </Transition>
+                        <div class="grid-2">
+                            <AddTeacher create />
+                            <ImportTeachers import />
+                        </div>
+                        </div>
+                    }
+                        .into_any(),
+                )
+            })}
+        </Suspense>
+    }
+}
+
+/// The form that adds one teacher. An error shows under each bad field and keeps what was
+/// typed (with JavaScript the inputs are simply left alone; without it the page comes back with
+/// the values in its query, never the password).
+#[component]
+fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
+    let query = use_query_map();
+    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let error = move || create.value().get().and_then(Result::err);
+    let field_error =
+        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
+    let added = move || match create.value().get() {
+        Some(Ok(u)) => Some(u.full_name),
+        Some(Err(_)) => None,
+        None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
+    };
+    let form = NodeRef::<leptos::html::Form>::new();
+    // A teacher added clears the form for the next one; an error keeps what was typed.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get()
+            && let Some(f) = form.get()
+        {
+            f.reset();
+        }
+    });
+    view! {
+        <section class="card">
+            <div class="card-header">
+                <h2 id="add-title">{tr("teachers.add")}</h2>
+            </div>
+            <div class="card-body">
+                <div aria-live="polite">
+                    {move || {
+                        added()
+                            .map(|name| {
+                                view! {
+                                    <div class="alert alert-success">
+                                        <Icon name="check-circle" />
+                                        <div class="alert-body">{trf("teachers.added", &[("name", name)])}</div>
+                                    </div>
+                                }
+                            })
+                    }}
+                </div>
+                {move || error().map(|e| view! { <ErrorAlert error=e /> })}
+                <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
+                    <Field
+                        id="teacher-full-name"
+                        name="full_name"
+                        label=tr("accounts.full_name")
+                        autocomplete="name"
+                        value=typed(back::FULL_NAME)
+                        error=field_error("full_name")
+                    />
+                    <Field
+                        id="teacher-username"
+                        name="username"
+                        label=tr("accounts.username")
+                        hint=tr("accounts.username_hint")
+                        autocomplete="off"
+                        value=typed(back::USERNAME)
+                        error=field_error("username")
+                    />
+                    <Field
+                        id="teacher-password"
+                        name="password"
+                        label=tr("accounts.password")
+                        hint=tr("accounts.password_hint")
+                        kind="password"
+                        autocomplete="new-password"
+                        error=field_error("password")
+                    />
+                    <div class="form-actions">
+                        <button
+                            type="submit"
+                            class="btn btn-primary"
+                            aria-busy=move || create.pending().get().to_string()
+                        >
+                            <Icon name="plus" />
+                            <span>{tr("teachers.add_submit")}</span>
+                        </button>
+                    </div>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}
+
+/// The CSV import: a plain multipart form (works without JavaScript: the server answers with a
+/// redirect back here carrying the counts or the error); with JavaScript the same form data is
+/// posted in place, with progress shown.
+#[component]
+fn ImportTeachers(import: ImportAction) -> impl IntoView {
+    let query = use_query_map();
+    let form = NodeRef::<leptos::html::Form>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some(f) = form.get() else { return };
+        let Ok(data) = FormData::new_with_form(&f) else {
+            return;
+        };
+        ev.prevent_default();
+        import.dispatch_local(data);
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = import.value().get()
+            && let Some(f) = form.get()
+        {
+            f.reset();
+        }
+    });
+    // The outcome: the action's value with JavaScript, else what the redirect put in the query.
+    let outcome = move || -> Option<Result<ImportOutcome, UiError>> {
+        if let Some(r) = import.value().get() {
+            return Some(r);
+        }
+        let query = query.read();
+        if query.get("__path").as_deref() == Some(ImportUsers::PATH)
+            && let Some(err) = query.get("__err")
+        {
+            return Some(Err(ServerFnUrlError::<UiError>::decode_err(&err)));
+        }
+        let n = |k: &str| query.get(k).and_then(|v| v.parse::<u64>().ok());
+        match (n(back::CREATED), n(back::UPDATED)) {
+            (None, None) => None,
+            (c, u) => Some(Ok(ImportOutcome {
+                created: c.unwrap_or(0),
+                updated: u.unwrap_or(0),
+            })),
+        }
+    };
+    let pending = move || import.pending().get();
+    view! {
+        <section class="card">
+            <div class="card-header">
+                <h2 id="import-title">{tr("accounts.import")}</h2>
+            </div>
+            <div class="card-body stack">
+                <div aria-live="polite">
+                    {move || {
+                        if pending() {
+                            return view! {
+                                <p class="loading">
+                                    <span class="spinner" aria-hidden="true"></span>
+                                    <span>{tr("accounts.importing")}</span>
+                                </p>
+                            }
+                                .into_any();
+                        }
+                        match outcome() {
+                            Some(Ok(o)) => {
+                                let text = if o.created + o.updated == 0 {
+                                    tr("import.unchanged").to_owned()
+                                } else {
+                                    trf(
+                                        "import.created_updated",
+                                        &[("created", o.created.to_string()), ("updated", o.updated.to_string())],
+                                    )
+                                };
+                                view! {
+                                    <div class="alert alert-success">
+                                        <Icon name="check-circle" />
+                                        <div class="alert-body">{text}</div>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            _ => ().into_any(),
+                        }
+                    }}
+                </div>
+                {move || match outcome() {
+                    Some(Err(e)) if !pending() => Some(view! { <ErrorAlert error=e /> }),
+                    _ => None,
+                }}
+                <form
+                    node_ref=form
+                    class="form"
+                    method="post"
+                    action=ImportUsers::PATH
+                    enctype="multipart/form-data"
+                    on:submit=on_submit
+                >
+                    <label class="file-drop" for="import-file">
+                        <Icon name="upload" />
+                        <span class="file-drop-title" id="import-file-label">{tr("accounts.import_file")}</span>
+                        <span class="hint" id="import-file-hint">{tr("accounts.import_file_hint")}</span>
+                        <input
+                            id="import-file"
+                            type="file"
+                            name="file"
+                            accept=".csv,text/csv"
+                            aria-labelledby="import-file-label"
+                            aria-describedby="import-file-hint"
+                        />
+                    </label>
+                    <div class="form-actions">
+                        <button
+                            type="submit"
+                            class="btn btn-primary"
+                            aria-busy=move || pending().to_string()
+                            disabled=pending
+                        >
+                            <Icon name="upload" />
+                            <span>{tr("accounts.import_submit")}</span>
+                        </button>
+                    </div>
+                </form>
+                <h3>{tr("accounts.import_format")}</h3>
+                <ul class="small">
+                    <li>{tr("accounts.import_rule_header")}</li>
+                    <li>{tr("accounts.import_rule_utf8")}</li>
+                    <li>{tr("accounts.import_rule_teacher")}</li>
+                    <li>{tr("accounts.import_rule_all")}</li>
+                    <li>{tr("accounts.import_rule_existing")}</li>
+                </ul>
+                <p class="small">{tr("accounts.import_example")}</p>
+                <pre class="small">
+                    "username,full_name,role,school_code,password\ngv.nguyenlan,Nguyễn Thị Lan,teacher,,MatKhau@2026\ngv.tranminh,Trần Văn Minh,teacher,,MatKhau@2026"
+                </pre>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,453 @@
+//! Accounts: a school's teachers (school admins), school administrators and department
+//! accounts (department, sysadmin); enable and disable, password resets, the CSV import.
+//!
+//! Each function is also the target of a plain HTML form (no JavaScript yet, or none at all on
+//! a weak connection). It then answers with a redirect back to the page the form was on,
+//! carrying the outcome in the query string (the keys in [`back`]): a short success note, or
+//! the error (`__err`, which `ServerAction` reads) plus what the user typed, so nothing is lost.
+//! Passwords are never put in a URL, returned, or logged.
+
+use crate::error::UiError;
+use leptos::prelude::*;
+use lophoc::ids::UserId;
+use lophoc::model::{ImportOutcome, Page, School, User, UserAccount};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::{MultipartData, MultipartFormData};
+
+/// The largest CSV file the import accepts (the router's own limit is far higher, for lesson
+/// materials; a province-wide users file is well under 1 MiB).
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Query-string keys of a form's answer without JavaScript.
+pub mod back {
+    /// An account was created: its full name.
+    pub const ADDED: &str = "added";
+    /// An account was disabled: its full name.
+    pub const DISABLED: &str = "disabled";
+    /// An account was enabled: its full name.
+    pub const ENABLED: &str = "enabled";
+    /// A password was reset: the account's full name.
+    pub const RESET: &str = "reset";
+    /// An import created this many accounts.
+    pub const CREATED: &str = "created";
+    /// An import updated this many accounts.
+    pub const UPDATED: &str = "updated";
+    /// What the user typed into a create form that failed (never the password).
+    pub const FULL_NAME: &str = "full_name";
+    /// See [`FULL_NAME`].
+    pub const USERNAME: &str = "username";
+    /// See [`FULL_NAME`].
+    pub const ROLE: &str = "role";
+    /// See [`FULL_NAME`].
+    pub const SCHOOL_CODE: &str = "school_code";
+    /// Every key above: a new answer replaces the previous one.
+    pub const ALL: [&str; 10] = [
+        ADDED,
+        DISABLED,
+        ENABLED,
+        RESET,
+        CREATED,
+        UPDATED,
+        FULL_NAME,
+        USERNAME,
+        ROLE,
+        SCHOOL_CODE,
+    ];
+}
+
+/// A school and its administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolAdmins {
+    /// The school.
+    pub school: School,
+    /// Its school administrators.
+    pub admins: Page<UserAccount>,
+}
+
+/// The teachers of the school admin's own school, optionally matching `q` (name or username,
+/// case and diacritics ignored).
+#[server(prefix = "/fn", endpoint = "list_teachers")]
+pub async fn list_teachers(q: Option<String>) -> Result<Page<UserAccount>, UiError> {
+    use lophoc::model::Role;
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let school = match (actor.role, actor.school_id) {
+        (Role::SchoolAdmin, Some(s)) => s,
+        _ => return Err(crate::ssr::fail(&c, lophoc::Error::forbidden())),
+    };
+    lophoc::services::users::list(&ctx, &actor, school, Some(Role::Teacher), q.as_deref())
+        .await
+        .map_err(|e| crate::ssr::fail(&c, e))
+}
+
+/// Adds a teacher to the school admin's own school.
+#[server(prefix = "/fn", endpoint = "create_teacher")]
+pub async fn create_teacher(
+    full_name: String,
+    username: String,
+    password: String,
+) -> Result<User, UiError> {
+    use lophoc::services::users::NewUser;
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let n = NewUser {
+            username: username.clone(),
+            full_name: full_name.clone(),
+            role: "teacher".into(),
+            school_id: None,
+            password,
+        };
+        lophoc::services::users::create(&ctx, &actor, &n, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+    }
+    .await;
+    form::answer(
+        r,
+        CreateTeacher::PATH,
+        |u| vec![(back::ADDED, u.full_name.clone())],
+        vec![(back::FULL_NAME, full_name), (back::USERNAME, username)],
+    )
+}
+
+/// Enables or disables an account; disabling ends its sessions at once.
+#[server(prefix = "/fn", endpoint = "set_user_active")]
+pub async fn set_user_active(user_id: UserId, active: bool) -> Result<UserAccount, UiError> {
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        lophoc::services::users::set_active(&ctx, &actor, user_id, active, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+    }
+    .await;
+    form::answer(
+        r,
+        SetUserActive::PATH,
+        |a| {
+            vec![(
+                if a.active {
+                    back::ENABLED
+                } else {
+                    back::DISABLED
+                },
+                a.user.full_name.clone(),
+            )]
+        },
+        vec![],
+    )
+}
+
+/// Sets a new password for an account and ends its sessions. Returns the account (for the
+/// confirmation), never the password.
+#[server(prefix = "/fn", endpoint = "reset_user_password")]
+pub async fn reset_user_password(
+    user_id: UserId,
+    password: String,
+) -> Result<UserAccount, UiError> {
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        // Read first: it is also the permission check, and it names the account.
+        let account = lophoc::services::users::get(&ctx, &actor, user_id)
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))?;
+        lophoc::services::users::reset_password(&ctx, &actor, user_id, &password, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))?;
+        Ok(account)
+    }
+    .await;
+    form::answer(
+        r,
+        ResetUserPassword::PATH,
+        |a| vec![(back::RESET, a.user.full_name.clone())],
+        vec![],
+    )
+}
+
+/// Imports a users CSV (`username,full_name,role,school_code,password`) sent as the `file` part
+/// of a multipart form: all or nothing, every bad line listed. At most [`MAX_IMPORT_BYTES`],
+/// counted while the upload streams in.
+#[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_users")]
+pub async fn import_users(data: MultipartData) -> Result<ImportOutcome, UiError> {
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let bytes = form::file_part(data, "file", MAX_IMPORT_BYTES)
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))?;
+        lophoc::services::users::import_csv(&ctx, &actor, &bytes, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+    }
+    .await;
+    form::answer(
+        r,
+        ImportUsers::PATH,
+        |o| {
+            vec![
+                (back::CREATED, o.created.to_string()),
+                (back::UPDATED, o.updated.to_string()),
+            ]
+        },
+        vec![],
+    )
+}
+
+/// The department and sysadmin accounts.
+#[server(prefix = "/fn", endpoint = "list_department_accounts")]
+pub async fn list_department_accounts() -> Result<Page<UserAccount>, UiError> {
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    lophoc::services::users::list_department(&ctx, &actor)
+        .await
+        .map_err(|e| crate::ssr::fail(&c, e))
+}
+
+/// A school, found by its code, and its administrators (department and sysadmin).
+#[server(prefix = "/fn", endpoint = "list_school_admins")]
+pub async fn list_school_admins(school_code: String) -> Result<SchoolAdmins, UiError> {
+    use lophoc::model::Role;
+    use lophoc::services::{schools, users};
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    if !actor.sees_all_schools() {
+        return Err(fail(lophoc::Error::forbidden()));
+    }
+    let id = schools::id_by_code(&ctx, &school_code)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| {
+            fail(lophoc::Error::field(
+                "school_code",
+                lophoc::Msg::new("validation.school_unknown"),
+            ))
+        })?;
+    let school = schools::get(&ctx, &actor, id).await.map_err(fail)?;
+    let admins = users::list(&ctx, &actor, id, Some(Role::SchoolAdmin), None)
+        .await
+        .map_err(fail)?;
+    Ok(SchoolAdmins { school, admins })
+}
+
+/// Creates an account of any role the actor may manage (department: school administrators and
+/// department users; sysadmin: anyone). `school_code` names the school of a school role.
+#[server(prefix = "/fn", endpoint = "create_account")]
+pub async fn create_account(
+    full_name: String,
+    username: String,
+    role: String,
+    school_code: Option<String>,
+    password: String,
+) -> Result<User, UiError> {
+    use lophoc::services::{schools, users};
+    use server_fn::ServerFn;
+    let code = school_code.unwrap_or_default().trim().to_owned();
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let school_id = if code.is_empty() {
+            None
+        } else {
+            // An unknown code becomes an id no school has, so the service reports it together
+            // with every other bad field ("no school has this code"), in one answer.
+            Some(
+                schools::id_by_code(&ctx, &code)
+                    .await
+                    .map_err(|e| crate::ssr::fail(&c, e))?
+                    .unwrap_or(lophoc::ids::SchoolId(-1)),
+            )
+        };
+        let n = users::NewUser {
+            username: username.clone(),
+            full_name: full_name.clone(),
+            role: role.clone(),
+            school_id,
+            password,
+        };
+        users::create(&ctx, &actor, &n, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+            .map_err(|mut e| {
+                // The form's field is the code, not the id.
+                for (f, _) in &mut e.fields {
+                    if f == "school_id" {
+                        *f = "school_code".into();
+                    }
+                }
+                e
+            })
+    }
+    .await;
+    form::answer(
+        r,
+        CreateAccount::PATH,
+        |u| vec![(back::ADDED, u.full_name.clone())],
+        vec![
+            (back::FULL_NAME, full_name),
+            (back::USERNAME, username),
+            (back::ROLE, role),
+            (back::SCHOOL_CODE, code),
+        ],
+    )
+}
+
+/// Plain-form answers and multipart reading (server only).
+#[cfg(feature = "ssr")]
+mod form {
+    use super::back;
+    use crate::error::UiError;
+    use http::header::{ACCEPT, REFERER};
+    use lophoc::{Error, ErrorCode};
+    use server_fn::codec::MultipartData;
+    use server_fn::error::ServerFnUrlError;
+
+    /// At most this many bad lines travel back in a URL (the rest are counted in the message);
+    /// with JavaScript every line is shown.
+    const MAX_LINES_IN_URL: usize = 100;
+
+    /// Whether this request is a plain HTML form post: the browser asks for a page, where the
+    /// server-function client asks for data.
+    fn is_plain_form(parts: &http::request::Parts) -> bool {
+        parts
+            .headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    }
+
+    /// The page the form was on (path and query of the `Referer`), without the keys of an
+    /// earlier answer. Only a local path: a forged `Referer` cannot send the user elsewhere.
+    fn back_to(parts: &http::request::Parts) -> (String, Vec<String>) {
+        let referer = parts
+            .headers
+            .get(REFERER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("/");
+        let local = match referer.split_once("://") {
+            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+            None => referer,
+        };
+        let local = local.split('#').next().unwrap_or("/");
+        let (path, query) = local.split_once('?').unwrap_or((local, ""));
+        let path = crate::ssr::safe_path(Some(path));
+        let kept = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .filter(|p| {
+                let key = p.split('=').next().unwrap_or("");
+                key != "__err" && key != "__path" && !back::ALL.contains(&key)
+            })
+            .map(str::to_owned)
+            .collect();
+        (path, kept)
+    }
+
+    fn encode(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    /// For a plain form post, redirects back to the form's page with the outcome: `ok(value)`
+    /// on success; on error the error (as `ServerAction` expects it) and `keep`, what the user
+    /// typed. With JavaScript nothing changes: the page reads the returned value.
+    pub fn answer<T>(
+        r: Result<T, UiError>,
+        fn_path: &str,
+        ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
+        keep: Vec<(&'static str, String)>,
+    ) -> Result<T, UiError> {
+        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+            return r;
+        };
+        if !is_plain_form(&parts) {
+            // The error's own status (422, 403, 409…), not server_fn's blanket 500, so logs and
+            // monitoring tell a typo from a failure.
+            if let (Err(e), Some(res)) = (
+                &r,
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            ) && let Ok(status) = http::StatusCode::from_u16(e.code.status())
+            {
+                res.set_status(status);
+            }
+            return r;
+        }
+        let (path, mut query) = back_to(&parts);
+        let r = match r {
+            Ok(v) => {
+                query.extend(
+                    ok(&v)
+                        .into_iter()
+                        .map(|(k, v)| format!("{k}={}", encode(&v))),
+                );
+                Ok(v)
+            }
+            Err(mut e) => {
+                query.extend(
+                    keep.into_iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(k, v)| format!("{k}={}", encode(&v))),
+                );
+                if e.lines.len() > MAX_LINES_IN_URL {
+                    let more = e.lines.len() - MAX_LINES_IN_URL;
+                    e.lines.truncate(MAX_LINES_IN_URL);
+                    let more =
+                        crate::i18n::trf("accounts.more_lines", &[("count", more.to_string())]);
+                    e.message = format!("{} {more}", e.message);
+                }
+                if let Ok(url) =
+                    ServerFnUrlError::new(fn_path, e.clone()).to_url("http://localhost/")
+                {
+                    query.extend(url.query().map(str::to_owned));
+                }
+                Err(e)
+            }
+        };
+        let to = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", query.join("&"))
+        };
+        leptos_axum::redirect(&to);
+        r
+    }
+
+    /// The bytes of the multipart part `name`, refused once over `max` bytes (counted as the
+    /// upload streams in, so an oversized file is never held in memory).
+    pub async fn file_part(data: MultipartData, name: &str, max: usize) -> Result<Vec<u8>, Error> {
+        fn bad(e: impl std::fmt::Display) -> Error {
+            tracing::info!(error = %e, "unreadable multipart upload");
+            Error::new(ErrorCode::Validation)
+        }
+        let Some(mut mp) = data.into_inner() else {
+            return Err(Error::internal());
+        };
+        while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+            if field.name() != Some(name) {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > max {
+                    return Err(Error::new(ErrorCode::PayloadTooLarge));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            return Ok(bytes);
+        }
+        Ok(Vec::new())
+    }
+}
