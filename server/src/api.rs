@@ -2,7 +2,9 @@
 //! document is generated from the handlers' annotations, so it cannot drift from the code.
 
 pub mod error;
+pub mod schools;
 pub mod session;
+pub mod users;
 
 use crate::state::AppState;
 use axum::Json;
@@ -15,6 +17,8 @@ use utoipa_axum::router::OpenApiRouter;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lớp Học API", version = "1", description = "The public JSON API v1 of Lớp Học. Errors: `{\"error\": {\"code\", \"message\", \"details\"}}`, message in the `Accept-Language` language."),
+    // The paths below are relative to the base path (API.md "Conventions").
+    servers((url = "/api/v1", description = "This server")),
     tags(
         (name = "session", description = "Log in and out"),
         (name = "users", description = "Accounts"),
@@ -27,6 +31,8 @@ struct ApiDoc;
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(session::routes())
+        .merge(users::routes())
+        .merge(schools::routes())
         .split_for_parts();
     let router = router.fallback(|| async { error::ApiError(lophoc::Error::not_found()) });
     (router, doc)
@@ -49,6 +55,70 @@ impl From<axum::extract::rejection::JsonRejection> for error::ApiError {
         let msg = if code == lophoc::ErrorCode::Validation { lophoc::Msg::new("error.bad_json") } else { lophoc::Msg::new(code.message_key()) };
         error::ApiError(lophoc::Error::with_msg(code, msg))
     }
+}
+
+/// Query parameters whose rejection is a 422 `validation` in the caller's language rather than
+/// axum's plain-text 400.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(error::ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<axum::extract::rejection::QueryRejection> for error::ApiError {
+    fn from(_: axum::extract::rejection::QueryRejection) -> Self {
+        error::ApiError(lophoc::Error::new(lophoc::ErrorCode::Validation))
+    }
+}
+
+/// A path parameter (an id). Ids are opaque: one that does not even parse names nothing, so
+/// the answer is the same 404 as for an id that does not exist.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(error::ApiError))]
+pub struct ApiPath<T>(pub T);
+
+impl From<axum::extract::rejection::PathRejection> for error::ApiError {
+    fn from(_: axum::extract::rejection::PathRejection) -> Self {
+        error::ApiError(lophoc::Error::not_found())
+    }
+}
+
+/// What a CSV import did (API.md: `{"created": n, "updated": n}`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    /// Lines that created a record.
+    pub created: u64,
+    /// Lines that changed an existing record (identical lines count in neither).
+    pub updated: u64,
+}
+
+impl From<lophoc::model::ImportOutcome> for ImportResult {
+    fn from(o: lophoc::model::ImportOutcome) -> Self {
+        ImportResult { created: o.created, updated: o.updated }
+    }
+}
+
+/// The body of a CSV import: `Content-Type: text/csv` (any parameters, e.g. `charset=utf-8`),
+/// else 415; a body over the router's limit is 413.
+pub fn csv_body(
+    headers: &axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<axum::body::Bytes, error::ApiError> {
+    let is_csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"));
+    if !is_csv {
+        return Err(lophoc::ErrorCode::UnsupportedMediaType.into());
+    }
+    body.map_err(|r| {
+        let code = if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            lophoc::ErrorCode::PayloadTooLarge
+        } else {
+            tracing::warn!(error = %r, "reading an import body failed");
+            lophoc::ErrorCode::Validation
+        };
+        error::ApiError(lophoc::Error::new(code))
+    })
 }
 
 /// The caller, as [`resolve_caller`](crate::middleware::resolve_caller) found it.

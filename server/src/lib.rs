@@ -1,5 +1,6 @@
 //! The `lophoc` binary's library: the router the binary serves and the tests use, the REST API,
 //! middleware, configuration and the command line.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod cli;
@@ -51,7 +52,19 @@ pub fn router(state: AppState) -> Router {
                 move || app::shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell));
+        .fallback({
+            // Below /api the answer to an unknown path is the API's JSON 404, not the HTML page:
+            // the nested API router's own fallback does not see `/api/v1` and `/api/v1/`, nor
+            // other versions.
+            let files = leptos_axum::file_and_error_handler::<AppState, _>(app::shell);
+            move |uri: axum::http::Uri, state: State<AppState>, req: axum::extract::Request| async move {
+                if uri.path() == "/api" || uri.path().starts_with("/api/") {
+                    api::error::ApiError(lophoc::Error::not_found()).into_response()
+                } else {
+                    files(uri, state, req).await
+                }
+            }
+        });
     let max_body = state.http.max_upload_bytes;
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
@@ -61,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(axum::Extension(doc))
         .layer(axum::middleware::from_fn(middleware::localize_errors))
+        .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_caller))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(DefaultBodyLimit::max(max_body))

@@ -38,7 +38,7 @@ impl MakeRequestId for MakeId {
     }
 }
 
-fn header_str<'a>(h: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(h: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -167,4 +167,36 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .unwrap_or("panic");
     tracing::error!(panic = detail, "request panicked");
     response(&Error::internal(), Lang::Vi).into_response()
+}
+
+/// Gives a server function's error its real status. Leptos answers every server-function error
+/// with 500, so a refusal (401, 403, 404) or a bad form (422) looked like a crash to monitoring
+/// and to the authorization matrix. The error body is the app's `UiError` JSON, whose `code` is
+/// an API error code; the status becomes that code's. Clients of server functions treat every
+/// 4xx and 5xx alike, so only the status changes.
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/fn/") {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    if res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Error bodies are small; anything larger is passed on untouched (as an empty 500 body
+    // would be worse than a wrong status, read at most 1 MiB).
+    let bytes = match axum::body::to_bytes(body, 1024 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return Response::from_parts(parts, Body::empty()),
+    };
+    let code = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("code").cloned())
+        .and_then(|c| serde_json::from_value::<ErrorCode>(c).ok());
+    if let Some(code) = code
+        && let Ok(status) = axum::http::StatusCode::from_u16(code.status())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
