@@ -19,9 +19,12 @@ use crate::pages::accounts_page::AccountsPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::school_import_page::SchoolImportPage;
+use crate::pages::school_page::SchoolPage;
+use crate::pages::schools_page::SchoolsPage;
 use crate::pages::teachers_page::TeachersPage;
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -51,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#0f5e9c" />
                 <HydrationScripts options />
-                <MetaTags />
+                <leptos_meta::MetaTags />
             </head>
             <body>
                 <App />
@@ -75,6 +78,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/schools") view=SchoolsPage ssr=SsrMode::Async />
+                    <Route path=path!("/schools/import") view=SchoolImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/schools/:id") view=SchoolPage ssr=SsrMode::Async />
                     <Route path=path!("/teachers") view=TeachersPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
                 </ParentRoute>

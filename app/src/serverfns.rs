@@ -4,4 +4,5 @@
 
 pub mod auth;
 pub mod prefs;
+pub mod schools;
 pub mod users;

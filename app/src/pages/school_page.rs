@@ -1,0 +1,131 @@
+//! One school's page (`/schools/:id`): its registry record and pilot enrolment. A school the
+//! user may not see is "not found", like one that does not exist.
+
+use crate::components::error_alert::ErrorAlert;
+use crate::components::icon::Icon;
+use crate::components::session::use_session;
+use crate::i18n::tr;
+use crate::pages::schools_page::{Loading, PilotBadge, group_digits};
+use crate::serverfns::schools::get_school;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use lophoc::ErrorCode;
+use lophoc::ids::SchoolId;
+use lophoc::model::{Role, School};
+
+/// `/schools/:id`.
+#[component]
+pub fn SchoolPage() -> impl IntoView {
+    let params = use_params_map();
+    let session = use_session();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<SchoolId>().ok())
+    });
+    let school = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_school(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                let sees_all = matches!(
+                    session.0.await.ok().flatten().map(|u| u.role),
+                    Some(Role::Department | Role::Sysadmin)
+                );
+                match school.await {
+                    Ok(Some(s)) => view! { <SchoolDetails school=s back=sees_all /> }.into_any(),
+                    Ok(None) => view! { <NotFound /> }.into_any(),
+                    Err(e) if e.code == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
+                    Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The not-found content inside the app frame (the frame already has the `<main>`), with 404.
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=tr("notfound.title") />
+        <div class="empty">
+            <Icon name="alert" />
+            <h1 class="empty-title">{tr("notfound.title")}</h1>
+            <p>{tr("notfound.text")}</p>
+            <a class="btn btn-primary" href="/">{tr("nav.home")}</a>
+        </div>
+    }
+}
+
+#[component]
+fn SchoolDetails(school: School, back: bool) -> impl IntoView {
+    let former = school
+        .former_district
+        .clone()
+        .unwrap_or_else(|| tr("school.none").to_owned());
+    view! {
+        <Title text=school.name.clone() />
+        {back
+            .then(|| {
+                view! {
+                    <p>
+                        <a class="btn btn-ghost btn-sm" href="/schools">
+                            <Icon name="chevron-left" />
+                            <span>{tr("school.back")}</span>
+                        </a>
+                    </p>
+                }
+            })}
+        <div class="page-header">
+            <div class="page-header-text">
+                <h1>{school.name.clone()}</h1>
+                <p>{tr(school.level.label_key())} " · " {school.area.clone()}</p>
+            </div>
+        </div>
+        <section class="card">
+            <div class="card-body">
+                <dl class="dl">
+                    <div>
+                        <dt>{tr("school.code")}</dt>
+                        <dd>{school.code.clone()}</dd>
+                    </div>
+                    <div>
+                        <dt>{tr("schools.level")}</dt>
+                        <dd>{tr(school.level.label_key())}</dd>
+                    </div>
+                    <div>
+                        <dt>{tr("schools.area")}</dt>
+                        <dd>{school.area.clone()}</dd>
+                    </div>
+                    <div>
+                        <dt>{tr("school.former_district")}</dt>
+                        <dd>{former}</dd>
+                    </div>
+                    <div>
+                        <dt>{tr("schools.students")}</dt>
+                        <dd>{group_digits(school.students)}</dd>
+                    </div>
+                    <div>
+                        <dt>{tr("school.pilot")}</dt>
+                        <dd>
+                            <PilotBadge school=school.clone() />
+                        </dd>
+                    </div>
+                </dl>
+            </div>
+        </section>
+    }
+}
