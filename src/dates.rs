@@ -23,7 +23,9 @@ pub fn display_date(d: NaiveDate) -> String {
 
 /// `dd/mm/yyyy` for an API date string; the input unchanged if it is not a date.
 pub fn display_iso_date(s: &str) -> String {
-    parse_date(s).map(display_date).unwrap_or_else(|| s.to_owned())
+    parse_date(s)
+        .map(display_date)
+        .unwrap_or_else(|| s.to_owned())
 }
 
 /// A unix timestamp as RFC 3339 in school time.
@@ -38,7 +40,11 @@ pub fn rfc3339(unix: i64) -> String {
 /// An RFC 3339 timestamp as `dd/mm/yyyy HH:MM` in school time.
 pub fn display_timestamp(s: &str) -> String {
     DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&school_tz()).format("%d/%m/%Y %H:%M").to_string())
+        .map(|t| {
+            t.with_timezone(&school_tz())
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
         .unwrap_or_else(|_| s.to_owned())
 }
 
@@ -69,6 +75,9 @@ mod tests {
         // 2026-11-27T17:30:00Z is 00:30 on the 28th in Hà Nội.
         assert_eq!(today_at(1_795_800_600).to_string(), "2026-11-28");
         assert!(rfc3339(0).ends_with("+07:00"));
-        assert_eq!(display_timestamp("2026-11-28T00:30:00+07:00"), "28/11/2026 00:30");
+        assert_eq!(
+            display_timestamp("2026-11-28T00:30:00+07:00"),
+            "28/11/2026 00:30"
+        );
     }
 }

@@ -101,7 +101,10 @@ pub struct Msg {
 impl Msg {
     /// A message without placeholders.
     pub fn new(key: &str) -> Msg {
-        Msg { key: key.to_owned(), args: Vec::new() }
+        Msg {
+            key: key.to_owned(),
+            args: Vec::new(),
+        }
     }
 
     /// Adds a placeholder value.
@@ -115,8 +118,11 @@ impl Msg {
         if self.args.is_empty() {
             return t(lang, &self.key).to_owned();
         }
-        let args: Vec<(&str, String)> =
-            self.args.iter().map(|(k, v)| (k.as_str(), render_value(v, lang))).collect();
+        let args: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), render_value(v, lang)))
+            .collect();
         tf(lang, &self.key, &args)
     }
 
@@ -211,12 +217,22 @@ pub struct LocalizedError {
 impl Error {
     /// An error with the generic message of its code.
     pub fn new(code: ErrorCode) -> Error {
-        Error { code, msg: Msg::new(code.message_key()), details: Details::None, retry_after: None }
+        Error {
+            code,
+            msg: Msg::new(code.message_key()),
+            details: Details::None,
+            retry_after: None,
+        }
     }
 
     /// An error with its own message.
     pub fn with_msg(code: ErrorCode, msg: Msg) -> Error {
-        Error { code, msg, details: Details::None, retry_after: None }
+        Error {
+            code,
+            msg,
+            details: Details::None,
+            retry_after: None,
+        }
     }
 
     /// 401 `unauthenticated`.
@@ -241,17 +257,26 @@ impl Error {
 
     /// 409 `conflict` with a message and JSON details.
     pub fn conflict(msg: Msg, details_json: String) -> Error {
-        Error { details: Details::Conflict(details_json), ..Error::with_msg(ErrorCode::Conflict, msg) }
+        Error {
+            details: Details::Conflict(details_json),
+            ..Error::with_msg(ErrorCode::Conflict, msg)
+        }
     }
 
     /// 422 `validation` listing every bad field.
     pub fn fields(fields: Vec<FieldError>) -> Error {
-        Error { details: Details::Fields(fields), ..Error::new(ErrorCode::Validation) }
+        Error {
+            details: Details::Fields(fields),
+            ..Error::new(ErrorCode::Validation)
+        }
     }
 
     /// 422 `validation` for one field.
     pub fn field(field: &str, msg: Msg) -> Error {
-        Error::fields(vec![FieldError { field: field.to_owned(), msg }])
+        Error::fields(vec![FieldError {
+            field: field.to_owned(),
+            msg,
+        }])
     }
 
     /// 422 `validation` listing every bad line of an import.
@@ -276,15 +301,27 @@ impl Error {
     pub fn localize(&self, lang: Lang) -> LocalizedError {
         let (fields, lines, conflict) = match &self.details {
             Details::None => (vec![], vec![], None),
-            Details::Fields(f) => {
-                (f.iter().map(|e| (e.field.clone(), e.msg.render(lang))).collect(), vec![], None)
-            }
-            Details::Lines(l) => {
-                (vec![], l.iter().map(|e| (e.line, e.msg.render(lang))).collect(), None)
-            }
+            Details::Fields(f) => (
+                f.iter()
+                    .map(|e| (e.field.clone(), e.msg.render(lang)))
+                    .collect(),
+                vec![],
+                None,
+            ),
+            Details::Lines(l) => (
+                vec![],
+                l.iter().map(|e| (e.line, e.msg.render(lang))).collect(),
+                None,
+            ),
             Details::Conflict(c) => (vec![], vec![], Some(c.clone())),
         };
-        LocalizedError { code: self.code, message: self.msg.render(lang), fields, lines, conflict }
+        LocalizedError {
+            code: self.code,
+            message: self.msg.render(lang),
+            fields,
+            lines,
+            conflict,
+        }
     }
 }
 
@@ -300,7 +337,10 @@ impl FieldErrors {
 
     /// Records a problem with `field`.
     pub fn add(&mut self, field: &str, msg: Msg) {
-        self.0.push(FieldError { field: field.to_owned(), msg });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            msg,
+        });
     }
 
     /// Records the error of a check, if any.
@@ -316,7 +356,11 @@ impl FieldErrors {
 
     /// Ok when nothing was recorded, else a 422 listing them all.
     pub fn finish(self) -> Result<(), Error> {
-        if self.0.is_empty() { Ok(()) } else { Err(Error::fields(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::fields(self.0))
+        }
     }
 }
 

@@ -46,7 +46,11 @@ impl Lang {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("");
             let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Some(lang) = Lang::parse(tag)
                 && best.is_none_or(|(bq, _)| q > bq)
@@ -131,7 +135,11 @@ mod tests {
             .filter(|k| !en.contains_key(*k))
             .map(|k| format!("en lacks {k}"))
             .collect();
-        missing.extend(en.keys().filter(|k| !vi.contains_key(*k)).map(|k| format!("vi lacks {k}")));
+        missing.extend(
+            en.keys()
+                .filter(|k| !vi.contains_key(*k))
+                .map(|k| format!("vi lacks {k}")),
+        );
         for (k, v) in vi {
             if let Some(e) = en.get(k)
                 && placeholders(v) != placeholders(e)
@@ -148,7 +156,11 @@ mod tests {
     fn no_duplicate_keys() {
         for src in [VI, EN] {
             let mut seen = std::collections::HashSet::new();
-            for l in src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            for l in src
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
                 let k = l.split_once('=').map(|(k, _)| k.trim()).unwrap_or(l);
                 assert!(seen.insert(k), "duplicate key {k}");
             }
@@ -158,13 +170,19 @@ mod tests {
     #[test]
     fn accept_language() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("fr, vi;q=0.5, en;q=0.4"), Lang::Vi);
+        assert_eq!(
+            Lang::from_accept_language("fr, vi;q=0.5, en;q=0.4"),
+            Lang::Vi
+        );
         assert_eq!(Lang::from_accept_language("fr"), Lang::Vi);
         assert_eq!(Lang::from_accept_language(""), Lang::Vi);
     }
 
     #[test]
     fn fills_placeholders() {
-        assert_eq!(tf(Lang::En, "import.line", &[("line", "3".into())]), "Line 3");
+        assert_eq!(
+            tf(Lang::En, "import.line", &[("line", "3".into())]),
+            "Line 3"
+        );
     }
 }

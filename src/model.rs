@@ -21,7 +21,12 @@ pub enum Role {
 
 impl Role {
     /// All roles, in the order the UI lists them.
-    pub const ALL: [Role; 4] = [Role::Teacher, Role::SchoolAdmin, Role::Department, Role::Sysadmin];
+    pub const ALL: [Role; 4] = [
+        Role::Teacher,
+        Role::SchoolAdmin,
+        Role::Department,
+        Role::Sysadmin,
+    ];
 
     /// The API code (`teacher`, `school_admin`, …).
     pub fn as_str(self) -> &'static str {

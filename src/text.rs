@@ -8,7 +8,11 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 /// The NFC form of `s`, trimmed, with runs of white space collapsed to one space.
 pub fn clean(s: &str) -> String {
-    s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The search key of `s`: lower case, diacritics removed, đ→d, white space collapsed.

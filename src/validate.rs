@@ -10,7 +10,9 @@ pub fn username(s: &str) -> Result<String, Msg> {
     if u.is_empty() {
         return Err(Msg::new("validation.required"));
     }
-    let ok_chars = u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
+    let ok_chars = u
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
     let ok_start = u.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     if !(3..=32).contains(&u.len()) || !ok_chars || !ok_start {
         return Err(Msg::new("validation.username"));
@@ -50,7 +52,9 @@ pub fn school_code(s: &str) -> Result<String, Msg> {
         return Err(Msg::new("validation.required"));
     }
     if !(2..=20).contains(&c.len())
-        || !c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ".-_".contains(ch))
+        || !c
+            .chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ".-_".contains(ch))
     {
         return Err(Msg::new("validation.school_code"));
     }

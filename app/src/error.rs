@@ -21,13 +21,21 @@ pub struct UiError {
 impl UiError {
     /// The message for one field, if it has one.
     pub fn field(&self, name: &str) -> Option<String> {
-        self.fields.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone())
+        self.fields
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.clone())
     }
 }
 
 impl From<LocalizedError> for UiError {
     fn from(l: LocalizedError) -> Self {
-        UiError { code: l.code, message: l.message, fields: l.fields, lines: l.lines }
+        UiError {
+            code: l.code,
+            message: l.message,
+            fields: l.fields,
+            lines: l.lines,
+        }
     }
 }
 

@@ -35,15 +35,18 @@ use leptos_router::{SsrMode, path};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
     let lang = ssr::caller().lang;
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
-    if let (Some(res), Ok(v)) =
-        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&csp))
-    {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&csp),
+    ) {
         res.insert_header(CONTENT_SECURITY_POLICY, v);
     }
     view! {

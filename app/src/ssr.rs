@@ -37,9 +37,10 @@ pub fn fail(c: &Caller, e: lophoc::Error) -> UiError {
 
 /// Adds a `Set-Cookie` header to the response.
 pub fn set_cookie(value: &str) {
-    if let (Some(res), Ok(v)) =
-        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value))
-    {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
         res.append_header(SET_COOKIE, v);
     }
 }
@@ -48,7 +49,9 @@ pub fn set_cookie(value: &str) {
 /// send the user to another site.
 pub fn safe_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p.to_owned(),
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => {
+            p.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }

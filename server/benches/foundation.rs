@@ -72,9 +72,22 @@ async fn serve(url: &str) -> (SocketAddr, Ctx) {
     db.migrate().await.expect("migrate");
     let ctx = Ctx::new(db);
     let t = Instant::now();
-    seed::demo(&ctx, seed::DemoOptions { schools: SCHOOLS, teachers_per_school: 2 }).await.expect("seed");
-    println!("seed demo --schools {SCHOOLS}: {:.1} s", t.elapsed().as_secs_f64());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    seed::demo(
+        &ctx,
+        seed::DemoOptions {
+            schools: SCHOOLS,
+            teachers_per_school: 2,
+        },
+    )
+    .await
+    .expect("seed");
+    println!(
+        "seed demo --schools {SCHOOLS}: {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = AppState {
         ctx: ctx.clone(),
@@ -83,13 +96,21 @@ async fn serve(url: &str) -> (SocketAddr, Ctx) {
     };
     let app = server::router(state);
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .ok();
     });
     (addr, ctx)
 }
 
 fn repo_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_path_buf()
 }
 
 fn site_root() -> String {
@@ -100,7 +121,10 @@ async fn run_engine(name: &str, url: &str) {
     println!("\n== {name} ==");
     let (addr, _ctx) = serve(url).await;
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
     let r = client
         .post(format!("{base}/api/v1/session"))
         .json(&serde_json::json!({"username": "sogd", "password": seed::DEMO_PASSWORD}))
@@ -118,31 +142,57 @@ async fn run_engine(name: &str, url: &str) {
     load("SSR /schools (50 of 2,000 rows)", 400, 8, move |i| {
         let c = c.clone();
         let url = format!("{b}/schools?page={}", i % 40 + 1);
-        async move { c.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .map(|r| r.status().is_success())
+                .unwrap_or(false)
+        }
     })
     .await;
     let c = client.clone();
     let b = base.clone();
-    load("SSR /schools?q=… (search, diacritics folded)", 400, 8, move |i| {
-        let c = c.clone();
-        let q = ["dong", "thcs hac thanh", "le loi", "tieu hoc"][i % 4];
-        let url = format!("{b}/schools?q={}", q.replace(' ', "+"));
-        async move { c.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
-    })
+    load(
+        "SSR /schools?q=… (search, diacritics folded)",
+        400,
+        8,
+        move |i| {
+            let c = c.clone();
+            let q = ["dong", "thcs hac thanh", "le loi", "tieu hoc"][i % 4];
+            let url = format!("{b}/schools?q={}", q.replace(' ', "+"));
+            async move {
+                c.get(url)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        },
+    )
     .await;
     let c = client.clone();
     let b = base.clone();
     load("JSON /api/v1/schools (all 2,000)", 200, 8, move |_| {
         let c = c.clone();
         let url = format!("{b}/api/v1/schools");
-        async move { c.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .map(|r| r.status().is_success())
+                .unwrap_or(false)
+        }
     })
     .await;
     let b = base.clone();
     load("login POST /api/v1/session (Argon2id)", 60, 4, move |i| {
         let url = format!("{b}/api/v1/session");
         // Different accounts: the throttle must not be what is measured.
-        let user = format!("gv.{}.1", seed::demo_schools(i % 50 + 1)[i % 50].code.to_lowercase());
+        let user = format!(
+            "gv.{}.1",
+            seed::demo_schools(i % 50 + 1)[i % 50].code.to_lowercase()
+        );
         async move {
             reqwest::Client::new()
                 .post(url)
@@ -157,7 +207,12 @@ async fn run_engine(name: &str, url: &str) {
 }
 
 fn gzip_size(path: &std::path::Path) -> Option<usize> {
-    let out = std::process::Command::new("gzip").arg("-9").arg("-c").arg(path).output().ok()?;
+    let out = std::process::Command::new("gzip")
+        .arg("-9")
+        .arg("-c")
+        .arg(path)
+        .output()
+        .ok()?;
     out.status.success().then_some(out.stdout.len())
 }
 
@@ -175,24 +230,34 @@ fn sizes() {
             c.unwrap_or(0) as f64 / 1024.0,
             pkg.display()
         ),
-        _ => println!("first page download: target/site/pkg not built (run `cargo leptos build --release`)"),
+        _ => println!(
+            "first page download: target/site/pkg not built (run `cargo leptos build --release`)"
+        ),
     }
 }
 
 fn cold_start() {
     let bin = repo_root().join("target/release/lophoc");
     if !bin.exists() {
-        println!("cold start: target/release/lophoc not built (run `cargo leptos build --release`)");
+        println!(
+            "cold start: target/release/lophoc not built (run `cargo leptos build --release`)"
+        );
         return;
     }
     let mut times = Vec::new();
     for i in 0..5 {
-        let dir = std::env::temp_dir().join(format!("lophoc-bench-cold-{}-{i}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("lophoc-bench-cold-{}-{i}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let port = 3900 + i;
         let t = Instant::now();
         let mut child = std::process::Command::new(&bin)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
             .arg(&dir)
             .env_remove("DATABASE_URL")
             .env("LEPTOS_SITE_ROOT", site_root())
@@ -206,7 +271,13 @@ fn cold_start() {
             if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
                 let _ = s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
                 let mut buf = [0u8; 16];
-                if std::io::Read::read(&mut s, &mut buf).map(|n| buf[..n].starts_with(b"HTTP/1.0 200") || buf[..n].starts_with(b"HTTP/1.1 200")).unwrap_or(false) {
+                if std::io::Read::read(&mut s, &mut buf)
+                    .map(|n| {
+                        buf[..n].starts_with(b"HTTP/1.0 200")
+                            || buf[..n].starts_with(b"HTTP/1.1 200")
+                    })
+                    .unwrap_or(false)
+                {
                     ok = true;
                     break;
                 }
@@ -233,7 +304,10 @@ fn cold_start() {
 
 fn main() {
     let pg = std::env::args().any(|a| a == "--pg");
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     sizes();
     cold_start();
     let dir = std::env::temp_dir().join(format!("lophoc-bench-{}", std::process::id()));
@@ -242,15 +316,24 @@ fn main() {
     rt.block_on(run_engine("SQLite (WAL, synchronous=FULL)", &url));
     let _ = std::fs::remove_dir_all(&dir);
     if pg {
-        let base = std::env::var("LOPHOC_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let base = std::env::var("LOPHOC_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
         let name = format!("lophoc_bench_{}", std::process::id());
         rt.block_on(async {
             use sqlx::Executor;
             sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres")).await.expect("PostgreSQL reachable");
-            admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create db");
+            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))
+                .await
+                .expect("PostgreSQL reachable");
+            admin
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create db");
             run_engine("PostgreSQL", &format!("{base}/{name}")).await;
-            admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.ok();
+            admin
+                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
+                .await
+                .ok();
         });
     }
 }

@@ -52,7 +52,11 @@ impl From<axum::extract::rejection::JsonRejection> for error::ApiError {
             R::BytesRejection(_) => lophoc::ErrorCode::PayloadTooLarge,
             _ => lophoc::ErrorCode::Validation,
         };
-        let msg = if code == lophoc::ErrorCode::Validation { lophoc::Msg::new("error.bad_json") } else { lophoc::Msg::new(code.message_key()) };
+        let msg = if code == lophoc::ErrorCode::Validation {
+            lophoc::Msg::new("error.bad_json")
+        } else {
+            lophoc::Msg::new(code.message_key())
+        };
         error::ApiError(lophoc::Error::with_msg(code, msg))
     }
 }
@@ -92,7 +96,10 @@ pub struct ImportResult {
 
 impl From<lophoc::model::ImportOutcome> for ImportResult {
     fn from(o: lophoc::model::ImportOutcome) -> Self {
-        ImportResult { created: o.created, updated: o.updated }
+        ImportResult {
+            created: o.created,
+            updated: o.updated,
+        }
     }
 }
 
@@ -125,6 +132,8 @@ pub fn csv_body(
 pub type CallerExt = Extension<Caller>;
 
 /// Serves the OpenAPI document.
-pub async fn openapi_json(Extension(doc): Extension<std::sync::Arc<utoipa::openapi::OpenApi>>) -> Json<utoipa::openapi::OpenApi> {
+pub async fn openapi_json(
+    Extension(doc): Extension<std::sync::Arc<utoipa::openapi::OpenApi>>,
+) -> Json<utoipa::openapi::OpenApi> {
     Json((*doc).clone())
 }

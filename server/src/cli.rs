@@ -1,7 +1,9 @@
 //! The command line: `serve`, `migrate`, `seed demo`, `user add`, `import schools`. Every
 //! command applies pending migrations first and exits non-zero with a one-line reason.
 
-use crate::config::{Cli, Command, Common, HttpConfig, ImportWhat, LogFormat, SeedWhat, ServeArgs, UserCommand};
+use crate::config::{
+    Cli, Command, Common, HttpConfig, ImportWhat, LogFormat, SeedWhat, ServeArgs, UserCommand,
+};
 use crate::state::{AppState, leptos_options};
 use lophoc::i18n::Lang;
 use lophoc::model::{Actor, Role};
@@ -36,7 +38,9 @@ fn error_line(e: &lophoc::Error) -> String {
 pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => b.json().flatten_event(true).try_init(),
         LogFormat::Text => b.try_init(),
@@ -46,8 +50,12 @@ pub fn init_logging(format: LogFormat) {
 async fn open(common: &Common) -> Result<Ctx, Failure> {
     let url = common.database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&common.data_dir)
-            .map_err(|e| Failure(format!("cannot create data directory {}: {e}", common.data_dir.display())))?;
+        std::fs::create_dir_all(&common.data_dir).map_err(|e| {
+            Failure(format!(
+                "cannot create data directory {}: {e}",
+                common.data_dir.display()
+            ))
+        })?;
     }
     let db = Db::connect(&url, 16).await?;
     db.migrate().await?;
@@ -56,7 +64,12 @@ async fn open(common: &Common) -> Result<Ctx, Failure> {
 
 /// The CLI acts as a sysadmin that is not a row in the database.
 fn system_actor() -> Actor {
-    Actor { user_id: lophoc::ids::UserId(0), username: "cli".into(), role: Role::Sysadmin, school_id: None }
+    Actor {
+        user_id: lophoc::ids::UserId(0),
+        username: "cli".into(),
+        role: Role::Sysadmin,
+        school_id: None,
+    }
 }
 
 /// Runs a parsed command line.
@@ -68,13 +81,34 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed { what: SeedWhat::Demo { schools } } => {
-            let r = seed::demo(&ctx, seed::DemoOptions { schools, ..Default::default() }).await.map_err(|e| Failure(error_line(&e)))?;
-            println!("demo province: {} schools and {} accounts created", r.schools_created, r.users_created);
+        Command::Seed {
+            what: SeedWhat::Demo { schools },
+        } => {
+            let r = seed::demo(
+                &ctx,
+                seed::DemoOptions {
+                    schools,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| Failure(error_line(&e)))?;
+            println!(
+                "demo province: {} schools and {} accounts created",
+                r.schools_created, r.users_created
+            );
             print_accounts(&r.accounts);
             Ok(())
         }
-        Command::User { what: UserCommand::Add { username, full_name, role, school } } => {
+        Command::User {
+            what:
+                UserCommand::Add {
+                    username,
+                    full_name,
+                    role,
+                    school,
+                },
+        } => {
             let password = match std::env::var("LOPHOC_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
@@ -92,16 +126,40 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 ),
                 None => None,
             };
-            let u = users::create(&ctx, &system_actor(), &users::NewUser { username, full_name, role, school_id, password }, Some("cli"))
-                .await
-                .map_err(|e| Failure(error_line(&e)))?;
-            println!("created user {} ({}) id {}", u.username, u.role.as_str(), u.id);
+            let u = users::create(
+                &ctx,
+                &system_actor(),
+                &users::NewUser {
+                    username,
+                    full_name,
+                    role,
+                    school_id,
+                    password,
+                },
+                Some("cli"),
+            )
+            .await
+            .map_err(|e| Failure(error_line(&e)))?;
+            println!(
+                "created user {} ({}) id {}",
+                u.username,
+                u.role.as_str(),
+                u.id
+            );
             Ok(())
         }
-        Command::Import { what: ImportWhat::Schools { file } } => {
-            let bytes = std::fs::read(&file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
-            let r = schools::import_csv(&ctx, &system_actor(), &bytes, Some("cli")).await.map_err(|e| Failure(error_line(&e)))?;
-            println!("{}", serde_json::json!({"created": r.created, "updated": r.updated}));
+        Command::Import {
+            what: ImportWhat::Schools { file },
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure(format!("cannot read {}: {e}", file.display())))?;
+            let r = schools::import_csv(&ctx, &system_actor(), &bytes, Some("cli"))
+                .await
+                .map_err(|e| Failure(error_line(&e)))?;
+            println!(
+                "{}",
+                serde_json::json!({"created": r.created, "updated": r.updated})
+            );
             Ok(())
         }
         Command::Serve(args) => serve(ctx, args).await,
@@ -116,15 +174,30 @@ fn print_accounts(accounts: &[seed::DemoAccount]) {
 }
 
 async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
-    let addr: SocketAddr = args.addr.parse().map_err(|_| Failure(format!("invalid --addr {}", args.addr)))?;
-    if args.demo && seed::is_empty(&ctx).await.map_err(|e| Failure(error_line(&e)))? {
-        let r = seed::demo(&ctx, seed::DemoOptions::default()).await.map_err(|e| Failure(error_line(&e)))?;
-        println!("loaded the demo province: {} schools, {} accounts", r.schools_created, r.users_created);
+    let addr: SocketAddr = args
+        .addr
+        .parse()
+        .map_err(|_| Failure(format!("invalid --addr {}", args.addr)))?;
+    if args.demo
+        && seed::is_empty(&ctx)
+            .await
+            .map_err(|e| Failure(error_line(&e)))?
+    {
+        let r = seed::demo(&ctx, seed::DemoOptions::default())
+            .await
+            .map_err(|e| Failure(error_line(&e)))?;
+        println!(
+            "loaded the demo province: {} schools, {} accounts",
+            r.schools_created, r.users_created
+        );
     }
     if args.demo {
         print_accounts(&seed::demo_accounts(seed::DemoOptions::default()));
     }
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;
+    tokio::task::spawn_blocking(lophoc::services::auth::warm_up).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
     let state = AppState {
         ctx,
@@ -138,9 +211,12 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
     let app = crate::router(state);
     println!("Lớp Học is listening on http://{local}");
     tracing::info!(%local, "listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -152,7 +228,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -26,7 +26,13 @@ pub struct Common {
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Log format.
-    #[arg(long, env = "LOPHOC_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    #[arg(
+        long,
+        env = "LOPHOC_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
     pub log_format: LogFormat,
 }
 
@@ -35,7 +41,10 @@ impl Common {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(u) if !u.trim().is_empty() => u.clone(),
-            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("lophoc.db").display()),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("lophoc.db").display()
+            ),
         }
     }
 }
@@ -100,7 +109,12 @@ pub struct ServeArgs {
     #[arg(long, env = "LOPHOC_MAX_UPLOAD_MB", default_value_t = 200)]
     pub max_upload_mb: u64,
     /// Secure cookies.
-    #[arg(long, env = "LOPHOC_SECURE_COOKIES", value_enum, default_value = "auto")]
+    #[arg(
+        long,
+        env = "LOPHOC_SECURE_COOKIES",
+        value_enum,
+        default_value = "auto"
+    )]
     pub secure_cookies: SecureCookies,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
     #[arg(long, env = "LOPHOC_TRUST_PROXY", default_value_t = false)]

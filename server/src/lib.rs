@@ -24,9 +24,15 @@ use tower_http::trace::TraceLayer;
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     if state.ctx.db.ping().await {
-        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"})))
+        (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "error", "database": "unreachable"})))
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "error", "database": "unreachable"})),
+        )
     }
 }
 
@@ -74,24 +80,37 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(axum::Extension(doc))
         .layer(axum::middleware::from_fn(middleware::localize_errors))
-        .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_caller))
+        .layer(axum::middleware::from_fn(
+            middleware::server_fn_error_status,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_caller,
+        ))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(120)))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(120),
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            // The path only: query strings may carry search terms, never tokens (those are in
-            // cookies), but there is no reason to log them.
-            tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
-        }))
-        .layer(SetRequestIdLayer::new(request_id, middleware::MakeId::default()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // The path only: query strings may carry search terms, never tokens (those are in
+                // cookies), but there is no reason to log them.
+                tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(
+            request_id,
+            middleware::MakeId::default(),
+        ))
         .with_state(state)
 }

@@ -27,14 +27,19 @@ pub struct MakeId {
 
 impl Default for MakeId {
     fn default() -> Self {
-        MakeId { prefix: format!("{:06x}", rand::random::<u32>() & 0xff_ffff), next: Default::default() }
+        MakeId {
+            prefix: format!("{:06x}", rand::random::<u32>() & 0xff_ffff),
+            next: Default::default(),
+        }
     }
 }
 
 impl MakeRequestId for MakeId {
     fn make_request_id<B>(&mut self, _req: &http::Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{n}", self.prefix)).ok().map(RequestId::new)
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -48,29 +53,42 @@ pub fn request_lang(h: &HeaderMap) -> Lang {
         .and_then(|c| cookie(c, LANG_COOKIE))
         .and_then(Lang::parse)
         .unwrap_or_else(|| {
-            header_str(h, header::ACCEPT_LANGUAGE).map(Lang::from_accept_language).unwrap_or_default()
+            header_str(h, header::ACCEPT_LANGUAGE)
+                .map(Lang::from_accept_language)
+                .unwrap_or_default()
         })
 }
 
 /// Paths that never need a session: the site's static files and the health check.
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.ico" || path == "/icons.svg"
+    path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path == "/favicon.ico"
+        || path == "/icons.svg"
 }
 
 /// Resolves the caller once per request and stores it in the request's extensions.
-pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn resolve_caller(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if is_static(req.uri().path()) {
         return next.run(req).await;
     }
     let h = req.headers();
     let lang = request_lang(h);
-    let forwarded_https = state.http.trust_proxy && header_str(h, header::HeaderName::from_static("x-forwarded-proto")) == Some("https");
+    let forwarded_https = state.http.trust_proxy
+        && header_str(h, header::HeaderName::from_static("x-forwarded-proto")) == Some("https");
     let secure = match state.http.secure_cookies {
         SecureCookies::On => true,
         SecureCookies::Off => false,
         SecureCookies::Auto => forwarded_https,
     };
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let ip = if state.http.trust_proxy {
         header_str(h, header::HeaderName::from_static("x-forwarded-for"))
             .and_then(|v| v.split(',').next())
@@ -81,7 +99,9 @@ pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, nex
     }
     .unwrap_or_else(|| "unknown".to_owned());
     let token = header_str(h, header::COOKIE).and_then(|c| {
-        cookie(c, SESSION_COOKIE_SECURE).or_else(|| cookie(c, SESSION_COOKIE)).map(str::to_owned)
+        cookie(c, SESSION_COOKIE_SECURE)
+            .or_else(|| cookie(c, SESSION_COOKIE))
+            .map(str::to_owned)
     });
     let user = match &token {
         Some(t) if !t.is_empty() => match auth::session_user(&state.ctx, t).await {
@@ -90,7 +110,13 @@ pub async fn resolve_caller(State(state): State<AppState>, mut req: Request, nex
         },
         _ => None,
     };
-    req.extensions_mut().insert(Caller { user, token, lang, ip, secure });
+    req.extensions_mut().insert(Caller {
+        user,
+        token,
+        lang,
+        ip,
+        secure,
+    });
     next.run(req).await
 }
 
@@ -125,12 +151,20 @@ pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), interest-cohort=()"),
+        HeaderValue::from_static(
+            "camera=(self), microphone=(), geolocation=(), interest-cohort=()",
+        ),
     );
     h.insert(
         header::HeaderName::from_static("cross-origin-opener-policy"),
@@ -147,13 +181,20 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 
 /// Renders a [`PendingError`] left by a handler in the caller's language.
 pub async fn localize_errors(req: Request, next: Next) -> Response {
-    let lang = req.extensions().get::<Caller>().map(|c| c.lang).unwrap_or_else(|| request_lang(req.headers()));
+    let lang = req
+        .extensions()
+        .get::<Caller>()
+        .map(|c| c.lang)
+        .unwrap_or_else(|| request_lang(req.headers()));
     let res = next.run(req).await;
     let Some(PendingError(e)) = res.extensions().get::<PendingError>().cloned() else {
         return res;
     };
     let (mut parts, _) = res.into_parts();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     parts.extensions.remove::<PendingError>();
     Response::from_parts(parts, Body::from(body(&e, lang).to_string()))
 }

@@ -60,21 +60,25 @@ pub async fn recent(
     limit: i64,
 ) -> Result<Vec<AuditEntry>, Error> {
     let rows = match action {
-        Some(a) => sqlx::query(
-            "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
+        Some(a) => {
+            sqlx::query(
+                "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
              FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(a.to_owned())
-        .bind(limit)
-        .fetch_all(&ctx.db.pool)
-        .await,
-        None => sqlx::query(
-            "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
+            )
+            .bind(a.to_owned())
+            .bind(limit)
+            .fetch_all(&ctx.db.pool)
+            .await
+        }
+        None => {
+            sqlx::query(
+                "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
              FROM audit_log ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&ctx.db.pool)
-        .await,
+            )
+            .bind(limit)
+            .fetch_all(&ctx.db.pool)
+            .await
+        }
     }
     .map_err(internal)?;
     rows.iter()

@@ -10,10 +10,10 @@ use crate::error::{Error, ErrorCode, Msg};
 use crate::ids::{SchoolId, UserId};
 use crate::model::{Actor, Role, User};
 use crate::services::audit::{self, Record};
-use crate::services::db::internal;
 use crate::services::ctx::Ctx;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::services::db::internal;
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -69,7 +69,15 @@ fn verify_blocking(password: &str, phc: &str) -> bool {
 
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_password_blocking("not a real password, only for timing").unwrap_or_default())
+    DUMMY.get_or_init(|| {
+        hash_password_blocking("not a real password, only for timing").unwrap_or_default()
+    })
+}
+
+/// Computes the dummy hash now (at start-up), so the first login of an unknown user takes as
+/// long as every later one instead of paying for the hash it is compared against.
+pub fn warm_up() {
+    let _ = dummy_hash();
 }
 
 async fn verify(password: String, phc: Option<String>) -> Result<bool, Error> {
@@ -95,7 +103,8 @@ pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> 
         id: UserId(r.try_get("id")?),
         username: r.try_get("username")?,
         full_name: r.try_get("full_name")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
         school_id: r.try_get::<Option<i64>, _>("school_id")?.map(SchoolId),
     })
 }
@@ -116,7 +125,13 @@ pub async fn login(
         audit::write(
             &ctx.db.pool,
             now,
-            Record { actor_name: Some(&name), action: "login_throttled", object: format!("user:{name}"), ip: Some(addr), ..Default::default() },
+            Record {
+                actor_name: Some(&name),
+                action: "login_throttled",
+                object: format!("user:{name}"),
+                ip: Some(addr),
+                ..Default::default()
+            },
         )
         .await?;
         return Err(Error {
@@ -170,7 +185,14 @@ pub async fn login(
     audit::write(
         &ctx.db.pool,
         now,
-        Record { actor: Some(&actor), school_id: user.school_id, action: "login", object: format!("user:{}", user.id), ip: Some(addr), ..Default::default() },
+        Record {
+            actor: Some(&actor),
+            school_id: user.school_id,
+            action: "login",
+            object: format!("user:{}", user.id),
+            ip: Some(addr),
+            ..Default::default()
+        },
     )
     .await?;
     Ok((user, token))

@@ -31,7 +31,10 @@ pub struct Caller {
 impl Caller {
     /// The acting user, or 401.
     pub fn actor(&self) -> Result<Actor, crate::Error> {
-        self.user.as_ref().map(Actor::from).ok_or_else(crate::Error::unauthenticated)
+        self.user
+            .as_ref()
+            .map(Actor::from)
+            .ok_or_else(crate::Error::unauthenticated)
     }
 
     /// The `Set-Cookie` value that stores a new session token.
@@ -55,7 +58,10 @@ impl Caller {
     /// The `Set-Cookie` value that remembers the language for a year.
     pub fn lang_cookie(&self, lang: Lang) -> String {
         let secure = if self.secure { "; Secure" } else { "" };
-        format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", lang.code())
+        format!(
+            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+            lang.code()
+        )
     }
 }
 

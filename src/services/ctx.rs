@@ -44,7 +44,10 @@ impl Default for SessionSettings {
     fn default() -> Self {
         // A teacher's phone stays signed in through a school day and the next morning, but a
         // lost phone's session does not live forever.
-        SessionSettings { idle_timeout: 24 * 3600, absolute_timeout: 14 * 24 * 3600 }
+        SessionSettings {
+            idle_timeout: 24 * 3600,
+            absolute_timeout: 14 * 24 * 3600,
+        }
     }
 }
 

@@ -29,7 +29,10 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { schools: 120, teachers_per_school: 3 }
+        DemoOptions {
+            schools: 120,
+            teachers_per_school: 3,
+        }
     }
 }
 
@@ -61,7 +64,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
@@ -109,17 +115,43 @@ const AREAS: &[(&str, &str)] = &[
 
 /// Names upper-secondary schools are given.
 const THPT_NAMES: &[&str] = &[
-    "Lê Lợi", "Hàm Rồng", "Đào Duy Từ", "Nguyễn Trãi", "Lam Sơn", "Đông Sơn", "Lê Văn Hưu",
-    "Nguyễn Hoàng", "Bà Triệu", "Hoằng Hóa 4", "Hậu Lộc 2", "Yên Định 1", "Thọ Xuân 5",
-    "Triệu Sơn 3", "Nông Cống 1", "Quảng Xương 2", "Ba Đình", "Tống Duy Tân", "Cẩm Thủy 1",
+    "Lê Lợi",
+    "Hàm Rồng",
+    "Đào Duy Từ",
+    "Nguyễn Trãi",
+    "Lam Sơn",
+    "Đông Sơn",
+    "Lê Văn Hưu",
+    "Nguyễn Hoàng",
+    "Bà Triệu",
+    "Hoằng Hóa 4",
+    "Hậu Lộc 2",
+    "Yên Định 1",
+    "Thọ Xuân 5",
+    "Triệu Sơn 3",
+    "Nông Cống 1",
+    "Quảng Xương 2",
+    "Ba Đình",
+    "Tống Duy Tân",
+    "Cẩm Thủy 1",
 ];
 
-const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Mai", "Trịnh"];
-const MIDDLE: &[&str] = &["Thị", "Văn", "Minh", "Thu", "Hữu", "Ngọc", "Thanh", "Đức", "Quang", "Thùy", "Hải", "Bảo"];
-const GIVEN: &[&str] = &["Hoà", "Lan", "Hương", "Đông", "Tuấn", "Hùng", "Mai", "Linh", "Trang", "Dũng", "Nga", "Thảo", "Phương", "Hạnh", "Sơn", "Yến", "Đức", "Quỳnh", "Châu", "Khánh"];
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+    "Đinh", "Mai", "Trịnh",
+];
+const MIDDLE: &[&str] = &[
+    "Thị", "Văn", "Minh", "Thu", "Hữu", "Ngọc", "Thanh", "Đức", "Quang", "Thùy", "Hải", "Bảo",
+];
+const GIVEN: &[&str] = &[
+    "Hoà", "Lan", "Hương", "Đông", "Tuấn", "Hùng", "Mai", "Linh", "Trang", "Dũng", "Nga", "Thảo",
+    "Phương", "Hạnh", "Sơn", "Yến", "Đức", "Quỳnh", "Châu", "Khánh",
+];
 
 fn area_short(area: &str) -> &str {
-    area.strip_prefix("Phường ").or_else(|| area.strip_prefix("Xã ")).unwrap_or(area)
+    area.strip_prefix("Phường ")
+        .or_else(|| area.strip_prefix("Xã "))
+        .unwrap_or(area)
 }
 
 /// The schools of the demo province, deterministic for a given count.
@@ -129,25 +161,43 @@ pub fn demo_schools(count: usize) -> Vec<NewSchool> {
     let mut per_level = [0usize; 5];
     // Most schools are primary and lower secondary, as in the real registry.
     let cycle = [
-        SchoolLevel::MamNon, SchoolLevel::TieuHoc, SchoolLevel::Thcs, SchoolLevel::TieuHoc,
-        SchoolLevel::MamNon, SchoolLevel::Thcs, SchoolLevel::Thpt, SchoolLevel::TieuHoc,
-        SchoolLevel::Thcs, SchoolLevel::LienCap,
+        SchoolLevel::MamNon,
+        SchoolLevel::TieuHoc,
+        SchoolLevel::Thcs,
+        SchoolLevel::TieuHoc,
+        SchoolLevel::MamNon,
+        SchoolLevel::Thcs,
+        SchoolLevel::Thpt,
+        SchoolLevel::TieuHoc,
+        SchoolLevel::Thcs,
+        SchoolLevel::LienCap,
     ];
     for i in 0..count {
         let (area, district) = AREAS[i % AREAS.len()];
         let level = cycle[(i / AREAS.len() + i) % cycle.len()];
-        let idx = SchoolLevel::ALL.iter().position(|l| *l == level).unwrap_or(0);
+        let idx = SchoolLevel::ALL
+            .iter()
+            .position(|l| *l == level)
+            .unwrap_or(0);
         per_level[idx] += 1;
         let round = i / AREAS.len();
         let place = area_short(area);
-        let suffix = if round >= cycle.len() { format!(" {}", round / cycle.len() + 1) } else { String::new() };
+        let suffix = if round >= cycle.len() {
+            format!(" {}", round / cycle.len() + 1)
+        } else {
+            String::new()
+        };
         let (prefix, name, lo, hi) = match level {
             SchoolLevel::MamNon => ("MN", format!("Trường Mầm non {place}{suffix}"), 120, 420),
             SchoolLevel::TieuHoc => ("TH", format!("Trường Tiểu học {place}{suffix}"), 350, 1_200),
             SchoolLevel::Thcs => ("CS", format!("Trường THCS {place}{suffix}"), 300, 1_000),
             SchoolLevel::Thpt => {
                 let n = THPT_NAMES[per_level[idx] % THPT_NAMES.len()];
-                let s = if per_level[idx] > THPT_NAMES.len() { format!(" ({place})") } else { String::new() };
+                let s = if per_level[idx] > THPT_NAMES.len() {
+                    format!(" ({place})")
+                } else {
+                    String::new()
+                };
                 ("PT", format!("Trường THPT {n}{s}"), 800, 1_700)
             }
             SchoolLevel::LienCap => ("LC", format!("Trường TH&THCS {place}{suffix}"), 300, 900),
@@ -165,7 +215,12 @@ pub fn demo_schools(count: usize) -> Vec<NewSchool> {
 }
 
 fn person_name(rng: &mut Lcg) -> String {
-    format!("{} {} {}", rng.pick(FAMILY), rng.pick(MIDDLE), rng.pick(GIVEN))
+    format!(
+        "{} {} {}",
+        rng.pick(FAMILY),
+        rng.pick(MIDDLE),
+        rng.pick(GIVEN)
+    )
 }
 
 /// Builds the demo province, or completes it: schools that exist are left as they are, and
@@ -188,14 +243,29 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
     let now = ctx.now();
     let mut users: Vec<(String, String, &str, Option<i64>)> = vec![
         ("admin".into(), "Quản trị hệ thống".into(), "sysadmin", None),
-        ("sogd".into(), "Phòng Giáo dục phổ thông — Sở GD&ĐT".into(), "department", None),
+        (
+            "sogd".into(),
+            "Phòng Giáo dục phổ thông — Sở GD&ĐT".into(),
+            "department",
+            None,
+        ),
     ];
     let wanted: std::collections::HashSet<&str> = schools.iter().map(|s| s.code.as_str()).collect();
     for (id, code) in ids.iter().filter(|(_, c)| wanted.contains(c.as_str())) {
         let c = code.to_lowercase();
-        users.push((format!("qt.{c}"), person_name(&mut rng), "school_admin", Some(*id)));
+        users.push((
+            format!("qt.{c}"),
+            person_name(&mut rng),
+            "school_admin",
+            Some(*id),
+        ));
         for t in 1..=opts.teachers_per_school {
-            users.push((format!("gv.{c}.{t}"), person_name(&mut rng), "teacher", Some(*id)));
+            users.push((
+                format!("gv.{c}.{t}"),
+                person_name(&mut rng),
+                "teacher",
+                Some(*id),
+            ));
         }
     }
     let mut users_created = 0;
@@ -219,7 +289,11 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
         users_created += r.rows_affected();
     }
     // A quarter of the schools are enrolled in the pilot since the start of the 2025-26 year.
-    for (i, (id, _)) in ids.iter().enumerate().filter(|(_, (_, c))| wanted.contains(c.as_str())) {
+    for (i, (id, _)) in ids
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| wanted.contains(c.as_str()))
+    {
         if i % 4 == 0 {
             sqlx::query(
                 "INSERT INTO pilot_enrollments (school_id, since, created_at) VALUES ($1, $2, $3) ON CONFLICT (school_id) DO NOTHING",
@@ -234,21 +308,41 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
     }
     tx.commit().await.map_err(internal)?;
     let accounts = demo_accounts(opts);
-    Ok(DemoReport { schools_created: created, users_created, accounts })
+    Ok(DemoReport {
+        schools_created: created,
+        users_created,
+        accounts,
+    })
 }
 
 /// The accounts worth trying first in a demo built with `opts`, without touching the database.
 pub fn demo_accounts(opts: DemoOptions) -> Vec<DemoAccount> {
     let schools = demo_schools(opts.schools.min(1));
     let mut accounts = vec![
-        DemoAccount { username: "admin".into(), role: "sysadmin", description: "Quản trị hệ thống / System administrator".into() },
-        DemoAccount { username: "sogd".into(), role: "department", description: "Sở GD&ĐT / Education department".into() },
+        DemoAccount {
+            username: "admin".into(),
+            role: "sysadmin",
+            description: "Quản trị hệ thống / System administrator".into(),
+        },
+        DemoAccount {
+            username: "sogd".into(),
+            role: "department",
+            description: "Sở GD&ĐT / Education department".into(),
+        },
     ];
     if let Some(first) = schools.first() {
         let code = first.code.to_lowercase();
-        accounts.push(DemoAccount { username: format!("qt.{code}"), role: "school_admin", description: first.name.clone() });
+        accounts.push(DemoAccount {
+            username: format!("qt.{code}"),
+            role: "school_admin",
+            description: first.name.clone(),
+        });
         if opts.teachers_per_school > 0 {
-            accounts.push(DemoAccount { username: format!("gv.{code}.1"), role: "teacher", description: first.name.clone() });
+            accounts.push(DemoAccount {
+                username: format!("gv.{code}.1"),
+                role: "teacher",
+                description: first.name.clone(),
+            });
         }
     }
     accounts
@@ -256,11 +350,12 @@ pub fn demo_accounts(opts: DemoOptions) -> Vec<DemoAccount> {
 
 /// Whether the database has no schools and no users (so `serve --demo` may load the demo).
 pub async fn is_empty(ctx: &Ctx) -> Result<bool, Error> {
-    let n: i64 = sqlx::query("SELECT (SELECT COUNT(*) FROM schools) + (SELECT COUNT(*) FROM users) AS n")
-        .fetch_one(&ctx.db.pool)
-        .await
-        .and_then(|r| r.try_get("n"))
-        .map_err(internal)?;
+    let n: i64 =
+        sqlx::query("SELECT (SELECT COUNT(*) FROM schools) + (SELECT COUNT(*) FROM users) AS n")
+            .fetch_one(&ctx.db.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(internal)?;
     Ok(n == 0)
 }
 

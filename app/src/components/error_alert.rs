@@ -1,5 +1,6 @@
 //! An error box: the message, and every bad line of an import.
 
+use crate::components::icon::Icon;
 use crate::error::UiError;
 use crate::i18n::trf;
 use leptos::prelude::*;
@@ -13,7 +14,9 @@ pub fn ErrorAlert(
     let lines = error.lines.clone();
     view! {
         <div class="alert alert-error" role="alert">
-            <p>{error.message.clone()}</p>
+            <Icon name="alert" />
+            <div class="alert-body">
+            <p class="alert-title">{error.message.clone()}</p>
             {(!lines.is_empty())
                 .then(|| {
                     view! {
@@ -33,6 +36,7 @@ pub fn ErrorAlert(
                         </ul>
                     }
                 })}
+            </div>
         </div>
     }
 }

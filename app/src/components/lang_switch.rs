@@ -13,7 +13,11 @@ pub fn LangSwitch() -> impl IntoView {
     let location = use_location();
     let back = move || {
         let search = location.search.get();
-        if search.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), search) }
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
     };
     let here = current_lang();
     let button = move |lang: Lang, label: &'static str| {

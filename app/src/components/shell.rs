@@ -22,22 +22,50 @@ struct NavItem {
 
 /// What a role finds in the navigation.
 fn nav_items(user: &User) -> Vec<NavItem> {
-    let mut items = vec![NavItem { href: "/".into(), label: tr("nav.home"), icon: "home" }];
+    let mut items = vec![NavItem {
+        href: "/".into(),
+        label: tr("nav.home"),
+        icon: "home",
+    }];
     match user.role {
         Role::Department | Role::Sysadmin => {
-            items.push(NavItem { href: "/schools".into(), label: tr("nav.schools"), icon: "school" });
-            items.push(NavItem { href: "/schools/import".into(), label: tr("nav.import_schools"), icon: "upload" });
-            items.push(NavItem { href: "/accounts".into(), label: tr("nav.accounts"), icon: "users" });
+            items.push(NavItem {
+                href: "/schools".into(),
+                label: tr("nav.schools"),
+                icon: "school",
+            });
+            items.push(NavItem {
+                href: "/schools/import".into(),
+                label: tr("nav.import_schools"),
+                icon: "upload",
+            });
+            items.push(NavItem {
+                href: "/accounts".into(),
+                label: tr("nav.accounts"),
+                icon: "users",
+            });
         }
         Role::SchoolAdmin => {
             if let Some(s) = user.school_id {
-                items.push(NavItem { href: format!("/schools/{s}"), label: tr("nav.my_school"), icon: "school" });
+                items.push(NavItem {
+                    href: format!("/schools/{s}"),
+                    label: tr("nav.my_school"),
+                    icon: "school",
+                });
             }
-            items.push(NavItem { href: "/teachers".into(), label: tr("nav.teachers"), icon: "users" });
+            items.push(NavItem {
+                href: "/teachers".into(),
+                label: tr("nav.teachers"),
+                icon: "users",
+            });
         }
         Role::Teacher => {
             if let Some(s) = user.school_id {
-                items.push(NavItem { href: format!("/schools/{s}"), label: tr("nav.my_school"), icon: "school" });
+                items.push(NavItem {
+                    href: format!("/schools/{s}"),
+                    label: tr("nav.my_school"),
+                    icon: "school",
+                });
             }
         }
     }
@@ -68,7 +96,9 @@ pub fn AppShell() -> impl IntoView {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

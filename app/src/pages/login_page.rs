@@ -71,7 +71,9 @@ pub fn LoginPage() -> impl IntoView {
                                     </button>
                                 </div>
                             </ActionForm>
-                            <LangSwitch />
+                            <div class="auth-footer">
+                                <LangSwitch />
+                            </div>
                         </div>
                     </main>
                 }

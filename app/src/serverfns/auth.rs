@@ -12,7 +12,11 @@ pub async fn whoami() -> Result<Option<User>, UiError> {
 
 /// Checks the login, sets the session cookie (a new id every time) and goes to `next`.
 #[server(prefix = "/fn", endpoint = "login")]
-pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), UiError> {
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), UiError> {
     use crate::ssr::{caller, ctx, fail, safe_path, set_cookie};
     let c = caller();
     let ctx = ctx()?;
@@ -31,7 +35,9 @@ pub async fn logout() -> Result<(), UiError> {
     use crate::ssr::{caller, ctx, fail, set_cookie};
     let c = caller();
     if let Some(t) = &c.token {
-        lophoc::services::auth::logout(&ctx()?, t).await.map_err(|e| fail(&c, e))?;
+        lophoc::services::auth::logout(&ctx()?, t)
+            .await
+            .map_err(|e| fail(&c, e))?;
     }
     set_cookie(&c.clear_session_cookie());
     leptos_axum::redirect("/login");

@@ -34,10 +34,12 @@ pub struct PendingError(pub Error);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = status.into_response();
         if let Some(s) = self.0.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res.extensions_mut().insert(PendingError(self.0));
         res
@@ -49,12 +51,18 @@ pub fn body(e: &Error, lang: Lang) -> Value {
     let l = e.localize(lang);
     let details = match &e.details {
         Details::None => Value::Null,
-        Details::Fields(_) => {
-            Value::Array(l.fields.iter().map(|(f, m)| json!({"field": f, "message": m})).collect())
-        }
-        Details::Lines(_) => {
-            Value::Array(l.lines.iter().map(|(n, m)| json!({"line": n, "message": m})).collect())
-        }
+        Details::Fields(_) => Value::Array(
+            l.fields
+                .iter()
+                .map(|(f, m)| json!({"field": f, "message": m}))
+                .collect(),
+        ),
+        Details::Lines(_) => Value::Array(
+            l.lines
+                .iter()
+                .map(|(n, m)| json!({"line": n, "message": m}))
+                .collect(),
+        ),
         Details::Conflict(c) => serde_json::from_str(c).unwrap_or(Value::Null),
     };
     json!({"error": {"code": e.code.as_str(), "message": l.message, "details": details}})
@@ -65,7 +73,8 @@ pub fn response(e: &Error, lang: Lang) -> Response {
     let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut res = (status, Json(body(e, lang))).into_response();
     if let Some(s) = e.retry_after {
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(s));
     }
     res
 }

@@ -1,7 +1,7 @@
 //! `/api/v1/session`: log in, who am I, log out.
 
-use crate::api::{ApiJson, CallerExt};
 use crate::api::error::ApiResult;
+use crate::api::{ApiJson, CallerExt};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -65,13 +65,28 @@ pub struct UserEnvelope {
 #[utoipa::path(post, path = "/session", tag = "session", request_body = LoginBody,
     responses((status = 200, body = UserEnvelope), (status = 401, description = "invalid_credentials"),
               (status = 422, description = "validation"), (status = 429, description = "rate_limited")))]
-async fn login(State(state): State<AppState>, caller: CallerExt, ApiJson(b): ApiJson<LoginBody>) -> ApiResult<Response> {
-    let (user, token) = auth::login(&state.ctx, &b.username, &b.password, &caller.ip, caller.token.as_deref()).await?;
-    let mut res = Json(UserEnvelope { user: UserDto::from(&user) }).into_response();
+async fn login(
+    State(state): State<AppState>,
+    caller: CallerExt,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> ApiResult<Response> {
+    let (user, token) = auth::login(
+        &state.ctx,
+        &b.username,
+        &b.password,
+        &caller.ip,
+        caller.token.as_deref(),
+    )
+    .await?;
+    let mut res = Json(UserEnvelope {
+        user: UserDto::from(&user),
+    })
+    .into_response();
     if let Ok(v) = HeaderValue::from_str(&caller.session_cookie(&token.0)) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
@@ -79,8 +94,13 @@ async fn login(State(state): State<AppState>, caller: CallerExt, ApiJson(b): Api
 #[utoipa::path(get, path = "/session", tag = "session",
     responses((status = 200, body = UserEnvelope), (status = 401, description = "unauthenticated")))]
 async fn current(caller: CallerExt) -> ApiResult<Json<UserEnvelope>> {
-    let user = caller.user.as_ref().ok_or_else(lophoc::Error::unauthenticated)?;
-    Ok(Json(UserEnvelope { user: UserDto::from(user) }))
+    let user = caller
+        .user
+        .as_ref()
+        .ok_or_else(lophoc::Error::unauthenticated)?;
+    Ok(Json(UserEnvelope {
+        user: UserDto::from(user),
+    }))
 }
 
 /// Log out: the session is dead on the server.
