@@ -7,9 +7,13 @@ use leptos::prelude::*;
 pub fn Icon(
     /// The symbol id in the sprite (`school`, `users`, …).
     name: &'static str,
+    /// Extra classes (`icon-menu`, `icon-sm`, …).
+    #[prop(optional)]
+    class: &'static str,
 ) -> impl IntoView {
+    let class = if class.is_empty() { "icon".to_owned() } else { format!("icon {class}") };
     view! {
-        <svg class="icon" aria-hidden="true" focusable="false">
+        <svg class=class aria-hidden="true" focusable="false">
             <use_ href=format!("/icons.svg#{name}") />
         </svg>
     }

@@ -135,19 +135,17 @@ fn Frame(user: User) -> impl IntoView {
                 </a>
                 <details class="nav-drawer">
                     <summary class="nav-toggle">
-                        <svg class="icon icon-menu" aria-hidden="true">
-                            <use_ href="/icons.svg#menu" />
-                        </svg>
-                        <svg class="icon icon-close" aria-hidden="true">
-                            <use_ href="/icons.svg#close" />
-                        </svg>
+                        <Icon name="menu" class="icon-menu" />
+                        <Icon name="close" class="icon-close" />
                         <span class="sr-only">{tr("nav.menu")}</span>
                     </summary>
                     <div class="nav-panel">
                         <nav class="nav" aria-label=tr("nav.main")>{links}</nav>
                         <div class="user-menu">
                             <span class="user-name">
-                                {user.full_name.clone()}
+                                <span class="user-full" title=user.full_name.clone()>
+                                    {user.full_name.clone()}
+                                </span>
                                 <small>{role}</small>
                             </span>
                             <form method="post" action=Logout::PATH>
