@@ -55,3 +55,16 @@ pub fn safe_path(next: Option<&str>) -> String {
         _ => "/".to_owned(),
     }
 }
+
+/// Whether this request is a browser's own form submission (JavaScript off), which must be
+/// answered with a redirect, rather than a call from the hydrated page.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}

@@ -36,7 +36,7 @@ test('a teacher signs in, sees their name, and signs out', async ({ page }) => {
   // On a phone the navigation sits behind the menu button (a <details>, no JavaScript needed).
   const menu = page.locator('summary.nav-toggle');
   if (await menu.isVisible()) await menu.click();
-  await expect(page.getByRole('link', { name: 'Trường của tôi' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Trường của tôi', exact: true })).toBeVisible();
   await checkA11y(page);
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   await expect(page).toHaveURL(/\/login/);

@@ -39,7 +39,7 @@ test('search ignores case and diacritics, and every word must match', async ({ p
 
 test('filter by level and open a school', async ({ page }) => {
   await page.goto('/schools');
-  await page.getByLabel('Cấp học').selectOption({ label: 'THPT' });
+  await page.getByLabel('Cấp học', { exact: true }).selectOption({ label: 'THPT' });
   await page.getByRole('button', { name: 'Lọc' }).click();
   await expect(page).toHaveURL(/level=thpt/);
   const first = page.locator('table tbody tr').first();

@@ -11,7 +11,11 @@ pub fn Icon(
     #[prop(optional)]
     class: &'static str,
 ) -> impl IntoView {
-    let class = if class.is_empty() { "icon".to_owned() } else { format!("icon {class}") };
+    let class = if class.is_empty() {
+        "icon".to_owned()
+    } else {
+        format!("icon {class}")
+    };
     view! {
         <svg class=class aria-hidden="true" focusable="false">
             <use_ href=format!("/icons.svg#{name}") />

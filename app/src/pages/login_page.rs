@@ -19,6 +19,18 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
     let error = move || login.value().get().and_then(Result::err);
+    // Signed in from the hydrated page: load the next page in full, so the session and
+    // everything that depends on it are read afresh.
+    Effect::new(move || {
+        if let Some(Ok(path)) = login.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&path);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = path;
+        }
+    });
     view! {
         <Title text=tr("login.title") />
         <Suspense>

@@ -10,13 +10,15 @@ pub async fn whoami() -> Result<Option<User>, UiError> {
     Ok(crate::ssr::caller().user)
 }
 
-/// Checks the login, sets the session cookie (a new id every time) and goes to `next`.
+/// Checks the login, sets the session cookie (a new id every time) and goes to `next`: a plain
+/// form post (no JavaScript) gets a redirect; the hydrated page gets the path back and loads it
+/// in full, so everything on the page starts again with the new session.
 #[server(prefix = "/fn", endpoint = "login")]
 pub async fn login(
     username: String,
     password: String,
     next: Option<String>,
-) -> Result<(), UiError> {
+) -> Result<String, UiError> {
     use crate::ssr::{caller, ctx, fail, safe_path, set_cookie};
     let c = caller();
     let ctx = ctx()?;
@@ -25,8 +27,11 @@ pub async fn login(
             .await
             .map_err(|e| fail(&c, e))?;
     set_cookie(&c.session_cookie(&token.0));
-    leptos_axum::redirect(&safe_path(next.as_deref()));
-    Ok(())
+    let next = safe_path(next.as_deref());
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect(&next);
+    }
+    Ok(next)
 }
 
 /// Ends the session on the server and clears the cookie.
