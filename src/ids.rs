@@ -6,7 +6,7 @@ use std::fmt;
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -36,4 +36,12 @@ id_type!(
 id_type!(
     /// An area (commune or ward) of the province.
     AreaId
+);
+id_type!(
+    /// A device or a pool of devices (a tablet cart).
+    DeviceId
+);
+id_type!(
+    /// A booking of a device.
+    BookingId
 );

@@ -5,6 +5,7 @@
 //! layer. With the `server` feature it adds the data access (sqlx on SQLite or PostgreSQL) and the
 //! services, which are the one place where authorization is decided.
 
+pub mod booking;
 pub mod dates;
 pub mod error;
 pub mod i18n;

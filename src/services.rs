@@ -6,10 +6,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bookings;
 pub mod caller;
 pub mod csv_import;
 pub mod ctx;
 pub mod db;
+pub mod devices;
+pub mod periods;
 pub mod schools;
 pub mod seed;
 pub mod throttle;

@@ -127,6 +127,31 @@ pub fn cell_error(line: u64, field: &str, msg: Msg) -> LineError {
     }
 }
 
+/// A cell as it goes into an exported CSV: a value a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so opening
+/// an export never runs what someone typed into a device name (OWASP "CSV injection").
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// Writes a CSV file (UTF-8 with a BOM, so Excel shows Vietnamese correctly) from a header and
+/// rows, every cell neutralised.
+pub fn write(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    // Writing to a Vec cannot fail; a failure would be a bug in the csv crate.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(|c| neutralise(c)));
+    }
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(w.into_inner().unwrap_or_default());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +180,18 @@ mod tests {
         }
         assert!(read(b"", &["code"]).is_err());
         assert!(read(&[0xff, 0xfe, 0x41], &["code"]).is_err());
+    }
+
+    #[test]
+    fn exports_neutralise_formulas_and_read_back() {
+        let rows = vec![vec!["=1+1".to_owned(), "Máy chiếu, phòng 2".to_owned()]];
+        let bytes = write(&["code", "name"], &rows);
+        let back = read(&bytes, &["code", "name"]).unwrap();
+        assert_eq!(back[0].get(0), "'=1+1");
+        assert_eq!(back[0].get(1), "Máy chiếu, phòng 2");
+        for bad in ["+1", "-1", "@a", "\tx", "\rx"] {
+            assert!(neutralise(bad).starts_with('\''));
+        }
+        assert_eq!(neutralise("Tiết 1"), "Tiết 1");
     }
 }
