@@ -24,6 +24,8 @@ pub mod testing;
 #[cfg(test)]
 mod auth_tests;
 #[cfg(test)]
+mod bookings_tests;
+#[cfg(test)]
 mod schools_tests;
 #[cfg(test)]
 mod seed_tests;

@@ -1,0 +1,752 @@
+//! Devices, periods and bookings on both engines: the no-double-booking rule, all-or-nothing,
+//! pools, the calendar rules, who may do what, check-in/out and release, recurring bookings,
+//! the week view and the utilisation report.
+
+use crate::booking::{
+    BookingFilter, BookingRequest, BookingStatus, DaySession, Device, DeviceInput, DeviceKind,
+    DevicePatch, DeviceStatus, HolidayInput, Period, PeriodGrid, RecurringRequest,
+    UtilisationFilter,
+};
+use crate::both_engines;
+use crate::error::{Details, ErrorCode};
+use crate::ids::DeviceId;
+use crate::model::Actor;
+use crate::services::testing::TestDb;
+use crate::services::{bookings, devices, periods};
+use std::sync::Arc;
+
+/// Next Tuesday after the fixed clock's Monday 2026-11-30.
+const TUE: &str = "2026-12-01";
+const WED: &str = "2026-12-02";
+
+async fn device(t: &TestDb, admin: &Actor, name: &str, kind: &str, quantity: i64) -> Device {
+    devices::create(
+        &t.ctx,
+        admin,
+        admin.school_id.unwrap(),
+        &DeviceInput {
+            name: name.into(),
+            kind: kind.into(),
+            serial: None,
+            room: Some("P.201".into()),
+            quantity: Some(quantity),
+        },
+        None,
+    )
+    .await
+    .expect("creating a device")
+}
+
+fn req(d: DeviceId, date: &str, periods: &[i64], quantity: Option<i64>) -> BookingRequest {
+    BookingRequest {
+        device_id: d,
+        date: date.into(),
+        periods: periods.to_vec(),
+        quantity,
+        class_id: None,
+        note: Some("Lớp 5A".into()),
+    }
+}
+
+fn field_names(e: &crate::Error) -> Vec<String> {
+    match &e.details {
+        Details::Fields(f) => f.iter().map(|f| f.field.clone()).collect(),
+        d => panic!("expected field errors, got {d:?} ({e})"),
+    }
+}
+
+async fn live_slots(t: &TestDb, d: DeviceId, date: &str, period: i64) -> i64 {
+    use sqlx::Row;
+    sqlx::query(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS n FROM booking_slots \
+         WHERE device_id = $1 AND date = $2 AND period = $3 AND live = 1",
+    )
+    .bind(d.0)
+    .bind(date.to_owned())
+    .bind(period)
+    .fetch_one(&t.ctx.db.pool)
+    .await
+    .and_then(|r| r.try_get("n"))
+    .unwrap()
+}
+
+both_engines!(tagged_device_one_booking_per_period, |t| async move {
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let (a, b) = (t.teacher(s.id).await, t.teacher(s.id).await);
+    let board = device(&t, &admin, "Màn hình tương tác 201", "interactive_display", 1).await;
+    let other = device(&t, &admin, "Máy chiếu 202", "projector", 1).await;
+
+    let first = bookings::create(&t.ctx, &a, &req(board.id, TUE, &[2, 3], None), None)
+        .await
+        .unwrap();
+    assert_eq!(first.periods, vec![2, 3]);
+    assert_eq!(first.status, BookingStatus::Booked);
+    assert_eq!(first.teacher_id, a.user_id);
+
+    // Period 3 and 4: 3 is taken, so nothing is booked (all or nothing), and 409 says which.
+    let e = bookings::create(&t.ctx, &b, &req(board.id, TUE, &[3, 4], None), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    let Details::Conflict(json) = &e.details else {
+        panic!("{e:?}")
+    };
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["taken"].as_array().unwrap().len(), 1);
+    assert_eq!(v["taken"][0]["period"], 3);
+    assert_eq!(v["taken"][0]["date"], TUE);
+    assert!(e.localize(crate::Lang::Vi).message.contains("01/12/2026"));
+    assert_eq!(live_slots(&t, board.id, TUE, 4).await, 0, "nothing half-written");
+
+    // Adjacent periods, another day and another device are free.
+    bookings::create(&t.ctx, &b, &req(board.id, TUE, &[1, 4], None), None)
+        .await
+        .unwrap();
+    bookings::create(&t.ctx, &b, &req(board.id, WED, &[2], None), None)
+        .await
+        .unwrap();
+    bookings::create(&t.ctx, &b, &req(other.id, TUE, &[2, 3], None), None)
+        .await
+        .unwrap();
+
+    // Cancelling frees the periods at once.
+    bookings::cancel(&t.ctx, &a, first.id, None).await.unwrap();
+    bookings::create(&t.ctx, &b, &req(board.id, TUE, &[2, 3], None), None)
+        .await
+        .unwrap();
+    assert_eq!(t.audit("booking.create").await.len(), 5);
+    assert_eq!(t.audit("booking.cancel").await.len(), 1);
+});
+
+both_engines!(the_database_refuses_a_second_live_slot, |t| async move {
+    // The unique index alone, without the service's lock: a second live slot of a tagged device
+    // in one period is refused by the database.
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let teacher = t.teacher(s.id).await;
+    let board = device(&t, &admin, "Bảng 1", "interactive_display", 1).await;
+    let b = bookings::create(&t.ctx, &teacher, &req(board.id, TUE, &[2], None), None)
+        .await
+        .unwrap();
+    let dup = sqlx::query(
+        "INSERT INTO booking_slots (booking_id, device_id, date, period, quantity, pooled, live) \
+         VALUES ($1, $2, $3, 3, 1, 0, 1), ($1, $2, $3, 2, 1, 0, 1)",
+    )
+    .bind(b.id.0)
+    .bind(board.id.0)
+    .bind(TUE.to_owned())
+    .execute(&t.ctx.db.pool)
+    .await;
+    let err = dup.expect_err("the unique index must refuse a second live slot");
+    assert!(crate::services::db::is_unique_violation(&err), "{err}");
+});
+
+both_engines!(pools_never_go_over_capacity, |t| async move {
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let cart = device(&t, &admin, "Xe máy tính bảng A", "tablet_cart", 30).await;
+    let (a, b, c) = (
+        t.teacher(s.id).await,
+        t.teacher(s.id).await,
+        t.teacher(s.id).await,
+    );
+    bookings::create(&t.ctx, &a, &req(cart.id, TUE, &[3], Some(20)), None)
+        .await
+        .unwrap();
+    let e = bookings::create(&t.ctx, &b, &req(cart.id, TUE, &[2, 3], Some(11)), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    let msg = e.localize(crate::Lang::En).message;
+    assert!(msg.contains("only 10 free"), "{msg}");
+    assert_eq!(live_slots(&t, cart.id, TUE, 2).await, 0);
+    bookings::create(&t.ctx, &b, &req(cart.id, TUE, &[2, 3], Some(10)), None)
+        .await
+        .unwrap();
+    let e = bookings::create(&t.ctx, &c, &req(cart.id, TUE, &[3], Some(1)), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(live_slots(&t, cart.id, TUE, 3).await, 30);
+    // More than the pool owns is a bad request, not a conflict.
+    let e = bookings::create(&t.ctx, &c, &req(cart.id, WED, &[3], Some(31)), None)
+        .await
+        .unwrap_err();
+    assert_eq!(field_names(&e), vec!["quantity"]);
+});
+
+both_engines!(concurrent_requests_book_once, |t| async move {
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let board = device(&t, &admin, "Bảng tương tác", "interactive_display", 1).await;
+    let cart = device(&t, &admin, "Xe 12 máy", "tablet_cart", 12).await;
+    let mut teachers = Vec::new();
+    for _ in 0..16 {
+        teachers.push(t.teacher(s.id).await);
+    }
+    let ctx = Arc::new(t.ctx.clone());
+    for (d, want_ok, qty) in [(board.id, 1, None), (cart.id, 4, Some(3))] {
+        let mut tasks = Vec::new();
+        for teacher in &teachers {
+            let (ctx, teacher) = (ctx.clone(), teacher.clone());
+            tasks.push(tokio::spawn(async move {
+                bookings::create(&ctx, &teacher, &req(d, TUE, &[2], qty), None).await
+            }));
+        }
+        let mut ok = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => ok += 1,
+                Err(e) => assert_eq!(e.code, ErrorCode::Conflict, "{e:?}"),
+            }
+        }
+        assert_eq!(ok, want_ok);
+    }
+    assert_eq!(live_slots(&t, board.id, TUE, 2).await, 1);
+    assert_eq!(live_slots(&t, cart.id, TUE, 2).await, 12);
+});
+
+both_engines!(calendar_rules, |t| async move {
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let teacher = t.teacher(s.id).await;
+    let board = device(&t, &admin, "Bảng", "interactive_display", 1).await;
+    let check = |r: BookingRequest| {
+        let (ctx, teacher) = (t.ctx.clone(), teacher.clone());
+        async move { bookings::create(&ctx, &teacher, &r, None).await }
+    };
+    // Past day, Sunday, unknown period, bad date, class (none exist yet), long note.
+    let e = check(req(board.id, "2026-11-27", &[1], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["date"]);
+    let e = check(req(board.id, "06/12/2026", &[1], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["date"], "a Sunday");
+    let e = check(req(board.id, TUE, &[1, 12], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["periods"]);
+    let e = check(req(board.id, TUE, &[], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["periods"]);
+    let e = check(req(board.id, "31/02/2026", &[1], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["date"]);
+    let mut r = req(board.id, TUE, &[1], Some(2));
+    r.class_id = Some(7);
+    r.note = Some("x".repeat(501));
+    let e = check(r).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["quantity", "class_id", "note"]);
+    // Today (Monday 07:00): period 1 (07:00–07:35) is not over yet, so it can be booked; once
+    // it is over, it cannot.
+    check(req(board.id, "2026-11-30", &[1], None)).await.unwrap();
+    t.advance(40 * 60);
+    let e = check(req(board.id, "2026-11-30", &[1], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["date"]);
+    // Holidays.
+    periods::add_holiday(
+        &t.ctx,
+        &admin,
+        s.id,
+        &HolidayInput {
+            starts: "03/12/2026".into(),
+            ends: Some("04/12/2026".into()),
+            name: "Hội khoẻ Phù Đổng".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let e = check(req(board.id, "2026-12-04", &[1], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["date"]);
+    assert!(e.localize(crate::Lang::Vi).fields[0].1.contains("Hội khoẻ"));
+    // A holiday over existing bookings is refused, so nobody loses a booking silently.
+    check(req(board.id, WED, &[5], None)).await.unwrap();
+    let e = periods::add_holiday(
+        &t.ctx,
+        &admin,
+        s.id,
+        &HolidayInput {
+            starts: WED.into(),
+            ends: None,
+            name: "Nghỉ".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    // A device in repair cannot be booked.
+    devices::update(
+        &t.ctx,
+        &admin,
+        board.id,
+        &DevicePatch {
+            status: Some("in_repair".into()),
+            note: Some("Hỏng cảm ứng".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let e = check(req(board.id, TUE, &[6], None)).await.unwrap_err();
+    assert_eq!(field_names(&e), vec!["device_id"]);
+    let notes = devices::notes(&t.ctx, &admin, board.id).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].status, Some(DeviceStatus::InRepair));
+    assert_eq!(notes[0].text, "Hỏng cảm ứng");
+});
+
+both_engines!(who_may_book_and_cancel, |t| async move {
+    let s = t.school("TH0001").await;
+    let other = t.school("TH0002").await;
+    let admin = t.school_admin(s.id).await;
+    let (a, b) = (t.teacher(s.id).await, t.teacher(s.id).await);
+    let outsider = t.teacher(other.id).await;
+    let dept = t.department().await;
+    let sys = t.sysadmin().await;
+    let board = device(&t, &admin, "Bảng", "interactive_display", 1).await;
+
+    let e = bookings::create(&t.ctx, &outsider, &req(board.id, TUE, &[1], None), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound, "another school's device does not exist");
+    for who in [&dept, &sys] {
+        let e = bookings::create(&t.ctx, who, &req(board.id, TUE, &[1], None), None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+    }
+    let mine = bookings::create(&t.ctx, &a, &req(board.id, TUE, &[1], None), None)
+        .await
+        .unwrap();
+    let e = bookings::cancel(&t.ctx, &b, mine.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "a colleague cannot cancel it");
+    let e = bookings::cancel(&t.ctx, &outsider, mine.id, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    let e = bookings::cancel(&t.ctx, &dept, mine.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    bookings::cancel(&t.ctx, &admin, mine.id, None).await.unwrap();
+    let e = bookings::cancel(&t.ctx, &a, mine.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "already cancelled");
+
+    // Lists: a teacher sees the school's bookings, `mine` narrows; an outsider sees none.
+    bookings::create(&t.ctx, &a, &req(board.id, TUE, &[2], None), None)
+        .await
+        .unwrap();
+    bookings::create(&t.ctx, &b, &req(board.id, TUE, &[3], None), None)
+        .await
+        .unwrap();
+    let all = bookings::list(&t.ctx, &a, &BookingFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    let mine = bookings::list(
+        &t.ctx,
+        &a,
+        &BookingFilter {
+            mine: true,
+            status: vec![BookingStatus::Booked],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(
+        bookings::list(&t.ctx, &outsider, &BookingFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let e = bookings::list(
+        &t.ctx,
+        &outsider,
+        &BookingFilter {
+            school_id: Some(s.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(
+        bookings::list(&t.ctx, &dept, &BookingFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+});
+
+both_engines!(check_in_out_and_release, |t| async move {
+    // The clock starts Monday 2026-11-30 07:00; primary periods: 1 07:00–07:35, 2 07:40–08:15,
+    // 3 08:35–09:10.
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let (a, b) = (t.teacher(s.id).await, t.teacher(s.id).await);
+    let board = device(&t, &admin, "Bảng", "interactive_display", 1).await;
+    let proj = device(&t, &admin, "Máy chiếu", "projector", 1).await;
+    let today = "2026-11-30";
+    let used = bookings::create(&t.ctx, &a, &req(board.id, today, &[2, 3], None), None)
+        .await
+        .unwrap();
+    let noshow = bookings::create(&t.ctx, &b, &req(proj.id, today, &[2], None), None)
+        .await
+        .unwrap();
+    let later = bookings::create(&t.ctx, &b, &req(proj.id, TUE, &[1], None), None)
+        .await
+        .unwrap();
+    // 07:00 is too early for period 2 (from 07:25).
+    let e = bookings::check_in(&t.ctx, &a, used.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert!(e.localize(crate::Lang::En).message.contains("07:25"));
+    // Tomorrow's booking cannot be checked in today.
+    let e = bookings::check_in(&t.ctx, &b, later.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    t.advance(30 * 60); // 07:30
+    let e = bookings::check_in(&t.ctx, &b, used.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "not b's booking");
+    let inuse = bookings::check_in(&t.ctx, &a, used.id, None).await.unwrap();
+    assert_eq!(inuse.status, BookingStatus::InUse);
+    assert!(inuse.checked_in_at.is_some());
+    // Cancelling a booking in use is refused.
+    let e = bookings::cancel(&t.ctx, &a, used.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    // 07:54: period 2 began 07:40, 14 minutes ago: not yet released.
+    t.advance(24 * 60);
+    assert_eq!(bookings::release_due(&t.ctx).await.unwrap(), 0);
+    // 07:56: 16 minutes: released, and the projector is free again for period 2.
+    t.advance(2 * 60);
+    assert_eq!(bookings::release_due(&t.ctx).await.unwrap(), 1);
+    let r = bookings::get(&t.ctx, &b, noshow.id).await.unwrap();
+    assert_eq!(r.status, BookingStatus::Released);
+    let e = bookings::check_in(&t.ctx, &b, noshow.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    bookings::create(&t.ctx, &a, &req(proj.id, today, &[2], None), None)
+        .await
+        .unwrap();
+    let back = bookings::check_out(&t.ctx, &a, used.id, None).await.unwrap();
+    assert_eq!(back.status, BookingStatus::Returned);
+    let e = bookings::check_out(&t.ctx, &a, used.id, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "checked out once");
+    for action in ["booking.check_in", "booking.check_out", "booking.release"] {
+        assert_eq!(t.audit(action).await.len(), 1, "{action}");
+    }
+    // A school's own release delay.
+    let mut grid = periods::grid(&t.ctx, &admin, s.id).await.unwrap();
+    grid.release_after_minutes = 60;
+    periods::set_grid(&t.ctx, &admin, s.id, &grid, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        periods::grid(&t.ctx, &b, s.id)
+            .await
+            .unwrap()
+            .release_after_minutes,
+        60
+    );
+
+    // Utilisation: the board's 2 periods used, the projector's 1 no-show and 1 pending today
+    // plus tomorrow's.
+    let u = bookings::utilisation(
+        &t.ctx,
+        &admin,
+        &UtilisationFilter {
+            from: Some(today.into()),
+            to: Some(TUE.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let row = |id: DeviceId| u.devices.iter().find(|d| d.device_id == id).unwrap();
+    assert_eq!((row(board.id).booked, row(board.id).used), (2, 2));
+    let p = row(proj.id);
+    assert_eq!((p.booked, p.used, p.no_show, p.pending), (3, 0, 1, 2));
+    assert_eq!(u.schools.len(), 1);
+    assert_eq!(u.schools[0].booked, 5);
+    let e = bookings::utilisation(&t.ctx, &a, &UtilisationFilter::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let csv = bookings::utilisation_csv(&u, crate::Lang::Vi);
+    assert!(String::from_utf8(csv).unwrap().contains("Tiết đã dùng"));
+    let xlsx = bookings::utilisation_xlsx(&u, crate::Lang::En).unwrap();
+    assert_eq!(&xlsx[..2], b"PK", "an xlsx file is a zip");
+});
+
+both_engines!(recurring_books_the_free_weeks, |t| async move {
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let (a, b) = (t.teacher(s.id).await, t.teacher(s.id).await);
+    let board = device(&t, &admin, "Bảng", "interactive_display", 1).await;
+    // Someone has Tuesday 15/12 period 2; 22/12 is a holiday.
+    bookings::create(&t.ctx, &b, &req(board.id, "2026-12-15", &[2], None), None)
+        .await
+        .unwrap();
+    periods::add_holiday(
+        &t.ctx,
+        &admin,
+        s.id,
+        &HolidayInput {
+            starts: "2026-12-22".into(),
+            ends: None,
+            name: "Ngày Quân đội".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let out = bookings::create_recurring(
+        &t.ctx,
+        &a,
+        &RecurringRequest {
+            device_id: board.id,
+            from: TUE.into(),
+            until: "2026-12-29".into(),
+            periods: vec![2, 3],
+            quantity: None,
+            class_id: None,
+            note: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let dates: Vec<_> = out.booked.iter().map(|b| b.date.as_str()).collect();
+    assert_eq!(dates, vec!["2026-12-01", "2026-12-08", "2026-12-29"]);
+    assert!(out.booked.iter().all(|b| b.series_id == out.series_id));
+    let skipped: Vec<_> = out
+        .skipped
+        .iter()
+        .map(|s| (s.date.as_str(), s.reason.as_str(), s.periods.clone()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            ("2026-12-15", "taken", vec![2]),
+            ("2026-12-22", "holiday", vec![]),
+        ]
+    );
+    // A bad range is refused before anything is booked.
+    let e = bookings::create_recurring(
+        &t.ctx,
+        &a,
+        &RecurringRequest {
+            device_id: board.id,
+            from: TUE.into(),
+            until: "2028-01-01".into(),
+            periods: vec![4],
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_names(&e), vec!["until"]);
+});
+
+both_engines!(week_view_shows_the_week, |t| async move {
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let a = t.teacher(s.id).await;
+    let cart = device(&t, &admin, "Xe máy tính bảng", "tablet_cart", 30).await;
+    let cart2 = device(&t, &admin, "Xe máy tính bảng 2", "tablet_cart", 20).await;
+    device(&t, &admin, "Máy chiếu", "projector", 1).await;
+    bookings::create(&t.ctx, &a, &req(cart.id, WED, &[3, 4], Some(12)), None)
+        .await
+        .unwrap();
+    let w = bookings::week(
+        &t.ctx,
+        &a,
+        s.id,
+        None,
+        Some(DeviceKind::TabletCart),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(w.monday, "2026-11-30");
+    assert_eq!(w.devices.len(), 2);
+    assert_eq!(w.days.len(), 6);
+    assert_eq!(w.periods.len(), 9, "the primary default grid");
+    let d = w.devices.iter().position(|d| d.id == cart.id).unwrap();
+    let cell = w.cell(2, d, 3).unwrap();
+    assert_eq!(cell.booked, 12);
+    assert_eq!(cell.bookings[0].teacher_id, a.user_id);
+    assert!(w.cell(2, d, 2).is_none());
+    let d2 = w.devices.iter().position(|d| d.id == cart2.id).unwrap();
+    assert!(w.cell(2, d2, 3).is_none());
+    // Another school's teacher cannot see the week.
+    let other = t.school("TH0002").await;
+    let outsider = t.teacher(other.id).await;
+    let e = bookings::week(&t.ctx, &outsider, s.id, None, None, chrono::NaiveDate::MIN)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+});
+
+both_engines!(inventory_and_grid, |t| async move {
+    let s = t.school("TH0001").await;
+    let other = t.school("TH0002").await;
+    let admin = t.school_admin(s.id).await;
+    let teacher = t.teacher(s.id).await;
+    let dept = t.department().await;
+    // Every bad field at once.
+    let e = devices::create(
+        &t.ctx,
+        &admin,
+        s.id,
+        &DeviceInput {
+            name: " ".into(),
+            kind: "bàn ghế".into(),
+            serial: Some("A B".into()),
+            room: None,
+            quantity: Some(0),
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_names(&e), vec!["name", "kind", "serial", "quantity"]);
+    let d = devices::create(
+        &t.ctx,
+        &admin,
+        s.id,
+        &DeviceInput {
+            name: "Máy chiếu  Epson".into(),
+            kind: "Máy chiếu".into(),
+            serial: Some("EP-001".into()),
+            room: Some("P.101".into()),
+            quantity: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.name, "Máy chiếu Epson");
+    assert_eq!(d.kind, DeviceKind::Projector);
+    // The serial is unique in the school, not across schools.
+    let dup = DeviceInput {
+        name: "Khác".into(),
+        kind: "projector".into(),
+        serial: Some("EP-001".into()),
+        ..Default::default()
+    };
+    let e = devices::create(&t.ctx, &admin, s.id, &dup, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    let other_admin = t.school_admin(other.id).await;
+    devices::create(&t.ctx, &other_admin, other.id, &dup, None)
+        .await
+        .unwrap();
+    // Teachers and the department read; only the school's admin writes.
+    for who in [&teacher, &dept] {
+        assert_eq!(
+            devices::list(&t.ctx, who, s.id, &Default::default())
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let e = devices::create(&t.ctx, who, s.id, &dup, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+    }
+    let e = devices::get(&t.ctx, &other_admin, d.id).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    // Import: all or nothing, every bad line; then a clean file; re-import changes nothing.
+    let bad = "name,kind,serial,room,quantity\nBảng 1,interactive_display,B1,P.201,1\n,projector,,,\nXe,tablet_cart,X1,,nhiều\nBảng 2,interactive_display,B1,,1\n";
+    let e = devices::import_csv(&t.ctx, &admin, s.id, bad.as_bytes(), None)
+        .await
+        .unwrap_err();
+    match &e.details {
+        Details::Lines(l) => {
+            assert_eq!(l.iter().map(|l| l.line).collect::<Vec<_>>(), vec![3, 4, 5])
+        }
+        d => panic!("{d:?}"),
+    }
+    assert_eq!(t.count("devices").await, 2, "nothing written");
+    let good = "name,kind,serial,room,quantity\nBảng 1,interactive_display,B1,P.201,1\nXe máy tính bảng,Xe máy tính bảng,X1,,30\n=HYPERLINK(\"x\"),other,,,\n";
+    let out = devices::import_csv(&t.ctx, &admin, s.id, good.as_bytes(), None)
+        .await
+        .unwrap();
+    assert_eq!((out.created, out.updated), (3, 0));
+    let out = devices::import_csv(&t.ctx, &admin, s.id, good.as_bytes(), None)
+        .await
+        .unwrap();
+    // Lines without a serial cannot be matched: they are added again; lines with one are not.
+    assert_eq!((out.created, out.updated), (1, 0));
+    let csv = String::from_utf8(devices::export_csv(&t.ctx, &admin, s.id).await.unwrap()).unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "formulas neutralised: {csv}");
+    assert!(csv.contains("Xe máy tính bảng,tablet_cart,X1,,30"));
+    let labels = devices::for_labels(&t.ctx, &admin, s.id, &[]).await.unwrap();
+    let svg = devices::labels_svg(&labels, "https://lophoc.example.vn");
+    assert_eq!(svg.matches("<svg x=").count(), labels.len(), "one QR per label");
+    assert!(svg.contains("S/N EP-001"));
+    assert!(!svg.contains("=HYPERLINK(\"x\")<"), "escaped");
+
+    // The grid: default by level, validated, replaced; periods with future bookings stay.
+    let g = periods::grid(&t.ctx, &teacher, s.id).await.unwrap();
+    assert_eq!(g.items.len(), 9);
+    let bad = PeriodGrid {
+        items: vec![
+            Period {
+                number: 1,
+                session: DaySession::Afternoon,
+                starts: "13:30".into(),
+                ends: "13:00".into(),
+            },
+            Period {
+                number: 3,
+                session: DaySession::Morning,
+                starts: "7h".into(),
+                ends: "08:00".into(),
+            },
+        ],
+        release_after_minutes: 1,
+    };
+    let e = periods::set_grid(&t.ctx, &admin, s.id, &bad, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_names(&e),
+        vec!["items.0", "items.1", "items.1", "items.1", "release_after_minutes"]
+    );
+    let e = periods::set_grid(&t.ctx, &teacher, s.id, &g, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let board = devices::list(&t.ctx, &admin, s.id, &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.serial.as_deref() == Some("B1"))
+        .unwrap();
+    bookings::create(&t.ctx, &teacher, &req(board.id, TUE, &[9], None), None)
+        .await
+        .unwrap();
+    let short = PeriodGrid {
+        items: g.items[..5].to_vec(),
+        release_after_minutes: 15,
+    };
+    let e = periods::set_grid(&t.ctx, &admin, s.id, &short, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    let nine = periods::set_grid(
+        &t.ctx,
+        &admin,
+        s.id,
+        &PeriodGrid {
+            items: g.items.clone(),
+            release_after_minutes: 20,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(nine.items, g.items);
+    assert_eq!(t.audit("periods.update").await.len(), 1);
+});
