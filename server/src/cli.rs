@@ -94,8 +94,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure(error_line(&e)))?;
             println!(
-                "demo province: {} schools and {} accounts created",
-                r.schools_created, r.users_created
+                "demo province: {} schools, {} accounts, {} devices and {} bookings created",
+                r.schools_created, r.users_created, r.devices_created, r.bookings_created
             );
             print_accounts(&r.accounts);
             Ok(())
@@ -187,8 +187,8 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure(error_line(&e)))?;
         println!(
-            "loaded the demo province: {} schools, {} accounts",
-            r.schools_created, r.users_created
+            "loaded the demo province: {} schools, {} accounts, {} devices, {} bookings",
+            r.schools_created, r.users_created, r.devices_created, r.bookings_created
         );
     }
     if args.demo {
@@ -199,6 +199,7 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
+    let ctx_for_jobs = ctx.clone();
     let state = AppState {
         ctx,
         leptos: leptos_options(&args.site_root, local),
@@ -209,6 +210,7 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
         }),
     };
     let app = crate::router(state);
+    let release = crate::jobs::spawn_release(ctx_for_jobs, crate::jobs::RELEASE_EVERY);
     println!("Lớp Học is listening on http://{local}");
     tracing::info!(%local, "listening");
     axum::serve(
@@ -217,6 +219,7 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    release.abort();
     tracing::info!("stopped");
     Ok(())
 }

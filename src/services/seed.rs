@@ -6,6 +6,8 @@
 //! own step to [`demo`] (devices, classes, activity). Every account shares one demo password,
 //! hashed once: hashing thousands of accounts one by one would take minutes.
 
+use crate::booking::{DeviceKind, default_grid, parse_hhmm};
+use crate::dates::today_at;
 use crate::error::Error;
 use crate::model::SchoolLevel;
 use crate::services::auth::hash_password_blocking;
@@ -54,6 +56,10 @@ pub struct DemoReport {
     pub schools_created: u64,
     /// Accounts created.
     pub users_created: u64,
+    /// Devices created.
+    pub devices_created: u64,
+    /// Bookings created.
+    pub bookings_created: u64,
     /// The accounts worth trying first.
     pub accounts: Vec<DemoAccount>,
 }
@@ -307,12 +313,317 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
         }
     }
     tx.commit().await.map_err(internal)?;
+    // Devices for the pilot schools (and the first school, whose accounts are printed), and a
+    // term of bookings for some of them.
+    let first = schools.first().map(|s| s.code.clone());
+    let mut equipped = Vec::new();
+    for (i, (id, code)) in ids
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| wanted.contains(c.as_str()))
+    {
+        if i % 4 == 0 || Some(code) == first.as_ref() {
+            equipped.push((*id, code.clone(), Some(code) == first.as_ref()));
+        }
+    }
+    // The first school first, so it always has bookings.
+    equipped.sort_by_key(|(_, _, is_first)| !is_first);
+    let (devices_created, bookings_created) = demo_devices(ctx, &equipped).await?;
     let accounts = demo_accounts(opts);
     Ok(DemoReport {
         schools_created: created,
         users_created,
+        devices_created,
+        bookings_created,
         accounts,
     })
+}
+
+/// How many equipped schools get a term of bookings (the rest only their devices): enough to
+/// make the department's report meaningful without making `seed demo --schools 2000` slow.
+pub const SCHOOLS_WITH_BOOKINGS: usize = 40;
+
+/// The devices a demo school owns: (name, kind, room, quantity, serial prefix).
+fn demo_inventory(level: SchoolLevel, rng: &mut Lcg) -> Vec<(String, DeviceKind, Option<String>, i64)> {
+    let mut out = vec![(
+        "Màn hình tương tác 86\" — Phòng học thông minh".to_owned(),
+        DeviceKind::InteractiveDisplay,
+        Some("Phòng học thông minh".to_owned()),
+        1,
+    )];
+    for n in 0..rng.range(1, 2) {
+        let room = format!("Phòng {}", 201 + n);
+        out.push((
+            format!("Màn hình tương tác 75\" {room}"),
+            DeviceKind::InteractiveDisplay,
+            Some(room),
+            1,
+        ));
+    }
+    for n in 0..rng.range(1, 2) {
+        out.push((
+            format!("Máy chiếu Epson EB-X{}", 50 + n),
+            DeviceKind::Projector,
+            None,
+            1,
+        ));
+    }
+    out.push((
+        "Máy chiếu vật thể Elmo".to_owned(),
+        DeviceKind::DocumentCamera,
+        Some("Phòng thiết bị".to_owned()),
+        1,
+    ));
+    out.push((
+        "Xe máy tính bảng (30 máy)".to_owned(),
+        DeviceKind::TabletCart,
+        Some("Phòng thiết bị".to_owned()),
+        30,
+    ));
+    if level != SchoolLevel::MamNon {
+        out.push((
+            "Bộ kính thực tế ảo (10 bộ)".to_owned(),
+            DeviceKind::VrKit,
+            Some("Phòng thiết bị".to_owned()),
+            10,
+        ));
+    }
+    if matches!(level, SchoolLevel::Thcs | SchoolLevel::Thpt | SchoolLevel::LienCap) {
+        out.push((
+            "Bộ robot STEM (6 bộ)".to_owned(),
+            DeviceKind::StemKit,
+            Some("Phòng STEM".to_owned()),
+            6,
+        ));
+        out.push((
+            "Xe máy tính xách tay (24 máy)".to_owned(),
+            DeviceKind::LaptopCart,
+            Some("Phòng tin học".to_owned()),
+            24,
+        ));
+    }
+    out.push((
+        "Ti vi thông minh 65\" phòng hội đồng".to_owned(),
+        DeviceKind::Tv,
+        Some("Phòng hội đồng".to_owned()),
+        1,
+    ));
+    out
+}
+
+/// Adds devices to the given schools (those that have none yet), and a term of bookings (eight
+/// weeks back, two ahead) to the first [`SCHOOLS_WITH_BOOKINGS`] of them: past bookings were
+/// mostly used (checked in and out), some released as no-shows, a few cancelled; future ones are
+/// booked. Written straight to the tables in one transaction per school (the services refuse
+/// bookings in the past, which history needs); the slots respect the same rules. The first
+/// school (`first == true`) keeps its mornings (periods 1–5) free from today on, so the browser
+/// tests can book them.
+async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64, u64), Error> {
+    let now = ctx.now();
+    let today = today_at(now);
+    let mut devices_created = 0;
+    let mut bookings_created = 0;
+    for (n, (school, code, first)) in schools.iter().enumerate() {
+        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM devices WHERE school_id = $1")
+            .bind(*school)
+            .fetch_one(&ctx.db.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(internal)?;
+        if has > 0 {
+            continue;
+        }
+        let level_s: String = sqlx::query("SELECT level FROM schools WHERE id = $1")
+            .bind(*school)
+            .fetch_one(&ctx.db.pool)
+            .await
+            .and_then(|r| r.try_get("level"))
+            .map_err(internal)?;
+        let level = SchoolLevel::parse(&level_s).unwrap_or(SchoolLevel::TieuHoc);
+        let teachers: Vec<i64> = sqlx::query(
+            "SELECT id FROM users WHERE school_id = $1 AND role = 'teacher' ORDER BY username",
+        )
+        .bind(*school)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()
+        .map_err(internal)?;
+        let admin: Option<i64> = sqlx::query(
+            "SELECT id FROM users WHERE school_id = $1 AND role = 'school_admin' ORDER BY id",
+        )
+        .bind(*school)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        .map(|r| r.try_get("id"))
+        .transpose()
+        .map_err(internal)?;
+        let mut rng = Lcg(1_000 + *school as u64);
+        let grid = default_grid(level);
+        let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+        let mut devs = Vec::new();
+        for (i, (name, kind, room, quantity)) in demo_inventory(level, &mut rng).into_iter().enumerate() {
+            let serial = format!("{code}-{:02}", i + 1);
+            // One projector is at the repairer, with its history.
+            let status = if kind == DeviceKind::Projector && i % 3 == 0 && n % 2 == 0 {
+                "in_repair"
+            } else {
+                "available"
+            };
+            let id: i64 = sqlx::query(
+                "INSERT INTO devices (school_id, name, kind, serial, room, quantity, status, search_key, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(*school)
+            .bind(name.clone())
+            .bind(kind.as_str().to_owned())
+            .bind(serial.clone())
+            .bind(room.clone())
+            .bind(quantity)
+            .bind(status.to_owned())
+            .bind(fold(&format!("{name} {serial} {}", room.as_deref().unwrap_or(""))))
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .and_then(|r| r.try_get("id"))
+            .map_err(internal)?;
+            devices_created += 1;
+            if status == "in_repair" {
+                sqlx::query(
+                    "INSERT INTO device_notes (device_id, at, author_id, author_name, status, text) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(now - 3 * 86_400)
+                .bind(admin)
+                .bind(format!("qt.{}", code.to_lowercase()))
+                .bind("in_repair".to_owned())
+                .bind("Bóng đèn yếu, gửi bảo hành / Lamp failing, sent for warranty repair".to_owned())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            }
+            if status == "available" {
+                devs.push((id, quantity));
+            }
+        }
+        if n < SCHOOLS_WITH_BOOKINGS && !teachers.is_empty() {
+            let now_min = {
+                use chrono::Timelike;
+                let t = chrono::TimeZone::timestamp_opt(&crate::dates::school_tz(), now, 0)
+                    .single()
+                    .map(|t| (t.hour() * 60 + t.minute()) as i64)
+                    .unwrap_or(0);
+                t
+            };
+            let mut day = today - chrono::Duration::days(56);
+            let last = today + chrono::Duration::days(14);
+            while day <= last {
+                if chrono::Datelike::weekday(&day) == chrono::Weekday::Sun {
+                    day += chrono::Duration::days(1);
+                    continue;
+                }
+                let date = day.to_string();
+                for (dev, capacity) in &devs {
+                    let mut used = vec![0i64; grid.len() + 1];
+                    let mut p = 0usize;
+                    while p < grid.len() {
+                        let roll = rng.range(0, 99);
+                        let want = if *capacity > 1 { 22 } else { 28 };
+                        if roll >= want {
+                            p += 1;
+                            continue;
+                        }
+                        let len = if rng.range(0, 3) == 0 && p + 1 < grid.len() { 2 } else { 1 };
+                        let periods: Vec<usize> = (p..p + len).collect();
+                        let future_or_today = day >= today;
+                        if *first && future_or_today && periods.iter().any(|q| grid[*q].number <= 5) {
+                            p += len;
+                            continue;
+                        }
+                        let qty = if *capacity > 1 { rng.range(*capacity / 4, *capacity / 2).max(1) } else { 1 };
+                        if periods.iter().any(|q| used[*q] + qty > *capacity) {
+                            p += 1;
+                            continue;
+                        }
+                        let start = parse_hhmm(&grid[periods[0]].starts).unwrap_or(0);
+                        let end = parse_hhmm(&grid[periods[len - 1]].ends).unwrap_or(0);
+                        let over = day < today || (day == today && end <= now_min);
+                        let fate = rng.range(0, 99);
+                        let status = if over {
+                            if fate < 80 { "returned" } else if fate < 92 { "released" } else { "cancelled" }
+                        } else if fate < 95 { "booked" } else { "cancelled" };
+                        let live = matches!(status, "booked" | "returned");
+                        let midnight = chrono::TimeZone::from_local_datetime(
+                            &crate::dates::school_tz(),
+                            &day.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                        )
+                        .single()
+                        .map(|t| t.timestamp())
+                        .unwrap_or(now);
+                        let (cin, cout) = if status == "returned" {
+                            (Some(midnight + (start - 5) * 60), Some(midnight + end * 60))
+                        } else {
+                            (None, None)
+                        };
+                        let teacher = teachers[rng.range(0, teachers.len() as i64 - 1) as usize];
+                        let numbers: Vec<i64> = periods.iter().map(|q| grid[*q].number).collect();
+                        let id: i64 = sqlx::query(
+                            "INSERT INTO bookings (school_id, device_id, teacher_id, date, quantity, class_id, note, status, series_id, \
+                             periods, first_period, created_at, updated_at, checked_in_at, checked_out_at) \
+                             VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, NULL, $7, $8, $9, $10, $11, $12) RETURNING id",
+                        )
+                        .bind(*school)
+                        .bind(*dev)
+                        .bind(teacher)
+                        .bind(date.clone())
+                        .bind(qty)
+                        .bind(status.to_owned())
+                        .bind(numbers.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+                        .bind(numbers[0])
+                        .bind(midnight - 2 * 86_400)
+                        .bind(midnight - 2 * 86_400)
+                        .bind(cin)
+                        .bind(cout)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .and_then(|r| r.try_get("id"))
+                        .map_err(internal)?;
+                        for (q, number) in periods.iter().zip(&numbers) {
+                            if live {
+                                used[*q] += qty;
+                            }
+                            sqlx::query(
+                                "INSERT INTO booking_slots (booking_id, device_id, date, period, quantity, pooled, live) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                            )
+                            .bind(id)
+                            .bind(*dev)
+                            .bind(date.clone())
+                            .bind(*number)
+                            .bind(qty)
+                            .bind(i64::from(*capacity > 1))
+                            .bind(i64::from(live))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(internal)?;
+                        }
+                        bookings_created += 1;
+                        // Pools take several bookings in a period; tagged devices move on.
+                        if *capacity == 1 {
+                            p += len;
+                        }
+                    }
+                }
+                day += chrono::Duration::days(1);
+            }
+        }
+        tx.commit().await.map_err(internal)?;
+    }
+    Ok((devices_created, bookings_created))
 }
 
 /// The accounts worth trying first in a demo built with `opts`, without touching the database.

@@ -57,10 +57,56 @@ both_engines!(demo_builds_a_province_and_is_idempotent, |t| async move {
         opts.teachers_per_school
     );
 
+    // Devices for the pilot schools, a term of bookings that keeps the rules: no tagged device
+    // has two live bookings in a period, no pool is over capacity; used, no-shows and future.
+    assert!(report.devices_created >= 30 * 6, "{} devices", report.devices_created);
+    assert!(report.bookings_created > 5_000, "{} bookings", report.bookings_created);
+    assert_eq!(t.count("bookings").await, report.bookings_created as i64);
+    let over: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM (SELECT s.device_id, s.date, s.period, SUM(s.quantity) AS q, COUNT(*) AS c, \
+         MAX(d.quantity) AS cap FROM booking_slots s JOIN devices d ON d.id = s.device_id WHERE s.live = 1 \
+         GROUP BY s.device_id, s.date, s.period) x WHERE x.q > x.cap",
+    )
+    .fetch_one(&t.ctx.db.pool)
+    .await
+    .and_then(|r| sqlx::Row::try_get(&r, "n"))
+    .unwrap();
+    assert_eq!(over, 0, "the demo keeps the booking rules");
+    for status in ["booked", "returned", "released", "cancelled"] {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM bookings WHERE status = $1")
+            .bind(status.to_owned())
+            .fetch_one(&t.ctx.db.pool)
+            .await
+            .and_then(|r| sqlx::Row::try_get(&r, "n"))
+            .unwrap();
+        assert!(n > 0, "no {status} bookings");
+    }
+    // The first school's accounts are printed: it has devices, and its mornings are free from
+    // today on (the browser tests book them).
+    let first_code = &want_schools[0].code;
+    let first_id = schools::id_by_code(&t.ctx, first_code).await.unwrap().unwrap();
+    let devs = crate::services::devices::list(&t.ctx, &dept, first_id, &Default::default())
+        .await
+        .unwrap();
+    assert!(devs.len() >= 5);
+    let today = crate::dates::today_at(t.now()).to_string();
+    let morning: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM booking_slots s JOIN bookings b ON b.id = s.booking_id \
+         WHERE b.school_id = $1 AND s.date >= $2 AND s.period <= 5",
+    )
+    .bind(first_id.0)
+    .bind(today)
+    .fetch_one(&t.ctx.db.pool)
+    .await
+    .and_then(|r| sqlx::Row::try_get(&r, "n"))
+    .unwrap();
+    assert_eq!(morning, 0);
+
     // A second run creates nothing and changes nothing.
     let audit = t.count("audit_log").await;
     let again = seed::demo(&t.ctx, opts).await.unwrap();
     assert_eq!((again.schools_created, again.users_created), (0, 0));
+    assert_eq!((again.devices_created, again.bookings_created), (0, 0));
     assert_eq!(t.count("schools").await, 120);
     assert_eq!(t.count("users").await, want_users as i64);
     assert_eq!(t.count("pilot_enrollments").await, enrolled);
