@@ -51,24 +51,17 @@ fn school_from_row(r: &sqlx::any::AnyRow) -> Result<School, sqlx::Error> {
     })
 }
 
-/// The schools the actor may see that match the filter, by code. The department and sysadmins
-/// see every school, everyone else only their own.
-pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<School>, Error> {
+/// The WHERE clause (and its values) of the schools the actor may see that match the filter;
+/// `None` when the actor can see no school at all.
+fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Option<(String, Vec<Bind>)> {
     let mut where_ = Vec::new();
     let mut binds: Vec<Bind> = Vec::new();
-    let mut n = 0;
-    let mut next = |binds: &mut Vec<Bind>, b: Bind| {
+    let next = |binds: &mut Vec<Bind>, b: Bind| {
         binds.push(b);
-        n += 1;
-        format!("${n}")
+        format!("${}", binds.len())
     };
     if !actor.sees_all_schools() {
-        let Some(own) = actor.school_id else {
-            return Ok(Page {
-                items: vec![],
-                total: 0,
-            });
-        };
+        let own = actor.school_id?;
         let p = next(&mut binds, Bind::Int(own.0));
         where_.push(format!("s.id = {p}"));
     }
@@ -97,6 +90,18 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
     } else {
         format!(" WHERE {}", where_.join(" AND "))
     };
+    Some((where_sql, binds))
+}
+
+/// The schools the actor may see that match the filter, by code. The department and sysadmins
+/// see every school, everyone else only their own.
+pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<School>, Error> {
+    let Some((where_sql, mut binds)) = filter_sql(actor, f) else {
+        return Ok(Page {
+            items: vec![],
+            total: 0,
+        });
+    };
     let count_sql =
         format!("SELECT COUNT(*) AS n FROM schools s JOIN areas a ON a.id = s.area_id{where_sql}");
     let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
@@ -108,10 +113,10 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
     let limit = f.limit.map(|l| l.clamp(1, 10_000));
     let offset = f.offset.unwrap_or(0).max(0);
     if let Some(l) = limit {
-        let p = next(&mut binds, Bind::Int(l));
-        sql.push_str(&format!(" LIMIT {p}"));
-        let p = next(&mut binds, Bind::Int(offset));
-        sql.push_str(&format!(" OFFSET {p}"));
+        binds.push(Bind::Int(l));
+        sql.push_str(&format!(" LIMIT ${}", binds.len()));
+        binds.push(Bind::Int(offset));
+        sql.push_str(&format!(" OFFSET ${}", binds.len()));
     }
     let rows = bind_all(sqlx::query(&sql), &binds)
         .fetch_all(&ctx.db.pool)
@@ -123,6 +128,66 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         .collect::<Result<_, _>>()
         .map_err(internal)?;
     Ok(Page { items, total })
+}
+
+/// Counts of the schools the actor may see that match the filter, per level (the filter's
+/// level ignored, so a chart can show every level), with the pilot count and pupils of those
+/// matching the filter as given. One aggregate query; nothing is loaded row by row.
+pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<SchoolSummary, Error> {
+    let all = SchoolFilter {
+        level: None,
+        limit: None,
+        offset: None,
+        ..f.clone()
+    };
+    let mut out = SchoolSummary {
+        by_level: SchoolLevel::ALL.into_iter().map(|l| (l, 0)).collect(),
+        total: 0,
+        in_pilot: 0,
+        students: 0,
+    };
+    let Some((where_sql, binds)) = filter_sql(actor, &all) else {
+        return Ok(out);
+    };
+    let sql = format!(
+        "SELECT s.level, COUNT(*) AS n, COUNT(p.school_id) AS pilot, \
+         CAST(COALESCE(SUM(s.students), 0) AS BIGINT) AS students \
+         FROM schools s JOIN areas a ON a.id = s.area_id \
+         LEFT JOIN pilot_enrollments p ON p.school_id = s.id{where_sql} GROUP BY s.level"
+    );
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    for r in &rows {
+        let level: String = r.try_get("level").map_err(internal)?;
+        let Some(level) = SchoolLevel::parse(&level) else {
+            continue;
+        };
+        let n: i64 = r.try_get("n").map_err(internal)?;
+        if let Some(slot) = out.by_level.iter_mut().find(|(l, _)| *l == level) {
+            slot.1 = n;
+        }
+        if f.level.is_none_or(|l| l == level) {
+            out.total += n;
+            out.in_pilot += r.try_get::<i64, _>("pilot").map_err(internal)?;
+            out.students += r.try_get::<i64, _>("students").map_err(internal)?;
+        }
+    }
+    Ok(out)
+}
+
+/// What [`summary`] counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolSummary {
+    /// Schools per level, every level listed (the filter's level ignored).
+    pub by_level: Vec<(SchoolLevel, i64)>,
+    /// Schools matching the filter.
+    pub total: i64,
+    /// Of those, enrolled in the pilot.
+    pub in_pilot: i64,
+    /// Their pupils.
+    pub students: i64,
 }
 
 /// A bound value of a dynamic query.

@@ -223,6 +223,56 @@ both_engines!(filter_by_level_and_area, |t| async move {
     assert_eq!(page.total, 5);
     let got: Vec<_> = page.items.iter().map(|s| s.code.as_str()).collect();
     assert_eq!(got, vec!["MN0005", "PT0004"]);
+
+    // The summary agrees with the list, for every filter above, and sees only what the actor
+    // may see.
+    let mut filters = vec![SchoolFilter::default(), f(Some(SchoolLevel::TieuHoc), None)];
+    filters.push(f(None, Some("xa dong son")));
+    filters.push(SchoolFilter {
+        q: Some("dong".into()),
+        ..f(Some(SchoolLevel::Thcs), None)
+    });
+    for filter in filters {
+        let sum = schools::summary(&t.ctx, &dept, &filter).await.unwrap();
+        let all = schools::list(
+            &t.ctx,
+            &dept,
+            &SchoolFilter {
+                level: None,
+                ..filter.clone()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+        for (level, n) in &sum.by_level {
+            assert_eq!(*n, all.iter().filter(|s| s.level == *level).count() as i64);
+        }
+        let matching: Vec<_> = all
+            .iter()
+            .filter(|s| filter.level.is_none_or(|l| s.level == l))
+            .collect();
+        assert_eq!(sum.total, matching.len() as i64, "{filter:?}");
+        assert_eq!(
+            sum.in_pilot,
+            matching.iter().filter(|s| s.pilot.enrolled).count() as i64
+        );
+        assert_eq!(
+            sum.students,
+            matching.iter().map(|s| s.students).sum::<i64>()
+        );
+    }
+    let own = schools::list(&t.ctx, &dept, &SchoolFilter::default())
+        .await
+        .unwrap()
+        .items[0]
+        .clone();
+    let teacher = t.teacher(own.id).await;
+    let sum = schools::summary(&t.ctx, &teacher, &SchoolFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(sum.total, 1);
+    assert_eq!(sum.students, own.students);
 });
 
 both_engines!(search_ignores_case_and_diacritics, |t| async move {

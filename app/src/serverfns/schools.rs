@@ -63,27 +63,14 @@ pub async fn school_summary(
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let f = filter(level, area, q);
-    let only = f.level;
-    let all = lophoc::model::SchoolFilter { level: None, ..f };
-    let page = lophoc::services::schools::list(&ctx, &actor, &all)
+    let s = lophoc::services::schools::summary(&ctx, &actor, &f)
         .await
         .map_err(|e| crate::ssr::fail(&c, e))?;
-    let by_level = SchoolLevel::ALL
-        .into_iter()
-        .map(|l| (l, page.items.iter().filter(|s| s.level == l).count() as i64))
-        .collect();
-    let matching = page
-        .items
-        .iter()
-        .filter(|s| only.is_none_or(|l| s.level == l));
-    let (total, in_pilot, students) = matching.fold((0, 0, 0), |(t, p, n), s| {
-        (t + 1, p + i64::from(s.pilot.enrolled), n + s.students)
-    });
     Ok(SchoolCounts {
-        by_level,
-        total,
-        in_pilot,
-        students,
+        by_level: s.by_level,
+        total: s.total,
+        in_pilot: s.in_pilot,
+        students: s.students,
     })
 }
 
