@@ -867,7 +867,10 @@ mod tests {
 
     #[test]
     fn tagged_device_is_taken_by_any_booking() {
-        assert_eq!(taken_slots(1, 1, &[2, 3], |p| (p == 3) as i64), vec![(3, 1)]);
+        assert_eq!(
+            taken_slots(1, 1, &[2, 3], |p| (p == 3) as i64),
+            vec![(3, 1)]
+        );
         assert!(taken_slots(1, 1, &[2, 4], |p| (p == 3) as i64).is_empty());
         // Asking twice for one period counts it once.
         assert!(taken_slots(1, 1, &[2, 2], |_| 0).is_empty());
@@ -906,15 +909,15 @@ mod tests {
         assert_eq!(parse_hhmm("24:00"), None);
         assert_eq!(parse_hhmm("07:5"), None);
         assert_eq!(format_hhmm(425), "07:05");
-        assert_eq!(
-            DeviceKind::parse("Máy chiếu"),
-            Some(DeviceKind::Projector)
-        );
+        assert_eq!(DeviceKind::parse("Máy chiếu"), Some(DeviceKind::Projector));
         assert_eq!(
             DeviceKind::parse("tablet_cart"),
             Some(DeviceKind::TabletCart)
         );
-        assert_eq!(DeviceKind::parse("Tablet cart"), Some(DeviceKind::TabletCart));
+        assert_eq!(
+            DeviceKind::parse("Tablet cart"),
+            Some(DeviceKind::TabletCart)
+        );
         assert_eq!(DeviceKind::parse("bàn"), None);
         for k in DeviceKind::ALL {
             assert_eq!(DeviceKind::parse(k.as_str()), Some(k));

@@ -133,7 +133,8 @@ async fn check_common(
     if device.status != DeviceStatus::Available {
         errs.add(
             "device_id",
-            Msg::new("error.device_unavailable").arg("status", format!("@{}", device.status.label_key())),
+            Msg::new("error.device_unavailable")
+                .arg("status", format!("@{}", device.status.label_key())),
         );
     }
     let mut ps: Vec<i64> = periods_in.to_vec();
@@ -141,7 +142,10 @@ async fn check_common(
     ps.dedup();
     if ps.is_empty() {
         errs.add("periods", Msg::new("validation.periods_required"));
-    } else if let Some(bad) = ps.iter().find(|p| !grid.items.iter().any(|g| g.number == **p)) {
+    } else if let Some(bad) = ps
+        .iter()
+        .find(|p| !grid.items.iter().any(|g| g.number == **p))
+    {
         errs.add(
             "periods",
             Msg::new("validation.unknown_period").arg("period", bad),
@@ -204,10 +208,7 @@ fn day_problem(
                 .and_then(|g| parse_hhmm(&g.ends))
                 .unwrap_or(0);
             if ends <= now_min {
-                return Some((
-                    "past",
-                    Msg::new("validation.period_over").arg("period", p),
-                ));
+                return Some(("past", Msg::new("validation.period_over").arg("period", p)));
             }
         }
     }
@@ -447,7 +448,10 @@ pub async fn create_recurring(
     );
     if let (Some(f), Some(u)) = (from, until) {
         if u < f || (u - f).num_days() > 7 * MAX_WEEKS {
-            errs.add("until", Msg::new("validation.recurring_range").arg("weeks", MAX_WEEKS));
+            errs.add(
+                "until",
+                Msg::new("validation.recurring_range").arg("weeks", MAX_WEEKS),
+            );
         }
         if f.weekday() == Weekday::Sun {
             errs.add("from", Msg::new("validation.date_sunday"));
@@ -458,8 +462,7 @@ pub async fn create_recurring(
     }
     errs.finish()?;
     let (from, until) = (from.unwrap_or_default(), until.unwrap_or_default());
-    let holidays =
-        periods::load_holidays(ctx, c.device.school_id, Some(from), Some(until)).await?;
+    let holidays = periods::load_holidays(ctx, c.device.school_id, Some(from), Some(until)).await?;
     release_due_for(ctx, Some(c.device.school_id)).await?;
     let mut out = RecurringOutcome {
         series_id: None,
@@ -553,7 +556,10 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
     let mut errs = FieldErrors::new();
     for (field, v, op) in [("from", &f.from, ">="), ("to", &f.to, "<=")] {
         if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            if let Some(d) = errs.check(field, parse_date(v).ok_or_else(|| Msg::new("validation.date"))) {
+            if let Some(d) = errs.check(
+                field,
+                parse_date(v).ok_or_else(|| Msg::new("validation.date")),
+            ) {
                 let p = push(&mut binds, Bind::Text(d.to_string()));
                 where_.push(format!("b.date {op} {p}"));
             }
@@ -596,7 +602,12 @@ pub async fn get(ctx: &Ctx, actor: &Actor, id: BookingId) -> Result<Booking, Err
         .fetch_optional(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    match row.as_ref().map(booking_from_row).transpose().map_err(internal)? {
+    match row
+        .as_ref()
+        .map(booking_from_row)
+        .transpose()
+        .map_err(internal)?
+    {
         Some(b) if actor.can_read_school(b.school_id) => Ok(b),
         _ => Err(Error::not_found()),
     }
@@ -747,8 +758,14 @@ pub async fn check_in(
         return Err(Error::with_msg(
             ErrorCode::Conflict,
             Msg::new("error.check_in_window")
-                .arg("date", parse_date(&b.date).map(display_date).unwrap_or_default())
-                .arg("from", crate::booking::format_hhmm((start - CHECK_IN_EARLY_MINUTES).max(0)))
+                .arg(
+                    "date",
+                    parse_date(&b.date).map(display_date).unwrap_or_default(),
+                )
+                .arg(
+                    "from",
+                    crate::booking::format_hhmm((start - CHECK_IN_EARLY_MINUTES).max(0)),
+                )
                 .arg("until", crate::booking::format_hhmm(end)),
         ));
     }
@@ -982,12 +999,18 @@ pub async fn utilisation(
     }
     let today = today_at(ctx.now());
     let mut errs = FieldErrors::new();
-    let parse = |errs: &mut FieldErrors, field: &str, v: &Option<String>, default: NaiveDate| {
-        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+    let parse =
+        |errs: &mut FieldErrors, field: &str, v: &Option<String>, default: NaiveDate| match v
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
             None => Some(default),
-            Some(v) => errs.check(field, parse_date(v).ok_or_else(|| Msg::new("validation.date"))),
-        }
-    };
+            Some(v) => errs.check(
+                field,
+                parse_date(v).ok_or_else(|| Msg::new("validation.date")),
+            ),
+        };
     let from = parse(&mut errs, "from", &f.from, today - Duration::days(30));
     let to = parse(&mut errs, "to", &f.to, today);
     if let (Some(a), Some(b)) = (from, to)
@@ -1156,10 +1179,16 @@ pub fn utilisation_xlsx(u: &Utilisation, lang: Lang) -> Result<Vec<u8>, Error> {
     for (i, d) in u.devices.iter().enumerate() {
         let r = i as u32 + 1;
         // Strings are written as strings: a name starting with "=" stays text, never a formula.
-        sheet.write_string(r, 0, d.school_code.as_str()).map_err(xl)?;
-        sheet.write_string(r, 1, d.school_name.as_str()).map_err(xl)?;
+        sheet
+            .write_string(r, 0, d.school_code.as_str())
+            .map_err(xl)?;
+        sheet
+            .write_string(r, 1, d.school_name.as_str())
+            .map_err(xl)?;
         sheet.write_string(r, 2, d.name.as_str()).map_err(xl)?;
-        sheet.write_string(r, 3, t(lang, d.kind.label_key())).map_err(xl)?;
+        sheet
+            .write_string(r, 3, t(lang, d.kind.label_key()))
+            .map_err(xl)?;
         for (c, v) in [d.quantity, d.booked, d.used, d.no_show, d.pending]
             .into_iter()
             .enumerate()
@@ -1190,8 +1219,12 @@ pub fn utilisation_xlsx(u: &Utilisation, lang: Lang) -> Result<Vec<u8>, Error> {
     }
     for (i, k) in u.kinds.iter().enumerate() {
         let r = i as u32 + 1;
-        ks.write_string(r, 0, t(lang, k.kind.label_key())).map_err(xl)?;
-        for (c, v) in [k.devices, k.booked, k.used, k.no_show].into_iter().enumerate() {
+        ks.write_string(r, 0, t(lang, k.kind.label_key()))
+            .map_err(xl)?;
+        for (c, v) in [k.devices, k.booked, k.used, k.no_show]
+            .into_iter()
+            .enumerate()
+        {
             ks.write_number(r, 1 + c as u16, v as f64).map_err(xl)?;
         }
     }

@@ -74,7 +74,14 @@ both_engines!(tagged_device_one_booking_per_period, |t| async move {
     let s = t.school("TH0001").await;
     let admin = t.school_admin(s.id).await;
     let (a, b) = (t.teacher(s.id).await, t.teacher(s.id).await);
-    let board = device(&t, &admin, "Màn hình tương tác 201", "interactive_display", 1).await;
+    let board = device(
+        &t,
+        &admin,
+        "Màn hình tương tác 201",
+        "interactive_display",
+        1,
+    )
+    .await;
     let other = device(&t, &admin, "Máy chiếu 202", "projector", 1).await;
 
     let first = bookings::create(&t.ctx, &a, &req(board.id, TUE, &[2, 3], None), None)
@@ -97,7 +104,11 @@ both_engines!(tagged_device_one_booking_per_period, |t| async move {
     assert_eq!(v["taken"][0]["period"], 3);
     assert_eq!(v["taken"][0]["date"], TUE);
     assert!(e.localize(crate::Lang::Vi).message.contains("01/12/2026"));
-    assert_eq!(live_slots(&t, board.id, TUE, 4).await, 0, "nothing half-written");
+    assert_eq!(
+        live_slots(&t, board.id, TUE, 4).await,
+        0,
+        "nothing half-written"
+    );
 
     // Adjacent periods, another day and another device are free.
     bookings::create(&t.ctx, &b, &req(board.id, TUE, &[1, 4], None), None)
@@ -217,15 +228,21 @@ both_engines!(calendar_rules, |t| async move {
         async move { bookings::create(&ctx, &teacher, &r, None).await }
     };
     // Past day, Sunday, unknown period, bad date, class (none exist yet), long note.
-    let e = check(req(board.id, "2026-11-27", &[1], None)).await.unwrap_err();
+    let e = check(req(board.id, "2026-11-27", &[1], None))
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), vec!["date"]);
-    let e = check(req(board.id, "06/12/2026", &[1], None)).await.unwrap_err();
+    let e = check(req(board.id, "06/12/2026", &[1], None))
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), vec!["date"], "a Sunday");
     let e = check(req(board.id, TUE, &[1, 12], None)).await.unwrap_err();
     assert_eq!(field_names(&e), vec!["periods"]);
     let e = check(req(board.id, TUE, &[], None)).await.unwrap_err();
     assert_eq!(field_names(&e), vec!["periods"]);
-    let e = check(req(board.id, "31/02/2026", &[1], None)).await.unwrap_err();
+    let e = check(req(board.id, "31/02/2026", &[1], None))
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), vec!["date"]);
     let mut r = req(board.id, TUE, &[1], Some(2));
     r.class_id = Some(7);
@@ -234,9 +251,13 @@ both_engines!(calendar_rules, |t| async move {
     assert_eq!(field_names(&e), vec!["quantity", "class_id", "note"]);
     // Today (Monday 07:00): period 1 (07:00–07:35) is not over yet, so it can be booked; once
     // it is over, it cannot.
-    check(req(board.id, "2026-11-30", &[1], None)).await.unwrap();
+    check(req(board.id, "2026-11-30", &[1], None))
+        .await
+        .unwrap();
     t.advance(40 * 60);
-    let e = check(req(board.id, "2026-11-30", &[1], None)).await.unwrap_err();
+    let e = check(req(board.id, "2026-11-30", &[1], None))
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), vec!["date"]);
     // Holidays.
     periods::add_holiday(
@@ -252,7 +273,9 @@ both_engines!(calendar_rules, |t| async move {
     )
     .await
     .unwrap();
-    let e = check(req(board.id, "2026-12-04", &[1], None)).await.unwrap_err();
+    let e = check(req(board.id, "2026-12-04", &[1], None))
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), vec!["date"]);
     assert!(e.localize(crate::Lang::Vi).fields[0].1.contains("Hội khoẻ"));
     // A holiday over existing bookings is refused, so nobody loses a booking silently.
@@ -306,7 +329,11 @@ both_engines!(who_may_book_and_cancel, |t| async move {
     let e = bookings::create(&t.ctx, &outsider, &req(board.id, TUE, &[1], None), None)
         .await
         .unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotFound, "another school's device does not exist");
+    assert_eq!(
+        e.code,
+        ErrorCode::NotFound,
+        "another school's device does not exist"
+    );
     for who in [&dept, &sys] {
         let e = bookings::create(&t.ctx, who, &req(board.id, TUE, &[1], None), None)
             .await
@@ -316,16 +343,24 @@ both_engines!(who_may_book_and_cancel, |t| async move {
     let mine = bookings::create(&t.ctx, &a, &req(board.id, TUE, &[1], None), None)
         .await
         .unwrap();
-    let e = bookings::cancel(&t.ctx, &b, mine.id, None).await.unwrap_err();
+    let e = bookings::cancel(&t.ctx, &b, mine.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden, "a colleague cannot cancel it");
     let e = bookings::cancel(&t.ctx, &outsider, mine.id, None)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
-    let e = bookings::cancel(&t.ctx, &dept, mine.id, None).await.unwrap_err();
+    let e = bookings::cancel(&t.ctx, &dept, mine.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden);
-    bookings::cancel(&t.ctx, &admin, mine.id, None).await.unwrap();
-    let e = bookings::cancel(&t.ctx, &a, mine.id, None).await.unwrap_err();
+    bookings::cancel(&t.ctx, &admin, mine.id, None)
+        .await
+        .unwrap();
+    let e = bookings::cancel(&t.ctx, &a, mine.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict, "already cancelled");
 
     // Lists: a teacher sees the school's bookings, `mine` narrows; an outsider sees none.
@@ -396,20 +431,28 @@ both_engines!(check_in_out_and_release, |t| async move {
         .await
         .unwrap();
     // 07:00 is too early for period 2 (from 07:25).
-    let e = bookings::check_in(&t.ctx, &a, used.id, None).await.unwrap_err();
+    let e = bookings::check_in(&t.ctx, &a, used.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.localize(crate::Lang::En).message.contains("07:25"));
     // Tomorrow's booking cannot be checked in today.
-    let e = bookings::check_in(&t.ctx, &b, later.id, None).await.unwrap_err();
+    let e = bookings::check_in(&t.ctx, &b, later.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     t.advance(30 * 60); // 07:30
-    let e = bookings::check_in(&t.ctx, &b, used.id, None).await.unwrap_err();
+    let e = bookings::check_in(&t.ctx, &b, used.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden, "not b's booking");
     let inuse = bookings::check_in(&t.ctx, &a, used.id, None).await.unwrap();
     assert_eq!(inuse.status, BookingStatus::InUse);
     assert!(inuse.checked_in_at.is_some());
     // Cancelling a booking in use is refused.
-    let e = bookings::cancel(&t.ctx, &a, used.id, None).await.unwrap_err();
+    let e = bookings::cancel(&t.ctx, &a, used.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     // 07:54: period 2 began 07:40, 14 minutes ago: not yet released.
     t.advance(24 * 60);
@@ -419,14 +462,20 @@ both_engines!(check_in_out_and_release, |t| async move {
     assert_eq!(bookings::release_due(&t.ctx).await.unwrap(), 1);
     let r = bookings::get(&t.ctx, &b, noshow.id).await.unwrap();
     assert_eq!(r.status, BookingStatus::Released);
-    let e = bookings::check_in(&t.ctx, &b, noshow.id, None).await.unwrap_err();
+    let e = bookings::check_in(&t.ctx, &b, noshow.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     bookings::create(&t.ctx, &a, &req(proj.id, today, &[2], None), None)
         .await
         .unwrap();
-    let back = bookings::check_out(&t.ctx, &a, used.id, None).await.unwrap();
+    let back = bookings::check_out(&t.ctx, &a, used.id, None)
+        .await
+        .unwrap();
     assert_eq!(back.status, BookingStatus::Returned);
-    let e = bookings::check_out(&t.ctx, &a, used.id, None).await.unwrap_err();
+    let e = bookings::check_out(&t.ctx, &a, used.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict, "checked out once");
     for action in ["booking.check_in", "booking.check_out", "booking.release"] {
         assert_eq!(t.audit(action).await.len(), 1, "{action}");
@@ -681,9 +730,15 @@ both_engines!(inventory_and_grid, |t| async move {
     let csv = String::from_utf8(devices::export_csv(&t.ctx, &admin, s.id).await.unwrap()).unwrap();
     assert!(csv.contains("'=HYPERLINK"), "formulas neutralised: {csv}");
     assert!(csv.contains("Xe máy tính bảng,tablet_cart,X1,,30"));
-    let labels = devices::for_labels(&t.ctx, &admin, s.id, &[]).await.unwrap();
+    let labels = devices::for_labels(&t.ctx, &admin, s.id, &[])
+        .await
+        .unwrap();
     let svg = devices::labels_svg(&labels, "https://lophoc.example.vn");
-    assert_eq!(svg.matches("<svg x=").count(), labels.len(), "one QR per label");
+    assert_eq!(
+        svg.matches("<svg x=").count(),
+        labels.len(),
+        "one QR per label"
+    );
     assert!(svg.contains("S/N EP-001"));
     assert!(!svg.contains("=HYPERLINK(\"x\")<"), "escaped");
 
@@ -712,7 +767,13 @@ both_engines!(inventory_and_grid, |t| async move {
         .unwrap_err();
     assert_eq!(
         field_names(&e),
-        vec!["items.0", "items.1", "items.1", "items.1", "release_after_minutes"]
+        vec![
+            "items.0",
+            "items.1",
+            "items.1",
+            "items.1",
+            "release_after_minutes"
+        ]
     );
     let e = periods::set_grid(&t.ctx, &teacher, s.id, &g, None)
         .await

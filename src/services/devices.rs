@@ -4,7 +4,9 @@
 //! Everyone of the school (and the department) reads the inventory; the school's administrators
 //! (and sysadmins) change it. A device of another school is "not found".
 
-use crate::booking::{Device, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePatch, DeviceStatus};
+use crate::booking::{
+    Device, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePatch, DeviceStatus,
+};
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{DeviceId, SchoolId};
 use crate::model::{Actor, ImportOutcome};
@@ -121,7 +123,10 @@ pub fn check_input(input: &DeviceInput) -> Result<NewDevice, Error> {
         "kind",
         DeviceKind::parse(&input.kind).ok_or_else(|| Msg::new("validation.kind")),
     );
-    let serial = errs.check("serial", check_serial(input.serial.as_deref().unwrap_or("")));
+    let serial = errs.check(
+        "serial",
+        check_serial(input.serial.as_deref().unwrap_or("")),
+    );
     let room = errs.check("room", check_room(input.room.as_deref().unwrap_or("")));
     let quantity = errs.check("quantity", check_quantity(input.quantity.unwrap_or(1)));
     errs.finish()?;
@@ -160,7 +165,10 @@ pub async fn list(
     }
     for w in f.q.as_deref().map(query_words).unwrap_or_default() {
         binds.push(Bind::Text(format!("%{}%", like_escape(&w))));
-        sql.push_str(&format!(" AND search_key LIKE ${} ESCAPE '\\'", binds.len()));
+        sql.push_str(&format!(
+            " AND search_key LIKE ${} ESCAPE '\\'",
+            binds.len()
+        ));
     }
     sql.push_str(" ORDER BY kind, name, id");
     let rows = bind_all(sqlx::query(&sql), &binds)

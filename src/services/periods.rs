@@ -55,15 +55,16 @@ pub(crate) async fn load_grid(ctx: &Ctx, school: SchoolId) -> Result<PeriodGrid,
             .collect::<Result<_, sqlx::Error>>()
             .map_err(internal)?
     };
-    let release = sqlx::query("SELECT release_after_minutes FROM booking_rules WHERE school_id = $1")
-        .bind(school.0)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .map_err(internal)?
-        .map(|r| r.try_get::<i64, _>("release_after_minutes"))
-        .transpose()
-        .map_err(internal)?
-        .unwrap_or(DEFAULT_RELEASE_MINUTES);
+    let release =
+        sqlx::query("SELECT release_after_minutes FROM booking_rules WHERE school_id = $1")
+            .bind(school.0)
+            .fetch_optional(&ctx.db.pool)
+            .await
+            .map_err(internal)?
+            .map(|r| r.try_get::<i64, _>("release_after_minutes"))
+            .transpose()
+            .map_err(internal)?
+            .unwrap_or(DEFAULT_RELEASE_MINUTES);
     Ok(PeriodGrid {
         items,
         release_after_minutes: release,
@@ -96,7 +97,10 @@ pub fn check_grid(g: &PeriodGrid) -> Result<PeriodGrid, Error> {
         let field = format!("items.{i}");
         let n = i as i64 + 1;
         if p.number != n {
-            errs.add(&field, Msg::new("validation.period_number").arg("number", n));
+            errs.add(
+                &field,
+                Msg::new("validation.period_number").arg("number", n),
+            );
         }
         let s = parse_hhmm(&p.starts);
         let e = parse_hhmm(&p.ends);
@@ -105,7 +109,10 @@ pub fn check_grid(g: &PeriodGrid) -> Result<PeriodGrid, Error> {
                 if e <= s {
                     errs.add(&field, Msg::new("validation.period_order").arg("number", n));
                 } else if prev_end.is_some_and(|pe| s < pe) {
-                    errs.add(&field, Msg::new("validation.period_overlap").arg("number", n));
+                    errs.add(
+                        &field,
+                        Msg::new("validation.period_overlap").arg("number", n),
+                    );
                 }
                 prev_end = Some(e);
                 items.push(Period {
@@ -120,11 +127,17 @@ pub fn check_grid(g: &PeriodGrid) -> Result<PeriodGrid, Error> {
         if p.session == DaySession::Afternoon {
             seen_afternoon = true;
         } else if seen_afternoon {
-            errs.add(&field, Msg::new("validation.period_session").arg("number", n));
+            errs.add(
+                &field,
+                Msg::new("validation.period_session").arg("number", n),
+            );
         }
     }
     if !(5..=240).contains(&g.release_after_minutes) {
-        errs.add("release_after_minutes", Msg::new("validation.release_minutes"));
+        errs.add(
+            "release_after_minutes",
+            Msg::new("validation.release_minutes"),
+        );
     }
     errs.finish()?;
     Ok(PeriodGrid {
@@ -252,8 +265,12 @@ pub(crate) async fn load_holidays(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<Holiday>, Error> {
-    let from = from.map(|d| d.to_string()).unwrap_or_else(|| "0000-01-01".into());
-    let to = to.map(|d| d.to_string()).unwrap_or_else(|| "9999-12-31".into());
+    let from = from
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "0000-01-01".into());
+    let to = to
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "9999-12-31".into());
     let rows = sqlx::query(
         "SELECT id, starts, ends, name FROM holidays WHERE school_id = $1 AND ends >= $2 AND starts <= $3 \
          ORDER BY starts, id",

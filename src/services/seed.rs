@@ -344,7 +344,10 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
 pub const SCHOOLS_WITH_BOOKINGS: usize = 40;
 
 /// The devices a demo school owns: (name, kind, room, quantity, serial prefix).
-fn demo_inventory(level: SchoolLevel, rng: &mut Lcg) -> Vec<(String, DeviceKind, Option<String>, i64)> {
+fn demo_inventory(
+    level: SchoolLevel,
+    rng: &mut Lcg,
+) -> Vec<(String, DeviceKind, Option<String>, i64)> {
     let mut out = vec![(
         "Màn hình tương tác 86\" — Phòng học thông minh".to_owned(),
         DeviceKind::InteractiveDisplay,
@@ -388,7 +391,10 @@ fn demo_inventory(level: SchoolLevel, rng: &mut Lcg) -> Vec<(String, DeviceKind,
             10,
         ));
     }
-    if matches!(level, SchoolLevel::Thcs | SchoolLevel::Thpt | SchoolLevel::LienCap) {
+    if matches!(
+        level,
+        SchoolLevel::Thcs | SchoolLevel::Thpt | SchoolLevel::LienCap
+    ) {
         out.push((
             "Bộ robot STEM (6 bộ)".to_owned(),
             DeviceKind::StemKit,
@@ -465,7 +471,9 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
         let grid = default_grid(level);
         let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
         let mut devs = Vec::new();
-        for (i, (name, kind, room, quantity)) in demo_inventory(level, &mut rng).into_iter().enumerate() {
+        for (i, (name, kind, room, quantity)) in
+            demo_inventory(level, &mut rng).into_iter().enumerate()
+        {
             let serial = format!("{code}-{:02}", i + 1);
             // One projector is at the repairer, with its history.
             let status = if kind == DeviceKind::Projector && i % 3 == 0 && n % 2 == 0 {
@@ -537,14 +545,23 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                             p += 1;
                             continue;
                         }
-                        let len = if rng.range(0, 3) == 0 && p + 1 < grid.len() { 2 } else { 1 };
+                        let len = if rng.range(0, 3) == 0 && p + 1 < grid.len() {
+                            2
+                        } else {
+                            1
+                        };
                         let periods: Vec<usize> = (p..p + len).collect();
                         let future_or_today = day >= today;
-                        if *first && future_or_today && periods.iter().any(|q| grid[*q].number <= 5) {
+                        if *first && future_or_today && periods.iter().any(|q| grid[*q].number <= 5)
+                        {
                             p += len;
                             continue;
                         }
-                        let qty = if *capacity > 1 { rng.range(*capacity / 4, *capacity / 2).max(1) } else { 1 };
+                        let qty = if *capacity > 1 {
+                            rng.range(*capacity / 4, *capacity / 2).max(1)
+                        } else {
+                            1
+                        };
                         if periods.iter().any(|q| used[*q] + qty > *capacity) {
                             p += 1;
                             continue;
@@ -554,8 +571,18 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                         let over = day < today || (day == today && end <= now_min);
                         let fate = rng.range(0, 99);
                         let status = if over {
-                            if fate < 80 { "returned" } else if fate < 92 { "released" } else { "cancelled" }
-                        } else if fate < 95 { "booked" } else { "cancelled" };
+                            if fate < 80 {
+                                "returned"
+                            } else if fate < 92 {
+                                "released"
+                            } else {
+                                "cancelled"
+                            }
+                        } else if fate < 95 {
+                            "booked"
+                        } else {
+                            "cancelled"
+                        };
                         let live = matches!(status, "booked" | "returned");
                         let midnight = chrono::TimeZone::from_local_datetime(
                             &crate::dates::school_tz(),

@@ -59,8 +59,16 @@ both_engines!(demo_builds_a_province_and_is_idempotent, |t| async move {
 
     // Devices for the pilot schools, a term of bookings that keeps the rules: no tagged device
     // has two live bookings in a period, no pool is over capacity; used, no-shows and future.
-    assert!(report.devices_created >= 30 * 6, "{} devices", report.devices_created);
-    assert!(report.bookings_created > 5_000, "{} bookings", report.bookings_created);
+    assert!(
+        report.devices_created >= 30 * 6,
+        "{} devices",
+        report.devices_created
+    );
+    assert!(
+        report.bookings_created > 5_000,
+        "{} bookings",
+        report.bookings_created
+    );
     assert_eq!(t.count("bookings").await, report.bookings_created as i64);
     let over: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM (SELECT s.device_id, s.date, s.period, SUM(s.quantity) AS q, COUNT(*) AS c, \
@@ -84,7 +92,10 @@ both_engines!(demo_builds_a_province_and_is_idempotent, |t| async move {
     // The first school's accounts are printed: it has devices, and its mornings are free from
     // today on (the browser tests book them).
     let first_code = &want_schools[0].code;
-    let first_id = schools::id_by_code(&t.ctx, first_code).await.unwrap().unwrap();
+    let first_id = schools::id_by_code(&t.ctx, first_code)
+        .await
+        .unwrap()
+        .unwrap();
     let devs = crate::services::devices::list(&t.ctx, &dept, first_id, &Default::default())
         .await
         .unwrap();
