@@ -167,6 +167,68 @@ mod tests {
         }
     }
 
+    /// Every key the code names where a translation is looked up (`Msg::new("…")`, `t(lang,
+    /// "…")`, `tf(…)`, the UI's `tr("…")` / `trf("…")`, `label_key` arms) exists: a typo would show
+    /// users "?" instead of text.
+    #[test]
+    fn every_key_used_in_code_exists() {
+        fn rs_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    rs_files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["src", "app/src", "server/src"] {
+            rs_files(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 20, "found the sources");
+        let vi = table(Lang::Vi);
+        let mut missing = Vec::new();
+        let openers = [
+            "Msg::new(\"",
+            "tr(\"",
+            "trf(\"",
+            "t(lang, \"",
+            "tf(lang, \"",
+            "=> \"",
+        ];
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            for opener in openers {
+                for (i, _) in text.match_indices(opener) {
+                    let rest = &text[i + opener.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    let looks_like_key = key.contains('.')
+                        && !key.contains(' ')
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c));
+                    // `=> "…"` arms are only keys in `label_key`/`message_key`-style functions:
+                    // those return namespaced keys that exist in the file's namespaces.
+                    if opener == "=> \"" {
+                        let ns = key.split('.').next().unwrap_or("");
+                        if !looks_like_key || !vi.keys().any(|k| k.starts_with(&format!("{ns}."))) {
+                            continue;
+                        }
+                    }
+                    if looks_like_key && !vi.contains_key(key) {
+                        missing.push(format!("{}: {key}", f.display()));
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys used in code but not in vi.txt: {missing:#?}");
+    }
+
     #[test]
     fn accept_language() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
