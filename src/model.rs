@@ -180,6 +180,18 @@ impl Actor {
         self.role == Role::Sysadmin
             || (self.role == Role::SchoolAdmin && self.school_id == Some(school))
     }
+
+    /// Ok when the actor may change this school's records; else "not found" for a school they
+    /// may not even see (its existence does not leak), "forbidden" for one they only read.
+    pub fn must_manage_school(&self, school: SchoolId) -> Result<(), crate::Error> {
+        if !self.can_read_school(school) {
+            Err(crate::Error::not_found())
+        } else if !self.can_manage_school(school) {
+            Err(crate::Error::forbidden())
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl From<&User> for Actor {

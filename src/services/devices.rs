@@ -214,12 +214,7 @@ pub async fn create(
     input: &DeviceInput,
     ip: Option<&str>,
 ) -> Result<Device, Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    if !actor.can_manage_school(school) {
-        return Err(Error::forbidden());
-    }
+    actor.must_manage_school(school)?;
     let n = check_input(input)?;
     let now = ctx.now();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
@@ -435,12 +430,7 @@ pub async fn import_csv(
     bytes: &[u8],
     ip: Option<&str>,
 ) -> Result<ImportOutcome, Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    if !actor.can_manage_school(school) {
-        return Err(Error::forbidden());
-    }
+    actor.must_manage_school(school)?;
     let (lines, mut errors) = csv_import::read_lines(bytes, &CSV_HEADER)?;
     let mut rows = Vec::new();
     let mut serials: HashMap<String, u64> = HashMap::new();
@@ -701,12 +691,7 @@ pub async fn for_labels(
     school: SchoolId,
     ids: &[DeviceId],
 ) -> Result<Vec<Device>, Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    if !actor.can_manage_school(school) {
-        return Err(Error::forbidden());
-    }
+    actor.must_manage_school(school)?;
     let all = list(ctx, actor, school, &DeviceFilter::default()).await?;
     Ok(all
         .into_iter()

@@ -155,12 +155,7 @@ pub async fn set_grid(
     g: &PeriodGrid,
     ip: Option<&str>,
 ) -> Result<PeriodGrid, Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    if !actor.can_manage_school(school) {
-        return Err(Error::forbidden());
-    }
+    actor.must_manage_school(school)?;
     let new = check_grid(g)?;
     let old = load_grid(ctx, school).await?;
     let today = today_at(ctx.now()).to_string();
@@ -310,12 +305,7 @@ pub async fn add_holiday(
     input: &HolidayInput,
     ip: Option<&str>,
 ) -> Result<Holiday, Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    if !actor.can_manage_school(school) {
-        return Err(Error::forbidden());
-    }
+    actor.must_manage_school(school)?;
     let mut errs = FieldErrors::new();
     let starts = errs.check(
         "starts",
@@ -408,12 +398,7 @@ pub async fn remove_holiday(
     id: i64,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    if !actor.can_manage_school(school) {
-        return Err(Error::forbidden());
-    }
+    actor.must_manage_school(school)?;
     let all = load_holidays(ctx, school, None, None).await?;
     let Some(h) = all.into_iter().find(|h| h.id == id) else {
         return Err(Error::not_found());
