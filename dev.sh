@@ -4,21 +4,22 @@
 #   ./dev.sh run [ARGS...]   install what is missing, build (release), serve the demo province
 #                            (ARGS go to `lophoc serve --demo`, e.g. --addr 0.0.0.0:3000)
 #   ./dev.sh test [STEP...]  install what is missing, then run every check; STEPs pick some:
-#                            fmt, clippy, rust (cargo test), e2e (cargo leptos build + Playwright)
+#                            fmt, clippy, rust (cargo test), e2e (debug build + Playwright)
+#   ./dev.sh build [--release]
+#                            only the build: target/site and target/{debug,release}/lophoc
 #   ./dev.sh setup           only the installs
 #
 # These machines reach crates.io, npm, PyPI and Debian's packages and nothing else, so every tool
-# comes from one of those (see TOOLCHAIN.md in the design notes): never `npx playwright install`,
-# never a cargo-leptos download. Each install is skipped when the right version is already there.
+# comes from one of those (see TOOLCHAIN.md in the design notes): never `npx playwright install`.
+# Each install is skipped when the right version is already there. cargo-leptos is not needed:
+# build_site below does what `cargo leptos build` did for this workspace.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$PWD
 
-CARGO_LEPTOS_VERSION=0.3.10
 E2E_DIR=$ROOT/end2end
-# cargo-installed tools, and wasm-opt (npm `binaryen`) for release builds: cargo-leptos takes
-# whatever wasm-opt / wasm-bindgen it finds on PATH.
+# cargo-installed tools (wasm-bindgen), and wasm-opt (npm `binaryen`) for release builds.
 export PATH="$HOME/.cargo/bin:$E2E_DIR/node_modules/.bin:$PATH"
 export DEBIAN_FRONTEND=noninteractive
 # @playwright/test has no download step today; this keeps it that way if one ever appears.
@@ -154,25 +155,6 @@ ensure_rust() {
     fi
 }
 
-cargo_leptos_ok() {
-    cargo leptos --version 2>/dev/null | grep -qw "$CARGO_LEPTOS_VERSION"
-}
-
-ensure_cargo_leptos() {
-    if ! cargo_leptos_ok; then
-        wait_for_other_install cargo-leptos
-    fi
-    if cargo_leptos_ok; then
-        note "$(cargo leptos --version): present"
-        return 0
-    fi
-    # --locked and 0.3.10: newer releases and an unlocked resolve need a newer rustc than 1.95.
-    # no_downloads: a missing tool is a clear error instead of a download that cannot work here.
-    note "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 14 minutes on 2 cores)"
-    cargo install --locked --features no_downloads cargo-leptos --version "$CARGO_LEPTOS_VERSION"
-    cargo_leptos_ok || die "cargo-leptos $CARGO_LEPTOS_VERSION still not found after installing"
-}
-
 # The wasm-bindgen version in Cargo.lock; empty while no crate depends on wasm-bindgen.
 locked_wasm_bindgen_version() {
     awk '
@@ -240,7 +222,6 @@ ensure_chromium() {
 
 setup() {
     install_step "rust toolchain: wasm32 target, rustfmt, clippy" ensure_rust
-    install_step "cargo-leptos $CARGO_LEPTOS_VERSION" ensure_cargo_leptos
     install_step "wasm-bindgen-cli (version from Cargo.lock)" ensure_wasm_bindgen
     install_step "node packages in end2end/ (Playwright, axe, binaryen)" ensure_node_packages
     install_step "chromium (Debian)" ensure_chromium
@@ -284,6 +265,95 @@ ensure_postgres() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# The build: the same target/site and server binary as `cargo leptos build [--release]` (0.3.10)
+# with the [[workspace.metadata.leptos]] settings in Cargo.toml, which stay the reference:
+#
+#   target/site/            public/* (assets-dir)
+#   target/site/pkg/        lophoc.js, lophoc.wasm (wasm-bindgen's lophoc_bg.wasm, renamed),
+#                           lophoc.d.ts, lophoc_bg.wasm.d.ts, lophoc.css (style/main.css)
+#   target/{debug,release}/lophoc
+#
+# leptos reads LEPTOS_OUTPUT_NAME at compile time (.cargo/config.toml sets it): with it set,
+# HydrationScripts asks for pkg/lophoc.js and pkg/lophoc.wasm. No other LEPTOS_* variable that
+# cargo-leptos sets is read at compile time (runtime settings come from `lophoc serve`'s flags).
+# Differences from cargo-leptos: the wasm is built in target/ itself, not target/front (it shares
+# build scripts and proc macros with the other builds), the two cargo builds run one after the
+# other (on two cores side by side is no faster), the CSS is not run through lightningcss and the
+# release JS is not minified (see assemble_site).
+
+SITE_ROOT=target/site
+SITE_PKG_DIR=$SITE_ROOT/pkg
+OUTPUT_NAME=lophoc
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+
+# Debug builds get `--cfg erase_components` as under cargo-leptos (leptos type-erases every
+# view: shorter compiles); release builds do not.
+erase_components_rustflags() {
+    echo "${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
+}
+
+# public/ to the site root, the CSS, then wasm-bindgen's JS and wasm into pkg/. Every command is
+# checked: under check_step `set -e` does not apply inside.
+assemble_site() { # WASM_FILE RELEASE(0|1)
+    local wasm=$1 release=$2
+    [ -f "$wasm" ] || { echo "missing $wasm" >&2; return 1; }
+    if [ -e public/index.html ] || [ -e public/pkg ]; then
+        echo "public/index.html and public/pkg are reserved for the build's output" >&2
+        return 1
+    fi
+    mkdir -p "$SITE_ROOT" || return 1
+    find "$SITE_ROOT" -mindepth 1 -delete || return 1
+    mkdir -p "$SITE_PKG_DIR" || return 1
+    cp -R public/. "$SITE_ROOT"/ || return 1
+    # cargo-leptos runs the file through lightningcss (minified in release) and, for release,
+    # minifies lophoc.js with swc. style/main.css is plain CSS that already carries its prefixes,
+    # so it is served as written.
+    cp style/main.css "$SITE_PKG_DIR/$OUTPUT_NAME.css" || return 1
+    wasm-bindgen --target=web --out-name="$OUTPUT_NAME" --out-dir="$SITE_PKG_DIR" "$wasm" || return 1
+    mv "$SITE_PKG_DIR/${OUTPUT_NAME}_bg.wasm" "$SITE_PKG_DIR/$OUTPUT_NAME.wasm" || return 1
+    if [ "$release" = 1 ]; then
+        wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+            "$SITE_PKG_DIR/$OUTPUT_NAME.wasm" -o "$SITE_PKG_DIR/$OUTPUT_NAME.wasm" || return 1
+    fi
+    note "$(cd "$SITE_ROOT" && find . -type f -printf '%P %s\n' | sort | awk '{printf "%s (%d KB)  ", $1, ($2 + 1023) / 1024}')"
+}
+
+last_step_ok() {
+    [ "${STEP_RESULTS[$((${#STEP_RESULTS[@]} - 1))]}" != FAILED ]
+}
+
+# build_site install_step|check_step [--release]: install_step stops the script on a failure,
+# check_step records it and build_site returns 1 (the steps after it are skipped).
+build_site() {
+    local step=$1 release=0 profile=debug wasm_profile=debug rustflags
+    case ${2:-} in
+    --release) release=1 profile=release wasm_profile=wasm-release ;;
+    "") ;;
+    *) die "build_site: unknown option '$2'" ;;
+    esac
+    local cargo_wasm=(cargo build --package=app --lib --target=wasm32-unknown-unknown
+        --no-default-features --features=hydrate)
+    local cargo_server=(cargo build --package=server --bin=lophoc --no-default-features)
+    if [ "$release" = 1 ]; then
+        cargo_wasm+=(--profile=wasm-release)
+        cargo_server+=(--release)
+        rustflags=""
+    else
+        rustflags=$(erase_components_rustflags)
+    fi
+    local run=(env)
+    [ -z "$rustflags" ] || run=(env "RUSTFLAGS=$rustflags")
+
+    "$step" "build: wasm (app, hydrate, $wasm_profile)" "${run[@]}" "${cargo_wasm[@]}"
+    last_step_ok || return 1
+    "$step" "build: target/site (public/, CSS, wasm-bindgen$([ "$release" = 1 ] && echo ', wasm-opt -Oz'))" \
+        assemble_site "$TARGET_DIR/wasm32-unknown-unknown/$wasm_profile/app.wasm" "$release"
+    last_step_ok || return 1
+    "$step" "build: server binary ($profile): $TARGET_DIR/$profile/lophoc" "${run[@]}" "${cargo_server[@]}"
+    last_step_ok
+}
+
+# ---------------------------------------------------------------------------------------------
 # Commands
 
 # `testing` (the shared test harness for other crates' tests) arrives with the HTTP tests; until
@@ -298,11 +368,22 @@ lophoc_test_features() {
 
 cmd_run() {
     setup
-    install_step "cargo leptos build --release" cargo leptos build --release
+    build_site install_step --release
     print_timings
     echo
-    say "Starting target/release/lophoc serve --demo $* (Ctrl-C stops it)"
-    exec target/release/lophoc serve --demo "$@"
+    say "Starting $TARGET_DIR/release/lophoc serve --demo $* (Ctrl-C stops it)"
+    exec "$TARGET_DIR/release/lophoc" serve --demo "$@"
+}
+
+cmd_build() {
+    case ${1:-} in --release | "") ;; *) die "unknown build option '$1' (--release)" ;; esac
+    install_step "rust toolchain: wasm32 target, rustfmt, clippy" ensure_rust
+    install_step "wasm-bindgen-cli (version from Cargo.lock)" ensure_wasm_bindgen
+    if [ "${1:-}" = --release ]; then
+        install_step "node packages in end2end/ (Playwright, axe, binaryen)" ensure_node_packages
+    fi
+    build_site install_step "$@"
+    print_timings
 }
 
 cmd_test() {
@@ -336,8 +417,7 @@ cmd_test() {
         check_step "cargo test server (HTTP; SQLite + PostgreSQL)" cargo test -p server
     fi
     if wants e2e; then
-        check_step "cargo leptos build (debug)" cargo leptos build
-        if [ "${STEP_RESULTS[$((${#STEP_RESULTS[@]} - 1))]}" = passed ]; then
+        if build_site check_step; then
             check_step "playwright (end2end/, debug binary)" bash -c 'cd end2end && npx --no-install playwright test'
         else
             skip_step "playwright (end2end/, debug binary)" "the debug build failed"
@@ -354,7 +434,7 @@ cmd_test() {
 }
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 case ${1:-} in
@@ -365,6 +445,10 @@ run)
 test)
     shift
     cmd_test "$@"
+    ;;
+build)
+    shift
+    cmd_build "$@"
     ;;
 setup)
     setup

@@ -4,8 +4,9 @@ import { defineConfig } from '@playwright/test';
 //
 // The browser is Debian's Chromium (/usr/bin/chromium, installed by ../dev.sh): these machines
 // reach only package registries, so `npx playwright install` cannot work here and must never run.
-// The server is the debug binary that `cargo leptos build` leaves in ../target/debug, started on
-// its own port with a fresh data directory (SQLite) and the demo province loaded.
+// The server is the debug binary that `../dev.sh build` leaves in ../target/debug (the site in
+// ../target/site), started on its own port with a fresh data directory (SQLite) and the demo
+// province loaded.
 
 const PORT = 3199;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
