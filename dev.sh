@@ -286,8 +286,11 @@ SITE_PKG_DIR=$SITE_ROOT/pkg
 OUTPUT_NAME=lophoc
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
-# Debug builds get `--cfg erase_components` as under cargo-leptos (leptos type-erases every
-# view: shorter compiles); release builds do not.
+# The debug wasm build gets `--cfg erase_components` as under cargo-leptos (leptos type-erases
+# every view: shorter compiles). The debug server build does not: with the same RUSTFLAGS as
+# `cargo test`/`clippy` it reuses every dependency they compiled instead of rebuilding all of
+# them (minutes of CI). The flag changes Rust types only, not the HTML, as the release build
+# (no flag on either side) shows.
 erase_components_rustflags() {
     echo "${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
 }
@@ -345,6 +348,7 @@ build_site() {
     [ -z "$rustflags" ] || run=(env "RUSTFLAGS=$rustflags")
 
     "$step" "build: wasm (app, hydrate, $wasm_profile)" "${run[@]}" "${cargo_wasm[@]}"
+    run=(env)
     last_step_ok || return 1
     "$step" "build: target/site (public/, CSS, wasm-bindgen$([ "$release" = 1 ] && echo ', wasm-opt -Oz'))" \
         assemble_site "$TARGET_DIR/wasm32-unknown-unknown/$wasm_profile/app.wasm" "$release"

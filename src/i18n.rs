@@ -207,9 +207,9 @@ mod tests {
                     let key = &rest[..end];
                     let looks_like_key = key.contains('.')
                         && !key.contains(' ')
-                        && key
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c));
+                        && key.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c)
+                        });
                     // `=> "…"` arms are only keys in `label_key`/`message_key`-style functions:
                     // those return namespaced keys that exist in the file's namespaces.
                     if opener == "=> \"" {
@@ -226,7 +226,10 @@ mod tests {
         }
         missing.sort();
         missing.dedup();
-        assert!(missing.is_empty(), "keys used in code but not in vi.txt: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys used in code but not in vi.txt: {missing:#?}"
+        );
     }
 
     #[test]

@@ -16,13 +16,20 @@ pub mod ssr;
 
 use crate::components::shell::AppShell;
 use crate::pages::accounts_page::AccountsPage;
+use crate::pages::book_page::BookPage;
+use crate::pages::bookings_page::BookingsPage;
+use crate::pages::device_labels_page::DeviceLabelsPage;
+use crate::pages::device_page::DevicePage;
+use crate::pages::devices_page::DevicesPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::periods_page::PeriodsPage;
 use crate::pages::school_import_page::SchoolImportPage;
 use crate::pages::school_page::SchoolPage;
 use crate::pages::schools_page::SchoolsPage;
 use crate::pages::teachers_page::TeachersPage;
+use crate::pages::utilisation_page::UtilisationPage;
 use leptos::prelude::*;
 use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -86,6 +93,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schools/:id") view=SchoolPage ssr=SsrMode::Async />
                     <Route path=path!("/teachers") view=TeachersPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/devices") view=DevicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/devices/labels") view=DeviceLabelsPage ssr=SsrMode::Async />
+                    <Route path=path!("/devices/:id") view=DevicePage ssr=SsrMode::Async />
+                    <Route path=path!("/periods") view=PeriodsPage ssr=SsrMode::Async />
+                    <Route path=path!("/book") view=BookPage ssr=SsrMode::Async />
+                    <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/utilisation") view=UtilisationPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,10 +1,17 @@
 //! Pages, one file per page.
 
 pub mod accounts_page;
+pub mod book_page;
+pub mod bookings_page;
+pub mod device_labels_page;
+pub mod device_page;
+pub mod devices_page;
 pub mod home_page;
 pub mod login_page;
 pub mod not_found_page;
+pub mod periods_page;
 pub mod school_import_page;
 pub mod school_page;
 pub mod schools_page;
 pub mod teachers_page;
+pub mod utilisation_page;

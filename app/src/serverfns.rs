@@ -3,6 +3,11 @@
 //! cross-origin check name them.
 
 pub mod auth;
+pub mod bookings;
+pub mod devices;
+#[cfg(feature = "ssr")]
+pub mod form;
+pub mod periods;
 pub mod prefs;
 pub mod schools;
 pub mod users;

@@ -1,7 +1,10 @@
 //! The public JSON API v1 (API.md). Each resource module exposes its routes; the OpenAPI
 //! document is generated from the handlers' annotations, so it cannot drift from the code.
 
+pub mod bookings;
+pub mod devices;
 pub mod error;
+pub mod periods;
 pub mod schools;
 pub mod session;
 pub mod users;
@@ -23,6 +26,9 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "session", description = "Log in and out"),
         (name = "users", description = "Accounts"),
         (name = "schools", description = "The school registry"),
+        (name = "devices", description = "A school's devices: inventory, history, CSV, QR labels"),
+        (name = "periods", description = "A school's period grid, booking rule and holidays"),
+        (name = "bookings", description = "Device bookings, the week view, utilisation"),
     )
 )]
 struct ApiDoc;
@@ -33,6 +39,9 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(session::routes())
         .merge(users::routes())
         .merge(schools::routes())
+        .merge(devices::routes())
+        .merge(periods::routes())
+        .merge(bookings::routes())
         .split_for_parts();
     let router = router.fallback(|| async { error::ApiError(lophoc::Error::not_found()) });
     (router, doc)

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod jobs;
 pub mod middleware;
 pub mod state;
 

@@ -367,13 +367,38 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "POST /users/import",
         "GET /users/{id}",
         "PATCH /users/{id}",
+        "GET /schools/{id}/devices",
+        "POST /schools/{id}/devices",
+        "POST /schools/{id}/devices/import",
+        "GET /schools/{id}/devices/export",
+        "GET /schools/{id}/devices/labels",
+        "GET /devices/{id}",
+        "PATCH /devices/{id}",
+        "GET /devices/{id}/notes",
+        "GET /schools/{id}/periods",
+        "PUT /schools/{id}/periods",
+        "GET /schools/{id}/holidays",
+        "POST /schools/{id}/holidays",
+        "DELETE /schools/{id}/holidays/{holiday_id}",
+        "GET /bookings",
+        "POST /bookings",
+        "POST /bookings/recurring",
+        "GET /bookings/{id}",
+        "DELETE /bookings/{id}",
+        "POST /bookings/{id}/check-in",
+        "POST /bookings/{id}/check-out",
+        "GET /schools/{id}/week",
+        "GET /utilisation",
     ];
     expected.sort();
     assert_eq!(routes, expected);
     // Every documented route is served: none falls through to the 404 fallback.
     for route in &routes {
         let (m, p) = route.split_once(' ').expect("method and path");
-        let p = format!("/api/v1{}", p.replace("{id}", "1"));
+        let p = format!(
+            "/api/v1{}",
+            p.replace("{id}", "1").replace("{holiday_id}", "1")
+        );
         let res = app.send(Req::new(m.parse().expect("a method"), &p)).await;
         assert_ne!(
             res.status.as_u16(),
@@ -394,6 +419,18 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "ImportResult",
         "AccountDto",
         "UserPatch",
+        "DeviceDto",
+        "NewDeviceBody",
+        "DevicePatchBody",
+        "PeriodGridDto",
+        "PeriodGridBody",
+        "HolidayDto",
+        "BookingDto",
+        "BookingBody",
+        "BookingConflictBody",
+        "RecurringOutcomeDto",
+        "WeekViewDto",
+        "UtilisationDto",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),

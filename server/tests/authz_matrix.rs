@@ -27,9 +27,11 @@ mod common;
 
 use axum::http::Method;
 use common::{App, Req, Resp};
-use lophoc::ids::{SchoolId, UserId};
+use lophoc::booking::{BookingRequest, DeviceInput, HolidayInput};
+use lophoc::ids::{DeviceId, SchoolId, UserId};
 use lophoc::model::{Actor, Role};
 use lophoc::services::testing::FIXTURE_PASSWORD;
+use lophoc::services::{bookings, devices, periods};
 use serde_json::{Value, json};
 use sqlx::Row as _;
 use std::collections::BTreeSet;
@@ -69,6 +71,15 @@ enum Id {
     School,
     /// A teacher of the scope's school (not one of the actors).
     User,
+    /// A tagged device of the scope's school.
+    Device,
+    /// A booking made afresh for the case by the scope's target teacher (today, period 1, one
+    /// unit of the scope's pool), so every case acts on a live booking.
+    Booking,
+    /// Like [`Id::Booking`], checked in.
+    BookingInUse,
+    /// `{id}` the scope's school and `{holiday_id}` a holiday of it made afresh for the case.
+    Holiday,
 }
 
 /// A request body.
@@ -79,6 +90,20 @@ enum Payload {
     Form(Vec<(&'static str, String)>),
     /// `multipart/form-data` with one file part: (part name, file content).
     Multipart(&'static str, String),
+    /// A server function's arguments, as a form body: fields, and fields that take the case's
+    /// path parameters (`("school", "{id}")`), since a server function takes its ids in the
+    /// body.
+    Args(
+        Vec<(&'static str, String)>,
+        &'static [(&'static str, &'static str)],
+    ),
+    /// [`Payload::Multipart`] with text parts that take the case's path parameters, as in
+    /// [`Payload::Args`].
+    MultipartArgs(
+        &'static str,
+        String,
+        &'static [(&'static str, &'static str)],
+    ),
 }
 
 /// One route's expectations.
@@ -94,6 +119,12 @@ struct Row {
 struct Fixture {
     school: [(SchoolId, String); 2],
     target: [UserId; 2],
+    /// A tagged device of each school.
+    device: [i64; 2],
+    /// A pool of 500 units of each school (every booking row books one unit).
+    pool: [i64; 2],
+    /// A sysadmin (not one of the actors) who makes the fresh holidays.
+    owner: Actor,
 }
 
 impl Fixture {
@@ -203,6 +234,174 @@ fn school_csv_upload(f: &Fixture, s: Scope, n: u32) -> Payload {
     }
 }
 
+fn new_device(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"name": format!("Máy chiếu mới {n}"), "kind": "projector"}))
+}
+
+fn device_csv(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Csv(format!(
+        "name,kind,serial,room,quantity\nMáy chiếu nhập {n},projector,NHAP-{n},,1\n"
+    ))
+}
+
+fn device_room(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"room": format!("Phòng {n}")}))
+}
+
+/// A grid that keeps every period (so no booking is orphaned) and changes the release rule.
+fn period_grid(_: &Fixture, _: Scope, n: u32) -> Payload {
+    let items: Vec<Value> = (0..10)
+        .map(|i| {
+            let start = if i < 5 {
+                7 * 60 + i * 50
+            } else {
+                13 * 60 + (i - 5) * 50
+            };
+            json!({
+                "number": i + 1,
+                "session": if i < 5 { "morning" } else { "afternoon" },
+                "starts": format!("{:02}:{:02}", start / 60, start % 60),
+                "ends": format!("{:02}:{:02}", (start + 45) / 60, (start + 45) % 60),
+            })
+        })
+        .collect();
+    Payload::Json(json!({"items": items, "release_after_minutes": 20 + n % 200}))
+}
+
+fn holiday(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"starts": "2027-06-01", "name": format!("Nghỉ {n}")}))
+}
+
+/// One unit of the scope's pool on Tuesday 2026-12-01, period 1.
+fn booking(f: &Fixture, s: Scope, _: u32) -> Payload {
+    Payload::Json(json!({"device_id": f.pool[s as usize], "date": "2026-12-01", "periods": [1]}))
+}
+
+fn recurring(f: &Fixture, s: Scope, _: u32) -> Payload {
+    Payload::Json(json!({
+        "device_id": f.pool[s as usize], "from": "2026-12-02", "until": "2026-12-16", "periods": [2],
+    }))
+}
+
+// --- Bodies of the inventory and periods server functions (app/src/serverfns/devices.rs,
+// periods.rs): the school, device, booking or holiday is the case's path parameter.
+
+fn fn_school(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("school", "{id}")])
+}
+
+fn fn_device(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("id", "{id}")])
+}
+
+fn fn_new_device(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("name", format!("Máy chiếu biểu mẫu {n}")),
+            ("kind", "projector".into()),
+            ("serial", String::new()),
+            ("room", String::new()),
+            ("quantity", "1".into()),
+        ],
+        &[("school", "{id}")],
+    )
+}
+
+fn fn_edit_device(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("name", "Máy chiếu".into()),
+            ("kind", "projector".into()),
+            ("serial", String::new()),
+            ("room", format!("Phòng {n}")),
+            ("quantity", "1".into()),
+            ("status", "available".into()),
+            ("note", format!("Kiểm tra {n}")),
+        ],
+        &[("id", "{id}")],
+    )
+}
+
+fn fn_device_csv(f: &Fixture, s: Scope, n: u32) -> Payload {
+    match device_csv(f, s, n) {
+        Payload::Csv(c) => Payload::MultipartArgs("file", c, &[("school", "{id}")]),
+        _ => unreachable!(),
+    }
+}
+
+fn fn_booking(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("booking", "{id}")])
+}
+
+/// The grid form: every period kept (so no booking is orphaned), a new release rule.
+fn fn_period_form(_: &Fixture, _: Scope, n: u32) -> Payload {
+    const FIELDS: [[&str; 3]; 10] = [
+        ["rows[0][session]", "rows[0][starts]", "rows[0][ends]"],
+        ["rows[1][session]", "rows[1][starts]", "rows[1][ends]"],
+        ["rows[2][session]", "rows[2][starts]", "rows[2][ends]"],
+        ["rows[3][session]", "rows[3][starts]", "rows[3][ends]"],
+        ["rows[4][session]", "rows[4][starts]", "rows[4][ends]"],
+        ["rows[5][session]", "rows[5][starts]", "rows[5][ends]"],
+        ["rows[6][session]", "rows[6][starts]", "rows[6][ends]"],
+        ["rows[7][session]", "rows[7][starts]", "rows[7][ends]"],
+        ["rows[8][session]", "rows[8][starts]", "rows[8][ends]"],
+        ["rows[9][session]", "rows[9][starts]", "rows[9][ends]"],
+    ];
+    let mut fields = vec![("release_after_minutes", (20 + n % 200).to_string())];
+    for (i, [session, starts, ends]) in FIELDS.into_iter().enumerate() {
+        let start = if i < 5 {
+            7 * 60 + i * 50
+        } else {
+            13 * 60 + (i - 5) * 50
+        };
+        let hhmm = |m: usize| format!("{:02}:{:02}", m / 60, m % 60);
+        fields.push((session, if i < 5 { "morning" } else { "afternoon" }.into()));
+        fields.push((starts, hhmm(start)));
+        fields.push((ends, hhmm(start + 45)));
+    }
+    Payload::Args(fields, &[("school", "{id}")])
+}
+
+fn fn_holiday(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("starts", "2027-06-01".into()),
+            ("ends", String::new()),
+            ("name", format!("Nghỉ biểu mẫu {n}")),
+        ],
+        &[("school", "{id}")],
+    )
+}
+
+fn fn_remove_holiday(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(
+        vec![("name", "Nghỉ thử".into())],
+        &[("school", "{id}"), ("id", "{holiday_id}")],
+    )
+}
+
+// --- Bookings UI server functions (app/src/serverfns/bookings.rs) ---------------------------
+
+/// One unit of the scope's pool on Thursday 2026-12-03, period 3, as the booking form posts it.
+fn fn_book(f: &Fixture, s: Scope, _: u32) -> Payload {
+    Payload::Form(vec![
+        ("device_id", f.pool[s as usize].to_string()),
+        ("date", "2026-12-03".into()),
+        ("periods[]", "3".into()),
+        ("quantity", "1".into()),
+        ("note", String::new()),
+        ("until", String::new()),
+    ])
+}
+
+fn fn_week_of_device(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("device", "{id}")])
+}
+
+fn fn_cancel(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("id", "{id}")])
+}
+
 /// Every route. Order matters only where a row changes what a later one sees (none do today:
 /// targets are never actors, new usernames are unique).
 const TABLE: &[Row] = &[
@@ -291,6 +490,298 @@ const TABLE: &[Row] = &[
         body: none,
         ends_session: false,
         expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    // --- Devices, periods, holidays, bookings (REST) ----------------------------------------
+    // Everyone of the school and the department read; the school admin and sysadmins change.
+    // Booking is for the school's teachers and admins; a booking is handled by its teacher
+    // (the target teacher, not the acting one: 403), the school admin and sysadmins.
+    Row {
+        route: "GET /api/v1/schools/{id}/devices",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "POST /api/v1/schools/{id}/devices",
+        id: Id::School,
+        body: new_device,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /api/v1/schools/{id}/devices/import",
+        id: Id::School,
+        body: device_csv,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/devices/export",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/devices/labels",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "GET /api/v1/devices/{id}",
+        id: Id::Device,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "PATCH /api/v1/devices/{id}",
+        id: Id::Device,
+        body: device_room,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "GET /api/v1/devices/{id}/notes",
+        id: Id::Device,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/periods",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/schools/{id}/periods",
+        id: Id::School,
+        body: period_grid,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/holidays",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "POST /api/v1/schools/{id}/holidays",
+        id: Id::School,
+        body: holiday,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "DELETE /api/v1/schools/{id}/holidays/{holiday_id}",
+        id: Id::Holiday,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /api/v1/bookings",
+        id: Id::None,
+        body: booking,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 403 403 | 403 403",
+    },
+    Row {
+        route: "POST /api/v1/bookings/recurring",
+        id: Id::None,
+        body: recurring,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 403 403 | 403 403",
+    },
+    Row {
+        route: "GET /api/v1/bookings",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/bookings/{id}",
+        id: Id::Booking,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "DELETE /api/v1/bookings/{id}",
+        id: Id::Booking,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /api/v1/bookings/{id}/check-in",
+        id: Id::Booking,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /api/v1/bookings/{id}/check-out",
+        id: Id::BookingInUse,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/week",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    // The report is for those who run the inventory; teachers have their own bookings.
+    Row {
+        route: "GET /api/v1/utilisation",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 2xx | 2xx | 2xx",
+    },
+    // --- Inventory and periods server functions: the same rules as their REST routes. The
+    // school (device, booking, holiday) travels in the body; a teacher's booking is handled
+    // by its teacher (the target teacher, not the acting one: 403).
+    Row {
+        route: "POST /fn/list_devices",
+        id: Id::School,
+        body: fn_school,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/get_device",
+        id: Id::Device,
+        body: fn_device,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/create_device",
+        id: Id::School,
+        body: fn_new_device,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/update_device",
+        id: Id::Device,
+        body: fn_edit_device,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/import_devices",
+        id: Id::School,
+        body: fn_device_csv,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/label_sheets",
+        id: Id::School,
+        body: fn_school,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/device_check_in",
+        id: Id::Booking,
+        body: fn_booking,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/device_check_out",
+        id: Id::BookingInUse,
+        body: fn_booking,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/get_periods",
+        id: Id::School,
+        body: fn_school,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/save_periods",
+        id: Id::School,
+        body: fn_period_form,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/add_holiday",
+        id: Id::School,
+        body: fn_holiday,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/remove_holiday",
+        id: Id::Holiday,
+        body: fn_remove_holiday,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    // --- Bookings UI server functions: booking is for the school's teachers and admins (the
+    // department and sysadmins have no school of their own to book in); a booking is cancelled
+    // by its teacher (the target teacher, not the acting one: 403), the school admin or
+    // sysadmins; the report is for those who run an inventory or look across schools.
+    Row {
+        route: "POST /fn/booking_options",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 403 | 403",
+    },
+    Row {
+        route: "POST /fn/booking_week",
+        id: Id::Device,
+        body: fn_week_of_device,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/book_device",
+        id: Id::None,
+        body: fn_book,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 403 403 | 403 403",
+    },
+    Row {
+        route: "POST /fn/cancel_booking",
+        id: Id::Booking,
+        body: fn_cancel,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 403 | 2xx 2xx",
+    },
+    Row {
+        route: "POST /fn/list_bookings",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 403 | 403",
+    },
+    Row {
+        route: "POST /fn/utilisation_report",
+        id: Id::School,
+        body: fn_school,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
     },
     // Served outside the documented API, public by design.
     Row {
@@ -556,25 +1047,84 @@ async fn fingerprint(app: &App) -> String {
     out
 }
 
-fn build(row: &Row, fx: &Fixture, scope: Scope, n: u32) -> Req {
+/// The path parameters of a row for one case. Bookings and holidays are made afresh for each
+/// case, before the "nothing changed" fingerprint, so every case acts on a live one: a booking
+/// cancelled by one role cannot hide whether the next role may cancel it.
+async fn path_ids(app: &App, fx: &Fixture, id: Id, scope: Scope) -> Vec<(&'static str, i64)> {
+    let s = scope as usize;
+    let school = fx.school(scope).0;
+    match id {
+        Id::None => vec![],
+        Id::School => vec![("{id}", school.0)],
+        Id::User => vec![("{id}", fx.target[s].0)],
+        Id::Device => vec![("{id}", fx.device[s])],
+        Id::Booking | Id::BookingInUse => {
+            let teacher = Actor {
+                user_id: fx.target[s],
+                username: "muc.tieu".into(),
+                role: Role::Teacher,
+                school_id: Some(school),
+            };
+            // Today (the fixed clock's 07:00), period 1: within the pick-up window.
+            let req = BookingRequest {
+                device_id: DeviceId(fx.pool[s]),
+                date: "2026-11-30".into(),
+                periods: vec![1],
+                ..Default::default()
+            };
+            let b = bookings::create(&app.t.ctx, &teacher, &req, None)
+                .await
+                .expect("a fresh booking");
+            if matches!(id, Id::BookingInUse) {
+                bookings::check_in(&app.t.ctx, &teacher, b.id, None)
+                    .await
+                    .expect("checking the fresh booking in");
+            }
+            vec![("{id}", b.id.0)]
+        }
+        Id::Holiday => {
+            let h = HolidayInput {
+                starts: "2027-07-01".into(),
+                ends: None,
+                name: "Nghỉ thử".into(),
+            };
+            let h = periods::add_holiday(&app.t.ctx, &fx.owner, school, &h, None)
+                .await
+                .expect("a fresh holiday");
+            vec![("{id}", school.0), ("{holiday_id}", h.id)]
+        }
+    }
+}
+
+/// The fields of [`Payload::Args`] that take path parameters, with the case's values.
+fn params_as_fields(
+    params: &[(&'static str, &'static str)],
+    ids: &[(&str, i64)],
+) -> Vec<(&'static str, String)> {
+    params
+        .iter()
+        .map(|(field, param)| {
+            let value = ids
+                .iter()
+                .find(|(name, _)| name == param)
+                .unwrap_or_else(|| panic!("no path parameter {param} for the field {field}"));
+            (*field, value.1.to_string())
+        })
+        .collect()
+}
+
+fn build(row: &Row, fx: &Fixture, scope: Scope, n: u32, ids: &[(&str, i64)]) -> Req {
     let (method, template) = row.route.split_once(' ').expect("METHOD /path");
     let method: Method = method.parse().expect("a method");
-    let id = match row.id {
-        Id::None => None,
-        Id::School => Some(fx.school(scope).0.0),
-        Id::User => Some(fx.target[scope as usize].0),
-    };
-    let path = match id {
-        Some(id) => template.replace("{id}", &id.to_string()),
-        None => {
-            assert!(
-                !template.contains('{'),
-                "{}: say what the path parameter stands for (`id`)",
-                row.route
-            );
-            template.to_owned()
-        }
-    };
+    let mut path = template.to_owned();
+    for (name, value) in ids {
+        path = path.replace(name, &value.to_string());
+    }
+    assert!(
+        !path.contains('{'),
+        "{}: say what the path parameter stands for (`id`)",
+        row.route
+    );
     let req = Req::new(method, &path);
     match (row.body)(fx, scope, n) {
         Payload::None => req,
@@ -583,6 +1133,28 @@ fn build(row: &Row, fx: &Fixture, scope: Scope, n: u32) -> Req {
         Payload::Form(pairs) => {
             let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
             req.form(&pairs)
+        }
+        Payload::Args(mut fields, params) => {
+            fields.extend(params_as_fields(params, ids));
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            req.form(&pairs)
+        }
+        Payload::MultipartArgs(name, content, params) => {
+            let boundary = "lophoc-matrix-boundary";
+            let mut body = String::new();
+            for (field, value) in params_as_fields(params, ids) {
+                body.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+                ));
+            }
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"import.csv\"\r\n\
+                 Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+            ));
+            req.body(
+                &format!("multipart/form-data; boundary={boundary}"),
+                body.as_bytes(),
+            )
         }
         Payload::Multipart(name, content) => {
             let boundary = "lophoc-matrix-boundary";
@@ -603,7 +1175,37 @@ http_test!(every_route_every_role, |app| async move {
     // a teacher of each school as the target of account routes, an account for login rows.
     let a = app.t.school("TH-A").await;
     let b = app.t.school("TH-B").await;
+    // Each school's devices: a tagged one and a pool; a sysadmin who makes fresh holidays.
+    let owner = app.t.sysadmin().await;
+    let mut device = [0; 2];
+    let mut pool = [0; 2];
+    for (i, school) in [a.id, b.id].into_iter().enumerate() {
+        for (slot, name, quantity) in [
+            (&mut device, "Máy chiếu", 1),
+            (&mut pool, "Xe máy tính bảng", 500),
+        ] {
+            let input = DeviceInput {
+                name: name.into(),
+                kind: if quantity > 1 {
+                    "tablet_cart"
+                } else {
+                    "projector"
+                }
+                .into(),
+                quantity: Some(quantity),
+                ..Default::default()
+            };
+            slot[i] = devices::create(&app.t.ctx, &owner, school, &input, None)
+                .await
+                .expect("a fixture device")
+                .id
+                .0;
+        }
+    }
     let fx = Fixture {
+        device,
+        pool,
+        owner,
         school: [(a.id, a.code.clone()), (b.id, b.code.clone())],
         target: [
             app.t
@@ -663,7 +1265,8 @@ http_test!(every_route_every_role, |app| async move {
                     Some(a) => Some(app.session(a).await),
                     None => None,
                 };
-                let mut req = build(row, &fx, scope, n);
+                let ids = path_ids(&app, &fx, row.id, scope).await;
+                let mut req = build(row, &fx, scope, n, &ids);
                 if let Some(t) = &token {
                     req = req.session(t);
                 }

@@ -555,14 +555,14 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
     }
     let mut errs = FieldErrors::new();
     for (field, v, op) in [("from", &f.from, ">="), ("to", &f.to, "<=")] {
-        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            if let Some(d) = errs.check(
+        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+            && let Some(d) = errs.check(
                 field,
                 parse_date(v).ok_or_else(|| Msg::new("validation.date")),
-            ) {
-                let p = push(&mut binds, Bind::Text(d.to_string()));
-                where_.push(format!("b.date {op} {p}"));
-            }
+            )
+        {
+            let p = push(&mut binds, Bind::Text(d.to_string()));
+            where_.push(format!("b.date {op} {p}"));
         }
     }
     errs.finish()?;
@@ -816,7 +816,13 @@ pub async fn release_due(ctx: &Ctx) -> Result<u64, Error> {
 async fn release_due_for(ctx: &Ctx, school: Option<SchoolId>) -> Result<u64, Error> {
     let now = ctx.now();
     let today = today_at(now);
-    let mut sql = format!("{SELECT} WHERE b.status = 'booked' AND b.date <= $1");
+    // With when each booking was made: see `due` below.
+    let select = SELECT.replacen(
+        " FROM bookings b",
+        ", b.created_at AS made_at FROM bookings b",
+        1,
+    );
+    let mut sql = format!("{select} WHERE b.status = 'booked' AND b.date <= $1");
     if school.is_some() {
         sql.push_str(" AND b.school_id = $2");
     }
@@ -833,12 +839,23 @@ async fn release_due_for(ctx: &Ctx, school: Option<SchoolId>) -> Result<u64, Err
     let now_min = minutes_now(now);
     for r in &rows {
         let b = booking_from_row(r).map_err(internal)?;
-        if !grids.contains_key(&b.school_id) {
-            grids.insert(b.school_id, periods::load_grid(ctx, b.school_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(e) = grids.entry(b.school_id) {
+            e.insert(periods::load_grid(ctx, b.school_id).await?);
         }
         let grid = &grids[&b.school_id];
         let (start, _) = span(grid, &b);
-        let due = b.date < today.to_string() || now_min >= start + grid.release_after_minutes;
+        // The delay runs from the first period's start, or from when the booking was made if
+        // that was later the same day: a booking made at 08:55 for a period that began at
+        // 08:35 gets its full delay to be picked up, rather than being released at the next
+        // sweep, seconds after the teacher was told it was theirs.
+        let made_at: i64 = r.try_get("made_at").map_err(internal)?;
+        let made = if today_at(made_at).to_string() == b.date {
+            minutes_now(made_at)
+        } else {
+            0
+        };
+        let due =
+            b.date < today.to_string() || now_min >= start.max(made) + grid.release_after_minutes;
         if due
             && transition(
                 ctx,

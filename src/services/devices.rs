@@ -633,10 +633,15 @@ pub fn labels_svg(devices: &[Device], base_url: &str) -> String {
                 .min_dimensions(31, 31)
                 .max_dimensions(31, 31)
                 .build();
-            // Nest the QR's own <svg> at 3,3 with a 31 mm box.
+            // Nest the QR's own <svg> at 3,3 in a 31 mm box. Its own width and height give way:
+            // an attribute given twice is not XML, and an SVG image with one does not render.
             let inner = inner
                 .split_once("<svg")
-                .map(|(_, rest)| format!("<svg x=\"3\" y=\"3\" width=\"31\" height=\"31\"{rest}"))
+                .map(|(_, rest)| {
+                    let (tag, body) = rest.split_once('>').unwrap_or((rest, ""));
+                    let tag = without_attr(&without_attr(tag, "width"), "height");
+                    format!("<svg x=\"3\" y=\"3\" width=\"31\" height=\"31\"{tag}>{body}")
+                })
                 .unwrap_or_default();
             let inner = inner
                 .split_once("?>")
@@ -644,16 +649,13 @@ pub fn labels_svg(devices: &[Device], base_url: &str) -> String {
                 .unwrap_or(inner);
             out.push_str(&inner);
         }
-        let name: String = d.name.chars().take(22).collect();
-        let name2: String = d.name.chars().skip(22).take(22).collect();
-        out.push_str(&format!(
-            "<text x=\"36\" y=\"9\" font-size=\"3.4\" font-weight=\"bold\">{}</text>",
-            xml_escape(&name)
-        ));
-        if !name2.is_empty() {
+        // The text column is 33 mm wide: about 17 bold characters of 3.2 mm, 20 of 2.8 mm.
+        // The name wraps at words over two lines at most, an ellipsis marking a cut.
+        for (i, line) in wrap_words(&d.name, 17, 2).iter().enumerate() {
             out.push_str(&format!(
-                "<text x=\"36\" y=\"13\" font-size=\"3.4\" font-weight=\"bold\">{}</text>",
-                xml_escape(&name2)
+                "<text x=\"36\" y=\"{}\" font-size=\"3.2\" font-weight=\"bold\">{}</text>",
+                8.5 + 4.0 * i as f64,
+                xml_escape(line)
             ));
         }
         let mut ty = 19.0;
@@ -665,9 +667,10 @@ pub fn labels_svg(devices: &[Device], base_url: &str) -> String {
         .into_iter()
         .flatten()
         {
+            let line = wrap_words(&line, 20, 1).pop().unwrap_or_default();
             out.push_str(&format!(
                 "<text x=\"36\" y=\"{ty}\" font-size=\"2.8\">{}</text>",
-                xml_escape(&line.chars().take(28).collect::<String>())
+                xml_escape(&line)
             ));
             ty += 4.5;
         }
@@ -675,6 +678,57 @@ pub fn labels_svg(devices: &[Device], base_url: &str) -> String {
     }
     out.push_str("</svg>");
     out
+}
+
+/// `text` in at most `lines` lines of at most `width` characters, broken between words (a
+/// word longer than a line is cut); `…` ends the last line when something is left out.
+fn wrap_words(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut cut = false;
+    for word in text.split_whitespace() {
+        let len = current.chars().count();
+        let wlen = word.chars().count();
+        if len > 0 && len + 1 + wlen <= width {
+            current.push(' ');
+            current.push_str(word);
+            continue;
+        }
+        if len > 0 {
+            out.push(std::mem::take(&mut current));
+        }
+        if out.len() == lines {
+            cut = true;
+            break;
+        }
+        current = word.chars().take(width).collect();
+        cut |= wlen > width;
+    }
+    if !current.is_empty() {
+        if out.len() < lines {
+            out.push(current);
+        } else {
+            cut = true;
+        }
+    }
+    if cut && let Some(last) = out.last_mut() {
+        let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+        *last = format!("{}…", keep.trim_end());
+    }
+    out
+}
+
+/// An opening tag's attributes without `name="…"`.
+fn without_attr(tag: &str, name: &str) -> String {
+    let key = format!(" {name}=\"");
+    let Some(i) = tag.find(&key) else {
+        return tag.to_owned();
+    };
+    let after = &tag[i + key.len()..];
+    match after.find('"') {
+        Some(j) => format!("{}{}", &tag[..i], &after[j + 1..]),
+        None => tag.to_owned(),
+    }
 }
 
 fn xml_escape(s: &str) -> String {
@@ -698,4 +752,59 @@ pub async fn for_labels(
         .filter(|d| d.status != DeviceStatus::Retired)
         .filter(|d| ids.is_empty() || ids.contains(&d.id))
         .collect())
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    /// The sheet is served as an SVG image, which a browser renders only if it is XML: no tag
+    /// may carry an attribute twice (the nested QR code's own size used to).
+    #[test]
+    fn every_tag_of_a_label_sheet_has_each_attribute_once() {
+        let d = Device {
+            id: DeviceId(7),
+            school_id: SchoolId(1),
+            name: "Máy chiếu <A&B> phòng 201".into(),
+            kind: DeviceKind::InteractiveDisplay,
+            serial: Some("MH-201".into()),
+            room: Some("201".into()),
+            quantity: 1,
+            status: DeviceStatus::Available,
+        };
+        let svg = labels_svg(&[d.clone(), d], "https://lophoc.example.vn");
+        assert_eq!(svg.matches("<svg").count(), 3, "the sheet and two QR codes");
+        for tag in svg.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            let mut names: Vec<&str> = tag
+                .split('"')
+                .step_by(2)
+                .filter_map(|part| part.trim_end().strip_suffix('='))
+                .map(|n| n.rsplit(' ').next().unwrap_or(n))
+                .collect();
+            let all = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), all, "an attribute twice in <{tag}>");
+        }
+        assert!(svg.contains("&lt;A&amp;B&gt;"));
+    }
+
+    #[test]
+    fn names_wrap_between_words_and_a_cut_is_marked() {
+        assert_eq!(
+            wrap_words("Màn hình tương tác phòng 201", 17, 2),
+            vec!["Màn hình tương", "tác phòng 201"]
+        );
+        assert_eq!(
+            wrap_words("Ti vi thông minh phòng Hội đồng với tên rất dài", 17, 2),
+            vec!["Ti vi thông minh", "phòng Hội đồng…"]
+        );
+        assert_eq!(wrap_words("Máy chiếu", 17, 2), vec!["Máy chiếu"]);
+        assert_eq!(
+            wrap_words("ABCDEFGHIJKLMNOPQRSTUV", 10, 1),
+            vec!["ABCDEFGHI…"]
+        );
+        assert!(wrap_words("   ", 10, 2).is_empty());
+    }
 }

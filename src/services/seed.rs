@@ -521,11 +521,10 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
         if n < SCHOOLS_WITH_BOOKINGS && !teachers.is_empty() {
             let now_min = {
                 use chrono::Timelike;
-                let t = chrono::TimeZone::timestamp_opt(&crate::dates::school_tz(), now, 0)
+                chrono::TimeZone::timestamp_opt(&crate::dates::school_tz(), now, 0)
                     .single()
                     .map(|t| (t.hour() * 60 + t.minute()) as i64)
-                    .unwrap_or(0);
-                t
+                    .unwrap_or(0)
             };
             let mut day = today - chrono::Duration::days(56);
             let last = today + chrono::Duration::days(14);

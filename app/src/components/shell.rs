@@ -69,6 +69,44 @@ fn nav_items(user: &User) -> Vec<NavItem> {
             }
         }
     }
+    // The inventory: everyone reads it (the department picks a school); the school's
+    // administrators also keep its period grid and holidays.
+    items.push(NavItem {
+        href: "/devices".into(),
+        label: tr("nav.devices"),
+        icon: "device",
+    });
+    if user.role == Role::SchoolAdmin {
+        items.push(NavItem {
+            href: "/periods".into(),
+            label: tr("nav.periods"),
+            icon: "clock",
+        });
+    }
+    // Bookings: the school's staff book devices; those who run an inventory (or look across
+    // schools) read its utilisation.
+    if matches!(user.role, Role::Teacher | Role::SchoolAdmin) {
+        items.push(NavItem {
+            href: "/book".into(),
+            label: tr("nav.book"),
+            icon: "calendar",
+        });
+        items.push(NavItem {
+            href: "/bookings".into(),
+            label: tr("nav.my_bookings"),
+            icon: "clipboard",
+        });
+    }
+    if matches!(
+        user.role,
+        Role::SchoolAdmin | Role::Department | Role::Sysadmin
+    ) {
+        items.push(NavItem {
+            href: "/utilisation".into(),
+            label: tr("nav.utilisation"),
+            icon: "chart",
+        });
+    }
     items
 }
 

@@ -54,7 +54,7 @@ pub fn SchoolPage() -> impl IntoView {
 
 /// The not-found content inside the app frame (the frame already has the `<main>`), with 404.
 #[component]
-fn NotFound() -> impl IntoView {
+pub(crate) fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(http::StatusCode::NOT_FOUND);

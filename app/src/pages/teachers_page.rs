@@ -2,10 +2,10 @@
 //! enable, password reset, a form to add one teacher, and the CSV import. Every form works
 //! without JavaScript; with it, results appear in place and the list refreshes.
 
+use crate::components::csv_import_form::{CsvImportForm, ImportAction};
 use crate::components::error_alert::ErrorAlert;
 use crate::components::icon::Icon;
 use crate::components::session::use_session;
-use crate::error::UiError;
 use crate::i18n::{tr, trf};
 use crate::pages::accounts_page::{AccountTable, Field, Forbidden, Loading, RowOutcome};
 use crate::serverfns::users::{
@@ -14,13 +14,9 @@ use crate::serverfns::users::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::model::{ImportOutcome, Role};
+use lophoc::model::Role;
 use server_fn::ServerFn;
-use server_fn::error::ServerFnUrlError;
 use web_sys::FormData;
-
-/// The import as the page runs it with JavaScript: the form's data, posted as it is.
-type ImportAction = Action<FormData, Result<ImportOutcome, UiError>>;
 
 /// The school's teachers.
 #[component]
@@ -215,125 +211,24 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
     }
 }
 
-/// The CSV import: a plain multipart form (works without JavaScript: the server answers with a
-/// redirect back here carrying the counts or the error); with JavaScript the same form data is
-/// posted in place, with progress shown.
+/// The CSV import (the shared [`CsvImportForm`]) with the file format.
 #[component]
 fn ImportTeachers(import: ImportAction) -> impl IntoView {
-    let query = use_query_map();
-    let form = NodeRef::<leptos::html::Form>::new();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let Some(f) = form.get() else { return };
-        let Ok(data) = FormData::new_with_form(&f) else {
-            return;
-        };
-        ev.prevent_default();
-        import.dispatch_local(data);
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = import.value().get()
-            && let Some(f) = form.get()
-        {
-            f.reset();
-        }
-    });
-    // The outcome: the action's value with JavaScript, else what the redirect put in the query.
-    let outcome = move || -> Option<Result<ImportOutcome, UiError>> {
-        if let Some(r) = import.value().get() {
-            return Some(r);
-        }
-        let query = query.read();
-        if query.get("__path").as_deref() == Some(ImportUsers::PATH)
-            && let Some(err) = query.get("__err")
-        {
-            return Some(Err(ServerFnUrlError::<UiError>::decode_err(&err)));
-        }
-        let n = |k: &str| query.get(k).and_then(|v| v.parse::<u64>().ok());
-        match (n(back::CREATED), n(back::UPDATED)) {
-            (None, None) => None,
-            (c, u) => Some(Ok(ImportOutcome {
-                created: c.unwrap_or(0),
-                updated: u.unwrap_or(0),
-            })),
-        }
-    };
-    let pending = move || import.pending().get();
     view! {
         <section class="card">
             <div class="card-header">
                 <h2 id="import-title">{tr("accounts.import")}</h2>
             </div>
             <div class="card-body stack">
-                <div aria-live="polite">
-                    {move || {
-                        if pending() {
-                            return view! {
-                                <p class="loading">
-                                    <span class="spinner" aria-hidden="true"></span>
-                                    <span>{tr("accounts.importing")}</span>
-                                </p>
-                            }
-                                .into_any();
-                        }
-                        match outcome() {
-                            Some(Ok(o)) => {
-                                let text = if o.created + o.updated == 0 {
-                                    tr("import.unchanged").to_owned()
-                                } else {
-                                    trf(
-                                        "import.created_updated",
-                                        &[("created", o.created.to_string()), ("updated", o.updated.to_string())],
-                                    )
-                                };
-                                view! {
-                                    <div class="alert alert-success">
-                                        <Icon name="check-circle" />
-                                        <div class="alert-body">{text}</div>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                            _ => ().into_any(),
-                        }
-                    }}
-                </div>
-                {move || match outcome() {
-                    Some(Err(e)) if !pending() => Some(view! { <ErrorAlert error=e /> }),
-                    _ => None,
-                }}
-                <form
-                    node_ref=form
-                    class="form"
-                    method="post"
-                    action=ImportUsers::PATH
-                    enctype="multipart/form-data"
-                    on:submit=on_submit
-                >
-                    <label class="file-drop" for="import-file">
-                        <Icon name="upload" />
-                        <span class="file-drop-title" id="import-file-label">{tr("accounts.import_file")}</span>
-                        <span class="hint" id="import-file-hint">{tr("accounts.import_file_hint")}</span>
-                        <input
-                            id="import-file"
-                            type="file"
-                            name="file"
-                            accept=".csv,text/csv"
-                            aria-labelledby="import-file-label"
-                            aria-describedby="import-file-hint"
-                        />
-                    </label>
-                    <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="btn btn-primary"
-                            aria-busy=move || pending().to_string()
-                            disabled=pending
-                        >
-                            <Icon name="upload" />
-                            <span>{tr("accounts.import_submit")}</span>
-                        </button>
-                    </div>
-                </form>
+                <CsvImportForm
+                    import
+                    fn_path=ImportUsers::PATH
+                    id="import"
+                    label=tr("accounts.import_file")
+                    hint=tr("accounts.import_file_hint")
+                    submit=tr("accounts.import_submit")
+                    busy=tr("accounts.importing")
+                />
                 <h3>{tr("accounts.import_format")}</h3>
                 <ul class="small">
                     <li>{tr("accounts.import_rule_header")}</li>

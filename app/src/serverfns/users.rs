@@ -299,155 +299,20 @@ pub async fn create_account(
     )
 }
 
-/// Plain-form answers and multipart reading (server only).
+/// Plain-form answers and multipart reading (server only): the shared helpers, with this
+/// module's answer keys.
 #[cfg(feature = "ssr")]
 mod form {
-    use super::back;
     use crate::error::UiError;
-    use http::header::{ACCEPT, REFERER};
-    use lophoc::{Error, ErrorCode};
-    use server_fn::codec::MultipartData;
-    use server_fn::error::ServerFnUrlError;
+    pub use crate::serverfns::form::file_part;
 
-    /// At most this many bad lines travel back in a URL (the rest are counted in the message);
-    /// with JavaScript every line is shown.
-    const MAX_LINES_IN_URL: usize = 100;
-
-    /// Whether this request is a plain HTML form post: the browser asks for a page, where the
-    /// server-function client asks for data.
-    fn is_plain_form(parts: &http::request::Parts) -> bool {
-        parts
-            .headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    }
-
-    /// The page the form was on (path and query of the `Referer`), without the keys of an
-    /// earlier answer. Only a local path: a forged `Referer` cannot send the user elsewhere.
-    fn back_to(parts: &http::request::Parts) -> (String, Vec<String>) {
-        let referer = parts
-            .headers
-            .get(REFERER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("/");
-        let local = match referer.split_once("://") {
-            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
-            None => referer,
-        };
-        let local = local.split('#').next().unwrap_or("/");
-        let (path, query) = local.split_once('?').unwrap_or((local, ""));
-        let path = crate::ssr::safe_path(Some(path));
-        let kept = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .filter(|p| {
-                let key = p.split('=').next().unwrap_or("");
-                key != "__err" && key != "__path" && !back::ALL.contains(&key)
-            })
-            .map(str::to_owned)
-            .collect();
-        (path, kept)
-    }
-
-    fn encode(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-
-    /// For a plain form post, redirects back to the form's page with the outcome: `ok(value)`
-    /// on success; on error the error (as `ServerAction` expects it) and `keep`, what the user
-    /// typed. With JavaScript nothing changes: the page reads the returned value.
+    /// [`crate::serverfns::form::answer`], replacing any earlier answer of these forms.
     pub fn answer<T>(
         r: Result<T, UiError>,
         fn_path: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
         keep: Vec<(&'static str, String)>,
     ) -> Result<T, UiError> {
-        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
-            return r;
-        };
-        if !is_plain_form(&parts) {
-            // The error's own status (422, 403, 409…), not server_fn's blanket 500, so logs and
-            // monitoring tell a typo from a failure.
-            if let (Err(e), Some(res)) = (
-                &r,
-                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-            ) && let Ok(status) = http::StatusCode::from_u16(e.code.status())
-            {
-                res.set_status(status);
-            }
-            return r;
-        }
-        let (path, mut query) = back_to(&parts);
-        let r = match r {
-            Ok(v) => {
-                query.extend(
-                    ok(&v)
-                        .into_iter()
-                        .map(|(k, v)| format!("{k}={}", encode(&v))),
-                );
-                Ok(v)
-            }
-            Err(mut e) => {
-                query.extend(
-                    keep.into_iter()
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(k, v)| format!("{k}={}", encode(&v))),
-                );
-                if e.lines.len() > MAX_LINES_IN_URL {
-                    let more = e.lines.len() - MAX_LINES_IN_URL;
-                    e.lines.truncate(MAX_LINES_IN_URL);
-                    let more =
-                        crate::i18n::trf("accounts.more_lines", &[("count", more.to_string())]);
-                    e.message = format!("{} {more}", e.message);
-                }
-                if let Ok(url) =
-                    ServerFnUrlError::new(fn_path, e.clone()).to_url("http://localhost/")
-                {
-                    query.extend(url.query().map(str::to_owned));
-                }
-                Err(e)
-            }
-        };
-        let to = if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", query.join("&"))
-        };
-        leptos_axum::redirect(&to);
-        r
-    }
-
-    /// The bytes of the multipart part `name`, refused once over `max` bytes (counted as the
-    /// upload streams in, so an oversized file is never held in memory).
-    pub async fn file_part(data: MultipartData, name: &str, max: usize) -> Result<Vec<u8>, Error> {
-        fn bad(e: impl std::fmt::Display) -> Error {
-            tracing::info!(error = %e, "unreadable multipart upload");
-            Error::new(ErrorCode::Validation)
-        }
-        let Some(mut mp) = data.into_inner() else {
-            return Err(Error::internal());
-        };
-        while let Some(mut field) = mp.next_field().await.map_err(bad)? {
-            if field.name() != Some(name) {
-                continue;
-            }
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                if bytes.len() + chunk.len() > max {
-                    return Err(Error::new(ErrorCode::PayloadTooLarge));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            return Ok(bytes);
-        }
-        Ok(Vec::new())
+        crate::serverfns::form::answer(r, fn_path, &super::back::ALL, ok, keep)
     }
 }

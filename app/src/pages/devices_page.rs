@@ -1,0 +1,615 @@
+//! `/devices`: a school's device inventory. Everyone of the school (and the department, which
+//! picks a school: `?school=ID`) sees the list, filtered in the query string (`kind`, `status`,
+//! `q`: a GET form, so a filtered list is a link); under 40em each device is a card. The
+//! school's administrators also add devices, import a CSV, export it and print QR labels.
+//! Every form works without JavaScript.
+
+use crate::components::csv_import_form::{CsvImportForm, ImportAction};
+use crate::components::error_alert::ErrorAlert;
+use crate::components::icon::Icon;
+use crate::components::school_picker::{SchoolPicker, picker_schools};
+use crate::components::session::use_session;
+use crate::i18n::{tr, trf};
+use crate::pages::accounts_page::Field;
+use crate::pages::schools_page::Loading;
+use crate::serverfns::devices::{
+    CreateDevice, ImportDevices, Inventory, back, import_devices, list_devices,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use lophoc::booking::{Device, DeviceKind, DeviceStatus};
+use lophoc::ids::SchoolId;
+use lophoc::model::Role;
+use server_fn::ServerFn;
+use web_sys::FormData;
+
+/// The list's filters as the query string carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Filter {
+    school: Option<SchoolId>,
+    kind: String,
+    status: String,
+    q: String,
+}
+
+impl Filter {
+    fn is_filtered(&self) -> bool {
+        !(self.kind.is_empty() && self.status.is_empty() && self.q.trim().is_empty())
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// `?school=ID` for a link of a page about one school, or nothing for the caller's own.
+pub(crate) fn school_query(school: Option<SchoolId>, first: bool) -> String {
+    match school {
+        Some(s) if first => format!("?school={s}"),
+        Some(s) => format!("&school={s}"),
+        None => String::new(),
+    }
+}
+
+/// The badge of a device's status (the text carries the meaning; the colour repeats it).
+#[component]
+pub(crate) fn StatusBadge(status: DeviceStatus) -> impl IntoView {
+    let class = match status {
+        DeviceStatus::Available => "badge badge-success",
+        DeviceStatus::InRepair => "badge badge-warning",
+        DeviceStatus::Retired => "badge badge-neutral",
+    };
+    view! { <span class=class>{tr(status.label_key())}</span> }
+}
+
+/// "1 device" or "a pool of N".
+pub(crate) fn units_text(d: &Device) -> String {
+    if d.is_pool() {
+        trf("devices.pool_of", &[("n", d.quantity.to_string())])
+    } else {
+        tr("devices.single").to_owned()
+    }
+}
+
+/// `/devices`.
+#[component]
+pub fn DevicesPage() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        Filter {
+            school: get("school").trim().parse().ok(),
+            kind: get("kind"),
+            status: get("status"),
+            q: get("q"),
+        }
+    });
+    let school = Memo::new(move |_| filter.read().school);
+    let picker = picker_schools(school);
+    let create = ServerAction::<CreateDevice>::new();
+    let import: ImportAction =
+        Action::new_local(|data: &FormData| import_devices(data.clone().into()));
+    let inventory = Resource::new(
+        move || (filter.get(), create.version().get(), import.version().get()),
+        |(f, ..)| list_devices(f.school, opt(&f.kind), opt(&f.status), opt(&f.q)),
+    );
+    view! {
+        <Title text=tr("devices.title") />
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || {
+                // Read outside the future, so that choosing a school re-renders the page.
+                let school = school.get();
+                Suspend::new(async move {
+                let user = session.0.await.ok().flatten()?;
+                let sees_all = matches!(user.role, Role::Department | Role::Sysadmin);
+                if sees_all && school.is_none() {
+                    return Some(
+                        view! {
+                            <div class="page-header">
+                                <div class="page-header-text">
+                                    <h1>{tr("devices.title")}</h1>
+                                    <p>{tr("devices.intro_department")}</p>
+                                </div>
+                            </div>
+                            <SchoolPicker base="/devices" schools=picker />
+                        }
+                            .into_any(),
+                    );
+                }
+                // The service decides; this only spares the forms to whoever would be refused.
+                let manage = user.role == Role::Sysadmin
+                    || (user.role == Role::SchoolAdmin
+                        && school.is_none_or(|s| Some(s) == user.school_id));
+                // The inventory as CSV, for those who keep or oversee it.
+                let export_school = (user.role != Role::Teacher)
+                    .then_some(school.or(user.school_id))
+                    .flatten();
+                Some(
+                    view! {
+                        <div class="page-header">
+                            <div class="page-header-text">
+                                <h1>{tr("devices.title")}</h1>
+                                {if sees_all {
+                                    // Which school this is, first of all.
+                                    view! {
+                                        <p>
+                                            <Transition>
+                                                {move || Suspend::new(async move {
+                                                    inventory.await.ok().map(|i| i.school.name)
+                                                })}
+                                            </Transition>
+                                        </p>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <p>{tr(if manage { "devices.intro_admin" } else { "devices.intro" })}</p>
+                                    }
+                                        .into_any()
+                                }}
+                            </div>
+                            <div class="page-header-actions">
+                                {sees_all
+                                    .then(|| {
+                                        view! {
+                                            <a class="btn btn-ghost" href="/devices">
+                                                <Icon name="school" />
+                                                <span>{tr("devices.other_school")}</span>
+                                            </a>
+                                        }
+                                    })}
+                                {export_school
+                                    .map(|id| {
+                                        // The REST API's file: a link works without JavaScript.
+                                        view! {
+                                            <a
+                                                class="btn btn-secondary"
+                                                href=format!("/api/v1/schools/{id}/devices/export")
+                                                download
+                                            >
+                                                <Icon name="download" />
+                                                <span>{tr("devices.export")}</span>
+                                            </a>
+                                        }
+                                    })}
+                                {manage
+                                    .then(|| {
+                                        view! {
+                                            <a
+                                                class="btn btn-secondary"
+                                                href=format!("/devices/labels{}", school_query(school, true))
+                                            >
+                                                <Icon name="qr" />
+                                                <span>{tr("devices.labels")}</span>
+                                            </a>
+                                        }
+                                    })}
+                            </div>
+                        </div>
+                        <div class="stack">
+                            <Filters filter />
+                            <Transition fallback=|| view! { <Loading /> }>
+                                {move || Suspend::new(async move {
+                                    match inventory.await {
+                                        Ok(inv) => {
+                                            view! { <Results inv filter=filter.get_untracked() manage /> }.into_any()
+                                        }
+                                        Err(e) if e.code == lophoc::ErrorCode::NotFound => {
+                                            view! { <crate::pages::school_page::NotFound /> }.into_any()
+                                        }
+                                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                                    }
+                                })}
+                            </Transition>
+                            {manage
+                                .then(|| {
+                                    view! {
+                                        <div class="grid-2">
+                                            <AddDevice create school />
+                                            <ImportDevicesCard import school />
+                                        </div>
+                                    }
+                                })}
+                        </div>
+                    }
+                        .into_any(),
+                )
+            })
+            }}
+        </Suspense>
+    }
+}
+
+/// The filter form: a plain GET form, its fields showing the query's values.
+#[component]
+fn Filters(filter: Memo<Filter>) -> impl IntoView {
+    let f = filter.get_untracked();
+    let kinds = DeviceKind::ALL
+        .into_iter()
+        .map(|k| {
+            view! {
+                <option value=k.as_str() selected=f.kind == k.as_str()>
+                    {tr(k.label_key())}
+                </option>
+            }
+        })
+        .collect_view();
+    let statuses = DeviceStatus::ALL
+        .into_iter()
+        .map(|s| {
+            view! {
+                <option value=s.as_str() selected=f.status == s.as_str()>
+                    {tr(s.label_key())}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="filters" role="search" method="get" action="/devices">
+            {f.school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
+            <div class="field grow">
+                <label for="device-q">{tr("devices.search")}</label>
+                <input
+                    id="device-q"
+                    name="q"
+                    type="search"
+                    autocomplete="off"
+                    placeholder=tr("devices.search_placeholder")
+                    value=f.q.clone()
+                />
+            </div>
+            <div class="field">
+                <label for="device-kind">{tr("devices.kind")}</label>
+                <select id="device-kind" name="kind">
+                    <option value="" selected=f.kind.is_empty()>{tr("schools.all")}</option>
+                    {kinds}
+                </select>
+            </div>
+            <div class="field">
+                <label for="device-status">{tr("devices.status")}</label>
+                <select id="device-status" name="status">
+                    <option value="" selected=f.status.is_empty()>{tr("schools.all")}</option>
+                    {statuses}
+                </select>
+            </div>
+            <button type="submit" class="btn btn-primary">
+                <Icon name="filter" />
+                <span>{tr("schools.filter")}</span>
+            </button>
+        </form>
+    }
+}
+
+/// The count and the devices (a table; cards under 40em), or the empty state.
+#[component]
+fn Results(inv: Inventory, filter: Filter, manage: bool) -> impl IntoView {
+    let count = trf(
+        "devices.count",
+        &[
+            ("n", inv.devices.len().to_string()),
+            ("school", inv.school.name.clone()),
+        ],
+    );
+    if inv.devices.is_empty() {
+        let filtered = filter.is_filtered();
+        let clear = format!("/devices{}", school_query(filter.school, true));
+        return view! {
+            <p class="sr-only" role="status">{count}</p>
+            <div class="empty">
+                <Icon name="device" />
+                <p class="empty-title">
+                    {tr(if filtered { "devices.empty_filtered" } else { "devices.empty" })}
+                </p>
+                {if filtered {
+                    view! {
+                        <p>{tr("schools.empty_text")}</p>
+                        <a class="btn btn-secondary" href=clear>{tr("schools.clear_filters")}</a>
+                    }
+                        .into_any()
+                } else if manage {
+                    view! {
+                        <p>{tr("devices.empty_admin")}</p>
+                        <a class="btn btn-primary" href="#add-device-title">
+                            <Icon name="plus" />
+                            <span>{tr("devices.add")}</span>
+                        </a>
+                    }
+                        .into_any()
+                } else {
+                    view! { <p>{tr("devices.empty_reader")}</p> }.into_any()
+                }}
+            </div>
+        }
+        .into_any();
+    }
+    let (h_kind, h_room, h_units, h_status) = (
+        tr("devices.kind"),
+        tr("devices.room"),
+        tr("devices.units"),
+        tr("devices.status"),
+    );
+    let rows = inv
+        .devices
+        .into_iter()
+        .map(|d| {
+            let units = units_text(&d);
+            let room = d.room.clone().unwrap_or_else(|| "—".to_owned());
+            view! {
+                <tr>
+                    <td class="device-cell">
+                        <a class="device-name" href=format!("/devices/{}", d.id)>
+                            <Icon name=d.kind.icon() class="icon-lg" />
+                            <span>
+                                <span class="device-title">{d.name.clone()}</span>
+                                {d.serial
+                                    .clone()
+                                    .map(|s| view! { <span class="small muted device-serial">{trf("devices.serial_short", &[("serial", s)])}</span> })}
+                            </span>
+                        </a>
+                    </td>
+                    <td data-label=h_kind>{tr(d.kind.label_key())}</td>
+                    <td data-label=h_room>{room}</td>
+                    <td data-label=h_units>{units}</td>
+                    <td data-label=h_status>
+                        <StatusBadge status=d.status />
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="muted" role="status">{count}</p>
+        <div class="table-wrap">
+            <table class="table stack device-table">
+                <caption class="sr-only">{trf("devices.caption", &[("school", inv.school.name.clone())])}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr("devices.name")}</th>
+                        <th scope="col">{h_kind}</th>
+                        <th scope="col">{h_room}</th>
+                        <th scope="col">{h_units}</th>
+                        <th scope="col">{h_status}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The options of a kind select, `chosen` selected (else the first).
+pub(crate) fn kind_options(chosen: &str) -> impl IntoView + use<> {
+    let chosen = chosen.to_owned();
+    DeviceKind::ALL
+        .into_iter()
+        .map(|k| {
+            view! {
+                <option value=k.as_str() selected=chosen == k.as_str()>
+                    {tr(k.label_key())}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
+/// A select with its label and error, like [`Field`].
+#[component]
+pub(crate) fn SelectField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.get().map(|_| error_id.clone())
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+            >
+                {children()}
+            </select>
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// The form that adds a device. An error shows under each bad field and keeps what was typed
+/// (with JavaScript the inputs are left alone; without it the page comes back with the values
+/// in its query).
+#[component]
+fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> impl IntoView {
+    let query = use_query_map();
+    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let error = move || create.value().get().and_then(Result::err);
+    let field_error =
+        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
+    let added = move || match create.value().get() {
+        Some(Ok(d)) => Some(d.name),
+        Some(Err(_)) => None,
+        None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
+    };
+    let form = NodeRef::<leptos::html::Form>::new();
+    // A device added clears the form for the next one; an error keeps what was typed.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get()
+            && let Some(f) = form.get()
+        {
+            f.reset();
+        }
+    });
+    let quantity = {
+        let q = typed(back::NEW_QUANTITY);
+        if q.is_empty() { "1".to_owned() } else { q }
+    };
+    view! {
+        <section class="card" aria-labelledby="add-device-title">
+            <div class="card-header">
+                <h2 id="add-device-title" tabindex="-1">{tr("devices.add")}</h2>
+            </div>
+            <div class="card-body">
+                <div aria-live="polite">
+                    {move || {
+                        added()
+                            .map(|name| {
+                                view! {
+                                    <div class="alert alert-success">
+                                        <Icon name="check-circle" />
+                                        <div class="alert-body">{trf("devices.added", &[("name", name)])}</div>
+                                    </div>
+                                }
+                            })
+                    }}
+                </div>
+                {move || error().map(|e| view! { <ErrorAlert error=e /> })}
+                <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
+                    {school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
+                    <Field
+                        id="new-device-name"
+                        name="name"
+                        label=tr("devices.name")
+                        hint=tr("devices.name_hint")
+                        autocomplete="off"
+                        value=typed(back::NEW_NAME)
+                        error=field_error("name")
+                    />
+                    <SelectField id="new-device-kind" name="kind" label=tr("devices.kind") error=field_error("kind")>
+                        {kind_options(&typed(back::NEW_KIND))}
+                    </SelectField>
+                    <div class="form-row">
+                        <Field
+                            id="new-device-serial"
+                            name="serial"
+                            label=tr("devices.serial")
+                            autocomplete="off"
+                            value=typed(back::NEW_SERIAL)
+                            error=field_error("serial")
+                            required=false
+                        />
+                        <Field
+                            id="new-device-room"
+                            name="room"
+                            label=tr("devices.room")
+                            autocomplete="off"
+                            value=typed(back::NEW_ROOM)
+                            error=field_error("room")
+                            required=false
+                        />
+                    </div>
+                    <Field
+                        id="new-device-quantity"
+                        name="quantity"
+                        label=tr("devices.quantity")
+                        hint=tr("devices.quantity_hint")
+                        kind="number"
+                        autocomplete="off"
+                        value=quantity
+                        error=field_error("quantity")
+                    />
+                    <div class="form-actions">
+                        <button
+                            type="submit"
+                            class="btn btn-primary"
+                            aria-busy=move || create.pending().get().to_string()
+                        >
+                            <Icon name="plus" />
+                            <span>{tr("devices.add_submit")}</span>
+                        </button>
+                    </div>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}
+
+/// The CSV import with its format.
+#[component]
+fn ImportDevicesCard(import: ImportAction, school: Option<SchoolId>) -> impl IntoView {
+    let hidden = school
+        .map(|s| vec![("school", s.to_string())])
+        .unwrap_or_default();
+    let kinds = DeviceKind::ALL
+        .into_iter()
+        .map(|k| format!("{} ({})", k.as_str(), tr(k.label_key())))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section class="card" aria-labelledby="import-devices-title">
+            <div class="card-header">
+                <h2 id="import-devices-title">{tr("devices.import")}</h2>
+            </div>
+            <div class="card-body stack">
+                <CsvImportForm
+                    import
+                    fn_path=ImportDevices::PATH
+                    id="device-import"
+                    label=tr("accounts.import_file")
+                    hint=tr("devices.import_hint")
+                    submit=tr("accounts.import_submit")
+                    busy=tr("accounts.importing")
+                    hidden
+                />
+                <h3>{tr("accounts.import_format")}</h3>
+                <ul class="small">
+                    <li>
+                        {tr("devices.import_rule_header")} " "
+                        <code>"name,kind,serial,room,quantity"</code>
+                    </li>
+                    <li>{tr("accounts.import_rule_utf8")}</li>
+                    <li>{trf("devices.import_rule_kind", &[("kinds", kinds)])}</li>
+                    <li>{tr("devices.import_rule_serial")}</li>
+                    <li>{tr("school_import.rule_all")}</li>
+                </ul>
+                <p class="small">{tr("accounts.import_example")}</p>
+                <pre class="small">
+                    "name,kind,serial,room,quantity\nMàn hình tương tác phòng 201,interactive_display,MH-201,201,1\nXe máy tính bảng số 1,tablet_cart,,Thư viện,30"
+                </pre>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn school_links() {
+        assert_eq!(school_query(Some(SchoolId(7)), true), "?school=7");
+        assert_eq!(school_query(Some(SchoolId(7)), false), "&school=7");
+        assert_eq!(school_query(None, true), "");
+        let f = Filter {
+            q: "  ".into(),
+            ..Default::default()
+        };
+        assert!(!f.is_filtered());
+    }
+
+    #[test]
+    fn pools_are_named_by_their_units() {
+        let d = Device {
+            id: lophoc::ids::DeviceId(1),
+            school_id: SchoolId(1),
+            name: "Xe máy tính bảng".into(),
+            kind: DeviceKind::TabletCart,
+            serial: None,
+            room: None,
+            quantity: 30,
+            status: DeviceStatus::Available,
+        };
+        assert!(units_text(&d).contains("30"));
+    }
+}

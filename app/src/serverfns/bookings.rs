@@ -1,0 +1,665 @@
+//! Bookings for teachers (the week view, booking, recurring booking, cancelling, "my
+//! bookings") and the utilisation report.
+//!
+//! The mutations are also the targets of plain HTML forms (no JavaScript yet, or none at all on
+//! a weak connection). They then answer with a redirect back to the page the form was on,
+//! keeping that page's view (kind, device, week…) and carrying the outcome in the query string
+//! (the keys in [`keys`]): what was booked or cancelled, or the error (`__err`, which
+//! `ServerAction` reads) plus what the user typed, so nothing is lost.
+
+use crate::error::UiError;
+use leptos::prelude::*;
+use lophoc::booking::{Booking, Device, Period, SkippedDay, Utilisation, WeekView};
+use lophoc::ids::{BookingId, DeviceId, SchoolId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// Query-string keys of the booking pages: the view, the booking form's values (a link that
+/// prefills the form uses the same keys as a failed post that keeps what was typed), and the
+/// answers of a plain form post.
+pub mod keys {
+    /// The kind shown (`?kind=projector`).
+    pub const KIND: &str = "kind";
+    /// The one device shown (`?device=ID`; the device page links here).
+    pub const DEVICE: &str = "device";
+    /// Any day of the week shown (`YYYY-MM-DD`).
+    pub const WEEK: &str = "week";
+    /// The day a phone shows.
+    pub const DAY: &str = "day";
+    /// "My bookings" or the whole school's (`mine` | `all`).
+    pub const SCOPE: &str = "scope";
+    /// The form: the device to book.
+    pub const BOOK_DEVICE: &str = "book_device";
+    /// The form: the day.
+    pub const DATE: &str = "date";
+    /// The form: the periods, comma separated.
+    pub const PERIODS: &str = "periods";
+    /// The form: units of a pool.
+    pub const QTY: &str = "qty";
+    /// The form: the note.
+    pub const NOTE: &str = "note";
+    /// The form: repeat weekly until this day.
+    pub const UNTIL: &str = "until";
+    /// Answer: the device booked.
+    pub const DONE_DEVICE: &str = "done_device";
+    /// Answer: the days booked, comma separated.
+    pub const DONE_DATES: &str = "done_dates";
+    /// Answer: the periods booked, comma separated.
+    pub const DONE_PERIODS: &str = "done_periods";
+    /// Answer: the units booked.
+    pub const DONE_QTY: &str = "done_qty";
+    /// Answer: it was a weekly booking.
+    pub const DONE_WEEKLY: &str = "done_weekly";
+    /// Answer: the days a weekly booking skipped (`date.reason.p-p`, comma separated).
+    pub const SKIPPED: &str = "skipped";
+    /// Answer: a booking was cancelled (what it was).
+    pub const CANCELLED: &str = "cancelled";
+    /// Keys that describe the page being looked at, kept across a form's answer.
+    pub const VIEW: [&str; 5] = [KIND, DEVICE, WEEK, DAY, SCOPE];
+}
+
+/// What the booking form needs: the school's devices and periods, today, and who is booking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingSetup {
+    /// The school.
+    pub school_id: SchoolId,
+    /// Its devices that are not retired, by kind then name.
+    pub devices: Vec<Device>,
+    /// Its periods.
+    pub periods: Vec<Period>,
+    /// Today in school time, `YYYY-MM-DD`.
+    pub today: String,
+    /// The caller (to mark their own bookings).
+    pub me: UserId,
+}
+
+/// What a booking did, single or weekly; also what a plain form post carries back in the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookOutcome {
+    /// The device's name.
+    pub device: String,
+    /// The periods of each day.
+    pub periods: Vec<i64>,
+    /// Units (1 for a tagged device).
+    pub quantity: i64,
+    /// The days booked, ascending.
+    pub dates: Vec<String>,
+    /// Whether it was a weekly booking.
+    pub weekly: bool,
+    /// The days a weekly booking could not have, and why.
+    pub skipped: Vec<SkippedDay>,
+}
+
+fn join<T: ToString>(items: &[T], sep: &str) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// Numbers of a comma (or `-`) separated list, ignoring anything else.
+pub fn parse_numbers(s: &str) -> Vec<i64> {
+    let mut v: Vec<i64> = s
+        .split([',', '-', ' '])
+        .filter_map(|p| p.trim().parse().ok())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+impl BookOutcome {
+    /// The outcome as query pairs (see [`keys`]).
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            (keys::DONE_DEVICE, self.device.clone()),
+            (keys::DONE_DATES, join(&self.dates, ",")),
+            (keys::DONE_PERIODS, join(&self.periods, ",")),
+        ];
+        if self.quantity > 1 {
+            out.push((keys::DONE_QTY, self.quantity.to_string()));
+        }
+        if self.weekly {
+            out.push((keys::DONE_WEEKLY, "1".into()));
+        }
+        if !self.skipped.is_empty() {
+            let s = self
+                .skipped
+                .iter()
+                .map(|d| format!("{}.{}.{}", d.date, d.reason, join(&d.periods, "-")))
+                .collect::<Vec<_>>()
+                .join(",");
+            out.push((keys::SKIPPED, s));
+        }
+        out
+    }
+
+    /// The outcome from query values, if the query carries one.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Option<BookOutcome> {
+        let device = get(keys::DONE_DEVICE).filter(|d| !d.is_empty())?;
+        let list = |k: &str| -> Vec<String> {
+            get(k)
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let skipped = list(keys::SKIPPED)
+            .into_iter()
+            .filter_map(|s| {
+                let mut parts = s.splitn(3, '.');
+                let date = parts.next()?.to_owned();
+                let reason = parts.next()?.to_owned();
+                let periods = parse_numbers(parts.next().unwrap_or(""));
+                Some(SkippedDay {
+                    date,
+                    reason,
+                    periods,
+                })
+            })
+            .collect();
+        Some(BookOutcome {
+            device,
+            periods: parse_numbers(&get(keys::DONE_PERIODS).unwrap_or_default()),
+            quantity: get(keys::DONE_QTY)
+                .and_then(|q| q.parse().ok())
+                .unwrap_or(1),
+            dates: list(keys::DONE_DATES),
+            weekly: get(keys::DONE_WEEKLY).is_some(),
+            skipped,
+        })
+    }
+}
+
+/// A list of bookings for "my bookings".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingList {
+    /// Today in school time, `YYYY-MM-DD` (upcoming is today and later).
+    pub today: String,
+    /// Whether these are the whole school's bookings (a school admin's choice).
+    pub all: bool,
+    /// Whether the caller may see the whole school's (school admins).
+    pub can_see_all: bool,
+    /// Upcoming first (ascending), then the past (most recent first).
+    pub items: Vec<Booking>,
+}
+
+/// How far back "my bookings" looks.
+pub const PAST_DAYS: i64 = 60;
+
+/// The utilisation report as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UtilisationView {
+    /// The numbers.
+    pub report: Utilisation,
+    /// The school reported on (code and name), or none for every school.
+    pub school: Option<(SchoolId, String, String)>,
+    /// Whether the caller may look across schools (department, sysadmin).
+    pub sees_all: bool,
+}
+
+/// The school's devices and periods for the booking form (teachers and school administrators
+/// of a school).
+#[server(prefix = "/fn", endpoint = "booking_options")]
+pub async fn booking_options() -> Result<BookingSetup, UiError> {
+    use lophoc::booking::{DeviceFilter, DeviceStatus};
+    use lophoc::model::Role;
+    use lophoc::services::{devices, periods};
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    let school = match (actor.role, actor.school_id) {
+        (Role::Teacher | Role::SchoolAdmin, Some(s)) => s,
+        _ => return Err(fail(lophoc::Error::forbidden())),
+    };
+    let devices = devices::list(&ctx, &actor, school, &DeviceFilter::default())
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|d| d.status != DeviceStatus::Retired)
+        .collect();
+    let grid = periods::grid(&ctx, &actor, school).await.map_err(fail)?;
+    Ok(BookingSetup {
+        school_id: school,
+        devices,
+        periods: grid.items,
+        today: lophoc::dates::today_at(ctx.now()).to_string(),
+        me: actor.user_id,
+    })
+}
+
+/// The week (Monday–Saturday) of `week` (any day of it; default this week) for one device, or
+/// for every device of a kind in the caller's school. With neither, the first kind the school
+/// has.
+#[server(prefix = "/fn", endpoint = "booking_week")]
+pub async fn booking_week(
+    kind: Option<String>,
+    device: Option<DeviceId>,
+    week: Option<String>,
+) -> Result<WeekView, UiError> {
+    use lophoc::booking::{DeviceFilter, DeviceKind, DeviceStatus};
+    use lophoc::services::{bookings, devices};
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    let day = week
+        .as_deref()
+        .and_then(lophoc::dates::parse_date)
+        .unwrap_or_else(|| lophoc::dates::today_at(ctx.now()));
+    if let Some(id) = device {
+        let d = devices::get(&ctx, &actor, id).await.map_err(fail)?;
+        return bookings::week(&ctx, &actor, d.school_id, Some(id), None, day)
+            .await
+            .map_err(fail);
+    }
+    let Some(school) = actor.school_id else {
+        return Err(fail(lophoc::Error::forbidden()));
+    };
+    let kind = match kind.as_deref().and_then(DeviceKind::parse) {
+        Some(k) => Some(k),
+        None => {
+            let all = devices::list(&ctx, &actor, school, &DeviceFilter::default())
+                .await
+                .map_err(fail)?;
+            DeviceKind::ALL.into_iter().find(|k| {
+                all.iter()
+                    .any(|d| d.kind == *k && d.status != DeviceStatus::Retired)
+            })
+        }
+    };
+    bookings::week(
+        &ctx,
+        &actor,
+        school,
+        None,
+        Some(kind.unwrap_or(DeviceKind::InteractiveDisplay)),
+        day,
+    )
+    .await
+    .map_err(fail)
+}
+
+/// Books a device for periods of a day, all or nothing; with `until`, the same periods every
+/// week on that weekday until then (each day on its own; days that are taken, holidays or past
+/// are skipped and listed). A taken period is a 409 whose message lists the taken periods.
+#[server(prefix = "/fn", endpoint = "book_device")]
+pub async fn book_device(
+    device_id: String,
+    date: String,
+    periods: Option<Vec<i64>>,
+    quantity: Option<String>,
+    note: Option<String>,
+    until: Option<String>,
+) -> Result<BookOutcome, UiError> {
+    use lophoc::booking::{BookingRequest, RecurringRequest};
+    use lophoc::services::bookings;
+    use lophoc::{Error, Msg};
+    use server_fn::ServerFn;
+    let periods = periods.unwrap_or_default();
+    let until = until.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    let quantity_s = quantity.unwrap_or_default().trim().to_owned();
+    let note = note.filter(|n| !n.trim().is_empty());
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let fail = |e| crate::ssr::fail(&c, e);
+        let Ok(device) = device_id.trim().parse::<DeviceId>() else {
+            return Err(fail(Error::field(
+                "device_id",
+                Msg::new("book.device_required"),
+            )));
+        };
+        let quantity = if quantity_s.is_empty() {
+            None
+        } else {
+            match quantity_s.parse::<i64>() {
+                Ok(q) => Some(q),
+                Err(_) => {
+                    return Err(fail(Error::field(
+                        "quantity",
+                        Msg::new("book.quantity_number"),
+                    )));
+                }
+            }
+        };
+        match &until {
+            None => {
+                let req = BookingRequest {
+                    device_id: device,
+                    date: date.clone(),
+                    periods: periods.clone(),
+                    quantity,
+                    class_id: None,
+                    note: note.clone(),
+                };
+                let b = bookings::create(&ctx, &actor, &req, Some(&c.ip))
+                    .await
+                    .map_err(fail)?;
+                Ok(BookOutcome {
+                    device: b.device_name,
+                    periods: b.periods,
+                    quantity: b.quantity,
+                    dates: vec![b.date],
+                    weekly: false,
+                    skipped: vec![],
+                })
+            }
+            Some(until) => {
+                let req = RecurringRequest {
+                    device_id: device,
+                    from: date.clone(),
+                    until: until.clone(),
+                    periods: periods.clone(),
+                    quantity,
+                    class_id: None,
+                    note: note.clone(),
+                };
+                let o = bookings::create_recurring(&ctx, &actor, &req, Some(&c.ip))
+                    .await
+                    .map_err(|e| {
+                        // The form's field is the date, not the API's `from`.
+                        let mut e = fail(e);
+                        for (f, _) in &mut e.fields {
+                            if f == "from" {
+                                *f = "date".into();
+                            }
+                        }
+                        e
+                    })?;
+                let name = match o.booked.first() {
+                    Some(b) => b.device_name.clone(),
+                    None => lophoc::services::devices::get(&ctx, &actor, device)
+                        .await
+                        .map(|d| d.name)
+                        .unwrap_or_default(),
+                };
+                let mut ps = periods.clone();
+                ps.sort_unstable();
+                ps.dedup();
+                Ok(BookOutcome {
+                    device: name,
+                    periods: ps,
+                    quantity: quantity.unwrap_or(1),
+                    dates: o.booked.into_iter().map(|b| b.date).collect(),
+                    weekly: true,
+                    skipped: o.skipped,
+                })
+            }
+        }
+    }
+    .await;
+    // Where the answer lands: the week of the day asked for, so the grid shows what happened.
+    let day = lophoc::dates::parse_date(&date);
+    let mut view: Vec<(&'static str, String)> = day
+        .map(|d| {
+            let monday = lophoc::services::bookings::monday_of(d);
+            vec![(keys::WEEK, monday.to_string()), (keys::DAY, d.to_string())]
+        })
+        .unwrap_or_default();
+    let answer = match &r {
+        Ok(o) => {
+            view.push((keys::BOOK_DEVICE, device_id.trim().to_owned()));
+            view.push((keys::DATE, date.trim().to_owned()));
+            view.extend(o.to_query());
+            view
+        }
+        Err(_) => {
+            view.extend([
+                (keys::BOOK_DEVICE, device_id.trim().to_owned()),
+                (keys::DATE, date.trim().to_owned()),
+                (keys::PERIODS, join(&periods, ",")),
+                (keys::QTY, quantity_s.clone()),
+                (keys::NOTE, note.clone().unwrap_or_default()),
+                (keys::UNTIL, until.clone().unwrap_or_default()),
+            ]);
+            view
+        }
+    };
+    form::answer(r, BookDevice::PATH, answer, "book")
+}
+
+/// Cancels a booking that has not started: its teacher or the school's administrators.
+#[server(prefix = "/fn", endpoint = "cancel_booking")]
+pub async fn cancel_booking(id: BookingId) -> Result<Booking, UiError> {
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        lophoc::services::bookings::cancel(&ctx, &actor, id, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+    }
+    .await;
+    let answer = match &r {
+        Ok(b) => vec![(
+            keys::CANCELLED,
+            format!(
+                "{} — {}",
+                b.device_name,
+                lophoc::dates::display_iso_date(&b.date)
+            ),
+        )],
+        Err(_) => vec![],
+    };
+    form::answer(r, CancelBooking::PATH, answer, "")
+}
+
+/// The caller's bookings (upcoming, then the last [`PAST_DAYS`] days); with `scope=all`, a
+/// school administrator sees the whole school's.
+#[server(prefix = "/fn", endpoint = "list_bookings")]
+pub async fn list_bookings(scope: Option<String>) -> Result<BookingList, UiError> {
+    use lophoc::booking::BookingFilter;
+    use lophoc::model::Role;
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    let Some(school) = actor.school_id else {
+        return Err(fail(lophoc::Error::forbidden()));
+    };
+    let can_see_all = actor.role == Role::SchoolAdmin;
+    let all = can_see_all && scope.as_deref() == Some("all");
+    let today = lophoc::dates::today_at(ctx.now());
+    let from = today - chrono::Duration::days(PAST_DAYS);
+    let f = BookingFilter {
+        school_id: Some(school),
+        from: Some(from.to_string()),
+        mine: !all,
+        ..Default::default()
+    };
+    let items = lophoc::services::bookings::list(&ctx, &actor, &f)
+        .await
+        .map_err(fail)?;
+    let today_s = today.to_string();
+    let (upcoming, mut past): (Vec<Booking>, Vec<Booking>) =
+        items.into_iter().partition(|b| b.date >= today_s);
+    past.reverse();
+    Ok(BookingList {
+        today: today_s,
+        all,
+        can_see_all,
+        items: upcoming.into_iter().chain(past).collect(),
+    })
+}
+
+/// Utilisation over a range (default the last 30 days): school administrators their school,
+/// the department and sysadmins one school (`school`) or every school.
+#[server(prefix = "/fn", endpoint = "utilisation_report")]
+pub async fn utilisation_report(
+    school: Option<SchoolId>,
+    from: Option<String>,
+    to: Option<String>,
+    kind: Option<String>,
+) -> Result<UtilisationView, UiError> {
+    use lophoc::booking::{DeviceKind, UtilisationFilter};
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    let nonempty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let f = UtilisationFilter {
+        school_id: if actor.sees_all_schools() {
+            school
+        } else {
+            school.or(actor.school_id)
+        },
+        from: nonempty(from),
+        to: nonempty(to),
+        kind: nonempty(kind).as_deref().and_then(DeviceKind::parse),
+    };
+    let report = lophoc::services::bookings::utilisation(&ctx, &actor, &f)
+        .await
+        .map_err(fail)?;
+    let school = match f.school_id {
+        Some(id) => {
+            let s = lophoc::services::schools::get(&ctx, &actor, id)
+                .await
+                .map_err(fail)?;
+            Some((s.id, s.code, s.name))
+        }
+        None => None,
+    };
+    Ok(UtilisationView {
+        report,
+        school,
+        sees_all: actor.sees_all_schools(),
+    })
+}
+
+/// Plain-form answers (server only).
+#[cfg(feature = "ssr")]
+mod form {
+    use super::keys;
+    use crate::error::UiError;
+    use http::header::REFERER;
+    use server_fn::error::ServerFnUrlError;
+
+    fn encode(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    /// The page the form was on: its local path and the pairs of its query that describe the
+    /// view ([`keys::VIEW`]); anything else there was an earlier answer and is dropped. Only a
+    /// local path, so a forged `Referer` cannot send the user elsewhere.
+    fn back_to(parts: &http::request::Parts) -> (String, Vec<(String, String)>) {
+        let referer = parts
+            .headers
+            .get(REFERER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("/");
+        let local = match referer.split_once("://") {
+            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+            None => referer,
+        };
+        let local = local.split('#').next().unwrap_or("/");
+        let (path, query) = local.split_once('?').unwrap_or((local, ""));
+        let kept = query
+            .split('&')
+            .filter_map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                keys::VIEW
+                    .contains(&k)
+                    .then(|| (k.to_owned(), v.to_owned()))
+            })
+            .collect();
+        (crate::ssr::safe_path(Some(path)), kept)
+    }
+
+    /// For a plain form post, redirects back to the form's page (to `#anchor` when given) with
+    /// its view, overridden and extended by `pairs` (empty values left out), and on an error the
+    /// error as `ServerAction` reads it. With JavaScript nothing is redirected: the error keeps
+    /// its own status (409, 422…) instead of server_fn's blanket 500.
+    pub fn answer<T>(
+        r: Result<T, UiError>,
+        fn_path: &str,
+        pairs: Vec<(&'static str, String)>,
+        anchor: &str,
+    ) -> Result<T, UiError> {
+        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+            return r;
+        };
+        if !crate::ssr::is_plain_form_post() {
+            if let (Err(e), Some(res)) = (
+                &r,
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            ) && let Ok(status) = http::StatusCode::from_u16(e.code.status())
+            {
+                res.set_status(status);
+            }
+            return r;
+        }
+        let (path, view) = back_to(&parts);
+        let mut query: Vec<String> = view
+            .into_iter()
+            .filter(|(k, _)| !pairs.iter().any(|(p, _)| p == k))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        query.extend(
+            pairs
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", encode(v))),
+        );
+        if let Err(e) = &r
+            && let Ok(url) = ServerFnUrlError::new(fn_path, e.clone()).to_url("http://localhost/")
+        {
+            query.extend(url.query().map(str::to_owned));
+        }
+        let mut to = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", query.join("&"))
+        };
+        if !anchor.is_empty() {
+            to = format!("{to}#{anchor}");
+        }
+        leptos_axum::redirect(&to);
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outcome_survives_the_query() {
+        let o = BookOutcome {
+            device: "Máy chiếu Epson EB-X50".into(),
+            periods: vec![1, 2],
+            quantity: 20,
+            dates: vec!["2026-12-03".into(), "2026-12-17".into()],
+            weekly: true,
+            skipped: vec![
+                SkippedDay {
+                    date: "2026-12-10".into(),
+                    reason: "taken".into(),
+                    periods: vec![2],
+                },
+                SkippedDay {
+                    date: "2026-12-24".into(),
+                    reason: "holiday".into(),
+                    periods: vec![],
+                },
+            ],
+        };
+        let q = o.to_query();
+        let get = |k: &str| q.iter().find(|(p, _)| *p == k).map(|(_, v)| v.clone());
+        assert_eq!(BookOutcome::from_query(get), Some(o));
+        assert_eq!(BookOutcome::from_query(|_| None), None);
+    }
+
+    #[test]
+    fn numbers_of_a_list() {
+        assert_eq!(parse_numbers("3,1, 2,x,1"), vec![1, 2, 3]);
+        assert_eq!(parse_numbers("1-2"), vec![1, 2]);
+        assert!(parse_numbers("").is_empty());
+    }
+}

@@ -1,0 +1,523 @@
+//! A school's device inventory: the list, one device with today's bookings (the page a QR label
+//! opens), adding, editing, the CSV import, the QR label sheets, and checking a booking in and
+//! out from the device's page.
+//!
+//! Files (the CSV export, the label sheets' SVG) are plain GETs of the REST API, which the
+//! pages link to: a server function answers a browser's navigation (which accepts HTML) with a
+//! redirect back to the page it came from (server_fn's form redirects), never with a file.
+//!
+//! The school is the caller's own; the department and sysadmins name one (`school`). Every
+//! mutation is also the target of a plain HTML form and answers it with a redirect back to the
+//! page (see [`crate::serverfns::form`]), with the keys in [`back`].
+
+// A server function takes one argument per form field (the edit form has eight), and the
+// `#[server]` macro does not carry an `allow` on the function over to the browser's stub.
+#![allow(clippy::too_many_arguments)]
+
+use crate::error::UiError;
+use leptos::prelude::*;
+use lophoc::booking::{Booking, Device, DeviceNote};
+use lophoc::ids::{BookingId, DeviceId, SchoolId};
+use lophoc::model::{ImportOutcome, School};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::{MultipartData, MultipartFormData};
+
+/// The largest devices CSV the import accepts (a school's inventory is a few kB).
+pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Labels per A4 sheet (3 × 8, as `labels_svg` lays them out).
+pub const LABELS_PER_SHEET: usize = 24;
+
+/// Query-string keys of a form's answer without JavaScript.
+pub mod back {
+    /// A device was added: its name.
+    pub const ADDED: &str = "added";
+    /// A device was saved: its name.
+    pub const SAVED: &str = "saved";
+    /// An import created this many devices.
+    pub const CREATED: &str = "created";
+    /// An import updated this many devices.
+    pub const UPDATED: &str = "updated";
+    /// A booking was checked in (its device's name).
+    pub const CHECKED_IN: &str = "checked_in";
+    /// A booking was checked out (its device's name).
+    pub const CHECKED_OUT: &str = "checked_out";
+    /// What the user typed into the add form that failed.
+    pub const NEW_NAME: &str = "new_name";
+    /// See [`NEW_NAME`].
+    pub const NEW_KIND: &str = "new_kind";
+    /// See [`NEW_NAME`].
+    pub const NEW_SERIAL: &str = "new_serial";
+    /// See [`NEW_NAME`].
+    pub const NEW_ROOM: &str = "new_room";
+    /// See [`NEW_NAME`].
+    pub const NEW_QUANTITY: &str = "new_quantity";
+    /// What the user typed into the edit form that failed.
+    pub const EDIT_NAME: &str = "edit_name";
+    /// See [`EDIT_NAME`].
+    pub const EDIT_KIND: &str = "edit_kind";
+    /// See [`EDIT_NAME`].
+    pub const EDIT_SERIAL: &str = "edit_serial";
+    /// See [`EDIT_NAME`].
+    pub const EDIT_ROOM: &str = "edit_room";
+    /// See [`EDIT_NAME`].
+    pub const EDIT_QUANTITY: &str = "edit_quantity";
+    /// See [`EDIT_NAME`].
+    pub const EDIT_STATUS: &str = "edit_status";
+    /// See [`EDIT_NAME`].
+    pub const EDIT_NOTE: &str = "edit_note";
+    /// Every key above: a new answer replaces the previous one.
+    pub const ALL: [&str; 18] = [
+        ADDED,
+        SAVED,
+        CREATED,
+        UPDATED,
+        CHECKED_IN,
+        CHECKED_OUT,
+        NEW_NAME,
+        NEW_KIND,
+        NEW_SERIAL,
+        NEW_ROOM,
+        NEW_QUANTITY,
+        EDIT_NAME,
+        EDIT_KIND,
+        EDIT_SERIAL,
+        EDIT_ROOM,
+        EDIT_QUANTITY,
+        EDIT_STATUS,
+        EDIT_NOTE,
+    ];
+}
+
+/// What a page says about the school it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolRef {
+    /// Id.
+    pub id: SchoolId,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+impl From<&School> for SchoolRef {
+    fn from(s: &School) -> Self {
+        SchoolRef {
+            id: s.id,
+            code: s.code.clone(),
+            name: s.name.clone(),
+        }
+    }
+}
+
+/// A school's devices as the list page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inventory {
+    /// The school.
+    pub school: SchoolRef,
+    /// Its devices matching the filter, by kind then name.
+    pub devices: Vec<Device>,
+    /// Whether the caller manages the inventory (add, edit, import, labels).
+    pub manage: bool,
+}
+
+/// A booking of today on a device's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodayBooking {
+    /// The booking.
+    pub booking: Booking,
+    /// `07:00–07:35`: from its first period's start to its last period's end.
+    pub times: String,
+    /// Whether it is the one of now: from 15 minutes before its first period until its last
+    /// period ends (when it can be checked in).
+    pub current: bool,
+    /// Whether the caller may check it in and out (its teacher, the school's administrators).
+    pub may_handle: bool,
+}
+
+/// A device's page: the device, today's bookings, and for its administrators the maintenance
+/// history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceDetails {
+    /// The device.
+    pub device: Device,
+    /// Its school.
+    pub school: SchoolRef,
+    /// Today in school time, `YYYY-MM-DD`.
+    pub today: String,
+    /// Today's bookings (not the cancelled ones), by first period.
+    pub bookings: Vec<TodayBooking>,
+    /// The maintenance history, newest first (empty unless `manage`).
+    pub notes: Vec<DeviceNote>,
+    /// Whether the caller manages the device.
+    pub manage: bool,
+    /// Whether the caller may book it (a teacher or administrator of its school).
+    pub can_book: bool,
+}
+
+/// The label sheets of a school.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelSet {
+    /// The school.
+    pub school: SchoolRef,
+    /// Devices with a label (every one not retired).
+    pub devices: usize,
+    /// The devices of each A4 sheet, [`LABELS_PER_SHEET`] at most.
+    pub sheets: Vec<Vec<DeviceId>>,
+}
+
+/// The devices of a school (the caller's own; `school` for the department and sysadmins),
+/// filtered by kind and status codes and by words of the name, serial or room.
+#[server(prefix = "/fn", endpoint = "list_devices")]
+pub async fn list_devices(
+    school: Option<SchoolId>,
+    kind: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+) -> Result<Inventory, UiError> {
+    use lophoc::booking::{DeviceFilter, DeviceKind, DeviceStatus};
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    let school = server::school_of(&actor, school).map_err(fail)?;
+    let s = lophoc::services::schools::get(&ctx, &actor, school)
+        .await
+        .map_err(fail)?;
+    let nonempty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let filter = DeviceFilter {
+        kind: kind.as_deref().and_then(DeviceKind::parse),
+        status: status.as_deref().and_then(DeviceStatus::parse),
+        q: nonempty(q),
+    };
+    let devices = lophoc::services::devices::list(&ctx, &actor, school, &filter)
+        .await
+        .map_err(fail)?;
+    Ok(Inventory {
+        school: SchoolRef::from(&s),
+        devices,
+        manage: actor.can_manage_school(school),
+    })
+}
+
+/// One device with today's bookings; "not found" for a device the caller may not see.
+#[server(prefix = "/fn", endpoint = "get_device")]
+pub async fn get_device(id: DeviceId) -> Result<DeviceDetails, UiError> {
+    use lophoc::booking::{BookingFilter, BookingStatus, parse_hhmm};
+    use lophoc::model::Role;
+    use lophoc::services::{bookings, devices, periods, schools};
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    let device = devices::get(&ctx, &actor, id).await.map_err(fail)?;
+    let school = schools::get(&ctx, &actor, device.school_id)
+        .await
+        .map_err(fail)?;
+    let now = ctx.now();
+    let today = lophoc::dates::today_at(now).to_string();
+    let filter = BookingFilter {
+        device_id: Some(id),
+        from: Some(today.clone()),
+        to: Some(today.clone()),
+        ..Default::default()
+    };
+    let list = bookings::list(&ctx, &actor, &filter).await.map_err(fail)?;
+    let grid = periods::grid(&ctx, &actor, device.school_id)
+        .await
+        .map_err(fail)?;
+    let manage = actor.can_manage_school(device.school_id);
+    let minute = server::minute_of_day(now);
+    let bookings = list
+        .into_iter()
+        .filter(|b| b.status != BookingStatus::Cancelled)
+        .map(|b| {
+            let find = |n: Option<&i64>| {
+                n.and_then(|n| grid.items.iter().find(|p| p.number == *n))
+                    .cloned()
+            };
+            let first = find(b.periods.first());
+            let last = find(b.periods.last());
+            let start = first.as_ref().and_then(|p| parse_hhmm(&p.starts));
+            let end = last.as_ref().and_then(|p| parse_hhmm(&p.ends));
+            let times = match (&first, &last) {
+                (Some(f), Some(l)) => format!("{}–{}", f.starts, l.ends),
+                _ => String::new(),
+            };
+            let current = match (start, end) {
+                (Some(s), Some(e)) => {
+                    s - lophoc::services::bookings::CHECK_IN_EARLY_MINUTES <= minute && minute < e
+                }
+                _ => false,
+            };
+            TodayBooking {
+                may_handle: b.teacher_id == actor.user_id || manage,
+                booking: b,
+                times,
+                current,
+            }
+        })
+        .collect();
+    let notes = if manage {
+        devices::notes(&ctx, &actor, id).await.map_err(fail)?
+    } else {
+        vec![]
+    };
+    let can_book = matches!(actor.role, Role::Teacher | Role::SchoolAdmin)
+        && actor.school_id == Some(device.school_id);
+    Ok(DeviceDetails {
+        school: SchoolRef::from(&school),
+        device,
+        today,
+        bookings,
+        notes,
+        manage,
+        can_book,
+    })
+}
+
+/// Adds a device to a school (its administrators, sysadmins). `quantity` is as typed: empty is
+/// one unit, more than one makes a pool.
+#[server(prefix = "/fn", endpoint = "create_device")]
+pub async fn create_device(
+    school: Option<SchoolId>,
+    name: String,
+    kind: String,
+    serial: String,
+    room: String,
+    quantity: String,
+) -> Result<Device, UiError> {
+    use lophoc::booking::DeviceInput;
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let fail = |e| crate::ssr::fail(&c, e);
+        let school = server::school_of(&actor, school).map_err(fail)?;
+        let input = DeviceInput {
+            name: name.clone(),
+            kind: kind.clone(),
+            serial: Some(serial.clone()),
+            room: Some(room.clone()),
+            quantity: server::typed_quantity(&quantity),
+        };
+        lophoc::services::devices::create(&ctx, &actor, school, &input, Some(&c.ip))
+            .await
+            .map_err(fail)
+    }
+    .await;
+    crate::serverfns::form::answer(
+        r,
+        CreateDevice::PATH,
+        &back::ALL,
+        |d| vec![(back::ADDED, d.name.clone())],
+        vec![
+            (back::NEW_NAME, name),
+            (back::NEW_KIND, kind),
+            (back::NEW_SERIAL, serial),
+            (back::NEW_ROOM, room),
+            (back::NEW_QUANTITY, quantity),
+        ],
+    )
+}
+
+/// Changes a device (its school's administrators, sysadmins): every field as the edit form
+/// sends it (an empty serial or room clears it); a note, or a change of status, goes into the
+/// maintenance history.
+#[server(prefix = "/fn", endpoint = "update_device")]
+pub async fn update_device(
+    id: DeviceId,
+    name: String,
+    kind: String,
+    serial: String,
+    room: String,
+    quantity: String,
+    status: String,
+    note: String,
+) -> Result<Device, UiError> {
+    use lophoc::booking::DevicePatch;
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let patch = DevicePatch {
+            name: Some(name.clone()),
+            kind: Some(kind.clone()),
+            serial: Some(serial.clone()),
+            room: Some(room.clone()),
+            // Empty stays as it is (the form always sends the current number).
+            quantity: server::typed_quantity(&quantity),
+            status: Some(status.clone()),
+            note: Some(note.clone()),
+        };
+        lophoc::services::devices::update(&ctx, &actor, id, &patch, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+    }
+    .await;
+    crate::serverfns::form::answer(
+        r,
+        UpdateDevice::PATH,
+        &back::ALL,
+        |d| vec![(back::SAVED, d.name.clone())],
+        vec![
+            (back::EDIT_NAME, name),
+            (back::EDIT_KIND, kind),
+            (back::EDIT_SERIAL, serial),
+            (back::EDIT_ROOM, room),
+            (back::EDIT_QUANTITY, quantity),
+            (back::EDIT_STATUS, status),
+            (back::EDIT_NOTE, note),
+        ],
+    )
+}
+
+/// Imports a devices CSV (`name,kind,serial,room,quantity`) sent as the `file` part of a
+/// multipart form, into the school of the `school` part (or the caller's own): all or nothing,
+/// every bad line listed. At most [`MAX_IMPORT_BYTES`], counted while the upload streams in.
+#[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_devices")]
+pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiError> {
+    use lophoc::{Error, ErrorCode, Msg};
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let fail = |e| crate::ssr::fail(&c, e);
+        let form = crate::serverfns::form::read_multipart(data, "file", MAX_IMPORT_BYTES)
+            .await
+            .map_err(fail)?;
+        let school = match form.field("school").map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(
+                s.parse::<SchoolId>()
+                    .map_err(|_| fail(Error::not_found()))?,
+            ),
+        };
+        let school = server::school_of(&actor, school).map_err(fail)?;
+        if form.file.is_empty() {
+            return Err(fail(Error::with_msg(
+                ErrorCode::Validation,
+                Msg::new("school_import.no_file"),
+            )));
+        }
+        lophoc::services::devices::import_csv(&ctx, &actor, school, &form.file, Some(&c.ip))
+            .await
+            .map_err(fail)
+    }
+    .await;
+    crate::serverfns::form::answer(
+        r,
+        ImportDevices::PATH,
+        &back::ALL,
+        |o| {
+            vec![
+                (back::CREATED, o.created.to_string()),
+                (back::UPDATED, o.updated.to_string()),
+            ]
+        },
+        vec![],
+    )
+}
+
+/// The label sheets of a school (its administrators, sysadmins): the devices that get a
+/// label, [`LABELS_PER_SHEET`] to a sheet. The page shows each sheet as an image of the REST
+/// API's `GET /api/v1/schools/{id}/devices/labels?ids=…`.
+#[server(prefix = "/fn", endpoint = "label_sheets")]
+pub async fn label_sheets(school: Option<SchoolId>) -> Result<LabelSet, UiError> {
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    let fail = |e| crate::ssr::fail(&c, e);
+    let school = server::school_of(&actor, school).map_err(fail)?;
+    let devices = lophoc::services::devices::for_labels(&ctx, &actor, school, &[])
+        .await
+        .map_err(fail)?;
+    let s = lophoc::services::schools::get(&ctx, &actor, school)
+        .await
+        .map_err(fail)?;
+    Ok(LabelSet {
+        school: SchoolRef::from(&s),
+        devices: devices.len(),
+        sheets: devices
+            .chunks(LABELS_PER_SHEET)
+            .map(|c| c.iter().map(|d| d.id).collect())
+            .collect(),
+    })
+}
+
+/// Checks a booking in from its device's page (its teacher, the school's administrators).
+#[server(prefix = "/fn", endpoint = "device_check_in")]
+pub async fn device_check_in(booking: BookingId) -> Result<Booking, UiError> {
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        lophoc::services::bookings::check_in(&ctx, &actor, booking, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+    }
+    .await;
+    crate::serverfns::form::answer(
+        r,
+        DeviceCheckIn::PATH,
+        &back::ALL,
+        |b| vec![(back::CHECKED_IN, b.device_name.clone())],
+        vec![],
+    )
+}
+
+/// Checks a booking out (the device is given back) from its device's page.
+#[server(prefix = "/fn", endpoint = "device_check_out")]
+pub async fn device_check_out(booking: BookingId) -> Result<Booking, UiError> {
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        lophoc::services::bookings::check_out(&ctx, &actor, booking, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
+    }
+    .await;
+    crate::serverfns::form::answer(
+        r,
+        DeviceCheckOut::PATH,
+        &back::ALL,
+        |b| vec![(back::CHECKED_OUT, b.device_name.clone())],
+        vec![],
+    )
+}
+
+/// Server-only helpers.
+#[cfg(feature = "ssr")]
+pub(crate) mod server {
+    use lophoc::ids::SchoolId;
+    use lophoc::model::Actor;
+    use lophoc::{Error, ErrorCode, Msg};
+
+    /// The school a request is about: the one named, else the caller's own. The department
+    /// and sysadmins have none of their own and must name one.
+    pub fn school_of(actor: &Actor, school: Option<SchoolId>) -> Result<SchoolId, Error> {
+        school
+            .or(actor.school_id)
+            .ok_or_else(|| Error::with_msg(ErrorCode::Validation, Msg::new("devices.pick_school")))
+    }
+
+    /// A quantity as typed: empty is "not given"; anything that is not a whole number is sent
+    /// on as 0, so the service reports it with its own message, together with every other bad
+    /// field.
+    pub fn typed_quantity(s: &str) -> Option<i64> {
+        let s = s.trim();
+        if s.is_empty() {
+            None
+        } else {
+            Some(s.parse().unwrap_or(0))
+        }
+    }
+
+    /// Minutes since midnight, school time.
+    pub fn minute_of_day(unix: i64) -> i64 {
+        use chrono::{TimeZone, Timelike};
+        lophoc::dates::school_tz()
+            .timestamp_opt(unix, 0)
+            .single()
+            .map(|t| i64::from(t.hour() * 60 + t.minute()))
+            .unwrap_or(0)
+    }
+}

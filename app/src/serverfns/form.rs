@@ -1,0 +1,213 @@
+//! Plain-form answers and multipart reading, shared by the server functions (server only).
+//!
+//! A server function that is also the target of a plain HTML form (JavaScript not loaded yet,
+//! or none at all on a weak connection) answers with a redirect back to the page the form was
+//! on, carrying the outcome in the query string: a short success note, or the error (`__err`,
+//! which `ServerAction` reads back) plus what the user typed, so nothing is lost.
+
+use crate::error::UiError;
+use http::header::{ACCEPT, REFERER};
+use lophoc::{Error, ErrorCode};
+use server_fn::codec::MultipartData;
+use server_fn::error::ServerFnUrlError;
+
+/// At most this many bad lines travel back in a URL (the rest are counted in the message);
+/// with JavaScript every line is shown.
+const MAX_LINES_IN_URL: usize = 100;
+
+/// Whether this request is a plain HTML form post: the browser asks for a page, where the
+/// server-function client asks for data.
+fn is_plain_form(parts: &http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The page the form was on (path and query of the `Referer`), without `__err`, `__path` and
+/// the `drop` keys of an earlier answer. Only a local path: a forged `Referer` cannot send the
+/// user elsewhere.
+fn back_to(parts: &http::request::Parts, drop: &[&str]) -> (String, Vec<String>) {
+    let referer = parts
+        .headers
+        .get(REFERER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("/");
+    let local = match referer.split_once("://") {
+        Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+        None => referer,
+    };
+    let local = local.split('#').next().unwrap_or("/");
+    let (path, query) = local.split_once('?').unwrap_or((local, ""));
+    let path = crate::ssr::safe_path(Some(path));
+    let kept = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let key = p.split('=').next().unwrap_or("");
+            key != "__err" && key != "__path" && !drop.contains(&key)
+        })
+        .map(str::to_owned)
+        .collect();
+    (path, kept)
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// For a plain form post, redirects back to the form's page with the outcome: `ok(value)` on
+/// success; on error the error (as `ServerAction` expects it) and `keep`, what the user typed.
+/// `drop` names every key a form of that page may leave in the query, so a new answer replaces
+/// the previous one. With JavaScript nothing changes but the status: the page reads the value.
+pub fn answer<T>(
+    r: Result<T, UiError>,
+    fn_path: &str,
+    drop: &[&str],
+    ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
+    keep: Vec<(&'static str, String)>,
+) -> Result<T, UiError> {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return r;
+    };
+    if !is_plain_form(&parts) {
+        // The error's own status (422, 403, 409…), not server_fn's blanket 500, so logs and
+        // monitoring tell a typo from a failure.
+        if let (Err(e), Some(res)) = (
+            &r,
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        ) && let Ok(status) = http::StatusCode::from_u16(e.code.status())
+        {
+            res.set_status(status);
+        }
+        return r;
+    }
+    let (path, mut query) = back_to(&parts, drop);
+    let r = match r {
+        Ok(v) => {
+            query.extend(
+                ok(&v)
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}={}", encode(&v))),
+            );
+            Ok(v)
+        }
+        Err(mut e) => {
+            query.extend(
+                keep.into_iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| format!("{k}={}", encode(&v))),
+            );
+            if e.lines.len() > MAX_LINES_IN_URL {
+                let more = e.lines.len() - MAX_LINES_IN_URL;
+                e.lines.truncate(MAX_LINES_IN_URL);
+                let more = crate::i18n::trf("accounts.more_lines", &[("count", more.to_string())]);
+                e.message = format!("{} {more}", e.message);
+            }
+            if let Ok(url) = ServerFnUrlError::new(fn_path, e.clone()).to_url("http://localhost/") {
+                query.extend(url.query().map(str::to_owned));
+            }
+            Err(e)
+        }
+    };
+    let to = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    };
+    leptos_axum::redirect(&to);
+    r
+}
+
+/// The parts of a multipart form: its text fields and the bytes of one file part.
+#[derive(Debug, Default)]
+pub struct Multipart {
+    /// Text fields (name, value), in order.
+    pub fields: Vec<(String, String)>,
+    /// The file part's bytes (empty when absent).
+    pub file: Vec<u8>,
+}
+
+impl Multipart {
+    /// A text field's value.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn unreadable(e: impl std::fmt::Display) -> Error {
+    tracing::info!(error = %e, "unreadable multipart upload");
+    Error::new(ErrorCode::Validation)
+}
+
+/// Reads a multipart form: the part `file_name` as bytes, refused once over `max` bytes
+/// (counted as the upload streams in, so an oversized file is never held in memory), and every
+/// other part as a short text field (at most 1 KiB each: ids and codes, not documents).
+pub async fn read_multipart(
+    data: MultipartData,
+    file_name: &str,
+    max: usize,
+) -> Result<Multipart, Error> {
+    const MAX_FIELD: usize = 1024;
+    let Some(mut mp) = data.into_inner() else {
+        return Err(Error::internal());
+    };
+    let mut out = Multipart::default();
+    while let Some(mut field) = mp.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = name == file_name;
+        let limit = if is_file { max } else { MAX_FIELD };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(if is_file {
+                    Error::new(ErrorCode::PayloadTooLarge)
+                } else {
+                    Error::new(ErrorCode::Validation)
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            out.file = bytes;
+        } else {
+            out.fields
+                .push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    Ok(out)
+}
+
+/// The bytes of the multipart part `name`, refused once over `max` bytes (see
+/// [`read_multipart`]); other parts are skipped.
+pub async fn file_part(data: MultipartData, name: &str, max: usize) -> Result<Vec<u8>, Error> {
+    let Some(mut mp) = data.into_inner() else {
+        return Err(Error::internal());
+    };
+    while let Some(mut field) = mp.next_field().await.map_err(unreadable)? {
+        if field.name() != Some(name) {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > max {
+                return Err(Error::new(ErrorCode::PayloadTooLarge));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Ok(Vec::new())
+}
