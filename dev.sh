@@ -286,14 +286,10 @@ SITE_PKG_DIR=$SITE_ROOT/pkg
 OUTPUT_NAME=lophoc
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
-# The debug wasm build gets `--cfg erase_components` as under cargo-leptos (leptos type-erases
-# every view: shorter compiles). The debug server build does not: with the same RUSTFLAGS as
-# `cargo test`/`clippy` it reuses every dependency they compiled instead of rebuilding all of
-# them (minutes of CI). The flag changes Rust types only, not the HTML, as the release build
-# (no flag on either side) shows.
-erase_components_rustflags() {
-    echo "${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
-}
+# cargo-leptos gives debug builds `--cfg erase_components`; we do not. The server's debug build
+# then has the same RUSTFLAGS as `cargo test`/`clippy` and reuses every dependency they compiled
+# instead of rebuilding all of them (minutes of CI). Both halves must agree: with the flag on one
+# side only, hydration fails (the markers differ).
 
 # public/ to the site root, the CSS, then wasm-bindgen's JS and wasm into pkg/. Every command is
 # checked: under check_step `set -e` does not apply inside.
@@ -342,7 +338,7 @@ build_site() {
         cargo_server+=(--release)
         rustflags=""
     else
-        rustflags=$(erase_components_rustflags)
+        rustflags=""
     fi
     local run=(env)
     [ -z "$rustflags" ] || run=(env "RUSTFLAGS=$rustflags")

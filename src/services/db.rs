@@ -135,10 +135,41 @@ impl Db {
     }
 }
 
-/// Logs a database error and turns it into a 500 for the user.
+/// Logs a database error and turns it into an error for the user: 503 `unavailable` with
+/// `Retry-After` when the database is only too busy right now (see [`is_transient`]), else 500.
 pub fn internal(e: sqlx::Error) -> crate::Error {
+    if is_transient(&e) {
+        tracing::warn!(error = %e, "database busy; answered 503");
+        return crate::Error {
+            retry_after: Some(RETRY_AFTER_BUSY),
+            ..crate::Error::new(crate::ErrorCode::Unavailable)
+        };
+    }
     tracing::error!(error = %e, "database error");
     crate::Error::internal()
+}
+
+/// Seconds a client is asked to wait after a 503 for a busy database.
+pub const RETRY_AFTER_BUSY: u64 = 2;
+
+/// Whether an error means "overloaded, try again" rather than a bug: no connection free within
+/// the pool's timeout; SQLite still locked when its busy timeout ran out (a writer stalled by a
+/// slow disk); PostgreSQL's serialization failures, deadlocks, lock timeouts and connection
+/// limit. Overload is answered 503 + `Retry-After` (RELIABILITY.md), not as a crash.
+pub fn is_transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => {
+            let code = d.code();
+            let code = code.as_deref().unwrap_or("");
+            // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes.
+            let sqlite_busy = matches!(code, "5" | "6" | "261" | "262" | "517")
+                || d.message().contains("database is locked");
+            let pg_transient = matches!(code, "40001" | "40P01" | "55P03" | "53300");
+            sqlite_busy || pg_transient
+        }
+        _ => false,
+    }
 }
 
 /// Whether an error is a unique-constraint violation (both engines).
@@ -158,4 +189,20 @@ pub fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overload_is_503_with_retry_after_not_500() {
+        let e = internal(sqlx::Error::PoolTimedOut);
+        assert_eq!(e.code, crate::ErrorCode::Unavailable);
+        assert_eq!(e.code.status(), 503);
+        assert_eq!(e.retry_after, Some(RETRY_AFTER_BUSY));
+        let e = internal(sqlx::Error::RowNotFound);
+        assert_eq!(e.code, crate::ErrorCode::Internal);
+        assert_eq!(e.retry_after, None);
+    }
 }
