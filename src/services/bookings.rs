@@ -689,6 +689,26 @@ fn wrong_state(b: &Booking) -> Error {
     )
 }
 
+/// Moves one booking the actor may handle (see [`may_handle`]) from `from` to `to`; 409 when
+/// it is no longer in `from`.
+async fn handle(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: BookingId,
+    from: BookingStatus,
+    to: BookingStatus,
+    action: &str,
+    ip: Option<&str>,
+) -> Result<Booking, Error> {
+    let b = get(ctx, actor, id).await?;
+    if !may_handle(actor, &b) {
+        return Err(Error::forbidden());
+    }
+    transition(ctx, Some(actor), &b, &[from], to, action, ip)
+        .await?
+        .ok_or_else(|| wrong_state(&b))
+}
+
 /// Cancels a booking that has not started being used: its teacher, the school's administrators
 /// or sysadmins. Its periods are free at once.
 pub async fn cancel(
@@ -697,21 +717,16 @@ pub async fn cancel(
     id: BookingId,
     ip: Option<&str>,
 ) -> Result<Booking, Error> {
-    let b = get(ctx, actor, id).await?;
-    if !may_handle(actor, &b) {
-        return Err(Error::forbidden());
-    }
-    transition(
+    handle(
         ctx,
-        Some(actor),
-        &b,
-        &[BookingStatus::Booked],
+        actor,
+        id,
+        BookingStatus::Booked,
         BookingStatus::Cancelled,
         "booking.cancel",
         ip,
     )
-    .await?
-    .ok_or_else(|| wrong_state(&b))
+    .await
 }
 
 /// The minutes (school time, since midnight) of a booking's first start and last end.
@@ -789,21 +804,16 @@ pub async fn check_out(
     id: BookingId,
     ip: Option<&str>,
 ) -> Result<Booking, Error> {
-    let b = get(ctx, actor, id).await?;
-    if !may_handle(actor, &b) {
-        return Err(Error::forbidden());
-    }
-    transition(
+    handle(
         ctx,
-        Some(actor),
-        &b,
-        &[BookingStatus::InUse],
+        actor,
+        id,
+        BookingStatus::InUse,
         BookingStatus::Returned,
         "booking.check_out",
         ip,
     )
-    .await?
-    .ok_or_else(|| wrong_state(&b))
+    .await
 }
 
 /// Releases every booking not checked in within its school's `release_after_minutes` of its
