@@ -272,6 +272,81 @@ pub struct DeviceFilter {
     pub q: Option<String>,
 }
 
+/// What a page says about the school it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolRef {
+    /// Id.
+    pub id: SchoolId,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+impl From<&crate::model::School> for SchoolRef {
+    fn from(s: &crate::model::School) -> Self {
+        SchoolRef {
+            id: s.id,
+            code: s.code.clone(),
+            name: s.name.clone(),
+        }
+    }
+}
+
+/// A school's devices as the inventory page shows them, with what the caller may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inventory {
+    /// The school.
+    pub school: SchoolRef,
+    /// Its devices matching the filter, by kind then name.
+    pub devices: Vec<Device>,
+    /// Whether the caller manages the inventory (add, edit, import, labels).
+    pub may_manage: bool,
+}
+
+/// A booking of today on a device's page, with what the caller may do with it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodayBooking {
+    /// The booking (its status as it stands now).
+    pub booking: Booking,
+    /// `07:00–07:35`: from its first period's start to its last period's end.
+    pub times: String,
+    /// Whether now is within its check-in window: from
+    /// [`CHECK_IN_EARLY_MINUTES`] before its first period until its last period ends.
+    pub current: bool,
+    /// The caller may check it in now (its teacher or the school's administrators, booked,
+    /// within the window).
+    pub may_check_in: bool,
+    /// The caller could check it in, but only later today (before its window).
+    pub check_in_later: bool,
+    /// The caller may check it out now (in use).
+    pub may_check_out: bool,
+}
+
+/// How early before its first period a booking can be checked in, in minutes.
+pub const CHECK_IN_EARLY_MINUTES: i64 = 15;
+
+/// A device's page (the one its QR label opens): the device, today's bookings, the maintenance
+/// history for its administrators, and what the caller may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicePage {
+    /// The device.
+    pub device: Device,
+    /// Its school.
+    pub school: SchoolRef,
+    /// Today in school time, `YYYY-MM-DD`.
+    pub today: String,
+    /// Today's bookings (not the cancelled ones), by first period.
+    pub bookings: Vec<TodayBooking>,
+    /// The maintenance history, newest first (empty unless `may_manage`).
+    pub notes: Vec<DeviceNote>,
+    /// Whether the caller manages the device (edit, notes).
+    pub may_manage: bool,
+    /// Whether the caller may book it now (a teacher or administrator of its school, and the
+    /// device is available).
+    pub may_book: bool,
+}
+
 /// Half of a school day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

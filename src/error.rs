@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    /// 400: a request no form of ours sends (a control character in a return address).
+    BadRequest,
     /// 401: no or dead session.
     Unauthenticated,
     /// 401: wrong login (the same answer for an unknown user and a wrong password).
@@ -39,6 +41,7 @@ impl ErrorCode {
     /// The HTTP status.
     pub fn status(self) -> u16 {
         match self {
+            ErrorCode::BadRequest => 400,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden | ErrorCode::CrossOrigin => 403,
             ErrorCode::NotFound => 404,
@@ -55,6 +58,7 @@ impl ErrorCode {
     /// The API code.
     pub fn as_str(self) -> &'static str {
         match self {
+            ErrorCode::BadRequest => "bad_request",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Forbidden => "forbidden",
@@ -73,6 +77,7 @@ impl ErrorCode {
     /// The translation key of the generic message for this code.
     pub fn message_key(self) -> &'static str {
         match self {
+            ErrorCode::BadRequest => "error.bad_request",
             ErrorCode::Unauthenticated => "error.unauthenticated",
             ErrorCode::InvalidCredentials => "error.invalid_credentials",
             ErrorCode::Forbidden => "error.forbidden",

@@ -136,6 +136,9 @@ pub struct User {
     pub role: Role,
     /// The user's school for teachers and school admins.
     pub school_id: Option<SchoolId>,
+    /// Someone else set the password (an administrator's reset): the user must choose their own
+    /// before doing anything else.
+    pub must_change_password: bool,
 }
 
 /// A user with the fields administrators see.

@@ -1,6 +1,6 @@
 //! Services and data access (feature `server`).
 //!
-//! Every function here takes the [`Ctx`] (pool, clock, login throttle, settings) and, where a user
+//! Every function here takes the [`Ctx`] (pool, clock, settings) and, where a user
 //! is acting, the [`Actor`](crate::model::Actor). Authorization is decided here, once, so the UI's
 //! server functions and the REST API cannot disagree about who may do what.
 

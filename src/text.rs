@@ -30,15 +30,35 @@ pub fn fold(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The folded words of a search query.
-pub fn query_words(q: &str) -> Vec<String> {
-    fold(q).split_whitespace().map(str::to_owned).collect()
+/// The most words a search may have; each becomes a `LIKE` condition.
+pub const MAX_QUERY_WORDS: usize = 10;
+/// The longest search, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// The folded words of a search query; a query longer than anyone types (over
+/// [`MAX_QUERY_WORDS`] words or [`MAX_QUERY_CHARS`] characters) is refused (422 on field `q`)
+/// before it reaches the database.
+pub fn query_words(q: &str) -> Result<Vec<String>, crate::Error> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(crate::Error::field(
+            "q",
+            crate::Msg::new("validation.too_long").arg("max", MAX_QUERY_CHARS),
+        ));
+    }
+    let words: Vec<String> = fold(q).split_whitespace().map(str::to_owned).collect();
+    if words.len() > MAX_QUERY_WORDS {
+        return Err(crate::Error::field(
+            "q",
+            crate::Msg::new("validation.too_many_words").arg("max", MAX_QUERY_WORDS),
+        ));
+    }
+    Ok(words)
 }
 
 /// Whether every word of `query` occurs in `haystack` (both folded).
 pub fn matches_all(haystack: &str, query: &str) -> bool {
     let hay = fold(haystack);
-    query_words(query).iter().all(|w| hay.contains(w.as_str()))
+    fold(query).split_whitespace().all(|w| hay.contains(w))
 }
 
 #[cfg(test)]

@@ -85,6 +85,21 @@ pub fn students(s: &str) -> Result<i64, Msg> {
     }
 }
 
+/// Where to go after a form (`next` at login, `back` at the language switch): a path of this
+/// site, else `/`. A path with a control character (a tab or a newline that browsers drop, so
+/// `/\t/evil.example` would leave the site) is no form of ours: 400. A backslash, `//` or a
+/// scheme leaves the site and becomes `/`.
+pub fn redirect_target(target: Option<&str>) -> Result<String, crate::Error> {
+    let Some(t) = target else {
+        return Ok("/".to_owned());
+    };
+    if t.chars().any(char::is_control) {
+        return Err(crate::Error::new(crate::ErrorCode::BadRequest));
+    }
+    let local = t.starts_with('/') && !t.starts_with("//") && !t.contains('\\') && t.len() <= 2048;
+    Ok(if local { t.to_owned() } else { "/".to_owned() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +111,31 @@ mod tests {
         assert!(username(".abc").is_err());
         assert!(username("hoà").is_err());
         assert!(username("a b c").is_err());
+    }
+
+    #[test]
+    fn redirect_targets_stay_on_the_site() {
+        assert_eq!(redirect_target(None).unwrap(), "/");
+        assert_eq!(redirect_target(Some("/book?d=1")).unwrap(), "/book?d=1");
+        for away in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(redirect_target(Some(away)).unwrap(), "/", "{away}");
+        }
+        for control in [
+            "/\t/evil.example",
+            "/\n/x",
+            "/a\r\nSet-Cookie: x=1",
+            "/\u{7f}",
+        ] {
+            let e = redirect_target(Some(control)).unwrap_err();
+            assert_eq!(e.code.status(), 400, "{control:?}");
+        }
     }
 
     #[test]

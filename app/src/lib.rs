@@ -24,6 +24,7 @@ use crate::pages::devices_page::DevicesPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::password_page::PasswordPage;
 use crate::pages::periods_page::PeriodsPage;
 use crate::pages::school_import_page::SchoolImportPage;
 use crate::pages::school_page::SchoolPage;
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/password") view=PasswordPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/schools") view=SchoolsPage ssr=SsrMode::Async />

@@ -9,6 +9,7 @@ pub mod devices_page;
 pub mod home_page;
 pub mod login_page;
 pub mod not_found_page;
+pub mod password_page;
 pub mod periods_page;
 pub mod school_import_page;
 pub mod school_page;

@@ -45,15 +45,10 @@ pub fn set_cookie(value: &str) {
     }
 }
 
-/// A local path to go to after a form: only same-site absolute paths, so a crafted link cannot
-/// send the user to another site.
-pub fn safe_path(next: Option<&str>) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => {
-            p.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+/// A local path to go to after a form (see [`lophoc::validate::redirect_target`]): a crafted
+/// link cannot send the user to another site, and a control character is a 400.
+pub fn safe_path(next: Option<&str>) -> Result<String, UiError> {
+    lophoc::validate::redirect_target(next).map_err(|e| fail(&caller(), e))
 }
 
 /// Whether this request is a browser's own form submission (JavaScript off), which must be

@@ -207,6 +207,8 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
             max_upload_bytes: (args.max_upload_mb as usize).saturating_mul(1024 * 1024),
             secure_cookies: args.secure_cookies,
             trust_proxy: args.trust_proxy,
+            trusted_proxies: args.trusted_proxies.clone(),
+            max_body_bytes: crate::config::MAX_BODY_BYTES,
         }),
     };
     let app = crate::router(state);

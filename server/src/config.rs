@@ -116,9 +116,19 @@ pub struct ServeArgs {
         default_value = "auto"
     )]
     pub secure_cookies: SecureCookies,
-    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy (only from the
+    /// addresses of `--trusted-proxies`).
     #[arg(long, env = "LOPHOC_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+    /// The reverse proxies' addresses or networks, comma-separated (`10.0.0.5,10.1.0.0/16`).
+    /// The client is the rightmost `X-Forwarded-For` entry that is not one of them.
+    #[arg(
+        long,
+        env = "LOPHOC_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        default_value = "127.0.0.0/8,::1"
+    )]
+    pub trusted_proxies: Vec<ProxyNet>,
     /// Where the site files (wasm, JS, CSS) are.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
@@ -165,23 +175,115 @@ pub enum ImportWhat {
     },
 }
 
+/// An address or network of a trusted reverse proxy: `10.0.0.5`, `10.1.0.0/16`, `::1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProxyNet {
+    addr: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl ProxyNet {
+    /// Whether `ip` is in this network.
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr::{V4, V6};
+        let ip = match ip {
+            V6(v6) => v6.to_ipv4_mapped().map(V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (V4(net), V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (V6(net), V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for ProxyNet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: std::net::IpAddr = addr
+            .parse()
+            .map_err(|_| format!("not an IP address or network: {s}"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("bad prefix length in {s}"))?,
+        };
+        Ok(ProxyNet { addr, prefix })
+    }
+}
+
 /// What the HTTP layer needs at run time.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// Upload limit in bytes.
+    /// Upload and import limit in bytes (only the routes that take files).
     pub max_upload_bytes: usize,
+    /// Every other request body: forms and JSON.
+    pub max_body_bytes: usize,
     /// Secure cookies.
     pub secure_cookies: SecureCookies,
-    /// Trust proxy headers.
+    /// Trust proxy headers from [`HttpConfig::trusted_proxies`].
     pub trust_proxy: bool,
+    /// The reverse proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<ProxyNet>,
 }
+
+/// The body limit of forms and JSON: far above any real form, far below what hurts.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             max_upload_bytes: 200 * 1024 * 1024,
+            max_body_bytes: MAX_BODY_BYTES,
             secure_cookies: SecureCookies::Auto,
             trust_proxy: false,
+            trusted_proxies: vec![
+                "127.0.0.0/8".parse().expect("a network"),
+                "::1".parse().expect("an address"),
+            ],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_networks() {
+        let n: ProxyNet = "10.1.0.0/16".parse().unwrap();
+        assert!(n.contains("10.1.200.3".parse().unwrap()));
+        assert!(!n.contains("10.2.0.1".parse().unwrap()));
+        assert!(n.contains("::ffff:10.1.0.9".parse().unwrap()));
+        let one: ProxyNet = "192.0.2.1".parse().unwrap();
+        assert!(one.contains("192.0.2.1".parse().unwrap()));
+        assert!(!one.contains("192.0.2.2".parse().unwrap()));
+        let all: ProxyNet = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains("203.0.113.9".parse().unwrap()));
+        let v6: ProxyNet = "fd00::/8".parse().unwrap();
+        assert!(v6.contains("fd12::1".parse().unwrap()));
+        assert!(!v6.contains("fe80::1".parse().unwrap()));
+        assert!("10.0.0.0/33".parse::<ProxyNet>().is_err());
+        assert!("example.org".parse::<ProxyNet>().is_err());
     }
 }

@@ -72,7 +72,6 @@ pub fn router(state: AppState) -> Router {
                 }
             }
         });
-    let max_body = state.http.max_upload_bytes;
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .nest("/api/v1", api)
@@ -89,8 +88,17 @@ pub fn router(state: AppState) -> Router {
             middleware::resolve_caller,
         ))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        // axum's extractors stop at this (the largest) limit; `limit_body` applies each
+        // route's own before them.
+        .layer(DefaultBodyLimit::max(state.http.max_upload_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::limit_body,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -2,7 +2,7 @@
 //! refusal, security headers, localized errors.
 
 use crate::api::error::{PendingError, body, response};
-use crate::config::SecureCookies;
+use crate::config::{HttpConfig, SecureCookies};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -13,7 +13,7 @@ use lophoc::error::{Error, ErrorCode};
 use lophoc::i18n::Lang;
 use lophoc::services::caller::{LANG_COOKIE, SESSION_COOKIE, SESSION_COOKIE_SECURE, cookie};
 use lophoc::services::{Caller, auth};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tower_http::request_id::{MakeRequestId, RequestId};
 
@@ -67,6 +67,68 @@ fn is_static(path: &str) -> bool {
         || path == "/icons.svg"
 }
 
+/// The client's address and whether the request came over HTTPS, as this server can know them:
+/// the peer, unless it is a trusted reverse proxy (`LOPHOC_TRUST_PROXY` and
+/// `LOPHOC_TRUSTED_PROXIES`); then the rightmost `X-Forwarded-For` entry that is not a trusted
+/// proxy (each proxy appends the address it saw, so entries to the left of it are whatever the
+/// client wrote) and the proxy's `X-Forwarded-Proto`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// The client's address, or "unknown".
+    pub ip: String,
+    /// Whether the request came over HTTPS (for cookies and HSTS).
+    pub https: bool,
+}
+
+/// See [`ClientInfo`]. A pure function of the peer and the headers, for tests.
+pub fn client_info(http: &HttpConfig, peer: Option<IpAddr>, h: &HeaderMap) -> ClientInfo {
+    let trusted = |ip: IpAddr| http.trusted_proxies.iter().any(|n| n.contains(ip));
+    let via_proxy = http.trust_proxy && peer.is_some_and(trusted);
+    let mut ip = peer.map(|p| p.to_string());
+    if via_proxy {
+        // Every X-Forwarded-For header, in order, as one list.
+        let hops: Vec<&str> = h
+            .get_all(header::HeaderName::from_static("x-forwarded-for"))
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        for hop in hops.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(a) if trusted(a) => ip = Some(a.to_string()),
+                Ok(a) => {
+                    ip = Some(a.to_string());
+                    break;
+                }
+                // Garbage where an address should be: nothing left of it can be believed.
+                Err(_) => break,
+            }
+        }
+    }
+    let forwarded_https = via_proxy
+        && header_str(h, header::HeaderName::from_static("x-forwarded-proto"))
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    let https = match http.secure_cookies {
+        SecureCookies::On => true,
+        SecureCookies::Off => false,
+        SecureCookies::Auto => forwarded_https,
+    };
+    ClientInfo {
+        ip: ip.unwrap_or_else(|| "unknown".to_owned()),
+        https,
+    }
+}
+
+fn request_client(state: &AppState, req: &Request) -> ClientInfo {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    client_info(&state.http, peer, req.headers())
+}
+
 /// Resolves the caller once per request and stores it in the request's extensions.
 pub async fn resolve_caller(
     State(state): State<AppState>,
@@ -76,48 +138,96 @@ pub async fn resolve_caller(
     if is_static(req.uri().path()) {
         return next.run(req).await;
     }
+    let client = request_client(&state, &req);
     let h = req.headers();
     let lang = request_lang(h);
-    let forwarded_https = state.http.trust_proxy
-        && header_str(h, header::HeaderName::from_static("x-forwarded-proto")) == Some("https");
-    let secure = match state.http.secure_cookies {
-        SecureCookies::On => true,
-        SecureCookies::Off => false,
-        SecureCookies::Auto => forwarded_https,
-    };
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
-    let ip = if state.http.trust_proxy {
-        header_str(h, header::HeaderName::from_static("x-forwarded-for"))
-            .and_then(|v| v.split(',').next())
-            .map(|s| s.trim().to_owned())
-            .or(peer)
+    // Under HTTPS only the `__Host-` cookie counts (a plain one could have been planted by a
+    // sibling host or over HTTP); over plain HTTP only the plain one exists.
+    let name = if client.https {
+        SESSION_COOKIE_SECURE
     } else {
-        peer
-    }
-    .unwrap_or_else(|| "unknown".to_owned());
-    let token = header_str(h, header::COOKIE).and_then(|c| {
-        cookie(c, SESSION_COOKIE_SECURE)
-            .or_else(|| cookie(c, SESSION_COOKIE))
-            .map(str::to_owned)
-    });
+        SESSION_COOKIE
+    };
+    let token = header_str(h, header::COOKIE)
+        .and_then(|c| cookie(c, name))
+        .map(str::to_owned);
     let user = match &token {
-        Some(t) if !t.is_empty() => match auth::session_user(&state.ctx, t).await {
-            Ok(u) => u,
-            Err(e) => return response(&e, lang),
-        },
+        Some(t) if !t.is_empty() && t.len() <= 128 => {
+            match auth::session_user(&state.ctx, t).await {
+                Ok(u) => u,
+                Err(e) => return response(&e, lang),
+            }
+        }
         _ => None,
     };
-    req.extensions_mut().insert(Caller {
+    // Someone else set this user's password: the only page for them is the one that changes
+    // it (the services refuse everything else anyway, see `Caller::actor`).
+    let path = req.uri().path();
+    if user.as_ref().is_some_and(|u| u.must_change_password)
+        && req.method() == Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/fn/")
+        && path != "/password"
+        && path != "/login"
+    {
+        return axum::response::Redirect::to("/password").into_response();
+    }
+    let caller = Caller {
         user,
         token,
         lang,
-        ip,
-        secure,
-    });
-    next.run(req).await
+        ip: client.ip,
+        secure: client.https,
+    };
+    let what = format!("{} {}", req.method(), req.uri().path());
+    req.extensions_mut().insert(caller.clone());
+    let res = next.run(req).await;
+    // A refusal of a signed-in user (403, from whichever service refused it) is audited here,
+    // once for the REST API and the server functions alike (RELIABILITY.md #8).
+    if res.status() == axum::http::StatusCode::FORBIDDEN
+        && let Some(u) = &caller.user
+    {
+        let record = lophoc::services::audit::Record {
+            actor: Some(&lophoc::model::Actor::from(u)),
+            school_id: u.school_id,
+            action: "access_denied",
+            object: what.chars().take(200).collect(),
+            ip: Some(&caller.ip),
+            ..Default::default()
+        };
+        if let Err(e) =
+            lophoc::services::audit::write(&state.ctx.db.pool, state.ctx.now(), record).await
+        {
+            tracing::warn!(error = ?e, "auditing a refusal failed");
+        }
+    }
+    res
+}
+
+/// Whether a route takes files (CSV imports, uploads): only these get the large body limit.
+fn takes_files(path: &str) -> bool {
+    (path.starts_with("/api/") && path.ends_with("/import")) || path.starts_with("/fn/import_")
+}
+
+/// Caps request bodies before anything reads them: the upload limit on routes that take files,
+/// about 1 MiB everywhere else. A declared length over the cap is refused at once (413 in the
+/// caller's language); a body without one is cut off at the cap while it streams, so the
+/// extractor reading it fails with 413 too. Nothing behind this reads a byte more.
+pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = if takes_files(req.uri().path()) {
+        state.http.max_upload_bytes
+    } else {
+        state.http.max_body_bytes
+    };
+    let declared = header_str(req.headers(), header::CONTENT_LENGTH)
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let lang = request_lang(req.headers());
+        return response(&Error::new(ErrorCode::PayloadTooLarge), lang);
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// Refuses cross-site state-changing requests (API.md): `Sec-Fetch-Site` present and neither
@@ -148,7 +258,15 @@ pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
 
 /// Security headers on every response. HTML pages set their own Content-Security-Policy with
 /// a per-response nonce (see `app::shell`); everything else gets one that allows nothing.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Under HTTPS, `Strict-Transport-Security`. Answers to a signed-in caller are never stored
+/// by the browser or a proxy (`no-store`); other dynamic answers are revalidated (`no-cache`).
+/// Static files keep what their handler set.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let client = request_client(&state, &req);
+    let path_is_static = is_static(req.uri().path());
+    let signed_in = header_str(req.headers(), header::COOKIE).is_some_and(|c| {
+        cookie(c, SESSION_COOKIE_SECURE).is_some() || cookie(c, SESSION_COOKIE).is_some()
+    });
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
@@ -175,6 +293,19 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
         );
+    }
+    if client.https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    if !path_is_static {
+        let value = if signed_in { "no-store" } else { "no-cache" };
+        // A handler's own choice stands, except that nothing signed-in is ever stored.
+        if signed_in || !h.contains_key(header::CACHE_CONTROL) {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        }
     }
     res
 }

@@ -363,6 +363,7 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "GET /session",
         "POST /session",
         "DELETE /session",
+        "POST /session/password",
         "POST /users",
         "POST /users/import",
         "GET /users/{id}",

@@ -175,6 +175,19 @@ fn school_csv(f: &Fixture, s: Scope, n: u32) -> Payload {
     ))
 }
 
+/// A password change with a wrong current password: refused (422) for everyone signed in, so it
+/// changes nothing whoever asks.
+fn wrong_password_change_json(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Json(json!({"current_password": "not-the-password", "new_password": "mat-khau-moi-2"}))
+}
+
+fn wrong_password_change_form(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Form(vec![
+        ("current_password", "not-the-password".into()),
+        ("new_password", "mat-khau-moi-2".into()),
+    ])
+}
+
 fn lang_form(_: &Fixture, _: Scope, _: u32) -> Payload {
     Payload::Form(vec![("lang", "en".into())])
 }
@@ -426,6 +439,13 @@ const TABLE: &[Row] = &[
         body: none,
         ends_session: true,
         expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/session/password",
+        id: Id::None,
+        body: wrong_password_change_json,
+        ends_session: false,
+        expect: "401 | 422 | 422 | 422 | 422",
     },
     Row {
         route: "POST /api/v1/users",
@@ -825,6 +845,13 @@ const TABLE: &[Row] = &[
         expect: "2xx | 2xx | 2xx | 2xx | 2xx",
     },
     Row {
+        route: "POST /fn/change_password",
+        id: Id::None,
+        body: wrong_password_change_form,
+        ends_session: false,
+        expect: "401 | 422 | 422 | 422 | 422",
+    },
+    Row {
         route: "POST /fn/set_lang",
         id: Id::None,
         body: lang_form,
@@ -1014,7 +1041,17 @@ async fn fingerprint(app: &App) -> String {
         .expect("listing tables")
         .iter()
         .map(|r| r.try_get::<String, _>("name").expect("a table name"))
-        .filter(|t| !["sessions", "audit_log", "_sqlx_migrations"].contains(&t.as_str()))
+        .filter(|t| {
+            // Records and counters that every request may touch: sessions, the audit log, the
+            // login throttle (a refused password change counts an attempt).
+            ![
+                "sessions",
+                "audit_log",
+                "login_throttle",
+                "_sqlx_migrations",
+            ]
+            .contains(&t.as_str())
+        })
         .collect();
     assert!(
         tables.iter().any(|t| t == "users"),

@@ -12,6 +12,7 @@ use crate::model::{Actor, Role, User};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
 use crate::services::db::internal;
+use crate::services::throttle;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
@@ -39,14 +40,44 @@ fn argon2() -> Argon2<'static> {
     Argon2::default()
 }
 
+/// Argon2 runs at most this many hashes at once (about the core count): each takes 19 MiB and
+/// a core for ~50 ms, so a burst of logins queues here instead of taking the memory.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    })
+}
+
+/// How long a hash may wait for a slot before the request is answered 503 + `Retry-After`.
+const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs Argon2 work on the blocking pool, at most [`hashing_slots`] at once.
+async fn with_hashing_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Error> {
+    let permit = match tokio::time::timeout(HASH_QUEUE_WAIT, hashing_slots().acquire()).await {
+        Ok(Ok(p)) => p,
+        _ => {
+            tracing::warn!("password hashing queue full; answered 503");
+            return Err(Error {
+                retry_after: Some(2),
+                ..Error::new(ErrorCode::Unavailable)
+            });
+        }
+    };
+    let r = tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "hashing task failed");
+        Error::internal()
+    });
+    drop(permit);
+    r
+}
+
 /// Hashes a password on the blocking pool.
 pub async fn hash_password(password: String) -> Result<String, Error> {
-    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "hashing task failed");
-            Error::internal()
-        })?
+    with_hashing_slot(move || hash_password_blocking(&password)).await?
 }
 
 /// Hashes a password on the current thread (for seeding and the CLI).
@@ -81,7 +112,7 @@ pub fn warm_up() {
 }
 
 async fn verify(password: String, phc: Option<String>) -> Result<bool, Error> {
-    tokio::task::spawn_blocking(move || match phc {
+    with_hashing_slot(move || match phc {
         Some(h) => verify_blocking(&password, &h),
         None => {
             // Same work as a real check, then a refusal.
@@ -90,10 +121,30 @@ async fn verify(password: String, phc: Option<String>) -> Result<bool, Error> {
         }
     })
     .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "verify task failed");
-        Error::internal()
-    })
+}
+
+/// The longest username and password a login looks at: anything longer is refused before any
+/// work (no hash, no database, no audit row), whatever it is.
+pub const MAX_LOGIN_USERNAME: usize = 64;
+/// See [`MAX_LOGIN_USERNAME`]; passwords are at most 128 characters (4 bytes each at most).
+pub const MAX_LOGIN_PASSWORD: usize = 512;
+
+/// Refuses a login whose fields are longer than any real account's, before any work.
+fn check_login_lengths(username: &str, password: &str) -> Result<(), Error> {
+    let mut errs = crate::error::FieldErrors::new();
+    if username.len() > MAX_LOGIN_USERNAME {
+        errs.add(
+            "username",
+            Msg::new("validation.too_long").arg("max", MAX_LOGIN_USERNAME),
+        );
+    }
+    if password.len() > MAX_LOGIN_PASSWORD {
+        errs.add(
+            "password",
+            Msg::new("validation.too_long").arg("max", MAX_LOGIN_PASSWORD),
+        );
+    }
+    errs.finish()
 }
 
 /// Reads a user from a row with `id, username, full_name, role, school_id`.
@@ -106,6 +157,7 @@ pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> 
         role: Role::parse(&role)
             .ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
         school_id: r.try_get::<Option<i64>, _>("school_id")?.map(SchoolId),
+        must_change_password: r.try_get::<i64, _>("must_change_password")? == 1,
     })
 }
 
@@ -119,9 +171,11 @@ pub async fn login(
     addr: &str,
     old_token: Option<&str>,
 ) -> Result<(User, SessionToken), Error> {
+    check_login_lengths(username, password)?;
     let now = ctx.now();
     let name = username.trim().to_lowercase();
-    if let Some(wait) = ctx.throttle.check(&name, addr, now) {
+    // Counted before the password is checked, so a burst cannot be verified in full.
+    if let Some(wait) = throttle::reserve(ctx, &name, addr).await? {
         audit::write(
             &ctx.db.pool,
             now,
@@ -141,7 +195,7 @@ pub async fn login(
         });
     }
     let row = sqlx::query(
-        "SELECT id, username, full_name, role, school_id, password_hash, active FROM users WHERE username = $1",
+        "SELECT id, username, full_name, role, school_id, password_hash, active, must_change_password FROM users WHERE username = $1",
     )
     .bind(name.clone())
     .fetch_optional(&ctx.db.pool)
@@ -159,7 +213,6 @@ pub async fn login(
     let user = match user {
         Some(u) if ok && active => u,
         _ => {
-            ctx.throttle.fail(&name, addr, now);
             audit::write(
                 &ctx.db.pool,
                 now,
@@ -176,9 +229,9 @@ pub async fn login(
             return Err(Error::new(ErrorCode::InvalidCredentials));
         }
     };
-    ctx.throttle.succeed(&name, addr);
+    throttle::succeeded(ctx, &name, addr).await?;
     if let Some(old) = old_token {
-        logout(ctx, old).await?;
+        end_session(ctx, old).await?;
     }
     let token = new_session(ctx, user.id).await?;
     let actor = Actor::from(&user);
@@ -225,7 +278,7 @@ pub async fn session_user(ctx: &Ctx, token: &str) -> Result<Option<User>, Error>
     let now = ctx.now();
     let hash = token_hash(token);
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.full_name, u.role, u.school_id, u.active, s.last_seen_at, s.expires_at \
+        "SELECT u.id, u.username, u.full_name, u.role, u.school_id, u.active, u.must_change_password, s.last_seen_at, s.expires_at \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(hash.clone())
@@ -255,14 +308,130 @@ pub async fn session_user(ctx: &Ctx, token: &str) -> Result<Option<User>, Error>
     Ok(Some(user_from_row(&r).map_err(internal)?))
 }
 
-/// Ends a session on the server.
-pub async fn logout(ctx: &Ctx, token: &str) -> Result<(), Error> {
+/// Ends a session on the server, without a record (a login replacing the browser's old one).
+async fn end_session(ctx: &Ctx, token: &str) -> Result<(), Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
         .execute(&ctx.db.pool)
         .await
         .map_err(internal)?;
     Ok(())
+}
+
+/// Logs out: the session is dead on the server, and the audit log says who left (an unknown
+/// or dead token leaves no record and is no error).
+pub async fn logout(ctx: &Ctx, token: &str, ip: Option<&str>) -> Result<(), Error> {
+    let user = session_user(ctx, token).await?;
+    end_session(ctx, token).await?;
+    if let Some(u) = user {
+        audit::write(
+            &ctx.db.pool,
+            ctx.now(),
+            Record {
+                actor: Some(&Actor::from(&u)),
+                school_id: u.school_id,
+                action: "logout",
+                object: format!("user:{}", u.id),
+                ip,
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A user changes their own password: the current one is required (and throttled like a
+/// login, so a borrowed session cannot guess it), the new one must be valid and differ from
+/// it. Clears "must change password" and ends the user's other sessions; `keep` (the session
+/// making the change) stays signed in.
+pub async fn change_password(
+    ctx: &Ctx,
+    user: &User,
+    current: &str,
+    new: &str,
+    keep: Option<&str>,
+    ip: &str,
+) -> Result<(), Error> {
+    check_login_lengths("", current)?;
+    let mut errs = crate::error::FieldErrors::new();
+    let new = errs.check("new_password", crate::validate::password(new));
+    if current.is_empty() {
+        errs.add("current_password", Msg::new("validation.required"));
+    }
+    if new.as_deref() == Some(current) {
+        errs.add("new_password", Msg::new("validation.password_same"));
+    }
+    errs.finish()?;
+    let new = new.unwrap_or_default();
+    if let Some(wait) = throttle::reserve(ctx, &user.username, ip).await? {
+        return Err(Error {
+            msg: Msg::new("error.rate_limited").arg("seconds", wait),
+            retry_after: Some(wait),
+            ..Error::new(ErrorCode::RateLimited)
+        });
+    }
+    let phc: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.id.0)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        .map(|r| r.try_get("password_hash"))
+        .transpose()
+        .map_err(internal)?;
+    let actor = Actor::from(user);
+    if !verify(current.to_owned(), phc).await? {
+        audit::write(
+            &ctx.db.pool,
+            ctx.now(),
+            Record {
+                actor: Some(&actor),
+                school_id: user.school_id,
+                action: "password_change_failed",
+                object: format!("user:{}", user.id),
+                ip: Some(ip),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Err(Error::field(
+            "current_password",
+            Msg::new("validation.current_password"),
+        ));
+    }
+    throttle::succeeded(ctx, &user.username, ip).await?;
+    let hash = hash_password(new).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 0, updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(user.id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.id.0)
+        .bind(keep.map(token_hash).unwrap_or_default())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    audit::write(
+        &mut *tx,
+        now,
+        Record {
+            actor: Some(&actor),
+            school_id: user.school_id,
+            action: "user.change_password",
+            object: format!("user:{}", user.id),
+            ip: Some(ip),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(internal)
 }
 
 /// Ends every session of a user (disabled account, password reset).

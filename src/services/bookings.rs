@@ -12,9 +12,9 @@
 
 use crate::booking::{
     Booking, BookingBrief, BookingFilter, BookingRequest, BookingStatus, Device, DeviceKind,
-    DeviceStatus, KindTotal, Period, PeriodGrid, RecurringOutcome, RecurringRequest, SchoolTotal,
-    SkippedDay, TakenSlot, Utilisation, UtilisationFilter, UtilisationRow, WeekCell, WeekDay,
-    WeekView, parse_hhmm, taken_slots,
+    DevicePage, DeviceStatus, KindTotal, Period, PeriodGrid, RecurringOutcome, RecurringRequest,
+    SchoolRef, SchoolTotal, SkippedDay, TakenSlot, TodayBooking, Utilisation, UtilisationFilter,
+    UtilisationRow, WeekCell, WeekDay, WeekView, parse_hhmm, taken_slots,
 };
 use crate::dates::{display_date, parse_date, school_tz, today_at};
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
@@ -33,15 +33,14 @@ use std::collections::{BTreeMap, HashMap};
 /// The longest note (characters).
 pub const MAX_NOTE: usize = 500;
 
-/// How long before its first period a booking can be checked in (minutes).
-pub const CHECK_IN_EARLY_MINUTES: i64 = 15;
+pub use crate::booking::CHECK_IN_EARLY_MINUTES;
 
 /// The most weeks a recurring booking spans.
 pub const MAX_WEEKS: i64 = 53;
 
 const SELECT: &str = "SELECT b.id, b.device_id, b.teacher_id, b.date, b.periods, b.quantity, b.class_id, \
      b.note, b.status, b.checked_in_at, b.checked_out_at, b.school_id, b.series_id, \
-     d.name AS device_name, d.kind AS device_kind, u.full_name AS teacher_name \
+     b.created_at AS made_at, d.name AS device_name, d.kind AS device_kind, u.full_name AS teacher_name \
      FROM bookings b JOIN devices d ON d.id = b.device_id JOIN users u ON u.id = b.teacher_id";
 
 fn booking_from_row(r: &sqlx::any::AnyRow) -> Result<Booking, sqlx::Error> {
@@ -571,14 +570,18 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
         where_.push(format!("b.teacher_id = {p}"));
     }
     if !f.status.is_empty() {
-        let ps: Vec<String> = f
-            .status
+        // A stored `booked` may show as `released` (see `effective`): ask for both, keep what
+        // matches once the status is the effective one.
+        let mut stored = f.status.clone();
+        if stored.contains(&BookingStatus::Released) && !stored.contains(&BookingStatus::Booked) {
+            stored.push(BookingStatus::Booked);
+        }
+        let ps: Vec<String> = stored
             .iter()
             .map(|s| push(&mut binds, Bind::Text(s.as_str().to_owned())))
             .collect();
         where_.push(format!("b.status IN ({})", ps.join(", ")));
     }
-    release_due_for(ctx, f.school_id.or(actor.school_id)).await?;
     let where_sql = if where_.is_empty() {
         String::new()
     } else {
@@ -589,25 +592,21 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    rows.iter()
-        .map(booking_from_row)
-        .collect::<Result<_, _>>()
-        .map_err(internal)
+    let mut out = effective(ctx, &rows).await?;
+    if !f.status.is_empty() {
+        out.retain(|b| f.status.contains(&b.status));
+    }
+    Ok(out)
 }
 
 /// One booking the actor may see.
 pub async fn get(ctx: &Ctx, actor: &Actor, id: BookingId) -> Result<Booking, Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE b.id = $1"))
+    let rows = sqlx::query(&format!("{SELECT} WHERE b.id = $1"))
         .bind(id.0)
-        .fetch_optional(&ctx.db.pool)
+        .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    match row
-        .as_ref()
-        .map(booking_from_row)
-        .transpose()
-        .map_err(internal)?
-    {
+    match effective(ctx, &rows).await?.pop() {
         Some(b) if actor.can_read_school(b.school_id) => Ok(b),
         _ => Err(Error::not_found()),
     }
@@ -747,6 +746,73 @@ fn span(grid: &PeriodGrid, b: &Booking) -> (i64, i64) {
     (start, end)
 }
 
+/// Whether `now` is in a booking's check-in window: on its day, from
+/// [`CHECK_IN_EARLY_MINUTES`] before its first period until its last period ends.
+fn in_check_in_window(grid: &PeriodGrid, b: &Booking, now: i64) -> bool {
+    let (start, end) = span(grid, b);
+    let m = minutes_now(now);
+    b.date == today_at(now).to_string() && start - CHECK_IN_EARLY_MINUTES <= m && m < end
+}
+
+/// A device's page (the one its QR label opens): the device, today's bookings with what the
+/// caller may do with each now, the maintenance history for its administrators, and whether
+/// the caller may book it. "Not found" for a device the caller may not see.
+pub async fn device_page(ctx: &Ctx, actor: &Actor, id: DeviceId) -> Result<DevicePage, Error> {
+    let device = devices::get(ctx, actor, id).await?;
+    let school = crate::services::schools::get(ctx, actor, device.school_id).await?;
+    let now = ctx.now();
+    let today = today_at(now).to_string();
+    let filter = BookingFilter {
+        device_id: Some(id),
+        from: Some(today.clone()),
+        to: Some(today.clone()),
+        ..Default::default()
+    };
+    let grid = periods::load_grid(ctx, device.school_id).await?;
+    let may_manage = actor.can_manage_school(device.school_id);
+    let bookings = list(ctx, actor, &filter)
+        .await?
+        .into_iter()
+        .filter(|b| b.status != BookingStatus::Cancelled)
+        .map(|b| {
+            let find = |n: Option<&i64>| n.and_then(|n| grid.items.iter().find(|p| p.number == *n));
+            let times = match (find(b.periods.first()), find(b.periods.last())) {
+                (Some(f), Some(l)) => format!("{}–{}", f.starts, l.ends),
+                _ => String::new(),
+            };
+            let current = in_check_in_window(&grid, &b, now);
+            let handles = may_handle(actor, &b);
+            let booked = b.status == BookingStatus::Booked;
+            let (start, _) = span(&grid, &b);
+            TodayBooking {
+                times,
+                current,
+                may_check_in: handles && booked && current,
+                check_in_later: handles
+                    && booked
+                    && minutes_now(now) < start - CHECK_IN_EARLY_MINUTES,
+                may_check_out: handles && b.status == BookingStatus::InUse,
+                booking: b,
+            }
+        })
+        .collect();
+    let notes = if may_manage {
+        devices::notes(ctx, actor, id).await?
+    } else {
+        vec![]
+    };
+    let may_book = may_book(actor, device.school_id) && device.status == DeviceStatus::Available;
+    Ok(DevicePage {
+        school: SchoolRef::from(&school),
+        device,
+        today,
+        bookings,
+        notes,
+        may_manage,
+        may_book,
+    })
+}
+
 /// Checks a booking in (the device is picked up): on its day, from 15 minutes before its first
 /// period until its last period ends, by its teacher or a school administrator.
 pub async fn check_in(
@@ -767,9 +833,7 @@ pub async fn check_in(
     let now = ctx.now();
     let grid = periods::load_grid(ctx, b.school_id).await?;
     let (start, end) = span(&grid, &b);
-    let today = today_at(now).to_string();
-    let m = minutes_now(now);
-    if b.date != today || m < start - CHECK_IN_EARLY_MINUTES || m >= end {
+    if !in_check_in_window(&grid, &b, now) {
         return Err(Error::with_msg(
             ErrorCode::Conflict,
             Msg::new("error.check_in_window")
@@ -823,16 +887,59 @@ pub async fn release_due(ctx: &Ctx) -> Result<u64, Error> {
     release_due_for(ctx, None).await
 }
 
+/// Whether a booking still `booked` is past its pick-up time, i.e. released: its day is over,
+/// or `release_after_minutes` have passed since its first period started, or since it was made
+/// if that was later the same day (a booking made at 08:55 for a period that began at 08:35
+/// gets its full delay to be picked up, rather than being released seconds after the teacher
+/// was told it was theirs). The job and the write paths store it; reads show it.
+fn due_for_release(
+    grid: &PeriodGrid,
+    date: &str,
+    first_period: Option<i64>,
+    made_at: i64,
+    now: i64,
+) -> bool {
+    let today = today_at(now).to_string();
+    let start = first_period
+        .and_then(|n| grid.items.iter().find(|p| p.number == n))
+        .and_then(|p| parse_hhmm(&p.starts))
+        .unwrap_or(0);
+    let made = if today_at(made_at).to_string() == date {
+        minutes_now(made_at)
+    } else {
+        0
+    };
+    *date < *today.as_str()
+        || (date == today && minutes_now(now) >= start.max(made) + grid.release_after_minutes)
+}
+
+/// Bookings as they stand now: one still `booked` past its pick-up time shows as `released`
+/// even before the job has stored it, so a read never writes and never shows a stale state.
+async fn effective(ctx: &Ctx, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Booking>, Error> {
+    let now = ctx.now();
+    let mut grids: HashMap<SchoolId, PeriodGrid> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut b = booking_from_row(r).map_err(internal)?;
+        if b.status == BookingStatus::Booked && b.date <= today_at(now).to_string() {
+            if let std::collections::hash_map::Entry::Vacant(e) = grids.entry(b.school_id) {
+                e.insert(periods::load_grid(ctx, b.school_id).await?);
+            }
+            let made_at: i64 = r.try_get("made_at").map_err(internal)?;
+            let grid = &grids[&b.school_id];
+            if due_for_release(grid, &b.date, b.periods.first().copied(), made_at, now) {
+                b.status = BookingStatus::Released;
+            }
+        }
+        out.push(b);
+    }
+    Ok(out)
+}
+
 async fn release_due_for(ctx: &Ctx, school: Option<SchoolId>) -> Result<u64, Error> {
     let now = ctx.now();
     let today = today_at(now);
-    // With when each booking was made: see `due` below.
-    let select = SELECT.replacen(
-        " FROM bookings b",
-        ", b.created_at AS made_at FROM bookings b",
-        1,
-    );
-    let mut sql = format!("{select} WHERE b.status = 'booked' AND b.date <= $1");
+    let mut sql = format!("{SELECT} WHERE b.status = 'booked' AND b.date <= $1");
     if school.is_some() {
         sql.push_str(" AND b.school_id = $2");
     }
@@ -841,43 +948,26 @@ async fn release_due_for(ctx: &Ctx, school: Option<SchoolId>) -> Result<u64, Err
         q = q.bind(s.0);
     }
     let rows = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let mut grids: HashMap<SchoolId, PeriodGrid> = HashMap::new();
     let mut released = 0;
-    let now_min = minutes_now(now);
-    for r in &rows {
-        let b = booking_from_row(r).map_err(internal)?;
-        if let std::collections::hash_map::Entry::Vacant(e) = grids.entry(b.school_id) {
-            e.insert(periods::load_grid(ctx, b.school_id).await?);
+    for b in effective(ctx, &rows).await? {
+        if b.status != BookingStatus::Released {
+            continue;
         }
-        let grid = &grids[&b.school_id];
-        let (start, _) = span(grid, &b);
-        // The delay runs from the first period's start, or from when the booking was made if
-        // that was later the same day: a booking made at 08:55 for a period that began at
-        // 08:35 gets its full delay to be picked up, rather than being released at the next
-        // sweep, seconds after the teacher was told it was theirs.
-        let made_at: i64 = r.try_get("made_at").map_err(internal)?;
-        let made = if today_at(made_at).to_string() == b.date {
-            minutes_now(made_at)
-        } else {
-            0
+        let stored = Booking {
+            status: BookingStatus::Booked,
+            ..b
         };
-        let due =
-            b.date < today.to_string() || now_min >= start.max(made) + grid.release_after_minutes;
-        if due
-            && transition(
-                ctx,
-                None,
-                &b,
-                &[BookingStatus::Booked],
-                BookingStatus::Released,
-                "booking.release",
-                None,
-            )
-            .await?
-            .is_some()
+        if transition(
+            ctx,
+            None,
+            &stored,
+            &[BookingStatus::Booked],
+            BookingStatus::Released,
+            "booking.release",
+            None,
+        )
+        .await?
+        .is_some()
         {
             released += 1;
         }
@@ -925,18 +1015,19 @@ pub async fn week(
         .filter(|d| d.status != DeviceStatus::Retired)
         .collect(),
     };
-    release_due_for(ctx, Some(school)).await?;
     let monday = monday_of(day);
     let saturday = monday + Duration::days(5);
     let grid = periods::load_grid(ctx, school).await?;
     let holidays = periods::load_holidays(ctx, school, Some(monday), Some(saturday)).await?;
-    let today = today_at(ctx.now());
+    let now = ctx.now();
+    let today = today_at(now);
     // (device, date) → period → cell
     let mut cells: HashMap<(i64, String), BTreeMap<i64, WeekCell>> = HashMap::new();
     if !devs.is_empty() {
         let ids: Vec<String> = (0..devs.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
             "SELECT s.device_id, s.date, s.period, s.quantity, b.id, b.teacher_id, b.status, b.note, \
+             b.first_period, b.created_at AS made_at, \
              u.full_name FROM booking_slots s JOIN bookings b ON b.id = s.booking_id \
              JOIN users u ON u.id = b.teacher_id \
              WHERE s.live = 1 AND s.date >= $1 AND s.date <= $2 AND s.device_id IN ({}) \
@@ -956,6 +1047,17 @@ pub async fn week(
             let period: i64 = r.try_get("period").map_err(internal)?;
             let qty: i64 = r.try_get("quantity").map_err(internal)?;
             let status: String = r.try_get("status").map_err(internal)?;
+            let status = BookingStatus::parse(&status).ok_or_else(|| {
+                internal(sqlx::Error::Decode(format!("bad status {status}").into()))
+            })?;
+            let first: i64 = r.try_get("first_period").map_err(internal)?;
+            let made_at: i64 = r.try_get("made_at").map_err(internal)?;
+            if status == BookingStatus::Booked
+                && due_for_release(&grid, &date, Some(first), made_at, now)
+            {
+                // Released in effect: the period is free, whether or not the job has run.
+                continue;
+            }
             let cell = cells
                 .entry((dev, date))
                 .or_default()
@@ -971,7 +1073,7 @@ pub async fn week(
                 teacher_id: UserId(r.try_get("teacher_id").map_err(internal)?),
                 teacher_name: r.try_get("full_name").map_err(internal)?,
                 quantity: qty,
-                status: BookingStatus::parse(&status).unwrap_or(BookingStatus::Booked),
+                status,
                 note: r.try_get("note").map_err(internal)?,
             });
         }
@@ -1047,8 +1149,13 @@ pub async fn utilisation(
     }
     errs.finish()?;
     let (from, to) = (from.unwrap_or(today), to.unwrap_or(today));
-    release_due_for(ctx, school).await?;
-    let mut binds = vec![Bind::Text(from.to_string()), Bind::Text(to.to_string())];
+    // A read writes nothing: a booking still stored `booked` on a past day is a no-show here
+    // (today's are released by the minute job and the write paths).
+    let mut binds = vec![
+        Bind::Text(from.to_string()),
+        Bind::Text(to.to_string()),
+        Bind::Text(today.to_string()),
+    ];
     let mut where_ = vec!["d.status <> 'retired'".to_owned()];
     if let Some(s) = school {
         binds.push(Bind::Int(s.0));
@@ -1062,8 +1169,8 @@ pub async fn utilisation(
         "SELECT d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name AS school_name, \
          CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
          CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'booked' THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < $3) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'booked' AND s.date >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending \
          FROM devices d JOIN schools sc ON sc.id = d.school_id \
          LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= $1 AND s.date <= $2 \
          LEFT JOIN bookings b ON b.id = s.booking_id \

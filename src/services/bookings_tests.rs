@@ -412,6 +412,62 @@ both_engines!(who_may_book_and_cancel, |t| async move {
     );
 });
 
+both_engines!(reads_show_a_release_without_writing_it, |t| async move {
+    // 07:00 Monday; period 2 starts 07:40, released 15 minutes later.
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let a = t.teacher(s.id).await;
+    let proj = device(&t, &admin, "Máy chiếu", "projector", 1).await;
+    let today = "2026-11-30";
+    let b = bookings::create(&t.ctx, &a, &req(proj.id, today, &[2], None), None)
+        .await
+        .unwrap();
+    t.advance(60 * 60); // 08:00: 20 minutes after period 2 began
+    let stored = || async {
+        sqlx::query_scalar::<_, String>("SELECT status FROM bookings WHERE id = $1")
+            .bind(b.id.0)
+            .fetch_one(&t.ctx.db.pool)
+            .await
+            .unwrap()
+    };
+    // Every read shows it released …
+    let got = bookings::get(&t.ctx, &a, b.id).await.unwrap();
+    assert_eq!(got.status, BookingStatus::Released);
+    let mine = bookings::list(
+        &t.ctx,
+        &a,
+        &crate::booking::BookingFilter {
+            mine: true,
+            status: vec![BookingStatus::Released],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.iter().map(|x| x.id).collect::<Vec<_>>(), vec![b.id]);
+    let week = bookings::week(
+        &t.ctx,
+        &a,
+        s.id,
+        Some(proj.id),
+        None,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        week.days[0].cells[0].iter().all(|c| c.period != 2),
+        "period 2 shows free"
+    );
+    // … and none of them wrote it.
+    assert_eq!(stored().await, "booked");
+    assert!(t.audit("booking.release").await.is_empty());
+    // The job (or a write) stores it, once.
+    assert_eq!(bookings::release_due(&t.ctx).await.unwrap(), 1);
+    assert_eq!(stored().await, "released");
+    assert_eq!(t.audit("booking.release").await.len(), 1);
+});
+
 both_engines!(check_in_out_and_release, |t| async move {
     // The clock starts Monday 2026-11-30 07:00; primary periods: 1 07:00–07:35, 2 07:40–08:15,
     // 3 08:35–09:10.

@@ -29,12 +29,19 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The acting user, or 401.
+    /// The acting user, or 401. A user whose password someone else set (an administrator's
+    /// reset) may do nothing until they choose their own: 403 with a message saying so. Every
+    /// service call on behalf of a session goes through here, so no route can forget it; only
+    /// changing the password, logging out and "who am I" read [`Caller::user`] directly.
     pub fn actor(&self) -> Result<Actor, crate::Error> {
-        self.user
-            .as_ref()
-            .map(Actor::from)
-            .ok_or_else(crate::Error::unauthenticated)
+        match &self.user {
+            None => Err(crate::Error::unauthenticated()),
+            Some(u) if u.must_change_password => Err(crate::Error::with_msg(
+                crate::ErrorCode::Forbidden,
+                crate::Msg::new("error.password_change_required"),
+            )),
+            Some(u) => Ok(Actor::from(u)),
+        }
     }
 
     /// The `Set-Cookie` value that stores a new session token.

@@ -19,6 +19,10 @@ impl CsvLine {
     }
 }
 
+/// The most data lines one import may have: a nation's 54,000 schools fit; a file beyond it is
+/// refused at once (422) rather than checked line by line.
+pub const MAX_ROWS: usize = 60_000;
+
 /// Parses `bytes` as CSV whose header must be exactly `header` (case, spaces and a BOM
 /// ignored). Blank lines are skipped. A line with the wrong number of cells is reported.
 pub fn read(bytes: &[u8], header: &[&str]) -> Result<Vec<CsvLine>, Error> {
@@ -63,11 +67,12 @@ pub fn read_lines(bytes: &[u8], header: &[&str]) -> Result<(Vec<CsvLine>, Vec<Li
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut header_seen = false;
+    let mut lines = LineCounter::new(text);
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+                let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(0);
                 errors.push(LineError {
                     line,
                     msg: Msg::new("import.not_utf8"),
@@ -77,7 +82,7 @@ pub fn read_lines(bytes: &[u8], header: &[&str]) -> Result<(Vec<CsvLine>, Vec<Li
         };
         // The physical line, counted from the byte offset: the csv crate does not count the
         // blank lines it skips, and people look lines up in their editor.
-        let line = rec.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+        let line = rec.position().map(|p| lines.at(p.byte())).unwrap_or(0);
         let cells: Vec<String> = rec.iter().map(|c| c.trim().to_owned()).collect();
         if cells.iter().all(|c| c.is_empty()) {
             continue;
@@ -93,6 +98,12 @@ pub fn read_lines(bytes: &[u8], header: &[&str]) -> Result<(Vec<CsvLine>, Vec<Li
             }
             continue;
         }
+        if out.len() + errors.len() >= MAX_ROWS {
+            return Err(Error::lines(vec![LineError {
+                line,
+                msg: Msg::new("validation.too_many_rows").arg("max", MAX_ROWS),
+            }]));
+        }
         if cells.len() != header.len() {
             errors.push(LineError {
                 line,
@@ -107,14 +118,41 @@ pub fn read_lines(bytes: &[u8], header: &[&str]) -> Result<(Vec<CsvLine>, Vec<Li
     Ok((out, errors))
 }
 
-fn line_at(text: &str, byte: u64) -> u64 {
-    // A record's position is where the previous one ended, before any blank lines.
-    let bytes = text.as_bytes();
-    let mut end = (byte as usize).min(text.len());
-    while end < bytes.len() && (bytes[end] == b'\n' || bytes[end] == b'\r') {
-        end += 1;
+/// Line numbers of byte offsets, counted forward from the last one asked (records come in
+/// order), so a file of n lines costs O(n) rather than O(n²).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Where the count stands, and the newlines before it.
+    pos: usize,
+    newlines: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            pos: 0,
+            newlines: 0,
+        }
     }
-    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+
+    /// The line of the record that starts at or after `byte`: a record's position is where the
+    /// previous one ended, before any blank lines.
+    fn at(&mut self, byte: u64) -> u64 {
+        let bytes = self.bytes;
+        let mut end = (byte as usize).min(bytes.len());
+        while end < bytes.len() && (bytes[end] == b'\n' || bytes[end] == b'\r') {
+            end += 1;
+        }
+        if end < self.pos {
+            // Out of order (not expected): count from the start.
+            self.pos = 0;
+            self.newlines = 0;
+        }
+        self.newlines += bytes[self.pos..end].iter().filter(|b| **b == b'\n').count() as u64;
+        self.pos = end;
+        self.newlines + 1
+    }
 }
 
 /// A line error naming the column: "level: Unknown level".

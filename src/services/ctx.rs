@@ -1,7 +1,6 @@
-//! What every service call needs: the database, the clock, the login throttle, settings.
+//! What every service call needs: the database, the clock, settings.
 
 use super::db::Db;
-use super::throttle::Throttle;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -58,8 +57,6 @@ pub struct Ctx {
     pub db: Db,
     /// The clock.
     pub clock: Clock,
-    /// Failed-login throttling.
-    pub throttle: Arc<Throttle>,
     /// Session lifetimes.
     pub sessions: SessionSettings,
 }
@@ -70,7 +67,6 @@ impl Ctx {
         Ctx {
             db,
             clock: Clock::System,
-            throttle: Arc::new(Throttle::default()),
             sessions: SessionSettings::default(),
         }
     }

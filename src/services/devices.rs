@@ -6,6 +6,7 @@
 
 use crate::booking::{
     Device, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePatch, DeviceStatus,
+    Inventory, SchoolRef,
 };
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{DeviceId, SchoolId};
@@ -143,6 +144,22 @@ fn serial_taken() -> Error {
     Error::field("serial", Msg::new("error.serial_taken")).with_code(ErrorCode::Conflict)
 }
 
+/// The inventory page of a school: its devices matching the filter, and whether the caller
+/// manages them.
+pub async fn inventory(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: SchoolId,
+    f: &DeviceFilter,
+) -> Result<Inventory, Error> {
+    let s = crate::services::schools::get(ctx, actor, school).await?;
+    Ok(Inventory {
+        school: SchoolRef::from(&s),
+        devices: list(ctx, actor, school, f).await?,
+        may_manage: actor.can_manage_school(school),
+    })
+}
+
 /// The devices of a school, by kind then name.
 pub async fn list(
     ctx: &Ctx,
@@ -163,7 +180,12 @@ pub async fn list(
         binds.push(Bind::Text(s.as_str().to_owned()));
         sql.push_str(&format!(" AND status = ${}", binds.len()));
     }
-    for w in f.q.as_deref().map(query_words).unwrap_or_default() {
+    for w in
+        f.q.as_deref()
+            .map(query_words)
+            .transpose()?
+            .unwrap_or_default()
+    {
         binds.push(Bind::Text(format!("%{}%", like_escape(&w))));
         sql.push_str(&format!(
             " AND search_key LIKE ${} ESCAPE '\\'",

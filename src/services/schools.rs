@@ -14,6 +14,10 @@ use crate::validate;
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// The most schools one page of the list holds (also when no `limit` is asked): a province
+/// fits in one page; a nation is read page by page.
+pub const MAX_PAGE: i64 = 5_000;
+
 /// The header of a schools CSV (API.md).
 pub const CSV_HEADER: [&str; 6] = [
     "code",
@@ -53,7 +57,7 @@ fn school_from_row(r: &sqlx::any::AnyRow) -> Result<School, sqlx::Error> {
 
 /// The WHERE clause (and its values) of the schools the actor may see that match the filter;
 /// `None` when the actor can see no school at all.
-fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Option<(String, Vec<Bind>)> {
+fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Result<Option<(String, Vec<Bind>)>, Error> {
     let mut where_ = Vec::new();
     let mut binds: Vec<Bind> = Vec::new();
     let next = |binds: &mut Vec<Bind>, b: Bind| {
@@ -61,7 +65,9 @@ fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Option<(String, Vec<Bind>)> {
         format!("${}", binds.len())
     };
     if !actor.sees_all_schools() {
-        let own = actor.school_id?;
+        let Some(own) = actor.school_id else {
+            return Ok(None);
+        };
         let p = next(&mut binds, Bind::Int(own.0));
         where_.push(format!("s.id = {p}"));
     }
@@ -81,7 +87,12 @@ fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Option<(String, Vec<Bind>)> {
             }
         }
     }
-    for w in f.q.as_deref().map(query_words).unwrap_or_default() {
+    for w in
+        f.q.as_deref()
+            .map(query_words)
+            .transpose()?
+            .unwrap_or_default()
+    {
         let p = next(&mut binds, Bind::Text(format!("%{}%", like_escape(&w))));
         where_.push(format!("s.search_key LIKE {p} ESCAPE '\\'"));
     }
@@ -90,13 +101,13 @@ fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Option<(String, Vec<Bind>)> {
     } else {
         format!(" WHERE {}", where_.join(" AND "))
     };
-    Some((where_sql, binds))
+    Ok(Some((where_sql, binds)))
 }
 
 /// The schools the actor may see that match the filter, by code. The department and sysadmins
 /// see every school, everyone else only their own.
 pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<School>, Error> {
-    let Some((where_sql, mut binds)) = filter_sql(actor, f) else {
+    let Some((where_sql, mut binds)) = filter_sql(actor, f)? else {
         return Ok(Page {
             items: vec![],
             total: 0,
@@ -110,7 +121,7 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         .and_then(|r| r.try_get("n"))
         .map_err(internal)?;
     let mut sql = format!("{SELECT}{where_sql} ORDER BY s.code");
-    let limit = f.limit.map(|l| l.clamp(1, 10_000));
+    let limit = Some(f.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE));
     let offset = f.offset.unwrap_or(0).max(0);
     if let Some(l) = limit {
         binds.push(Bind::Int(l));
@@ -146,7 +157,7 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Schoo
         in_pilot: 0,
         students: 0,
     };
-    let Some((where_sql, binds)) = filter_sql(actor, &all) else {
+    let Some((where_sql, binds)) = filter_sql(actor, &all)? else {
         return Ok(out);
     };
     let sql = format!(

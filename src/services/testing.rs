@@ -17,7 +17,6 @@ use crate::services::auth::hash_password_blocking;
 use crate::services::ctx::{Clock, Ctx, SessionSettings};
 use crate::services::db::{Db, Engine};
 use crate::services::schools::{self, NewSchool};
-use crate::services::throttle::Throttle;
 use crate::text::fold;
 use sqlx::{Connection, Executor, Row};
 use std::path::PathBuf;
@@ -67,8 +66,8 @@ struct CleanupGuard(Cleanup);
 /// database (best effort).
 #[derive(Debug)]
 pub struct TestDb {
-    /// The services' context: the pool, a [`Clock::Fixed`] starting at [`START`], a fresh
-    /// throttle and default session settings.
+    /// The services' context: the pool, a [`Clock::Fixed`] starting at [`START`], and default
+    /// session settings.
     pub ctx: Ctx,
     /// The engine behind it.
     pub engine: Engine,
@@ -176,7 +175,6 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
         ctx: Ctx {
             db,
             clock: Clock::Fixed(Arc::new(AtomicI64::new(START))),
-            throttle: Arc::new(Throttle::default()),
             sessions: SessionSettings::default(),
         },
         engine,

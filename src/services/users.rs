@@ -59,8 +59,7 @@ fn account_from_row(r: &sqlx::any::AnyRow) -> Result<UserAccount, sqlx::Error> {
     })
 }
 
-const SELECT: &str =
-    "SELECT id, username, full_name, role, school_id, active, created_at FROM users";
+const SELECT: &str = "SELECT id, username, full_name, role, school_id, active, must_change_password, created_at FROM users";
 
 /// Validates a new account and decides its school; every bad field at once.
 async fn check_new(
@@ -168,6 +167,7 @@ pub async fn create(
         full_name,
         role,
         school_id: school,
+        must_change_password: false,
     };
     audit::write(
         &mut *tx,
@@ -217,7 +217,7 @@ pub async fn list(
         binds.push(Bind::Text(r.as_str().to_owned()));
         sql.push_str(&format!(" AND role = ${}", binds.len()));
     }
-    for w in q.map(query_words).unwrap_or_default() {
+    for w in q.map(query_words).transpose()?.unwrap_or_default() {
         binds.push(Bind::Text(format!("%{}%", like_escape(&w))));
         sql.push_str(&format!(
             " AND search_key LIKE ${} ESCAPE '\\'",
@@ -354,7 +354,10 @@ pub async fn reset_password(
     let hash = hash_password(password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
-    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+    // Someone else chose this password: it lets the user in once, to choose their own.
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 1, updated_at = $2 WHERE id = $3",
+    )
         .bind(hash)
         .bind(now)
         .bind(id.0)
@@ -528,6 +531,7 @@ pub async fn import_csv(
             full_name: full_name.clone(),
             role: *role,
             school_id: *school,
+            must_change_password: false,
         };
         match existing.get(username) {
             Some(acc)

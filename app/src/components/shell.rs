@@ -181,9 +181,14 @@ fn Frame(user: User) -> impl IntoView {
                         <nav class="nav" aria-label=tr("nav.main")>{links}</nav>
                         <div class="user-menu">
                             <span class="user-name">
-                                <span class="user-full" title=user.full_name.clone()>
+                                // The name opens the page to change one's own password.
+                                <a
+                                    class="user-full"
+                                    href="/password"
+                                    title=format!("{} — {}", user.full_name, tr("password.title"))
+                                >
                                     {user.full_name.clone()}
-                                </span>
+                                </a>
                                 <small>{role}</small>
                             </span>
                             <form method="post" action=Logout::PATH>

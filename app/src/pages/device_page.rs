@@ -15,7 +15,8 @@ use crate::pages::devices_page::{
 use crate::pages::school_page::NotFound;
 use crate::pages::schools_page::Loading;
 use crate::serverfns::devices::{
-    DeviceCheckIn, DeviceCheckOut, DeviceDetails, TodayBooking, UpdateDevice, back, get_device,
+    DeviceCheckIn, DeviceCheckOut, DevicePage as DeviceView, TodayBooking, UpdateDevice, back,
+    get_device,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -115,7 +116,7 @@ pub fn DevicePage() -> impl IntoView {
 
 #[component]
 fn Device(
-    d: DeviceDetails,
+    d: DeviceView,
     sees_all: bool,
     check_in: ServerAction<DeviceCheckIn>,
     check_out: ServerAction<DeviceCheckOut>,
@@ -130,7 +131,7 @@ fn Device(
         .room
         .clone()
         .unwrap_or_else(|| tr("devices.no_room").to_owned());
-    let bookable = d.can_book && device.status == DeviceStatus::Available;
+    let bookable = d.may_book;
     let today = display_iso_date(&d.today);
     let bookings = d.bookings.clone();
     view! {
@@ -226,7 +227,7 @@ fn Device(
                     </dl>
                 </div>
             </section>
-            {d.manage
+            {d.may_manage
                 .then(|| {
                     view! {
                         <div class="grid-2">
@@ -309,9 +310,9 @@ fn BookingItem(
 ) -> impl IntoView {
     let booking = b.booking;
     let id = booking.id.to_string();
-    let can_in = b.may_handle && booking.status == BookingStatus::Booked && b.current;
-    let later = b.may_handle && booking.status == BookingStatus::Booked && !b.current;
-    let can_out = b.may_handle && booking.status == BookingStatus::InUse;
+    let can_in = b.may_check_in;
+    let later = b.check_in_later;
+    let can_out = b.may_check_out;
     let periods = trf(
         "device.periods",
         &[("periods", periods_text(&booking.periods))],
@@ -394,7 +395,7 @@ fn BookingItem(
 /// The edit form (administrators). After a refused post without JavaScript the page comes
 /// back with what was typed in its query, and the form shows that rather than the record.
 #[component]
-fn EditDevice(d: DeviceDetails, update: ServerAction<UpdateDevice>) -> impl IntoView {
+fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoView {
     let query = use_query_map();
     let device = d.device;
     let refused = query.read_untracked().get("__path").as_deref() == Some(UpdateDevice::PATH)

@@ -196,7 +196,7 @@ pub fn DevicesPage() -> impl IntoView {
                                 {move || Suspend::new(async move {
                                     match inventory.await {
                                         Ok(inv) => {
-                                            view! { <Results inv filter=filter.get_untracked() manage /> }.into_any()
+                                            view! { <Results inv filter=filter.get_untracked() /> }.into_any()
                                         }
                                         Err(e) if e.code == lophoc::ErrorCode::NotFound => {
                                             view! { <crate::pages::school_page::NotFound /> }.into_any()
@@ -286,7 +286,8 @@ fn Filters(filter: Memo<Filter>) -> impl IntoView {
 
 /// The count and the devices (a table; cards under 40em), or the empty state.
 #[component]
-fn Results(inv: Inventory, filter: Filter, manage: bool) -> impl IntoView {
+fn Results(inv: Inventory, filter: Filter) -> impl IntoView {
+    let manage = inv.may_manage;
     let count = trf(
         "devices.count",
         &[

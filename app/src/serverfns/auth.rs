@@ -22,12 +22,13 @@ pub async fn login(
     use crate::ssr::{caller, ctx, fail, safe_path, set_cookie};
     let c = caller();
     let ctx = ctx()?;
+    // Checked first: a bad target is refused before any password is looked at.
+    let next = safe_path(next.as_deref())?;
     let (_, token) =
         lophoc::services::auth::login(&ctx, &username, &password, &c.ip, c.token.as_deref())
             .await
             .map_err(|e| fail(&c, e))?;
     set_cookie(&c.session_cookie(&token.0));
-    let next = safe_path(next.as_deref());
     if crate::ssr::is_plain_form_post() {
         leptos_axum::redirect(&next);
     }
@@ -40,11 +41,41 @@ pub async fn logout() -> Result<(), UiError> {
     use crate::ssr::{caller, ctx, fail, set_cookie};
     let c = caller();
     if let Some(t) = &c.token {
-        lophoc::services::auth::logout(&ctx()?, t)
+        lophoc::services::auth::logout(&ctx()?, t, Some(&c.ip))
             .await
             .map_err(|e| fail(&c, e))?;
     }
     set_cookie(&c.clear_session_cookie());
     leptos_axum::redirect("/login");
     Ok(())
+}
+
+/// Changes the caller's own password (the current one required). Allowed while the password
+/// must be changed, which is what it is for; afterwards the caller goes home (a plain form post
+/// gets a redirect, the hydrated page loads `/` in full).
+#[server(prefix = "/fn", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<String, UiError> {
+    use crate::ssr::{caller, ctx, fail};
+    let c = caller();
+    let user = c
+        .user
+        .clone()
+        .ok_or_else(|| fail(&c, lophoc::Error::unauthenticated()))?;
+    lophoc::services::auth::change_password(
+        &ctx()?,
+        &user,
+        &current_password,
+        &new_password,
+        c.token.as_deref(),
+        &c.ip,
+    )
+    .await
+    .map_err(|e| fail(&c, e))?;
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/");
+    }
+    Ok("/".to_owned())
 }

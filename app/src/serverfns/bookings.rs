@@ -531,45 +531,19 @@ pub async fn utilisation_report(
 mod form {
     use super::keys;
     use crate::error::UiError;
-    use http::header::REFERER;
     use server_fn::error::ServerFnUrlError;
 
-    fn encode(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
+    use crate::serverfns::form::encode;
 
     /// The page the form was on: its local path and the pairs of its query that describe the
-    /// view ([`keys::VIEW`]); anything else there was an earlier answer and is dropped. Only a
-    /// local path, so a forged `Referer` cannot send the user elsewhere.
+    /// view ([`keys::VIEW`]); anything else there was an earlier answer and is dropped.
     fn back_to(parts: &http::request::Parts) -> (String, Vec<(String, String)>) {
-        let referer = parts
-            .headers
-            .get(REFERER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("/");
-        let local = match referer.split_once("://") {
-            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
-            None => referer,
-        };
-        let local = local.split('#').next().unwrap_or("/");
-        let (path, query) = local.split_once('?').unwrap_or((local, ""));
-        let kept = query
-            .split('&')
-            .filter_map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                keys::VIEW
-                    .contains(&k)
-                    .then(|| (k.to_owned(), v.to_owned()))
-            })
+        let (path, pairs) = crate::serverfns::form::referer(parts);
+        let kept = pairs
+            .into_iter()
+            .filter(|(k, _)| keys::VIEW.contains(&k.as_str()))
             .collect();
-        (crate::ssr::safe_path(Some(path)), kept)
+        (path, kept)
     }
 
     /// For a plain form post, redirects back to the form's page (to `#anchor` when given) with

@@ -16,9 +16,9 @@
 
 use crate::error::UiError;
 use leptos::prelude::*;
-use lophoc::booking::{Booking, Device, DeviceNote};
+use lophoc::booking::{Booking, Device};
 use lophoc::ids::{BookingId, DeviceId, SchoolId};
-use lophoc::model::{ImportOutcome, School};
+use lophoc::model::ImportOutcome;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -89,71 +89,7 @@ pub mod back {
     ];
 }
 
-/// What a page says about the school it shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchoolRef {
-    /// Id.
-    pub id: SchoolId,
-    /// Code.
-    pub code: String,
-    /// Name.
-    pub name: String,
-}
-
-impl From<&School> for SchoolRef {
-    fn from(s: &School) -> Self {
-        SchoolRef {
-            id: s.id,
-            code: s.code.clone(),
-            name: s.name.clone(),
-        }
-    }
-}
-
-/// A school's devices as the list page shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Inventory {
-    /// The school.
-    pub school: SchoolRef,
-    /// Its devices matching the filter, by kind then name.
-    pub devices: Vec<Device>,
-    /// Whether the caller manages the inventory (add, edit, import, labels).
-    pub manage: bool,
-}
-
-/// A booking of today on a device's page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TodayBooking {
-    /// The booking.
-    pub booking: Booking,
-    /// `07:00–07:35`: from its first period's start to its last period's end.
-    pub times: String,
-    /// Whether it is the one of now: from 15 minutes before its first period until its last
-    /// period ends (when it can be checked in).
-    pub current: bool,
-    /// Whether the caller may check it in and out (its teacher, the school's administrators).
-    pub may_handle: bool,
-}
-
-/// A device's page: the device, today's bookings, and for its administrators the maintenance
-/// history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeviceDetails {
-    /// The device.
-    pub device: Device,
-    /// Its school.
-    pub school: SchoolRef,
-    /// Today in school time, `YYYY-MM-DD`.
-    pub today: String,
-    /// Today's bookings (not the cancelled ones), by first period.
-    pub bookings: Vec<TodayBooking>,
-    /// The maintenance history, newest first (empty unless `manage`).
-    pub notes: Vec<DeviceNote>,
-    /// Whether the caller manages the device.
-    pub manage: bool,
-    /// Whether the caller may book it (a teacher or administrator of its school).
-    pub can_book: bool,
-}
+pub use lophoc::booking::{DevicePage, Inventory, SchoolRef, TodayBooking};
 
 /// The label sheets of a school.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,98 +116,25 @@ pub async fn list_devices(
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
     let school = server::school_of(&actor, school).map_err(fail)?;
-    let s = lophoc::services::schools::get(&ctx, &actor, school)
-        .await
-        .map_err(fail)?;
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let filter = DeviceFilter {
         kind: kind.as_deref().and_then(DeviceKind::parse),
         status: status.as_deref().and_then(DeviceStatus::parse),
         q: nonempty(q),
     };
-    let devices = lophoc::services::devices::list(&ctx, &actor, school, &filter)
+    lophoc::services::devices::inventory(&ctx, &actor, school, &filter)
         .await
-        .map_err(fail)?;
-    Ok(Inventory {
-        school: SchoolRef::from(&s),
-        devices,
-        manage: actor.can_manage_school(school),
-    })
+        .map_err(fail)
 }
 
 /// One device with today's bookings; "not found" for a device the caller may not see.
 #[server(prefix = "/fn", endpoint = "get_device")]
-pub async fn get_device(id: DeviceId) -> Result<DeviceDetails, UiError> {
-    use lophoc::booking::{BookingFilter, BookingStatus, parse_hhmm};
-    use lophoc::model::Role;
-    use lophoc::services::{bookings, devices, periods, schools};
+pub async fn get_device(id: DeviceId) -> Result<DevicePage, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let device = devices::get(&ctx, &actor, id).await.map_err(fail)?;
-    let school = schools::get(&ctx, &actor, device.school_id)
+    lophoc::services::bookings::device_page(&ctx, &actor, id)
         .await
-        .map_err(fail)?;
-    let now = ctx.now();
-    let today = lophoc::dates::today_at(now).to_string();
-    let filter = BookingFilter {
-        device_id: Some(id),
-        from: Some(today.clone()),
-        to: Some(today.clone()),
-        ..Default::default()
-    };
-    let list = bookings::list(&ctx, &actor, &filter).await.map_err(fail)?;
-    let grid = periods::grid(&ctx, &actor, device.school_id)
-        .await
-        .map_err(fail)?;
-    let manage = actor.can_manage_school(device.school_id);
-    let minute = server::minute_of_day(now);
-    let bookings = list
-        .into_iter()
-        .filter(|b| b.status != BookingStatus::Cancelled)
-        .map(|b| {
-            let find = |n: Option<&i64>| {
-                n.and_then(|n| grid.items.iter().find(|p| p.number == *n))
-                    .cloned()
-            };
-            let first = find(b.periods.first());
-            let last = find(b.periods.last());
-            let start = first.as_ref().and_then(|p| parse_hhmm(&p.starts));
-            let end = last.as_ref().and_then(|p| parse_hhmm(&p.ends));
-            let times = match (&first, &last) {
-                (Some(f), Some(l)) => format!("{}–{}", f.starts, l.ends),
-                _ => String::new(),
-            };
-            let current = match (start, end) {
-                (Some(s), Some(e)) => {
-                    s - lophoc::services::bookings::CHECK_IN_EARLY_MINUTES <= minute && minute < e
-                }
-                _ => false,
-            };
-            TodayBooking {
-                may_handle: b.teacher_id == actor.user_id || manage,
-                booking: b,
-                times,
-                current,
-            }
-        })
-        .collect();
-    let notes = if manage {
-        devices::notes(&ctx, &actor, id).await.map_err(fail)?
-    } else {
-        vec![]
-    };
-    let can_book = matches!(actor.role, Role::Teacher | Role::SchoolAdmin)
-        && actor.school_id == Some(device.school_id);
-    Ok(DeviceDetails {
-        school: SchoolRef::from(&school),
-        device,
-        today,
-        bookings,
-        notes,
-        manage,
-        can_book,
-    })
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// Adds a device to a school (its administrators, sysadmins). `quantity` is as typed: empty is
@@ -509,15 +372,5 @@ pub(crate) mod server {
         } else {
             Some(s.parse().unwrap_or(0))
         }
-    }
-
-    /// Minutes since midnight, school time.
-    pub fn minute_of_day(unix: i64) -> i64 {
-        use chrono::{TimeZone, Timelike};
-        lophoc::dates::school_tz()
-            .timestamp_opt(unix, 0)
-            .single()
-            .map(|t| i64::from(t.hour() * 60 + t.minute()))
-            .unwrap_or(0)
     }
 }

@@ -25,10 +25,9 @@ fn is_plain_form(parts: &http::request::Parts) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
-/// The page the form was on (path and query of the `Referer`), without `__err`, `__path` and
-/// the `drop` keys of an earlier answer. Only a local path: a forged `Referer` cannot send the
-/// user elsewhere.
-fn back_to(parts: &http::request::Parts, drop: &[&str]) -> (String, Vec<String>) {
+/// The page the form was on: the local path of the `Referer` and its query's pairs (raw, as
+/// they were in the URL). Only a local path: a forged `Referer` cannot send the user elsewhere.
+pub fn referer(parts: &http::request::Parts) -> (String, Vec<(String, String)>) {
     let referer = parts
         .headers
         .get(REFERER)
@@ -40,15 +39,26 @@ fn back_to(parts: &http::request::Parts, drop: &[&str]) -> (String, Vec<String>)
     };
     let local = local.split('#').next().unwrap_or("/");
     let (path, query) = local.split_once('?').unwrap_or((local, ""));
-    let path = crate::ssr::safe_path(Some(path));
-    let kept = query
+    let path = lophoc::validate::redirect_target(Some(path)).unwrap_or_else(|_| "/".to_owned());
+    let pairs = query
         .split('&')
         .filter(|p| !p.is_empty())
-        .filter(|p| {
-            let key = p.split('=').next().unwrap_or("");
-            key != "__err" && key != "__path" && !drop.contains(&key)
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_owned(), v.to_owned())
         })
-        .map(str::to_owned)
+        .collect();
+    (path, pairs)
+}
+
+/// The page the form was on, without `__err`, `__path` and the `drop` keys of an earlier
+/// answer.
+fn back_to(parts: &http::request::Parts, drop: &[&str]) -> (String, Vec<String>) {
+    let (path, pairs) = referer(parts);
+    let kept = pairs
+        .into_iter()
+        .filter(|(k, _)| k != "__err" && k != "__path" && !drop.contains(&k.as_str()))
+        .map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") })
         .collect();
     (path, kept)
 }

@@ -9,8 +9,9 @@ use leptos::prelude::*;
 pub async fn set_lang(lang: String, back: Option<String>) -> Result<(), UiError> {
     use crate::ssr::{caller, safe_path, set_cookie};
     let c = caller();
+    let back = safe_path(back.as_deref())?;
     let lang = lophoc::Lang::parse(&lang).unwrap_or_default();
     set_cookie(&c.lang_cookie(lang));
-    leptos_axum::redirect(&safe_path(back.as_deref()));
+    leptos_axum::redirect(&back);
     Ok(())
 }

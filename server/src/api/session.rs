@@ -15,7 +15,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Routes of this resource.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login, current, logout))
+    OpenApiRouter::new()
+        .routes(routes!(login, current, logout))
+        .routes(routes!(change_password))
 }
 
 /// Login request.
@@ -40,6 +42,9 @@ pub struct UserDto {
     pub role: String,
     /// School of teachers and school admins.
     pub school_id: Option<i64>,
+    /// Someone else set the password: until the user changes it (`POST
+    /// /session/password`), every other request is refused with 403.
+    pub must_change_password: bool,
 }
 
 impl From<&User> for UserDto {
@@ -50,6 +55,7 @@ impl From<&User> for UserDto {
             full_name: u.full_name.clone(),
             role: u.role.as_str().to_owned(),
             school_id: u.school_id.map(|s| s.0),
+            must_change_password: u.must_change_password,
         }
     }
 }
@@ -111,11 +117,47 @@ async fn logout(State(state): State<AppState>, caller: CallerExt) -> ApiResult<R
         return Err(lophoc::Error::unauthenticated().into());
     }
     if let Some(t) = &caller.token {
-        auth::logout(&state.ctx, t).await?;
+        auth::logout(&state.ctx, t, Some(&caller.ip)).await?;
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = HeaderValue::from_str(&caller.clear_session_cookie()) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(res)
+}
+
+/// Password change request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordBody {
+    /// The current password.
+    pub current_password: String,
+    /// The new password (8–128 characters, different from the current one).
+    pub new_password: String,
+}
+
+/// Change one's own password (the current one required). Clears "must change password" and
+/// ends the user's other sessions; this one stays signed in.
+#[utoipa::path(post, path = "/session/password", tag = "session", request_body = PasswordBody,
+    responses((status = 204, description = "changed"), (status = 401, description = "unauthenticated"),
+              (status = 422, description = "validation (a wrong current password is a field error)"),
+              (status = 429, description = "rate_limited")))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: CallerExt,
+    ApiJson(b): ApiJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    let user = caller
+        .user
+        .as_ref()
+        .ok_or_else(lophoc::Error::unauthenticated)?;
+    auth::change_password(
+        &state.ctx,
+        user,
+        &b.current_password,
+        &b.new_password,
+        caller.token.as_deref(),
+        &caller.ip,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -58,12 +58,17 @@ macro_rules! http_test {
 impl App {
     /// A fresh database on `engine` and the router over it, built as `lophoc serve` builds it.
     pub async fn new(engine: Engine) -> App {
+        App::with_http(engine, HttpConfig::default()).await
+    }
+
+    /// Like [`App::new`] with other HTTP settings (proxies, HTTPS, limits).
+    pub async fn with_http(engine: Engine, http: HttpConfig) -> App {
         let t = fresh_db(engine).await;
         let site_root = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
         let state = AppState {
             ctx: t.ctx.clone(),
             leptos: leptos_options(site_root, "127.0.0.1:3000".parse().expect("an address")),
-            http: Arc::new(HttpConfig::default()),
+            http: Arc::new(http),
         };
         App {
             router: server::router(state),
@@ -80,7 +85,11 @@ impl App {
         for (k, v) in &r.headers {
             b = b.header(k.as_str(), v.as_str());
         }
-        let req = b.body(Body::from(r.body)).expect("a request");
+        let mut req = b.body(Body::from(r.body)).expect("a request");
+        if let Some(peer) = r.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let res = self
             .router
             .clone()
@@ -119,6 +128,8 @@ pub struct Req {
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Vec<u8>,
+    /// The TCP peer, as `axum::serve` would record it (none: "unknown").
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Req {
@@ -129,7 +140,14 @@ impl Req {
             path: path.to_owned(),
             headers: Vec::new(),
             body: Vec::new(),
+            peer: None,
         }
+    }
+
+    /// The TCP peer's address.
+    pub fn from_peer(mut self, ip: &str) -> Req {
+        self.peer = Some(std::net::SocketAddr::new(ip.parse().expect("an IP"), 40000));
+        self
     }
 
     /// `GET path`.
