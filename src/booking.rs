@@ -6,7 +6,9 @@
 //! had. The services apply it inside one transaction; a unique index on live slots of tagged
 //! devices holds the same rule in the database.
 
-use crate::ids::{BookingId, DeviceId, SchoolId, UserId};
+use crate::ids::{
+    BookingId, ClassId, DeviceId, DeviceNoteId, HolidayId, SchoolId, SeriesId, UserId,
+};
 use crate::model::SchoolLevel;
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
@@ -247,7 +249,7 @@ pub struct DevicePatch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceNote {
     /// Opaque id.
-    pub id: i64,
+    pub id: DeviceNoteId,
     /// When (RFC 3339).
     pub at: String,
     /// Who wrote it.
@@ -463,7 +465,7 @@ pub fn default_grid(level: SchoolLevel) -> Vec<Period> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Holiday {
     /// Opaque id.
-    pub id: i64,
+    pub id: HolidayId,
     /// First day, `YYYY-MM-DD`.
     pub starts: String,
     /// Last day, `YYYY-MM-DD` (inclusive).
@@ -564,7 +566,7 @@ pub struct Booking {
     /// Units of a pool (1 for a tagged device).
     pub quantity: i64,
     /// The class it is for (classes arrive with rosters; always null until then).
-    pub class_id: Option<i64>,
+    pub class_id: Option<ClassId>,
     /// The teacher's note.
     pub note: Option<String>,
     /// Status.
@@ -582,7 +584,7 @@ pub struct Booking {
     /// The school.
     pub school_id: SchoolId,
     /// The recurring booking it belongs to, if any.
-    pub series_id: Option<i64>,
+    pub series_id: Option<SeriesId>,
 }
 
 /// A booking request (API.md `{device_id, date, periods: [n…], quantity?, class_id?, note?}`).
@@ -599,7 +601,7 @@ pub struct BookingRequest {
     pub quantity: Option<i64>,
     /// The class (must be null until classes exist).
     #[serde(default)]
-    pub class_id: Option<i64>,
+    pub class_id: Option<ClassId>,
     /// A note.
     #[serde(default)]
     pub note: Option<String>,
@@ -621,7 +623,7 @@ pub struct RecurringRequest {
     pub quantity: Option<i64>,
     /// The class (must be null until classes exist).
     #[serde(default)]
-    pub class_id: Option<i64>,
+    pub class_id: Option<ClassId>,
     /// A note.
     #[serde(default)]
     pub note: Option<String>,
@@ -642,7 +644,7 @@ pub struct SkippedDay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecurringOutcome {
     /// The series id shared by its bookings.
-    pub series_id: Option<i64>,
+    pub series_id: Option<SeriesId>,
     /// The bookings made.
     pub booked: Vec<Booking>,
     /// The days not booked, and why.

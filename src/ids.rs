@@ -22,6 +22,36 @@ macro_rules! id_type {
                 s.parse().map($name)
             }
         }
+
+        // Read from and bound to the database as the integer it is (both engines).
+        #[cfg(feature = "server")]
+        impl sqlx::Type<sqlx::Any> for $name {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <i64 as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $name {
+            fn decode(
+                value: <sqlx::Any as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value).map($name)
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $name {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&self.0, buf)
+            }
+        }
     };
 }
 
@@ -44,4 +74,24 @@ id_type!(
 id_type!(
     /// A booking of a device.
     BookingId
+);
+id_type!(
+    /// A school holiday (a day or a range of days).
+    HolidayId
+);
+id_type!(
+    /// The weekly series a recurring booking made.
+    SeriesId
+);
+id_type!(
+    /// A class of a school year (6A1).
+    ClassId
+);
+id_type!(
+    /// A note of a device's maintenance history.
+    DeviceNoteId
+);
+id_type!(
+    /// An entry of the audit log.
+    AuditId
 );

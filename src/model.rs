@@ -1,7 +1,7 @@
 //! The records the services return and the enums they are built from. All are `serde` types so
 //! the UI (server functions) and the REST API send the same shapes.
 
-use crate::ids::{AreaId, SchoolId, UserId};
+use crate::ids::{AreaId, AuditId, SchoolId, UserId};
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
 
@@ -292,7 +292,7 @@ pub struct ImportOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// Opaque id.
-    pub id: i64,
+    pub id: AuditId,
     /// When (RFC 3339).
     pub at: String,
     /// Who (username), if anyone was logged in.

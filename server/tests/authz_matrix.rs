@@ -1128,7 +1128,7 @@ async fn path_ids(app: &App, fx: &Fixture, id: Id, scope: Scope) -> Vec<(&'stati
             let h = periods::add_holiday(&app.t.ctx, &fx.owner, school, &h, None)
                 .await
                 .expect("a fresh holiday");
-            vec![("{id}", school.0), ("{holiday_id}", h.id)]
+            vec![("{id}", school.0), ("{holiday_id}", h.id.0)]
         }
     }
 }

@@ -123,6 +123,15 @@ async fn verify(password: String, phc: Option<String>) -> Result<bool, Error> {
     .await
 }
 
+/// 429 with the seconds to wait, in the message and in `Retry-After`.
+fn throttled(wait: u64) -> Error {
+    Error {
+        msg: Msg::new("error.rate_limited").arg("seconds", wait),
+        retry_after: Some(wait),
+        ..Error::new(ErrorCode::RateLimited)
+    }
+}
+
 /// The longest username and password a login looks at: anything longer is refused before any
 /// work (no hash, no database, no audit row), whatever it is.
 pub const MAX_LOGIN_USERNAME: usize = 64;
@@ -188,11 +197,7 @@ pub async fn login(
             },
         )
         .await?;
-        return Err(Error {
-            msg: Msg::new("error.rate_limited").arg("seconds", wait),
-            retry_after: Some(wait),
-            ..Error::new(ErrorCode::RateLimited)
-        });
+        return Err(throttled(wait));
     }
     let row = sqlx::query(
         "SELECT id, username, full_name, role, school_id, password_hash, active, must_change_password FROM users WHERE username = $1",
@@ -365,11 +370,7 @@ pub async fn change_password(
     errs.finish()?;
     let new = new.unwrap_or_default();
     if let Some(wait) = throttle::reserve(ctx, &user.username, ip).await? {
-        return Err(Error {
-            msg: Msg::new("error.rate_limited").arg("seconds", wait),
-            retry_after: Some(wait),
-            ..Error::new(ErrorCode::RateLimited)
-        });
+        return Err(throttled(wait));
     }
     let phc: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(user.id.0)

@@ -19,12 +19,11 @@ use crate::booking::{
 use crate::dates::{display_date, parse_date, school_tz, today_at};
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::i18n::{Lang, t};
-use crate::ids::{BookingId, DeviceId, SchoolId, UserId};
+use crate::ids::{BookingId, ClassId, DeviceId, SchoolId, SeriesId, UserId};
 use crate::model::{Actor, Role};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Engine, internal, is_unique_violation};
-use crate::services::schools::{Bind, bind_all};
+use crate::services::db::{Bind, Engine, Where, decode, internal, is_unique_violation};
 use crate::services::{devices, periods};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
 use sqlx::Row;
@@ -56,17 +55,16 @@ fn booking_from_row(r: &sqlx::any::AnyRow) -> Result<Booking, sqlx::Error> {
         date: r.try_get("date")?,
         periods: periods
             .split(',')
-            .filter_map(|p| p.trim().parse().ok())
-            .collect(),
+            .map(|p| decode("period", p, |p| p.trim().parse().ok()))
+            .collect::<Result<_, _>>()?,
         quantity: r.try_get("quantity")?,
         class_id: r.try_get("class_id")?,
         note: r.try_get("note")?,
-        status: BookingStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("bad status {status}").into()))?,
+        status: decode("booking status", &status, BookingStatus::parse)?,
         checked_in_at: cin.map(crate::dates::rfc3339),
         checked_out_at: cout.map(crate::dates::rfc3339),
         device_name: r.try_get("device_name")?,
-        device_kind: DeviceKind::parse(&kind).unwrap_or(DeviceKind::Other),
+        device_kind: decode("device kind", &kind, DeviceKind::parse)?,
         teacher_name: r.try_get("teacher_name")?,
         school_id: SchoolId(r.try_get("school_id")?),
         series_id: r.try_get("series_id")?,
@@ -120,7 +118,7 @@ async fn check_common(
     device_id: DeviceId,
     periods_in: &[i64],
     quantity: Option<i64>,
-    class_id: Option<i64>,
+    class_id: Option<ClassId>,
     note: Option<&str>,
 ) -> Result<Checked, Error> {
     let device = devices::get(ctx, actor, device_id).await?;
@@ -250,7 +248,7 @@ async fn book_day(
     actor: &Actor,
     c: &Checked,
     date: NaiveDate,
-    series: Option<i64>,
+    series: Option<SeriesId>,
     ip: Option<&str>,
 ) -> Result<Booking, Error> {
     let now = ctx.now();
@@ -276,8 +274,8 @@ async fn book_day(
                 "status",
                 format!(
                     "@{}",
-                    DeviceStatus::parse(&status)
-                        .unwrap_or(DeviceStatus::Retired)
+                    decode("device status", &status, DeviceStatus::parse)
+                        .map_err(internal)?
                         .label_key()
                 ),
             ),
@@ -487,9 +485,9 @@ pub async fn create_recurring(
                             .execute(&ctx.db.pool)
                             .await
                             .map_err(internal)?;
-                        out.series_id = Some(b.id.0);
+                        out.series_id = Some(SeriesId(b.id.0));
                         out.booked.push(Booking {
-                            series_id: Some(b.id.0),
+                            series_id: Some(SeriesId(b.id.0)),
                             ..b
                         });
                     } else {
@@ -528,29 +526,21 @@ pub async fn create_recurring(
 /// school administrators see their school's bookings (a teacher's `mine` narrows to their
 /// own); the department and sysadmins see every school's.
 pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Booking>, Error> {
-    let mut where_ = Vec::new();
-    let mut binds: Vec<Bind> = Vec::new();
-    let push = |binds: &mut Vec<Bind>, b: Bind| {
-        binds.push(b);
-        format!("${}", binds.len())
-    };
+    let mut w = Where::new();
     if let Some(s) = f.school_id {
         if !actor.can_read_school(s) {
             return Err(Error::not_found());
         }
-        let p = push(&mut binds, Bind::Int(s.0));
-        where_.push(format!("b.school_id = {p}"));
+        w.and("b.school_id = {}", s.0);
     } else if !actor.sees_all_schools() {
         let Some(own) = actor.school_id else {
             return Ok(vec![]);
         };
-        let p = push(&mut binds, Bind::Int(own.0));
-        where_.push(format!("b.school_id = {p}"));
+        w.and("b.school_id = {}", own.0);
     }
     if let Some(d) = f.device_id {
         devices::get(ctx, actor, d).await?;
-        let p = push(&mut binds, Bind::Int(d.0));
-        where_.push(format!("b.device_id = {p}"));
+        w.and("b.device_id = {}", d.0);
     }
     let mut errs = FieldErrors::new();
     for (field, v, op) in [("from", &f.from, ">="), ("to", &f.to, "<=")] {
@@ -560,14 +550,12 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
                 parse_date(v).ok_or_else(|| Msg::new("validation.date")),
             )
         {
-            let p = push(&mut binds, Bind::Text(d.to_string()));
-            where_.push(format!("b.date {op} {p}"));
+            w.and(&format!("b.date {op} {{}}"), d.to_string());
         }
     }
     errs.finish()?;
     if f.mine {
-        let p = push(&mut binds, Bind::Int(actor.user_id.0));
-        where_.push(format!("b.teacher_id = {p}"));
+        w.and("b.teacher_id = {}", actor.user_id.0);
     }
     if !f.status.is_empty() {
         // A stored `booked` may show as `released` (see `effective`): ask for both, keep what
@@ -576,19 +564,14 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
         if stored.contains(&BookingStatus::Released) && !stored.contains(&BookingStatus::Booked) {
             stored.push(BookingStatus::Booked);
         }
-        let ps: Vec<String> = stored
-            .iter()
-            .map(|s| push(&mut binds, Bind::Text(s.as_str().to_owned())))
-            .collect();
-        where_.push(format!("b.status IN ({})", ps.join(", ")));
+        w.and_in("b.status", stored.iter().map(|s| Bind::from(s.as_str())));
     }
-    let where_sql = if where_.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", where_.join(" AND "))
-    };
-    let sql = format!("{SELECT}{where_sql} ORDER BY b.date, b.first_period, b.id LIMIT 5000");
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let sql = format!(
+        "{SELECT}{} ORDER BY b.date, b.first_period, b.id LIMIT 5000",
+        w.sql()
+    );
+    let rows = w
+        .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
@@ -1151,35 +1134,34 @@ pub async fn utilisation(
     let (from, to) = (from.unwrap_or(today), to.unwrap_or(today));
     // A read writes nothing: a booking still stored `booked` on a past day is a no-show here
     // (today's are released by the minute job and the write paths).
-    let mut binds = vec![
-        Bind::Text(from.to_string()),
-        Bind::Text(to.to_string()),
-        Bind::Text(today.to_string()),
-    ];
-    let mut where_ = vec!["d.status <> 'retired'".to_owned()];
+    let mut w = Where::new();
+    let (from_p, to_p, today_p) = (
+        w.param(from.to_string()),
+        w.param(to.to_string()),
+        w.param(today.to_string()),
+    );
+    w.and_sql("d.status <> 'retired'");
     if let Some(s) = school {
-        binds.push(Bind::Int(s.0));
-        where_.push(format!("d.school_id = ${}", binds.len()));
+        w.and("d.school_id = {}", s.0);
     }
     if let Some(k) = f.kind {
-        binds.push(Bind::Text(k.as_str().to_owned()));
-        where_.push(format!("d.kind = ${}", binds.len()));
+        w.and("d.kind = {}", k.as_str());
     }
     let sql = format!(
         "SELECT d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name AS school_name, \
          CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
          CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < $3) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'booked' AND s.date >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < {today_p}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'booked' AND s.date >= {today_p} THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending \
          FROM devices d JOIN schools sc ON sc.id = d.school_id \
-         LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= $1 AND s.date <= $2 \
-         LEFT JOIN bookings b ON b.id = s.booking_id \
-         WHERE {} \
+         LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= {from_p} AND s.date <= {to_p} \
+         LEFT JOIN bookings b ON b.id = s.booking_id{} \
          GROUP BY d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name \
          ORDER BY sc.code, d.kind, d.name, d.id",
-        where_.join(" AND ")
+        w.sql()
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = w
+        .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
@@ -1190,9 +1172,9 @@ pub async fn utilisation(
         devices_out.push(UtilisationRow {
             device_id: DeviceId(r.try_get("id").map_err(internal)?),
             name: r.try_get("name").map_err(internal)?,
-            kind: DeviceKind::parse(&kind).unwrap_or(DeviceKind::Other),
+            kind: decode("device kind", &kind, DeviceKind::parse).map_err(internal)?,
             quantity: r.try_get("quantity").map_err(internal)?,
-            status: DeviceStatus::parse(&status).unwrap_or(DeviceStatus::Available),
+            status: decode("device status", &status, DeviceStatus::parse).map_err(internal)?,
             school_id: SchoolId(r.try_get("school_id").map_err(internal)?),
             school_code: r.try_get("code").map_err(internal)?,
             school_name: r.try_get("school_name").map_err(internal)?,

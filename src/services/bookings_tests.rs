@@ -245,7 +245,7 @@ both_engines!(calendar_rules, |t| async move {
         .unwrap_err();
     assert_eq!(field_names(&e), vec!["date"]);
     let mut r = req(board.id, TUE, &[1], Some(2));
-    r.class_id = Some(7);
+    r.class_id = Some(crate::ids::ClassId(7));
     r.note = Some("x".repeat(501));
     let e = check(r).await.unwrap_err();
     assert_eq!(field_names(&e), vec!["quantity", "class_id", "note"]);

@@ -184,6 +184,122 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     }
 }
 
+/// A value bound to a placeholder of a [`Where`] (the `Any` driver carries integers and text on
+/// both engines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bind {
+    /// A 64-bit integer.
+    Int(i64),
+    /// Text.
+    Text(String),
+}
+
+impl From<i64> for Bind {
+    fn from(v: i64) -> Bind {
+        Bind::Int(v)
+    }
+}
+
+impl From<String> for Bind {
+    fn from(v: String) -> Bind {
+        Bind::Text(v)
+    }
+}
+
+impl From<&str> for Bind {
+    fn from(v: &str) -> Bind {
+        Bind::Text(v.to_owned())
+    }
+}
+
+/// The conditions of a query, built one by one, with their parameters numbered as they are
+/// added (`$1`, `$2`, … — the one dialect both engines read), so no caller counts placeholders.
+#[derive(Debug, Clone, Default)]
+pub struct Where {
+    conds: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Where {
+    /// No condition yet.
+    pub fn new() -> Where {
+        Where::default()
+    }
+
+    /// The next placeholder, bound to `v` (for `LIMIT`, `OFFSET` or a value outside `WHERE`).
+    pub fn param(&mut self, v: impl Into<Bind>) -> String {
+        self.binds.push(v.into());
+        format!("${}", self.binds.len())
+    }
+
+    /// Adds `cond`, in which `{}` stands for the placeholder of `v`.
+    pub fn and(&mut self, cond: &str, v: impl Into<Bind>) -> &mut Where {
+        let p = self.param(v);
+        self.conds.push(cond.replacen("{}", &p, 1));
+        self
+    }
+
+    /// Adds a condition without a value.
+    pub fn and_sql(&mut self, cond: &str) -> &mut Where {
+        self.conds.push(cond.to_owned());
+        self
+    }
+
+    /// Adds `column IN (…)` over `values` (nothing when empty: no condition).
+    pub fn and_in(&mut self, column: &str, values: impl IntoIterator<Item = Bind>) -> &mut Where {
+        let ps: Vec<String> = values.into_iter().map(|v| self.param(v)).collect();
+        if !ps.is_empty() {
+            self.conds.push(format!("{column} IN ({})", ps.join(", ")));
+        }
+        self
+    }
+
+    /// Adds `column LIKE '%word%'` for every word (each must match), escaped.
+    pub fn and_words(&mut self, column: &str, words: &[String]) -> &mut Where {
+        for w in words {
+            self.and(
+                &format!("{column} LIKE {{}} ESCAPE '\\'"),
+                format!("%{}%", like_escape(w)),
+            );
+        }
+        self
+    }
+
+    /// ` WHERE a AND b`, or nothing.
+    pub fn sql(&self) -> String {
+        if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conds.join(" AND "))
+        }
+    }
+
+    /// `sql` (which holds this clause) with every parameter bound.
+    pub fn query<'q>(
+        &self,
+        sql: &'q str,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for b in &self.binds {
+            q = match b {
+                Bind::Int(i) => q.bind(*i),
+                Bind::Text(t) => q.bind(t.clone()),
+            };
+        }
+        q
+    }
+}
+
+/// Decodes a stored code strictly: an unknown value is an error (the row is corrupt or newer
+/// than this binary), never a silent default.
+pub fn decode<T>(
+    what: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
+    parse(value).ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {value:?}").into()))
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
@@ -194,6 +310,26 @@ pub fn like_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_as_values_are_added() {
+        let mut w = Where::new();
+        assert_eq!(w.sql(), "");
+        w.and("a = {}", 1)
+            .and_in("b", [Bind::from("x"), Bind::from("y")])
+            .and_in("c", [])
+            .and_sql("d IS NULL")
+            .and_words("k", &["50%".to_owned()]);
+        let limit = w.param(10);
+        assert_eq!(
+            w.sql(),
+            " WHERE a = $1 AND b IN ($2, $3) AND d IS NULL AND k LIKE $4 ESCAPE '\\'"
+        );
+        assert_eq!(limit, "$5");
+        assert_eq!(w.binds[3], Bind::Text("%50\\%%".into()));
+        assert!(decode("kind", "tv", |s| (s == "tv").then_some(1)).is_ok());
+        assert!(decode("kind", "toaster", |s| (s == "tv").then_some(1)).is_err());
+    }
 
     #[test]
     fn overload_is_503_with_retry_after_not_500() {

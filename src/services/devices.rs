@@ -14,8 +14,7 @@ use crate::model::{Actor, ImportOutcome};
 use crate::services::audit::{self, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{internal, is_unique_violation, like_escape};
-use crate::services::schools::{Bind, bind_all};
+use crate::services::db::{Where, internal, is_unique_violation};
 use crate::text::{clean, fold, query_words};
 use crate::validate;
 use sqlx::Row;
@@ -170,30 +169,19 @@ pub async fn list(
     if !actor.can_read_school(school) {
         return Err(Error::not_found());
     }
-    let mut sql = format!("{SELECT} WHERE school_id = $1");
-    let mut binds = vec![Bind::Int(school.0)];
+    let mut w = Where::new();
+    w.and("school_id = {}", school.0);
     if let Some(k) = f.kind {
-        binds.push(Bind::Text(k.as_str().to_owned()));
-        sql.push_str(&format!(" AND kind = ${}", binds.len()));
+        w.and("kind = {}", k.as_str());
     }
     if let Some(s) = f.status {
-        binds.push(Bind::Text(s.as_str().to_owned()));
-        sql.push_str(&format!(" AND status = ${}", binds.len()));
+        w.and("status = {}", s.as_str());
     }
-    for w in
-        f.q.as_deref()
-            .map(query_words)
-            .transpose()?
-            .unwrap_or_default()
-    {
-        binds.push(Bind::Text(format!("%{}%", like_escape(&w))));
-        sql.push_str(&format!(
-            " AND search_key LIKE ${} ESCAPE '\\'",
-            binds.len()
-        ));
-    }
-    sql.push_str(" ORDER BY kind, name, id");
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let words = f.q.as_deref().map(query_words).transpose()?;
+    w.and_words("search_key", &words.unwrap_or_default());
+    let sql = format!("{SELECT}{} ORDER BY kind, name, id", w.sql());
+    let rows = w
+        .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;

@@ -10,11 +10,11 @@ use crate::booking::{
 };
 use crate::dates::{parse_date, today_at};
 use crate::error::{Error, FieldErrors, Msg};
-use crate::ids::SchoolId;
+use crate::ids::{HolidayId, SchoolId};
 use crate::model::{Actor, SchoolLevel};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
-use crate::services::db::internal;
+use crate::services::db::{decode, internal};
 use crate::validate;
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -47,7 +47,7 @@ pub(crate) async fn load_grid(ctx: &Ctx, school: SchoolId) -> Result<PeriodGrid,
                 let session: String = r.try_get("session")?;
                 Ok(Period {
                     number: r.try_get("number")?,
-                    session: DaySession::parse(&session).unwrap_or(DaySession::Morning),
+                    session: decode("day session", &session, DaySession::parse)?,
                     starts: r.try_get("starts")?,
                     ends: r.try_get("ends")?,
                 })
@@ -367,7 +367,7 @@ pub async fn add_holiday(
     .and_then(|r| r.try_get("id"))
     .map_err(internal)?;
     let h = Holiday {
-        id,
+        id: HolidayId(id),
         starts,
         ends,
         name,
@@ -395,7 +395,7 @@ pub async fn remove_holiday(
     ctx: &Ctx,
     actor: &Actor,
     school: SchoolId,
-    id: i64,
+    id: HolidayId,
     ip: Option<&str>,
 ) -> Result<(), Error> {
     actor.must_manage_school(school)?;

@@ -8,7 +8,7 @@ use crate::model::{
 use crate::services::audit::{self, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{internal, like_escape};
+use crate::services::db::{Where, internal};
 use crate::text::{fold, query_words};
 use crate::validate;
 use sqlx::Row;
@@ -55,81 +55,55 @@ fn school_from_row(r: &sqlx::any::AnyRow) -> Result<School, sqlx::Error> {
     })
 }
 
-/// The WHERE clause (and its values) of the schools the actor may see that match the filter;
-/// `None` when the actor can see no school at all.
-fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Result<Option<(String, Vec<Bind>)>, Error> {
-    let mut where_ = Vec::new();
-    let mut binds: Vec<Bind> = Vec::new();
-    let next = |binds: &mut Vec<Bind>, b: Bind| {
-        binds.push(b);
-        format!("${}", binds.len())
-    };
+/// The conditions of the schools the actor may see that match the filter; `None` when the
+/// actor can see no school at all.
+fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Result<Option<Where>, Error> {
+    let mut w = Where::new();
     if !actor.sees_all_schools() {
         let Some(own) = actor.school_id else {
             return Ok(None);
         };
-        let p = next(&mut binds, Bind::Int(own.0));
-        where_.push(format!("s.id = {p}"));
+        w.and("s.id = {}", own.0);
     }
     if let Some(level) = f.level {
-        let p = next(&mut binds, Bind::Text(level.as_str().to_owned()));
-        where_.push(format!("s.level = {p}"));
+        w.and("s.level = {}", level.as_str());
     }
     if let Some(area) = f.area.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         match area.parse::<i64>() {
-            Ok(id) => {
-                let p = next(&mut binds, Bind::Int(id));
-                where_.push(format!("s.area_id = {p}"));
-            }
-            Err(_) => {
-                let p = next(&mut binds, Bind::Text(fold(area)));
-                where_.push(format!("a.search_key = {p}"));
-            }
-        }
+            Ok(id) => w.and("s.area_id = {}", id),
+            Err(_) => w.and("a.search_key = {}", fold(area)),
+        };
     }
-    for w in
-        f.q.as_deref()
-            .map(query_words)
-            .transpose()?
-            .unwrap_or_default()
-    {
-        let p = next(&mut binds, Bind::Text(format!("%{}%", like_escape(&w))));
-        where_.push(format!("s.search_key LIKE {p} ESCAPE '\\'"));
-    }
-    let where_sql = if where_.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", where_.join(" AND "))
-    };
-    Ok(Some((where_sql, binds)))
+    let words = f.q.as_deref().map(query_words).transpose()?;
+    w.and_words("s.search_key", &words.unwrap_or_default());
+    Ok(Some(w))
 }
 
 /// The schools the actor may see that match the filter, by code. The department and sysadmins
 /// see every school, everyone else only their own.
 pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<School>, Error> {
-    let Some((where_sql, mut binds)) = filter_sql(actor, f)? else {
+    let Some(mut w) = filter_sql(actor, f)? else {
         return Ok(Page {
             items: vec![],
             total: 0,
         });
     };
-    let count_sql =
-        format!("SELECT COUNT(*) AS n FROM schools s JOIN areas a ON a.id = s.area_id{where_sql}");
-    let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM schools s JOIN areas a ON a.id = s.area_id{}",
+        w.sql()
+    );
+    let total: i64 = w
+        .query(&count_sql)
         .fetch_one(&ctx.db.pool)
         .await
         .and_then(|r| r.try_get("n"))
         .map_err(internal)?;
-    let mut sql = format!("{SELECT}{where_sql} ORDER BY s.code");
-    let limit = Some(f.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE));
-    let offset = f.offset.unwrap_or(0).max(0);
-    if let Some(l) = limit {
-        binds.push(Bind::Int(l));
-        sql.push_str(&format!(" LIMIT ${}", binds.len()));
-        binds.push(Bind::Int(offset));
-        sql.push_str(&format!(" OFFSET ${}", binds.len()));
-    }
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let where_sql = w.sql();
+    let limit = w.param(f.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE));
+    let offset = w.param(f.offset.unwrap_or(0).max(0));
+    let sql = format!("{SELECT}{where_sql} ORDER BY s.code LIMIT {limit} OFFSET {offset}");
+    let rows = w
+        .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
@@ -157,16 +131,18 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Schoo
         in_pilot: 0,
         students: 0,
     };
-    let Some((where_sql, binds)) = filter_sql(actor, &all)? else {
+    let Some(w) = filter_sql(actor, &all)? else {
         return Ok(out);
     };
+    let where_sql = w.sql();
     let sql = format!(
         "SELECT s.level, COUNT(*) AS n, COUNT(p.school_id) AS pilot, \
          CAST(COALESCE(SUM(s.students), 0) AS BIGINT) AS students \
          FROM schools s JOIN areas a ON a.id = s.area_id \
          LEFT JOIN pilot_enrollments p ON p.school_id = s.id{where_sql} GROUP BY s.level"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = w
+        .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
@@ -199,26 +175,6 @@ pub struct SchoolSummary {
     pub in_pilot: i64,
     /// Their pupils.
     pub students: i64,
-}
-
-/// A bound value of a dynamic query.
-#[derive(Debug, Clone)]
-pub(crate) enum Bind {
-    Int(i64),
-    Text(String),
-}
-
-pub(crate) fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &[Bind],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for b in binds {
-        q = match b {
-            Bind::Int(i) => q.bind(*i),
-            Bind::Text(t) => q.bind(t.clone()),
-        };
-    }
-    q
 }
 
 /// One school. A school the actor may not see is "not found", so its existence does not leak.

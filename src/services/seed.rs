@@ -445,7 +445,8 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
             .await
             .and_then(|r| r.try_get("level"))
             .map_err(internal)?;
-        let level = SchoolLevel::parse(&level_s).unwrap_or(SchoolLevel::TieuHoc);
+        let level = crate::services::db::decode("school level", &level_s, SchoolLevel::parse)
+            .map_err(internal)?;
         let teachers: Vec<i64> = sqlx::query(
             "SELECT id FROM users WHERE school_id = $1 AND role = 'teacher' ORDER BY username",
         )

@@ -11,8 +11,8 @@ use crate::services::audit::{self, Record};
 use crate::services::auth::{end_sessions_of, hash_password, user_from_row};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{internal, is_unique_violation, like_escape};
-use crate::services::schools::{self, Bind, bind_all};
+use crate::services::db::{Where, internal, is_unique_violation};
+use crate::services::schools;
 use crate::text::{fold, query_words};
 use crate::validate;
 use sqlx::Row;
@@ -211,21 +211,18 @@ pub async fn list(
             Error::not_found()
         });
     }
-    let mut sql = format!("{SELECT} WHERE school_id = $1");
-    let mut binds = vec![Bind::Int(school.0)];
+    let mut w = Where::new();
+    w.and("school_id = {}", school.0);
     if let Some(r) = role {
-        binds.push(Bind::Text(r.as_str().to_owned()));
-        sql.push_str(&format!(" AND role = ${}", binds.len()));
+        w.and("role = {}", r.as_str());
     }
-    for w in q.map(query_words).transpose()?.unwrap_or_default() {
-        binds.push(Bind::Text(format!("%{}%", like_escape(&w))));
-        sql.push_str(&format!(
-            " AND search_key LIKE ${} ESCAPE '\\'",
-            binds.len()
-        ));
-    }
-    sql.push_str(" ORDER BY full_name, username");
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    w.and_words(
+        "search_key",
+        &q.map(query_words).transpose()?.unwrap_or_default(),
+    );
+    let sql = format!("{SELECT}{} ORDER BY full_name, username", w.sql());
+    let rows = w
+        .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;

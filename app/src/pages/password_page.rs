@@ -16,6 +16,7 @@ pub fn PasswordPage() -> impl IntoView {
     let session = use_session();
     let change = ServerAction::<ChangePassword>::new();
     let error = move || change.value().get().and_then(Result::err);
+    let field = move |name: &'static str| move || error().and_then(|e| e.field(name));
     // Changed from the hydrated page: load home in full, with the session read afresh.
     Effect::new(move || {
         if let Some(Ok(path)) = change.value().get() {
@@ -63,6 +64,7 @@ pub fn PasswordPage() -> impl IntoView {
                                         autocomplete="current-password"
                                         required
                                     />
+                                    {move || field("current_password")().map(|m| view! { <p class="field-error">{m}</p> })}
                                 </div>
                                 <div class="field">
                                     <label for="new_password">{tr("password.new")}</label>
@@ -75,6 +77,7 @@ pub fn PasswordPage() -> impl IntoView {
                                         maxlength="128"
                                         required
                                     />
+                                    {move || field("new_password")().map(|m| view! { <p class="field-error">{m}</p> })}
                                 </div>
                                 <div class="form-actions">
                                     <button

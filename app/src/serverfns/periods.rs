@@ -226,7 +226,7 @@ pub async fn add_holiday(
 #[server(prefix = "/fn", endpoint = "remove_holiday")]
 pub async fn remove_holiday(
     school: Option<SchoolId>,
-    id: i64,
+    id: lophoc::ids::HolidayId,
     #[server(default)] name: String,
 ) -> Result<String, UiError> {
     use server_fn::ServerFn;

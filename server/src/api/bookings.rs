@@ -86,7 +86,7 @@ impl From<&Booking> for BookingDto {
             date: b.date.clone(),
             periods: b.periods.clone(),
             quantity: b.quantity,
-            class_id: b.class_id,
+            class_id: b.class_id.map(|c| c.0),
             note: b.note.clone(),
             status: b.status.as_str().to_owned(),
             checked_in_at: b.checked_in_at.clone(),
@@ -95,7 +95,7 @@ impl From<&Booking> for BookingDto {
             device_kind: b.device_kind.as_str().to_owned(),
             teacher_name: b.teacher_name.clone(),
             school_id: b.school_id.0,
-            series_id: b.series_id,
+            series_id: b.series_id.map(|s| s.0),
         }
     }
 }
@@ -190,7 +190,7 @@ pub struct RecurringOutcomeDto {
 impl From<&RecurringOutcome> for RecurringOutcomeDto {
     fn from(o: &RecurringOutcome) -> Self {
         RecurringOutcomeDto {
-            series_id: o.series_id,
+            series_id: o.series_id.map(|s| s.0),
             booked: o.booked.iter().map(BookingDto::from).collect(),
             skipped: o.skipped.iter().map(SkippedDayDto::from).collect(),
         }
@@ -262,7 +262,7 @@ async fn create(
         date: b.date,
         periods: b.periods,
         quantity: b.quantity,
-        class_id: b.class_id,
+        class_id: b.class_id.map(lophoc::ids::ClassId),
         note: b.note,
     };
     let booking = bookings::create(&state.ctx, &actor, &req, Some(&caller.ip)).await?;
@@ -293,7 +293,7 @@ async fn create_recurring(
         until: b.until,
         periods: b.periods,
         quantity: b.quantity,
-        class_id: b.class_id,
+        class_id: b.class_id.map(lophoc::ids::ClassId),
         note: b.note,
     };
     let out = bookings::create_recurring(&state.ctx, &actor, &req, Some(&caller.ip)).await?;

@@ -144,7 +144,7 @@ pub struct DeviceNoteDto {
 impl From<&DeviceNote> for DeviceNoteDto {
     fn from(n: &DeviceNote) -> Self {
         DeviceNoteDto {
-            id: n.id,
+            id: n.id.0,
             at: n.at.clone(),
             author: n.author.clone(),
             status: n.status.map(|s| s.as_str().to_owned()),

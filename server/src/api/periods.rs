@@ -173,7 +173,7 @@ pub struct HolidayDto {
 impl From<&Holiday> for HolidayDto {
     fn from(h: &Holiday) -> Self {
         HolidayDto {
-            id: h.id,
+            id: h.id.0,
             starts: h.starts.clone(),
             ends: h.ends.clone(),
             name: h.name.clone(),
@@ -306,7 +306,7 @@ async fn remove_holiday(
         &state.ctx,
         &actor,
         SchoolId(id),
-        holiday_id,
+        lophoc::ids::HolidayId(holiday_id),
         Some(&caller.ip),
     )
     .await?;
