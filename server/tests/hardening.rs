@@ -205,7 +205,7 @@ async fn forged_forwarded_for(engine: Engine) {
     // Through the proxy (10.0.0.2), which appended the address it saw.
     app.send(
         login("khong.co", "wrong password!")
-            .from_peer("10.0.0.2")
+            .peer_ip("10.0.0.2")
             .header("x-forwarded-for", "1.2.3.4, 203.0.113.9, 10.0.0.7"),
     )
     .await
@@ -217,7 +217,7 @@ async fn forged_forwarded_for(engine: Engine) {
     // Straight to the server, past the proxy: the header is the client's own writing.
     app.send(
         login("khong.co", "wrong password!")
-            .from_peer("198.51.100.4")
+            .peer_ip("198.51.100.4")
             .header("x-forwarded-for", "203.0.113.9"),
     )
     .await
@@ -229,7 +229,7 @@ async fn forged_forwarded_for(engine: Engine) {
     // Garbage in the header: nothing left of it is believed.
     app.send(
         login("khong.co", "wrong password!")
-            .from_peer("10.0.0.2")
+            .peer_ip("10.0.0.2")
             .header("x-forwarded-for", "1.2.3.4, not-an-ip"),
     )
     .await
@@ -245,7 +245,7 @@ async fn forged_forwarded_for(engine: Engine) {
         let r = app
             .send(
                 login("khong.co.2", "wrong password!")
-                    .from_peer("10.0.0.2")
+                    .peer_ip("10.0.0.2")
                     .header("x-forwarded-for", &format!("9.9.9.{i}, {guesser}")),
             )
             .await;

@@ -145,7 +145,7 @@ impl Req {
     }
 
     /// The TCP peer's address.
-    pub fn from_peer(mut self, ip: &str) -> Req {
+    pub fn peer_ip(mut self, ip: &str) -> Req {
         self.peer = Some(std::net::SocketAddr::new(ip.parse().expect("an IP"), 40000));
         self
     }
