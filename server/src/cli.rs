@@ -194,7 +194,7 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
     if args.demo {
         print_accounts(&seed::demo_accounts(seed::DemoOptions::default()));
     }
-    tokio::task::spawn_blocking(lophoc::services::auth::warm_up).await?;
+    lophoc::services::auth::warm_up().await;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;
