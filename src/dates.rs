@@ -81,3 +81,8 @@ mod tests {
         );
     }
 }
+
+/// The Monday of the week of `d`.
+pub fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(chrono::Datelike::weekday(&d).num_days_from_monday() as i64)
+}

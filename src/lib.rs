@@ -5,14 +5,18 @@
 //! layer. With the `server` feature it adds the data access (sqlx on SQLite or PostgreSQL) and the
 //! services, which are the one place where authorization is decided.
 
-pub mod booking;
+pub mod bookings;
 pub mod dates;
+pub mod devices;
 pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod model;
+pub mod periods;
 pub mod text;
+pub mod utilisation;
 pub mod validate;
+pub mod week;
 
 #[cfg(feature = "server")]
 pub mod services;

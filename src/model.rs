@@ -308,3 +308,24 @@ pub struct AuditEntry {
     /// The value after, as JSON text.
     pub new_value: Option<String>,
 }
+
+/// What a page says about the school it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolRef {
+    /// Id.
+    pub id: SchoolId,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+impl From<&School> for SchoolRef {
+    fn from(s: &School) -> Self {
+        SchoolRef {
+            id: s.id,
+            code: s.code.clone(),
+            name: s.name.clone(),
+        }
+    }
+}

@@ -17,6 +17,8 @@ pub mod schools;
 pub mod seed;
 pub mod throttle;
 pub mod users;
+pub mod utilisation;
+pub mod week;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

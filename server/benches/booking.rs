@@ -14,7 +14,7 @@
 //!   has it.
 
 use chrono::{Datelike, Duration as Days, NaiveDate};
-use lophoc::booking::DeviceInput;
+use lophoc::devices::DeviceInput;
 use lophoc::ids::SchoolId;
 use lophoc::model::{Actor, Role, SchoolLevel};
 use lophoc::services::schools::{self, NewSchool};

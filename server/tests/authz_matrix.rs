@@ -27,9 +27,11 @@ mod common;
 
 use axum::http::Method;
 use common::{App, Req, Resp};
-use lophoc::booking::{BookingRequest, DeviceInput, HolidayInput};
+use lophoc::bookings::BookingRequest;
+use lophoc::devices::DeviceInput;
 use lophoc::ids::{DeviceId, SchoolId, UserId};
 use lophoc::model::{Actor, Role};
+use lophoc::periods::HolidayInput;
 use lophoc::services::testing::FIXTURE_PASSWORD;
 use lophoc::services::{bookings, devices, periods};
 use serde_json::{Value, json};

@@ -10,29 +10,28 @@
 //! the one before committed. The capacity check ([`taken_slots`]) runs inside that transaction;
 //! a unique index on the live slots of tagged devices holds the rule in the database too.
 
-use crate::booking::{
-    Booking, BookingBrief, BookingFilter, BookingRequest, BookingStatus, Device, DeviceKind,
-    DevicePage, DeviceStatus, KindTotal, Period, PeriodGrid, RecurringOutcome, RecurringRequest,
-    SchoolRef, SchoolTotal, SkippedDay, TakenSlot, TodayBooking, Utilisation, UtilisationFilter,
-    UtilisationRow, WeekCell, WeekDay, WeekView, parse_hhmm, taken_slots,
+use crate::bookings::{
+    Booking, BookingFilter, BookingRequest, BookingStatus, RecurringOutcome, RecurringRequest,
+    SkippedDay, TakenSlot, taken_slots,
 };
 use crate::dates::{display_date, parse_date, school_tz, today_at};
+use crate::devices::{Device, DeviceKind, DeviceStatus};
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
-use crate::i18n::{Lang, t};
 use crate::ids::{BookingId, ClassId, DeviceId, SchoolId, SeriesId, UserId};
 use crate::model::{Actor, Role};
+use crate::periods::{Period, PeriodGrid, parse_hhmm};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Bind, Engine, Where, decode, internal, is_unique_violation};
 use crate::services::{devices, periods};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
 use sqlx::Row;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The longest note (characters).
 pub const MAX_NOTE: usize = 500;
 
-pub use crate::booking::CHECK_IN_EARLY_MINUTES;
+pub use crate::bookings::CHECK_IN_EARLY_MINUTES;
 
 /// The most weeks a recurring booking spans.
 pub const MAX_WEEKS: i64 = 53;
@@ -80,7 +79,7 @@ fn booking_json(b: &Booking) -> String {
 }
 
 /// Minutes since midnight, school time.
-fn minutes_now(now: i64) -> i64 {
+pub(crate) fn minutes_now(now: i64) -> i64 {
     let t = school_tz().timestamp_opt(now, 0).single();
     t.map(|t| {
         use chrono::Timelike;
@@ -90,13 +89,13 @@ fn minutes_now(now: i64) -> i64 {
 }
 
 /// Whether the actor may book this school's devices: its teachers and administrators.
-fn may_book(actor: &Actor, school: SchoolId) -> bool {
+pub(crate) fn may_book(actor: &Actor, school: SchoolId) -> bool {
     matches!(actor.role, Role::Teacher | Role::SchoolAdmin) && actor.school_id == Some(school)
 }
 
 /// Whether the actor may act on this booking (cancel, check in/out): its teacher, the school's
 /// administrators, sysadmins.
-fn may_handle(actor: &Actor, b: &Booking) -> bool {
+pub(crate) fn may_handle(actor: &Actor, b: &Booking) -> bool {
     b.teacher_id == actor.user_id || actor.can_manage_school(b.school_id)
 }
 
@@ -179,7 +178,7 @@ fn day_problem(
     c: &Checked,
     date: NaiveDate,
     now: i64,
-    holidays: &[crate::booking::Holiday],
+    holidays: &[crate::periods::Holiday],
 ) -> Option<(&'static str, Msg)> {
     let today = today_at(now);
     if date < today {
@@ -712,7 +711,7 @@ pub async fn cancel(
 }
 
 /// The minutes (school time, since midnight) of a booking's first start and last end.
-fn span(grid: &PeriodGrid, b: &Booking) -> (i64, i64) {
+pub(crate) fn span(grid: &PeriodGrid, b: &Booking) -> (i64, i64) {
     let find = |n: i64| grid.items.iter().find(|p: &&Period| p.number == n);
     let start = b
         .periods
@@ -731,69 +730,10 @@ fn span(grid: &PeriodGrid, b: &Booking) -> (i64, i64) {
 
 /// Whether `now` is in a booking's check-in window: on its day, from
 /// [`CHECK_IN_EARLY_MINUTES`] before its first period until its last period ends.
-fn in_check_in_window(grid: &PeriodGrid, b: &Booking, now: i64) -> bool {
+pub(crate) fn in_check_in_window(grid: &PeriodGrid, b: &Booking, now: i64) -> bool {
     let (start, end) = span(grid, b);
     let m = minutes_now(now);
     b.date == today_at(now).to_string() && start - CHECK_IN_EARLY_MINUTES <= m && m < end
-}
-
-/// A device's page (the one its QR label opens): the device, today's bookings with what the
-/// caller may do with each now, the maintenance history for its administrators, and whether
-/// the caller may book it. "Not found" for a device the caller may not see.
-pub async fn device_page(ctx: &Ctx, actor: &Actor, id: DeviceId) -> Result<DevicePage, Error> {
-    let device = devices::get(ctx, actor, id).await?;
-    let school = crate::services::schools::get(ctx, actor, device.school_id).await?;
-    let now = ctx.now();
-    let today = today_at(now).to_string();
-    let filter = BookingFilter {
-        device_id: Some(id),
-        from: Some(today.clone()),
-        to: Some(today.clone()),
-        ..Default::default()
-    };
-    let grid = periods::load_grid(ctx, device.school_id).await?;
-    let may_manage = actor.can_manage_school(device.school_id);
-    let bookings = list(ctx, actor, &filter)
-        .await?
-        .into_iter()
-        .filter(|b| b.status != BookingStatus::Cancelled)
-        .map(|b| {
-            let find = |n: Option<&i64>| n.and_then(|n| grid.items.iter().find(|p| p.number == *n));
-            let times = match (find(b.periods.first()), find(b.periods.last())) {
-                (Some(f), Some(l)) => format!("{}–{}", f.starts, l.ends),
-                _ => String::new(),
-            };
-            let current = in_check_in_window(&grid, &b, now);
-            let handles = may_handle(actor, &b);
-            let booked = b.status == BookingStatus::Booked;
-            let (start, _) = span(&grid, &b);
-            TodayBooking {
-                times,
-                current,
-                may_check_in: handles && booked && current,
-                check_in_later: handles
-                    && booked
-                    && minutes_now(now) < start - CHECK_IN_EARLY_MINUTES,
-                may_check_out: handles && b.status == BookingStatus::InUse,
-                booking: b,
-            }
-        })
-        .collect();
-    let notes = if may_manage {
-        devices::notes(ctx, actor, id).await?
-    } else {
-        vec![]
-    };
-    let may_book = may_book(actor, device.school_id) && device.status == DeviceStatus::Available;
-    Ok(DevicePage {
-        school: SchoolRef::from(&school),
-        device,
-        today,
-        bookings,
-        notes,
-        may_manage,
-        may_book,
-    })
 }
 
 /// Checks a booking in (the device is picked up): on its day, from 15 minutes before its first
@@ -826,9 +766,9 @@ pub async fn check_in(
                 )
                 .arg(
                     "from",
-                    crate::booking::format_hhmm((start - CHECK_IN_EARLY_MINUTES).max(0)),
+                    crate::periods::format_hhmm((start - CHECK_IN_EARLY_MINUTES).max(0)),
                 )
-                .arg("until", crate::booking::format_hhmm(end)),
+                .arg("until", crate::periods::format_hhmm(end)),
         ));
     }
     transition(
@@ -875,7 +815,7 @@ pub async fn release_due(ctx: &Ctx) -> Result<u64, Error> {
 /// if that was later the same day (a booking made at 08:55 for a period that began at 08:35
 /// gets its full delay to be picked up, rather than being released seconds after the teacher
 /// was told it was theirs). The job and the write paths store it; reads show it.
-fn due_for_release(
+pub(crate) fn due_for_release(
     grid: &PeriodGrid,
     date: &str,
     first_period: Option<i64>,
@@ -956,394 +896,4 @@ async fn release_due_for(ctx: &Ctx, school: Option<SchoolId>) -> Result<u64, Err
         }
     }
     Ok(released)
-}
-
-/// The Monday of the week of `d`.
-pub fn monday_of(d: NaiveDate) -> NaiveDate {
-    d - Duration::days(d.weekday().num_days_from_monday() as i64)
-}
-
-/// The week (Monday–Saturday) of `day` for one device, or for every device of a kind in a
-/// school that is not retired.
-pub async fn week(
-    ctx: &Ctx,
-    actor: &Actor,
-    school: SchoolId,
-    device: Option<DeviceId>,
-    kind: Option<DeviceKind>,
-    day: NaiveDate,
-) -> Result<WeekView, Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    let devs: Vec<Device> = match device {
-        Some(id) => {
-            let d = devices::get(ctx, actor, id).await?;
-            if d.school_id != school {
-                return Err(Error::not_found());
-            }
-            vec![d]
-        }
-        None => devices::list(
-            ctx,
-            actor,
-            school,
-            &crate::booking::DeviceFilter {
-                kind,
-                ..Default::default()
-            },
-        )
-        .await?
-        .into_iter()
-        .filter(|d| d.status != DeviceStatus::Retired)
-        .collect(),
-    };
-    let monday = monday_of(day);
-    let saturday = monday + Duration::days(5);
-    let grid = periods::load_grid(ctx, school).await?;
-    let holidays = periods::load_holidays(ctx, school, Some(monday), Some(saturday)).await?;
-    let now = ctx.now();
-    let today = today_at(now);
-    // (device, date) → period → cell
-    let mut cells: HashMap<(i64, String), BTreeMap<i64, WeekCell>> = HashMap::new();
-    if !devs.is_empty() {
-        let ids: Vec<String> = (0..devs.len()).map(|i| format!("${}", i + 3)).collect();
-        let sql = format!(
-            "SELECT s.device_id, s.date, s.period, s.quantity, b.id, b.teacher_id, b.status, b.note, \
-             b.first_period, b.created_at AS made_at, \
-             u.full_name FROM booking_slots s JOIN bookings b ON b.id = s.booking_id \
-             JOIN users u ON u.id = b.teacher_id \
-             WHERE s.live = 1 AND s.date >= $1 AND s.date <= $2 AND s.device_id IN ({}) \
-             ORDER BY s.period, b.id",
-            ids.join(", ")
-        );
-        let mut q = sqlx::query(&sql)
-            .bind(monday.to_string())
-            .bind(saturday.to_string());
-        for d in &devs {
-            q = q.bind(d.id.0);
-        }
-        let rows = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
-        for r in &rows {
-            let dev: i64 = r.try_get("device_id").map_err(internal)?;
-            let date: String = r.try_get("date").map_err(internal)?;
-            let period: i64 = r.try_get("period").map_err(internal)?;
-            let qty: i64 = r.try_get("quantity").map_err(internal)?;
-            let status: String = r.try_get("status").map_err(internal)?;
-            let status = BookingStatus::parse(&status).ok_or_else(|| {
-                internal(sqlx::Error::Decode(format!("bad status {status}").into()))
-            })?;
-            let first: i64 = r.try_get("first_period").map_err(internal)?;
-            let made_at: i64 = r.try_get("made_at").map_err(internal)?;
-            if status == BookingStatus::Booked
-                && due_for_release(&grid, &date, Some(first), made_at, now)
-            {
-                // Released in effect: the period is free, whether or not the job has run.
-                continue;
-            }
-            let cell = cells
-                .entry((dev, date))
-                .or_default()
-                .entry(period)
-                .or_insert_with(|| WeekCell {
-                    period,
-                    booked: 0,
-                    bookings: vec![],
-                });
-            cell.booked += qty;
-            cell.bookings.push(BookingBrief {
-                id: BookingId(r.try_get("id").map_err(internal)?),
-                teacher_id: UserId(r.try_get("teacher_id").map_err(internal)?),
-                teacher_name: r.try_get("full_name").map_err(internal)?,
-                quantity: qty,
-                status,
-                note: r.try_get("note").map_err(internal)?,
-            });
-        }
-    }
-    let days = (0..6)
-        .map(|i| {
-            let d = monday + Duration::days(i);
-            let ds = d.to_string();
-            WeekDay {
-                holiday: periods::holiday_on(&holidays, &ds).map(|h| h.name.clone()),
-                past: d < today,
-                cells: devs
-                    .iter()
-                    .map(|dev| {
-                        cells
-                            .remove(&(dev.id.0, ds.clone()))
-                            .map(|m| m.into_values().collect())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-                date: ds,
-            }
-        })
-        .collect();
-    Ok(WeekView {
-        school_id: school,
-        monday: monday.to_string(),
-        today: today.to_string(),
-        periods: grid.items,
-        devices: devs,
-        days,
-    })
-}
-
-/// Utilisation over a range: per device, periods booked, used (checked in), no-shows
-/// (released) and still pending, and totals per kind and per school. School staff see their
-/// school; the department and sysadmins any school or (no school given) every school.
-pub async fn utilisation(
-    ctx: &Ctx,
-    actor: &Actor,
-    f: &UtilisationFilter,
-) -> Result<Utilisation, Error> {
-    let school = match f.school_id {
-        Some(s) if actor.can_read_school(s) => Some(s),
-        Some(_) => return Err(Error::not_found()),
-        None if actor.sees_all_schools() => None,
-        None => Some(actor.school_id.ok_or_else(Error::forbidden)?),
-    };
-    if !actor.sees_all_schools() && actor.role == Role::Teacher {
-        // Teachers have "my bookings"; the report is for those who run the inventory.
-        return Err(Error::forbidden());
-    }
-    let today = today_at(ctx.now());
-    let mut errs = FieldErrors::new();
-    let parse =
-        |errs: &mut FieldErrors, field: &str, v: &Option<String>, default: NaiveDate| match v
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            None => Some(default),
-            Some(v) => errs.check(
-                field,
-                parse_date(v).ok_or_else(|| Msg::new("validation.date")),
-            ),
-        };
-    let from = parse(&mut errs, "from", &f.from, today - Duration::days(30));
-    let to = parse(&mut errs, "to", &f.to, today);
-    if let (Some(a), Some(b)) = (from, to)
-        && (b < a || (b - a).num_days() > 400)
-    {
-        errs.add("to", Msg::new("validation.date_range"));
-    }
-    errs.finish()?;
-    let (from, to) = (from.unwrap_or(today), to.unwrap_or(today));
-    // A read writes nothing: a booking still stored `booked` on a past day is a no-show here
-    // (today's are released by the minute job and the write paths).
-    let mut w = Where::new();
-    let (from_p, to_p, today_p) = (
-        w.param(from.to_string()),
-        w.param(to.to_string()),
-        w.param(today.to_string()),
-    );
-    w.and_sql("d.status <> 'retired'");
-    if let Some(s) = school {
-        w.and("d.school_id = {}", s.0);
-    }
-    if let Some(k) = f.kind {
-        w.and("d.kind = {}", k.as_str());
-    }
-    let sql = format!(
-        "SELECT d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name AS school_name, \
-         CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
-         CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < {today_p}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'booked' AND s.date >= {today_p} THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending \
-         FROM devices d JOIN schools sc ON sc.id = d.school_id \
-         LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= {from_p} AND s.date <= {to_p} \
-         LEFT JOIN bookings b ON b.id = s.booking_id{} \
-         GROUP BY d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name \
-         ORDER BY sc.code, d.kind, d.name, d.id",
-        w.sql()
-    );
-    let rows = w
-        .query(&sql)
-        .fetch_all(&ctx.db.pool)
-        .await
-        .map_err(internal)?;
-    let mut devices_out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let kind: String = r.try_get("kind").map_err(internal)?;
-        let status: String = r.try_get("status").map_err(internal)?;
-        devices_out.push(UtilisationRow {
-            device_id: DeviceId(r.try_get("id").map_err(internal)?),
-            name: r.try_get("name").map_err(internal)?,
-            kind: decode("device kind", &kind, DeviceKind::parse).map_err(internal)?,
-            quantity: r.try_get("quantity").map_err(internal)?,
-            status: decode("device status", &status, DeviceStatus::parse).map_err(internal)?,
-            school_id: SchoolId(r.try_get("school_id").map_err(internal)?),
-            school_code: r.try_get("code").map_err(internal)?,
-            school_name: r.try_get("school_name").map_err(internal)?,
-            booked: r.try_get("booked").map_err(internal)?,
-            used: r.try_get("used").map_err(internal)?,
-            no_show: r.try_get("no_show").map_err(internal)?,
-            pending: r.try_get("pending").map_err(internal)?,
-        });
-    }
-    let mut kinds: BTreeMap<DeviceKind, KindTotal> = BTreeMap::new();
-    let mut schools: BTreeMap<String, SchoolTotal> = BTreeMap::new();
-    for d in &devices_out {
-        let k = kinds.entry(d.kind).or_insert(KindTotal {
-            kind: d.kind,
-            devices: 0,
-            booked: 0,
-            used: 0,
-            no_show: 0,
-        });
-        k.devices += 1;
-        k.booked += d.booked;
-        k.used += d.used;
-        k.no_show += d.no_show;
-        let s = schools
-            .entry(d.school_code.clone())
-            .or_insert_with(|| SchoolTotal {
-                school_id: d.school_id,
-                code: d.school_code.clone(),
-                name: d.school_name.clone(),
-                devices: 0,
-                booked: 0,
-                used: 0,
-                no_show: 0,
-            });
-        s.devices += 1;
-        s.booked += d.booked;
-        s.used += d.used;
-        s.no_show += d.no_show;
-    }
-    Ok(Utilisation {
-        from: from.to_string(),
-        to: to.to_string(),
-        devices: devices_out,
-        kinds: kinds.into_values().collect(),
-        schools: schools.into_values().collect(),
-    })
-}
-
-fn utilisation_header(lang: Lang) -> Vec<String> {
-    [
-        "report.col.school_code",
-        "report.col.school",
-        "report.col.device",
-        "report.col.kind",
-        "report.col.quantity",
-        "report.col.booked",
-        "report.col.used",
-        "report.col.no_show",
-        "report.col.pending",
-        "report.col.use_rate",
-    ]
-    .iter()
-    .map(|k| t(lang, k).to_owned())
-    .collect()
-}
-
-fn use_rate(d: &UtilisationRow) -> String {
-    if d.booked == 0 {
-        String::new()
-    } else {
-        format!("{}", (d.used * 100 + d.booked / 2) / d.booked)
-    }
-}
-
-/// The report as CSV (column names in `lang`, formulas neutralised).
-pub fn utilisation_csv(u: &Utilisation, lang: Lang) -> Vec<u8> {
-    let header = utilisation_header(lang);
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let rows: Vec<Vec<String>> = u
-        .devices
-        .iter()
-        .map(|d| {
-            vec![
-                d.school_code.clone(),
-                d.school_name.clone(),
-                d.name.clone(),
-                t(lang, d.kind.label_key()).to_owned(),
-                d.quantity.to_string(),
-                d.booked.to_string(),
-                d.used.to_string(),
-                d.no_show.to_string(),
-                d.pending.to_string(),
-                use_rate(d),
-            ]
-        })
-        .collect();
-    crate::services::csv_import::write(&header, &rows)
-}
-
-/// The report as an Excel workbook: one sheet per device, one per kind.
-pub fn utilisation_xlsx(u: &Utilisation, lang: Lang) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xl = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx export");
-        Error::internal()
-    };
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = wb.add_worksheet();
-    sheet
-        .set_name(t(lang, "report.sheet.devices"))
-        .map_err(xl)?;
-    for (c, h) in utilisation_header(lang).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h.as_str(), &bold)
-            .map_err(xl)?;
-    }
-    for (i, d) in u.devices.iter().enumerate() {
-        let r = i as u32 + 1;
-        // Strings are written as strings: a name starting with "=" stays text, never a formula.
-        sheet
-            .write_string(r, 0, d.school_code.as_str())
-            .map_err(xl)?;
-        sheet
-            .write_string(r, 1, d.school_name.as_str())
-            .map_err(xl)?;
-        sheet.write_string(r, 2, d.name.as_str()).map_err(xl)?;
-        sheet
-            .write_string(r, 3, t(lang, d.kind.label_key()))
-            .map_err(xl)?;
-        for (c, v) in [d.quantity, d.booked, d.used, d.no_show, d.pending]
-            .into_iter()
-            .enumerate()
-        {
-            sheet.write_number(r, 4 + c as u16, v as f64).map_err(xl)?;
-        }
-        if d.booked > 0 {
-            sheet
-                .write_number(r, 9, (d.used as f64 * 100.0 / d.booked as f64).round())
-                .map_err(xl)?;
-        }
-    }
-    sheet.autofit();
-    let ks = wb.add_worksheet();
-    ks.set_name(t(lang, "report.sheet.kinds")).map_err(xl)?;
-    for (c, k) in [
-        "report.col.kind",
-        "report.col.devices",
-        "report.col.booked",
-        "report.col.used",
-        "report.col.no_show",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ks.write_string_with_format(0, c as u16, t(lang, k), &bold)
-            .map_err(xl)?;
-    }
-    for (i, k) in u.kinds.iter().enumerate() {
-        let r = i as u32 + 1;
-        ks.write_string(r, 0, t(lang, k.kind.label_key()))
-            .map_err(xl)?;
-        for (c, v) in [k.devices, k.booked, k.used, k.no_show]
-            .into_iter()
-            .enumerate()
-        {
-            ks.write_number(r, 1 + c as u16, v as f64).map_err(xl)?;
-        }
-    }
-    ks.autofit();
-    wb.save_to_buffer().map_err(xl)
 }

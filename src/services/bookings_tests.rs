@@ -2,17 +2,16 @@
 //! pools, the calendar rules, who may do what, check-in/out and release, recurring bookings,
 //! the week view and the utilisation report.
 
-use crate::booking::{
-    BookingFilter, BookingRequest, BookingStatus, DaySession, Device, DeviceInput, DeviceKind,
-    DevicePatch, DeviceStatus, HolidayInput, Period, PeriodGrid, RecurringRequest,
-    UtilisationFilter,
-};
+use crate::bookings::{BookingFilter, BookingRequest, BookingStatus, RecurringRequest};
 use crate::both_engines;
+use crate::devices::{Device, DeviceInput, DeviceKind, DevicePatch, DeviceStatus};
 use crate::error::{Details, ErrorCode};
 use crate::ids::DeviceId;
 use crate::model::Actor;
+use crate::periods::{DaySession, HolidayInput, Period, PeriodGrid};
 use crate::services::testing::TestDb;
 use crate::services::{bookings, devices, periods};
+use crate::utilisation::UtilisationFilter;
 use std::sync::Arc;
 
 /// Next Tuesday after the fixed clock's Monday 2026-11-30.
@@ -436,7 +435,7 @@ both_engines!(reads_show_a_release_without_writing_it, |t| async move {
     let mine = bookings::list(
         &t.ctx,
         &a,
-        &crate::booking::BookingFilter {
+        &crate::bookings::BookingFilter {
             mine: true,
             status: vec![BookingStatus::Released],
             ..Default::default()
@@ -445,7 +444,7 @@ both_engines!(reads_show_a_release_without_writing_it, |t| async move {
     .await
     .unwrap();
     assert_eq!(mine.iter().map(|x| x.id).collect::<Vec<_>>(), vec![b.id]);
-    let week = bookings::week(
+    let week = crate::services::week::week(
         &t.ctx,
         &a,
         s.id,
@@ -552,7 +551,7 @@ both_engines!(check_in_out_and_release, |t| async move {
 
     // Utilisation: the board's 2 periods used, the projector's 1 no-show and 1 pending today
     // plus tomorrow's.
-    let u = bookings::utilisation(
+    let u = crate::services::utilisation::utilisation(
         &t.ctx,
         &admin,
         &UtilisationFilter {
@@ -569,13 +568,13 @@ both_engines!(check_in_out_and_release, |t| async move {
     assert_eq!((p.booked, p.used, p.no_show, p.pending), (3, 0, 1, 2));
     assert_eq!(u.schools.len(), 1);
     assert_eq!(u.schools[0].booked, 5);
-    let e = bookings::utilisation(&t.ctx, &a, &UtilisationFilter::default())
+    let e = crate::services::utilisation::utilisation(&t.ctx, &a, &UtilisationFilter::default())
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden);
-    let csv = bookings::utilisation_csv(&u, crate::Lang::Vi);
+    let csv = crate::services::utilisation::utilisation_csv(&u, crate::Lang::Vi);
     assert!(String::from_utf8(csv).unwrap().contains("Tiết đã dùng"));
-    let xlsx = bookings::utilisation_xlsx(&u, crate::Lang::En).unwrap();
+    let xlsx = crate::services::utilisation::utilisation_xlsx(&u, crate::Lang::En).unwrap();
     assert_eq!(&xlsx[..2], b"PK", "an xlsx file is a zip");
 });
 
@@ -660,7 +659,7 @@ both_engines!(week_view_shows_the_week, |t| async move {
     bookings::create(&t.ctx, &a, &req(cart.id, WED, &[3, 4], Some(12)), None)
         .await
         .unwrap();
-    let w = bookings::week(
+    let w = crate::services::week::week(
         &t.ctx,
         &a,
         s.id,
@@ -684,9 +683,10 @@ both_engines!(week_view_shows_the_week, |t| async move {
     // Another school's teacher cannot see the week.
     let other = t.school("TH0002").await;
     let outsider = t.teacher(other.id).await;
-    let e = bookings::week(&t.ctx, &outsider, s.id, None, None, chrono::NaiveDate::MIN)
-        .await
-        .unwrap_err();
+    let e =
+        crate::services::week::week(&t.ctx, &outsider, s.id, None, None, chrono::NaiveDate::MIN)
+            .await
+            .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
 });
 

@@ -4,17 +4,21 @@
 //! Everyone of the school (and the department) reads the inventory; the school's administrators
 //! (and sysadmins) change it. A device of another school is "not found".
 
-use crate::booking::{
-    Device, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePatch, DeviceStatus,
-    Inventory, SchoolRef,
+use crate::bookings::{BookingFilter, BookingStatus, CHECK_IN_EARLY_MINUTES};
+use crate::dates::today_at;
+use crate::devices::{
+    Device, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePage, DevicePatch,
+    DeviceStatus, Inventory, TodayBooking,
 };
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{DeviceId, SchoolId};
-use crate::model::{Actor, ImportOutcome};
+use crate::model::{Actor, ImportOutcome, SchoolRef};
 use crate::services::audit::{self, Record};
+use crate::services::bookings;
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, internal, is_unique_violation};
+use crate::services::periods;
 use crate::text::{clean, fold, query_words};
 use crate::validate;
 use sqlx::Row;
@@ -817,4 +821,64 @@ mod label_tests {
         );
         assert!(wrap_words("   ", 10, 2).is_empty());
     }
+}
+
+/// A device's page (the one its QR label opens): the device, today's bookings with what the
+/// caller may do with each now, the maintenance history for its administrators, and whether
+/// the caller may book it. "Not found" for a device the caller may not see.
+pub async fn page(ctx: &Ctx, actor: &Actor, id: DeviceId) -> Result<DevicePage, Error> {
+    let device = get(ctx, actor, id).await?;
+    let school = crate::services::schools::get(ctx, actor, device.school_id).await?;
+    let now = ctx.now();
+    let today = today_at(now).to_string();
+    let filter = BookingFilter {
+        device_id: Some(id),
+        from: Some(today.clone()),
+        to: Some(today.clone()),
+        ..Default::default()
+    };
+    let grid = periods::load_grid(ctx, device.school_id).await?;
+    let may_manage = actor.can_manage_school(device.school_id);
+    let today_bookings = bookings::list(ctx, actor, &filter)
+        .await?
+        .into_iter()
+        .filter(|b| b.status != BookingStatus::Cancelled)
+        .map(|b| {
+            let find = |n: Option<&i64>| n.and_then(|n| grid.items.iter().find(|p| p.number == *n));
+            let times = match (find(b.periods.first()), find(b.periods.last())) {
+                (Some(f), Some(l)) => format!("{}–{}", f.starts, l.ends),
+                _ => String::new(),
+            };
+            let current = bookings::in_check_in_window(&grid, &b, now);
+            let handles = bookings::may_handle(actor, &b);
+            let booked = b.status == BookingStatus::Booked;
+            let (start, _) = bookings::span(&grid, &b);
+            TodayBooking {
+                times,
+                current,
+                may_check_in: handles && booked && current,
+                check_in_later: handles
+                    && booked
+                    && bookings::minutes_now(now) < start - CHECK_IN_EARLY_MINUTES,
+                may_check_out: handles && b.status == BookingStatus::InUse,
+                booking: b,
+            }
+        })
+        .collect();
+    let notes = if may_manage {
+        notes(ctx, actor, id).await?
+    } else {
+        vec![]
+    };
+    let may_book =
+        bookings::may_book(actor, device.school_id) && device.status == DeviceStatus::Available;
+    Ok(DevicePage {
+        school: SchoolRef::from(&school),
+        device,
+        today,
+        bookings: today_bookings,
+        notes,
+        may_manage,
+        may_book,
+    })
 }

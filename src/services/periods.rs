@@ -4,14 +4,14 @@
 //! the school and the department reads them; the school's administrators (and sysadmins) change
 //! them.
 
-use crate::booking::{
-    DEFAULT_RELEASE_MINUTES, DaySession, Holiday, HolidayInput, MAX_PERIODS, Period, PeriodGrid,
-    default_grid, format_hhmm, parse_hhmm,
-};
 use crate::dates::{parse_date, today_at};
 use crate::error::{Error, FieldErrors, Msg};
 use crate::ids::{HolidayId, SchoolId};
 use crate::model::{Actor, SchoolLevel};
+use crate::periods::{
+    DEFAULT_RELEASE_MINUTES, DaySession, Holiday, HolidayInput, MAX_PERIODS, Period, PeriodGrid,
+    default_grid, format_hhmm, parse_hhmm,
+};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, internal};

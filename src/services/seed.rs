@@ -6,10 +6,11 @@
 //! own step to [`demo`] (devices, classes, activity). Every account shares one demo password,
 //! hashed once: hashing thousands of accounts one by one would take minutes.
 
-use crate::booking::{DeviceKind, default_grid, parse_hhmm};
 use crate::dates::today_at;
+use crate::devices::DeviceKind;
 use crate::error::Error;
 use crate::model::SchoolLevel;
+use crate::periods::{default_grid, parse_hhmm};
 use crate::services::auth::hash_password_blocking;
 use crate::services::ctx::Ctx;
 use crate::services::db::internal;

@@ -21,16 +21,18 @@ use crate::serverfns::bookings::{
 };
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leptos::prelude::*;
+use lophoc::dates::monday_of;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
-use lophoc::booking::{
-    DaySession, Device, DeviceKind, DeviceStatus, SkippedDay, WeekCell, WeekDay, WeekView,
-};
+use lophoc::bookings::SkippedDay;
 use lophoc::dates::parse_date;
+use lophoc::devices::{Device, DeviceKind, DeviceStatus};
 use lophoc::ids::{DeviceId, UserId};
+use lophoc::periods::DaySession;
+use lophoc::week::{WeekCell, WeekDay, WeekView};
 
 /// The translation key of a weekday's name.
 fn weekday_key(d: Weekday, short: bool) -> &'static str {
@@ -62,11 +64,6 @@ pub fn day_label(date: &str) -> String {
         ),
         None => date.to_owned(),
     }
-}
-
-/// The Monday of the week of `d`.
-fn monday_of(d: NaiveDate) -> NaiveDate {
-    d - Duration::days(d.weekday().num_days_from_monday() as i64)
 }
 
 /// "dd/mm" of a day.

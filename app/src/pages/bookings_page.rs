@@ -12,7 +12,7 @@ use crate::serverfns::bookings::{BookingList, CancelBooking, PAST_DAYS, keys, li
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::booking::{Booking, BookingStatus};
+use lophoc::bookings::{Booking, BookingStatus};
 
 /// The badge of a booking's status (the text carries the meaning; the colour helps).
 #[component]

@@ -18,7 +18,7 @@ use crate::serverfns::devices::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::booking::{Device, DeviceKind, DeviceStatus};
+use lophoc::devices::{Device, DeviceKind, DeviceStatus};
 use lophoc::ids::SchoolId;
 use lophoc::model::Role;
 use server_fn::ServerFn;

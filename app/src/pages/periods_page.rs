@@ -20,10 +20,10 @@ use crate::serverfns::periods::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::booking::{DaySession, Holiday, MAX_PERIODS, PeriodGrid};
 use lophoc::dates::display_iso_date;
 use lophoc::ids::SchoolId;
 use lophoc::model::Role;
+use lophoc::periods::{DaySession, Holiday, MAX_PERIODS, PeriodGrid};
 use server_fn::ServerFn;
 
 /// The rows the editor starts with: the grid's periods, and a blank row for a new one.
@@ -694,7 +694,7 @@ mod tests {
     #[test]
     fn the_editor_has_one_blank_row_while_there_is_room() {
         let grid = PeriodGrid {
-            items: lophoc::booking::default_grid(lophoc::model::SchoolLevel::TieuHoc),
+            items: lophoc::periods::default_grid(lophoc::model::SchoolLevel::TieuHoc),
             release_after_minutes: 15,
         };
         let rows = with_blank(rows_of(&grid));
@@ -704,7 +704,7 @@ mod tests {
         // Full: no blank row; a blank row already there: not another.
         assert_eq!(with_blank(rows.clone()).len(), 10);
         let full = PeriodGrid {
-            items: lophoc::booking::default_grid(lophoc::model::SchoolLevel::Thpt),
+            items: lophoc::periods::default_grid(lophoc::model::SchoolLevel::Thpt),
             release_after_minutes: 15,
         };
         assert_eq!(with_blank(rows_of(&full)).len(), 10);

@@ -14,8 +14,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use lophoc::booking::{DeviceKind, Utilisation, UtilisationRow};
+use lophoc::devices::DeviceKind;
 use lophoc::ids::SchoolId;
+use lophoc::utilisation::{Utilisation, UtilisationRow};
 
 /// The report's filters as the query string carries them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -9,8 +9,12 @@
 
 use crate::error::UiError;
 use leptos::prelude::*;
-use lophoc::booking::{Booking, Device, Period, SkippedDay, Utilisation, WeekView};
+use lophoc::bookings::{Booking, SkippedDay};
+use lophoc::devices::Device;
 use lophoc::ids::{BookingId, DeviceId, SchoolId, UserId};
+use lophoc::periods::Period;
+use lophoc::utilisation::Utilisation;
+use lophoc::week::WeekView;
 use serde::{Deserialize, Serialize};
 
 /// Query-string keys of the booking pages: the view, the booking form's values (a link that
@@ -204,7 +208,7 @@ pub struct UtilisationView {
 /// of a school).
 #[server(prefix = "/fn", endpoint = "booking_options")]
 pub async fn booking_options() -> Result<BookingSetup, UiError> {
-    use lophoc::booking::{DeviceFilter, DeviceStatus};
+    use lophoc::devices::{DeviceFilter, DeviceStatus};
     use lophoc::model::Role;
     use lophoc::services::{devices, periods};
     let (c, actor) = crate::ssr::actor()?;
@@ -239,8 +243,8 @@ pub async fn booking_week(
     device: Option<DeviceId>,
     week: Option<String>,
 ) -> Result<WeekView, UiError> {
-    use lophoc::booking::{DeviceFilter, DeviceKind, DeviceStatus};
-    use lophoc::services::{bookings, devices};
+    use lophoc::devices::{DeviceFilter, DeviceKind, DeviceStatus};
+    use lophoc::services::devices;
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -250,7 +254,7 @@ pub async fn booking_week(
         .unwrap_or_else(|| lophoc::dates::today_at(ctx.now()));
     if let Some(id) = device {
         let d = devices::get(&ctx, &actor, id).await.map_err(fail)?;
-        return bookings::week(&ctx, &actor, d.school_id, Some(id), None, day)
+        return lophoc::services::week::week(&ctx, &actor, d.school_id, Some(id), None, day)
             .await
             .map_err(fail);
     }
@@ -269,7 +273,7 @@ pub async fn booking_week(
             })
         }
     };
-    bookings::week(
+    lophoc::services::week::week(
         &ctx,
         &actor,
         school,
@@ -293,7 +297,7 @@ pub async fn book_device(
     note: Option<String>,
     until: Option<String>,
 ) -> Result<BookOutcome, UiError> {
-    use lophoc::booking::{BookingRequest, RecurringRequest};
+    use lophoc::bookings::{BookingRequest, RecurringRequest};
     use lophoc::services::bookings;
     use lophoc::{Error, Msg};
     use server_fn::ServerFn;
@@ -394,7 +398,7 @@ pub async fn book_device(
     let day = lophoc::dates::parse_date(&date);
     let mut view: Vec<(&'static str, String)> = day
         .map(|d| {
-            let monday = lophoc::services::bookings::monday_of(d);
+            let monday = lophoc::dates::monday_of(d);
             vec![(keys::WEEK, monday.to_string()), (keys::DAY, d.to_string())]
         })
         .unwrap_or_default();
@@ -450,7 +454,7 @@ pub async fn cancel_booking(id: BookingId) -> Result<Booking, UiError> {
 /// school administrator sees the whole school's.
 #[server(prefix = "/fn", endpoint = "list_bookings")]
 pub async fn list_bookings(scope: Option<String>) -> Result<BookingList, UiError> {
-    use lophoc::booking::BookingFilter;
+    use lophoc::bookings::BookingFilter;
     use lophoc::model::Role;
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
@@ -492,7 +496,8 @@ pub async fn utilisation_report(
     to: Option<String>,
     kind: Option<String>,
 ) -> Result<UtilisationView, UiError> {
-    use lophoc::booking::{DeviceKind, UtilisationFilter};
+    use lophoc::devices::DeviceKind;
+    use lophoc::utilisation::UtilisationFilter;
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -507,7 +512,7 @@ pub async fn utilisation_report(
         to: nonempty(to),
         kind: nonempty(kind).as_deref().and_then(DeviceKind::parse),
     };
-    let report = lophoc::services::bookings::utilisation(&ctx, &actor, &f)
+    let report = lophoc::services::utilisation::utilisation(&ctx, &actor, &f)
         .await
         .map_err(fail)?;
     let school = match f.school_id {

@@ -16,7 +16,8 @@
 
 use crate::error::UiError;
 use leptos::prelude::*;
-use lophoc::booking::{Booking, Device};
+use lophoc::bookings::Booking;
+use lophoc::devices::Device;
 use lophoc::ids::{BookingId, DeviceId, SchoolId};
 use lophoc::model::ImportOutcome;
 use serde::{Deserialize, Serialize};
@@ -89,7 +90,8 @@ pub mod back {
     ];
 }
 
-pub use lophoc::booking::{DevicePage, Inventory, SchoolRef, TodayBooking};
+pub use lophoc::devices::{DevicePage, Inventory, TodayBooking};
+use lophoc::model::SchoolRef;
 
 /// The label sheets of a school.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +113,7 @@ pub async fn list_devices(
     status: Option<String>,
     q: Option<String>,
 ) -> Result<Inventory, UiError> {
-    use lophoc::booking::{DeviceFilter, DeviceKind, DeviceStatus};
+    use lophoc::devices::{DeviceFilter, DeviceKind, DeviceStatus};
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -132,7 +134,7 @@ pub async fn list_devices(
 pub async fn get_device(id: DeviceId) -> Result<DevicePage, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    lophoc::services::bookings::device_page(&ctx, &actor, id)
+    lophoc::services::devices::page(&ctx, &actor, id)
         .await
         .map_err(|e| crate::ssr::fail(&c, e))
 }
@@ -148,7 +150,7 @@ pub async fn create_device(
     room: String,
     quantity: String,
 ) -> Result<Device, UiError> {
-    use lophoc::booking::DeviceInput;
+    use lophoc::devices::DeviceInput;
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -196,7 +198,7 @@ pub async fn update_device(
     status: String,
     note: String,
 ) -> Result<Device, UiError> {
-    use lophoc::booking::DevicePatch;
+    use lophoc::devices::DevicePatch;
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;

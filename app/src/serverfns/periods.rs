@@ -5,11 +5,11 @@
 //! saves. Rows are numbered by their place among the rows kept.
 
 use crate::error::UiError;
-use crate::serverfns::devices::SchoolRef;
+use lophoc::model::SchoolRef;
 use leptos::prelude::*;
-use lophoc::booking::{Holiday, PeriodGrid};
 use lophoc::ids::SchoolId;
 use lophoc::model::SchoolLevel;
+use lophoc::periods::{Holiday, PeriodGrid};
 use serde::{Deserialize, Serialize};
 
 /// Query-string keys of a form's answer without JavaScript.
@@ -94,7 +94,7 @@ pub fn encode_draft(rows: &[PeriodRow]) -> String {
 pub fn decode_draft(s: &str) -> Vec<PeriodRow> {
     s.split(';')
         .filter(|r| !r.is_empty())
-        .take(lophoc::booking::MAX_PERIODS + 1)
+        .take(lophoc::periods::MAX_PERIODS + 1)
         .map(|r| {
             let mut f = r.split(',');
             let mut next = || f.next().unwrap_or("").to_owned();
@@ -144,7 +144,7 @@ pub async fn get_periods(school: Option<SchoolId>) -> Result<SchoolPeriods, UiEr
     Ok(SchoolPeriods {
         school: SchoolRef::from(&s),
         level: s.level,
-        is_default: grid.items == lophoc::booking::default_grid(s.level),
+        is_default: grid.items == lophoc::periods::default_grid(s.level),
         grid,
         holidays,
         today: lophoc::dates::today_at(ctx.now()).to_string(),
@@ -192,7 +192,7 @@ pub async fn add_holiday(
     ends: String,
     name: String,
 ) -> Result<Holiday, UiError> {
-    use lophoc::booking::HolidayInput;
+    use lophoc::periods::HolidayInput;
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -254,7 +254,7 @@ pub async fn remove_holiday(
 mod server {
     use super::PeriodRow;
     use crate::error::UiError;
-    use lophoc::booking::{DaySession, Period, PeriodGrid};
+    use lophoc::periods::{DaySession, Period, PeriodGrid};
 
     /// The grid the form describes, and for each of its periods the form row it came from.
     /// A release delay that is not a number is sent on as 0, which the service refuses with

@@ -14,15 +14,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use lophoc::booking::{
-    Booking, BookingBrief, BookingFilter, BookingRequest, BookingStatus, KindTotal,
-    RecurringOutcome, RecurringRequest, SchoolTotal, SkippedDay, Utilisation, UtilisationFilter,
-    UtilisationRow, WeekCell, WeekDay, WeekView,
+use lophoc::bookings::{
+    Booking, BookingFilter, BookingRequest, BookingStatus, RecurringOutcome, RecurringRequest,
+    SkippedDay,
 };
 use lophoc::dates::{parse_date, today_at};
 use lophoc::error::{FieldErrors, Msg};
 use lophoc::ids::{BookingId, DeviceId, SchoolId};
 use lophoc::services::bookings;
+use lophoc::utilisation::{KindTotal, SchoolTotal, Utilisation, UtilisationFilter, UtilisationRow};
+use lophoc::week::{BookingBrief, WeekCell, WeekDay, WeekView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -605,7 +606,8 @@ async fn week(
     let kind = kind_param(&mut errs, "kind", &q.kind);
     errs.finish()?;
     let day = day.unwrap_or_default();
-    let w = bookings::week(&state.ctx, &actor, SchoolId(id), device, kind, day).await?;
+    let w =
+        lophoc::services::week::week(&state.ctx, &actor, SchoolId(id), device, kind, day).await?;
     Ok(Json(WeekViewDto::from(&w)))
 }
 
@@ -800,18 +802,18 @@ async fn utilisation(
         to: q.to,
         kind,
     };
-    let u = bookings::utilisation(&state.ctx, &actor, &f).await?;
+    let u = lophoc::services::utilisation::utilisation(&state.ctx, &actor, &f).await?;
     let name = format!("utilisation-{}-{}", u.from, u.to);
     Ok(match format {
         "csv" => attachment(
             "text/csv; charset=utf-8",
             &format!("{name}.csv"),
-            bookings::utilisation_csv(&u, caller.lang),
+            lophoc::services::utilisation::utilisation_csv(&u, caller.lang),
         ),
         "xlsx" => attachment(
             XLSX,
             &format!("{name}.xlsx"),
-            bookings::utilisation_xlsx(&u, caller.lang)?,
+            lophoc::services::utilisation::utilisation_xlsx(&u, caller.lang)?,
         ),
         _ => Json(UtilisationDto::from(&u)).into_response(),
     })

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lophoc::booking::{
+use lophoc::devices::{
     Device, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePatch, DeviceStatus,
 };
 use lophoc::error::{FieldErrors, Msg};

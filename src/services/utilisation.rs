@@ -1,0 +1,272 @@
+//! The utilisation report: per device, kind and school, periods booked, used (checked in),
+//! no-shows and still to come over a range; as JSON, CSV and Excel.
+
+use crate::dates::{parse_date, today_at};
+use crate::devices::{DeviceKind, DeviceStatus};
+use crate::error::{Error, FieldErrors, Msg};
+use crate::i18n::{Lang, t};
+use crate::ids::{DeviceId, SchoolId};
+use crate::model::{Actor, Role};
+use crate::services::ctx::Ctx;
+use crate::services::db::{Where, decode, internal};
+use crate::utilisation::{KindTotal, SchoolTotal, Utilisation, UtilisationFilter, UtilisationRow};
+use chrono::{Duration, NaiveDate};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// Utilisation over a range: per device, periods booked, used (checked in), no-shows
+/// (released) and still pending, and totals per kind and per school. School staff see their
+/// school; the department and sysadmins any school or (no school given) every school.
+pub async fn utilisation(
+    ctx: &Ctx,
+    actor: &Actor,
+    f: &UtilisationFilter,
+) -> Result<Utilisation, Error> {
+    let school = match f.school_id {
+        Some(s) if actor.can_read_school(s) => Some(s),
+        Some(_) => return Err(Error::not_found()),
+        None if actor.sees_all_schools() => None,
+        None => Some(actor.school_id.ok_or_else(Error::forbidden)?),
+    };
+    if !actor.sees_all_schools() && actor.role == Role::Teacher {
+        // Teachers have "my bookings"; the report is for those who run the inventory.
+        return Err(Error::forbidden());
+    }
+    let today = today_at(ctx.now());
+    let mut errs = FieldErrors::new();
+    let parse =
+        |errs: &mut FieldErrors, field: &str, v: &Option<String>, default: NaiveDate| match v
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => Some(default),
+            Some(v) => errs.check(
+                field,
+                parse_date(v).ok_or_else(|| Msg::new("validation.date")),
+            ),
+        };
+    let from = parse(&mut errs, "from", &f.from, today - Duration::days(30));
+    let to = parse(&mut errs, "to", &f.to, today);
+    if let (Some(a), Some(b)) = (from, to)
+        && (b < a || (b - a).num_days() > 400)
+    {
+        errs.add("to", Msg::new("validation.date_range"));
+    }
+    errs.finish()?;
+    let (from, to) = (from.unwrap_or(today), to.unwrap_or(today));
+    // A read writes nothing: a booking still stored `booked` on a past day is a no-show here
+    // (today's are released by the minute job and the write paths).
+    let mut w = Where::new();
+    let (from_p, to_p, today_p) = (
+        w.param(from.to_string()),
+        w.param(to.to_string()),
+        w.param(today.to_string()),
+    );
+    w.and_sql("d.status <> 'retired'");
+    if let Some(s) = school {
+        w.and("d.school_id = {}", s.0);
+    }
+    if let Some(k) = f.kind {
+        w.and("d.kind = {}", k.as_str());
+    }
+    let sql = format!(
+        "SELECT d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name AS school_name, \
+         CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
+         CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < {today_p}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'booked' AND s.date >= {today_p} THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending \
+         FROM devices d JOIN schools sc ON sc.id = d.school_id \
+         LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= {from_p} AND s.date <= {to_p} \
+         LEFT JOIN bookings b ON b.id = s.booking_id{} \
+         GROUP BY d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name \
+         ORDER BY sc.code, d.kind, d.name, d.id",
+        w.sql()
+    );
+    let rows = w
+        .query(&sql)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    let mut devices_out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let kind: String = r.try_get("kind").map_err(internal)?;
+        let status: String = r.try_get("status").map_err(internal)?;
+        devices_out.push(UtilisationRow {
+            device_id: DeviceId(r.try_get("id").map_err(internal)?),
+            name: r.try_get("name").map_err(internal)?,
+            kind: decode("device kind", &kind, DeviceKind::parse).map_err(internal)?,
+            quantity: r.try_get("quantity").map_err(internal)?,
+            status: decode("device status", &status, DeviceStatus::parse).map_err(internal)?,
+            school_id: SchoolId(r.try_get("school_id").map_err(internal)?),
+            school_code: r.try_get("code").map_err(internal)?,
+            school_name: r.try_get("school_name").map_err(internal)?,
+            booked: r.try_get("booked").map_err(internal)?,
+            used: r.try_get("used").map_err(internal)?,
+            no_show: r.try_get("no_show").map_err(internal)?,
+            pending: r.try_get("pending").map_err(internal)?,
+        });
+    }
+    let mut kinds: BTreeMap<DeviceKind, KindTotal> = BTreeMap::new();
+    let mut schools: BTreeMap<String, SchoolTotal> = BTreeMap::new();
+    for d in &devices_out {
+        let k = kinds.entry(d.kind).or_insert(KindTotal {
+            kind: d.kind,
+            devices: 0,
+            booked: 0,
+            used: 0,
+            no_show: 0,
+        });
+        k.devices += 1;
+        k.booked += d.booked;
+        k.used += d.used;
+        k.no_show += d.no_show;
+        let s = schools
+            .entry(d.school_code.clone())
+            .or_insert_with(|| SchoolTotal {
+                school_id: d.school_id,
+                code: d.school_code.clone(),
+                name: d.school_name.clone(),
+                devices: 0,
+                booked: 0,
+                used: 0,
+                no_show: 0,
+            });
+        s.devices += 1;
+        s.booked += d.booked;
+        s.used += d.used;
+        s.no_show += d.no_show;
+    }
+    Ok(Utilisation {
+        from: from.to_string(),
+        to: to.to_string(),
+        devices: devices_out,
+        kinds: kinds.into_values().collect(),
+        schools: schools.into_values().collect(),
+    })
+}
+
+fn utilisation_header(lang: Lang) -> Vec<String> {
+    [
+        "report.col.school_code",
+        "report.col.school",
+        "report.col.device",
+        "report.col.kind",
+        "report.col.quantity",
+        "report.col.booked",
+        "report.col.used",
+        "report.col.no_show",
+        "report.col.pending",
+        "report.col.use_rate",
+    ]
+    .iter()
+    .map(|k| t(lang, k).to_owned())
+    .collect()
+}
+
+fn use_rate(d: &UtilisationRow) -> String {
+    if d.booked == 0 {
+        String::new()
+    } else {
+        format!("{}", (d.used * 100 + d.booked / 2) / d.booked)
+    }
+}
+
+/// The report as CSV (column names in `lang`, formulas neutralised).
+pub fn utilisation_csv(u: &Utilisation, lang: Lang) -> Vec<u8> {
+    let header = utilisation_header(lang);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = u
+        .devices
+        .iter()
+        .map(|d| {
+            vec![
+                d.school_code.clone(),
+                d.school_name.clone(),
+                d.name.clone(),
+                t(lang, d.kind.label_key()).to_owned(),
+                d.quantity.to_string(),
+                d.booked.to_string(),
+                d.used.to_string(),
+                d.no_show.to_string(),
+                d.pending.to_string(),
+                use_rate(d),
+            ]
+        })
+        .collect();
+    crate::services::csv_import::write(&header, &rows)
+}
+
+/// The report as an Excel workbook: one sheet per device, one per kind.
+pub fn utilisation_xlsx(u: &Utilisation, lang: Lang) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xl = |e: rust_xlsxwriter::XlsxError| {
+        tracing::error!(error = %e, "xlsx export");
+        Error::internal()
+    };
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = wb.add_worksheet();
+    sheet
+        .set_name(t(lang, "report.sheet.devices"))
+        .map_err(xl)?;
+    for (c, h) in utilisation_header(lang).iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h.as_str(), &bold)
+            .map_err(xl)?;
+    }
+    for (i, d) in u.devices.iter().enumerate() {
+        let r = i as u32 + 1;
+        // Strings are written as strings: a name starting with "=" stays text, never a formula.
+        sheet
+            .write_string(r, 0, d.school_code.as_str())
+            .map_err(xl)?;
+        sheet
+            .write_string(r, 1, d.school_name.as_str())
+            .map_err(xl)?;
+        sheet.write_string(r, 2, d.name.as_str()).map_err(xl)?;
+        sheet
+            .write_string(r, 3, t(lang, d.kind.label_key()))
+            .map_err(xl)?;
+        for (c, v) in [d.quantity, d.booked, d.used, d.no_show, d.pending]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.write_number(r, 4 + c as u16, v as f64).map_err(xl)?;
+        }
+        if d.booked > 0 {
+            sheet
+                .write_number(r, 9, (d.used as f64 * 100.0 / d.booked as f64).round())
+                .map_err(xl)?;
+        }
+    }
+    sheet.autofit();
+    let ks = wb.add_worksheet();
+    ks.set_name(t(lang, "report.sheet.kinds")).map_err(xl)?;
+    for (c, k) in [
+        "report.col.kind",
+        "report.col.devices",
+        "report.col.booked",
+        "report.col.used",
+        "report.col.no_show",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ks.write_string_with_format(0, c as u16, t(lang, k), &bold)
+            .map_err(xl)?;
+    }
+    for (i, k) in u.kinds.iter().enumerate() {
+        let r = i as u32 + 1;
+        ks.write_string(r, 0, t(lang, k.kind.label_key()))
+            .map_err(xl)?;
+        for (c, v) in [k.devices, k.booked, k.used, k.no_show]
+            .into_iter()
+            .enumerate()
+        {
+            ks.write_number(r, 1 + c as u16, v as f64).map_err(xl)?;
+        }
+    }
+    ks.autofit();
+    wb.save_to_buffer().map_err(xl)
+}

@@ -1,0 +1,144 @@
+//! The week view of a school's devices: Monday to Saturday, period by period, who has what.
+
+use crate::bookings::BookingStatus;
+use crate::dates::{monday_of, today_at};
+use crate::devices::{Device, DeviceKind, DeviceStatus};
+use crate::error::Error;
+use crate::ids::{BookingId, DeviceId, SchoolId, UserId};
+use crate::model::Actor;
+use crate::services::bookings::due_for_release;
+use crate::services::ctx::Ctx;
+use crate::services::db::internal;
+use crate::services::{devices, periods};
+use crate::week::{BookingBrief, WeekCell, WeekDay, WeekView};
+use chrono::{Duration, NaiveDate};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+/// The week (Monday–Saturday) of `day` for one device, or for every device of a kind in a
+/// school that is not retired.
+pub async fn week(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: SchoolId,
+    device: Option<DeviceId>,
+    kind: Option<DeviceKind>,
+    day: NaiveDate,
+) -> Result<WeekView, Error> {
+    if !actor.can_read_school(school) {
+        return Err(Error::not_found());
+    }
+    let devs: Vec<Device> = match device {
+        Some(id) => {
+            let d = devices::get(ctx, actor, id).await?;
+            if d.school_id != school {
+                return Err(Error::not_found());
+            }
+            vec![d]
+        }
+        None => devices::list(
+            ctx,
+            actor,
+            school,
+            &crate::devices::DeviceFilter {
+                kind,
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .filter(|d| d.status != DeviceStatus::Retired)
+        .collect(),
+    };
+    let monday = monday_of(day);
+    let saturday = monday + Duration::days(5);
+    let grid = periods::load_grid(ctx, school).await?;
+    let holidays = periods::load_holidays(ctx, school, Some(monday), Some(saturday)).await?;
+    let now = ctx.now();
+    let today = today_at(now);
+    // (device, date) → period → cell
+    let mut cells: HashMap<(i64, String), BTreeMap<i64, WeekCell>> = HashMap::new();
+    if !devs.is_empty() {
+        let ids: Vec<String> = (0..devs.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT s.device_id, s.date, s.period, s.quantity, b.id, b.teacher_id, b.status, b.note, \
+             b.first_period, b.created_at AS made_at, \
+             u.full_name FROM booking_slots s JOIN bookings b ON b.id = s.booking_id \
+             JOIN users u ON u.id = b.teacher_id \
+             WHERE s.live = 1 AND s.date >= $1 AND s.date <= $2 AND s.device_id IN ({}) \
+             ORDER BY s.period, b.id",
+            ids.join(", ")
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(monday.to_string())
+            .bind(saturday.to_string());
+        for d in &devs {
+            q = q.bind(d.id.0);
+        }
+        let rows = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
+        for r in &rows {
+            let dev: i64 = r.try_get("device_id").map_err(internal)?;
+            let date: String = r.try_get("date").map_err(internal)?;
+            let period: i64 = r.try_get("period").map_err(internal)?;
+            let qty: i64 = r.try_get("quantity").map_err(internal)?;
+            let status: String = r.try_get("status").map_err(internal)?;
+            let status = BookingStatus::parse(&status).ok_or_else(|| {
+                internal(sqlx::Error::Decode(format!("bad status {status}").into()))
+            })?;
+            let first: i64 = r.try_get("first_period").map_err(internal)?;
+            let made_at: i64 = r.try_get("made_at").map_err(internal)?;
+            if status == BookingStatus::Booked
+                && due_for_release(&grid, &date, Some(first), made_at, now)
+            {
+                // Released in effect: the period is free, whether or not the job has run.
+                continue;
+            }
+            let cell = cells
+                .entry((dev, date))
+                .or_default()
+                .entry(period)
+                .or_insert_with(|| WeekCell {
+                    period,
+                    booked: 0,
+                    bookings: vec![],
+                });
+            cell.booked += qty;
+            cell.bookings.push(BookingBrief {
+                id: BookingId(r.try_get("id").map_err(internal)?),
+                teacher_id: UserId(r.try_get("teacher_id").map_err(internal)?),
+                teacher_name: r.try_get("full_name").map_err(internal)?,
+                quantity: qty,
+                status,
+                note: r.try_get("note").map_err(internal)?,
+            });
+        }
+    }
+    let days = (0..6)
+        .map(|i| {
+            let d = monday + Duration::days(i);
+            let ds = d.to_string();
+            WeekDay {
+                holiday: periods::holiday_on(&holidays, &ds).map(|h| h.name.clone()),
+                past: d < today,
+                cells: devs
+                    .iter()
+                    .map(|dev| {
+                        cells
+                            .remove(&(dev.id.0, ds.clone()))
+                            .map(|m| m.into_values().collect())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+                date: ds,
+            }
+        })
+        .collect();
+    Ok(WeekView {
+        school_id: school,
+        monday: monday.to_string(),
+        today: today.to_string(),
+        periods: grid.items,
+        devices: devs,
+        days,
+    })
+}
