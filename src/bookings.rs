@@ -4,8 +4,9 @@
 //! transaction; a unique index on live slots of tagged devices holds the same rule in the
 //! database.
 
-use crate::devices::DeviceKind;
+use crate::devices::{Device, DeviceKind};
 use crate::ids::{BookingId, ClassId, DeviceId, SchoolId, SeriesId, UserId};
+use crate::periods::Period;
 use serde::{Deserialize, Serialize};
 
 /// How early before its first period a booking can be checked in, in minutes.
@@ -237,6 +238,37 @@ pub fn taken_slots(
     }
     out
 }
+
+/// What the booking form needs: the school's devices and periods, today, and who is booking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingSetup {
+    /// The school.
+    pub school_id: SchoolId,
+    /// Its devices that are not retired, by kind then name.
+    pub devices: Vec<Device>,
+    /// Its periods.
+    pub periods: Vec<Period>,
+    /// Today in school time, `YYYY-MM-DD`.
+    pub today: String,
+    /// The caller (to mark their own bookings).
+    pub me: UserId,
+}
+
+/// A list of bookings for "my bookings".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingList {
+    /// Today in school time, `YYYY-MM-DD` (upcoming is today and later).
+    pub today: String,
+    /// Whether these are the whole school's bookings (a school admin's choice).
+    pub all: bool,
+    /// Whether the caller may see the whole school's (school admins).
+    pub can_see_all: bool,
+    /// Upcoming first (ascending), then the past (most recent first).
+    pub items: Vec<Booking>,
+}
+
+/// How far back "my bookings" looks.
+pub const PAST_DAYS: i64 = 60;
 
 #[cfg(test)]
 mod tests {

@@ -280,6 +280,16 @@ pub struct Inventory {
     pub may_manage: bool,
 }
 
+/// What the caller may do with a school's inventory, for the page's buttons and forms (the
+/// services check again on every request).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceAccess {
+    /// Add, edit and import devices, print labels.
+    pub may_manage: bool,
+    /// Download the inventory as CSV (those who keep or oversee it, not teachers).
+    pub may_export: bool,
+}
+
 /// A booking of today on a device's page, with what the caller may do with it now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TodayBooking {

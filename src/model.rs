@@ -184,6 +184,17 @@ impl Actor {
             || (self.role == Role::SchoolAdmin && self.school_id == Some(school))
     }
 
+    /// The school a request is about: the one named, else the actor's own. The department and
+    /// sysadmins have none of their own and must name one (422 asking to pick a school).
+    pub fn school_or(&self, school: Option<SchoolId>) -> Result<SchoolId, crate::Error> {
+        school.or(self.school_id).ok_or_else(|| {
+            crate::Error::with_msg(
+                crate::ErrorCode::Validation,
+                crate::Msg::new("devices.pick_school"),
+            )
+        })
+    }
+
     /// Ok when the actor may change this school's records; else "not found" for a school they
     /// may not even see (its existence does not leak), "forbidden" for one they only read.
     pub fn must_manage_school(&self, school: SchoolId) -> Result<(), crate::Error> {
@@ -328,4 +339,13 @@ impl From<&School> for SchoolRef {
             name: s.name.clone(),
         }
     }
+}
+
+/// A school and its administrators (the department's accounts page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolAdmins {
+    /// The school.
+    pub school: School,
+    /// Its school administrators.
+    pub admins: Page<UserAccount>,
 }

@@ -3,6 +3,7 @@
 
 use crate::ids::HolidayId;
 use crate::model::SchoolLevel;
+use crate::model::SchoolRef;
 use serde::{Deserialize, Serialize};
 
 /// Half of a school day.
@@ -140,6 +141,25 @@ pub struct HolidayInput {
     pub ends: Option<String>,
     /// Name.
     pub name: String,
+}
+
+/// A school's periods page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolPeriods {
+    /// The school.
+    pub school: SchoolRef,
+    /// Its level (whose default grid applies until the school sets its own).
+    pub level: SchoolLevel,
+    /// The grid and the release rule.
+    pub grid: PeriodGrid,
+    /// Whether the grid is its level's default.
+    pub is_default: bool,
+    /// Its holidays, by first day.
+    pub holidays: Vec<Holiday>,
+    /// Today in school time, `YYYY-MM-DD` (past holidays are shown as such).
+    pub today: String,
+    /// Whether the caller may change them.
+    pub may_manage: bool,
 }
 
 #[cfg(test)]

@@ -99,3 +99,14 @@ pub struct UtilisationFilter {
     #[serde(default)]
     pub kind: Option<DeviceKind>,
 }
+
+/// The utilisation report as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UtilisationView {
+    /// The numbers.
+    pub report: Utilisation,
+    /// The school reported on (code and name), or none for every school.
+    pub school: Option<(SchoolId, String, String)>,
+    /// Whether the caller may look across schools (department, sysadmin).
+    pub sees_all: bool,
+}

@@ -676,6 +676,13 @@ const TABLE: &[Row] = &[
     // school (device, booking, holiday) travels in the body; a teacher's booking is handled
     // by its teacher (the target teacher, not the acting one: 403).
     Row {
+        route: "POST /fn/inventory_access",
+        id: Id::School,
+        body: fn_school,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx 2xx | 2xx 2xx",
+    },
+    Row {
         route: "POST /fn/list_devices",
         id: Id::School,
         body: fn_school,

@@ -11,11 +11,11 @@
 //! a unique index on the live slots of tagged devices holds the rule in the database too.
 
 use crate::bookings::{
-    Booking, BookingFilter, BookingRequest, BookingStatus, RecurringOutcome, RecurringRequest,
-    SkippedDay, TakenSlot, taken_slots,
+    Booking, BookingFilter, BookingList, BookingRequest, BookingSetup, BookingStatus, PAST_DAYS,
+    RecurringOutcome, RecurringRequest, SkippedDay, TakenSlot, taken_slots,
 };
 use crate::dates::{display_date, parse_date, school_tz, today_at};
-use crate::devices::{Device, DeviceKind, DeviceStatus};
+use crate::devices::{Device, DeviceFilter, DeviceKind, DeviceStatus};
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{BookingId, ClassId, DeviceId, SchoolId, SeriesId, UserId};
 use crate::model::{Actor, Role};
@@ -579,6 +579,57 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
         out.retain(|b| f.status.contains(&b.status));
     }
     Ok(out)
+}
+
+/// What the booking form needs: the caller's school's devices that are not retired, its
+/// periods, today, and who is booking. Only a teacher or administrator of a school books (403
+/// for anyone else).
+pub async fn setup(ctx: &Ctx, actor: &Actor) -> Result<BookingSetup, Error> {
+    let school = actor
+        .school_id
+        .filter(|s| may_book(actor, *s))
+        .ok_or_else(Error::forbidden)?;
+    let devices = devices::list(ctx, actor, school, &DeviceFilter::default())
+        .await?
+        .into_iter()
+        .filter(|d| d.status != DeviceStatus::Retired)
+        .collect();
+    let grid = periods::grid(ctx, actor, school).await?;
+    Ok(BookingSetup {
+        school_id: school,
+        devices,
+        periods: grid.items,
+        today: today_at(ctx.now()).to_string(),
+        me: actor.user_id,
+    })
+}
+
+/// "My bookings": the caller's bookings from [`PAST_DAYS`] ago on, upcoming first (ascending),
+/// then the past (most recent first). A school administrator may ask for the whole school's
+/// (`all`); `can_see_all` says whether they may.
+pub async fn my_list(ctx: &Ctx, actor: &Actor, all: bool) -> Result<BookingList, Error> {
+    let school = actor.school_id.ok_or_else(Error::forbidden)?;
+    let can_see_all = actor.role == Role::SchoolAdmin;
+    let all = can_see_all && all;
+    let today = today_at(ctx.now());
+    let f = BookingFilter {
+        school_id: Some(school),
+        from: Some((today - Duration::days(PAST_DAYS)).to_string()),
+        mine: !all,
+        ..Default::default()
+    };
+    let today = today.to_string();
+    let (upcoming, mut past): (Vec<Booking>, Vec<Booking>) = list(ctx, actor, &f)
+        .await?
+        .into_iter()
+        .partition(|b| b.date >= today);
+    past.reverse();
+    Ok(BookingList {
+        today,
+        all,
+        can_see_all,
+        items: upcoming.into_iter().chain(past).collect(),
+    })
 }
 
 /// One booking the actor may see.

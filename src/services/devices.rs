@@ -7,8 +7,8 @@
 use crate::bookings::{BookingFilter, BookingStatus, CHECK_IN_EARLY_MINUTES};
 use crate::dates::today_at;
 use crate::devices::{
-    Device, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePage, DevicePatch,
-    DeviceStatus, Inventory, TodayBooking,
+    Device, DeviceAccess, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePage,
+    DevicePatch, DeviceStatus, Inventory, TodayBooking,
 };
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{DeviceId, SchoolId};
@@ -145,6 +145,21 @@ pub fn check_input(input: &DeviceInput) -> Result<NewDevice, Error> {
 
 fn serial_taken() -> Error {
     Error::field("serial", Msg::new("error.serial_taken")).with_code(ErrorCode::Conflict)
+}
+
+/// What the caller may do with a school's inventory (the caller's own school, or `school` for
+/// the department and sysadmins); "not found" for a school they may not see.
+pub async fn access(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: Option<SchoolId>,
+) -> Result<DeviceAccess, Error> {
+    let school = actor.school_or(school)?;
+    crate::services::schools::get(ctx, actor, school).await?;
+    Ok(DeviceAccess {
+        may_manage: actor.can_manage_school(school),
+        may_export: actor.role != crate::model::Role::Teacher,
+    })
 }
 
 /// The inventory page of a school: its devices matching the filter, and whether the caller

@@ -7,10 +7,10 @@
 use crate::dates::{parse_date, today_at};
 use crate::error::{Error, FieldErrors, Msg};
 use crate::ids::{HolidayId, SchoolId};
-use crate::model::{Actor, SchoolLevel};
+use crate::model::{Actor, SchoolLevel, SchoolRef};
 use crate::periods::{
     DEFAULT_RELEASE_MINUTES, DaySession, Holiday, HolidayInput, MAX_PERIODS, Period, PeriodGrid,
-    default_grid, format_hhmm, parse_hhmm,
+    SchoolPeriods, default_grid, format_hhmm, parse_hhmm,
 };
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
@@ -77,6 +77,28 @@ pub async fn grid(ctx: &Ctx, actor: &Actor, school: SchoolId) -> Result<PeriodGr
         return Err(Error::not_found());
     }
     load_grid(ctx, school).await
+}
+
+/// A school's periods page: its grid (its level's default until it sets its own), holidays,
+/// today, and whether the caller may change them. The school is the caller's own, or `school`
+/// for the department and sysadmins.
+pub async fn page(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: Option<SchoolId>,
+) -> Result<SchoolPeriods, Error> {
+    let school = actor.school_or(school)?;
+    let s = crate::services::schools::get(ctx, actor, school).await?;
+    let grid = grid(ctx, actor, school).await?;
+    Ok(SchoolPeriods {
+        school: SchoolRef::from(&s),
+        level: s.level,
+        is_default: grid.items == default_grid(s.level),
+        grid,
+        holidays: holidays(ctx, actor, school, None, None).await?,
+        today: today_at(ctx.now()).to_string(),
+        may_manage: actor.can_manage_school(school),
+    })
 }
 
 /// Checks a grid: 1–10 periods numbered 1, 2, 3 … in order of time, each ending after it

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{SchoolId, UserId};
-use crate::model::{Actor, ImportOutcome, Page, Role, User, UserAccount};
+use crate::model::{Actor, ImportOutcome, Page, Role, SchoolAdmins, User, UserAccount};
 use crate::services::audit::{self, Record};
 use crate::services::auth::{end_sessions_of, hash_password, user_from_row};
 use crate::services::csv_import::{self, cell_error};
@@ -126,6 +126,73 @@ async fn check_new(
         },
         password.unwrap_or_default(),
     ))
+}
+
+/// The teachers of a school administrator's own school, optionally matching `q` (name or
+/// username, case and diacritics ignored). Anyone else: 403.
+pub async fn list_teachers(
+    ctx: &Ctx,
+    actor: &Actor,
+    q: Option<&str>,
+) -> Result<Page<UserAccount>, Error> {
+    let school = match (actor.role, actor.school_id) {
+        (Role::SchoolAdmin, Some(s)) => s,
+        _ => return Err(Error::forbidden()),
+    };
+    list(ctx, actor, school, Some(Role::Teacher), q).await
+}
+
+/// A school, found by its registry code, and its administrators (the department and
+/// sysadmins; anyone else 403). An unknown code is a field error on `school_code`.
+pub async fn school_admins(ctx: &Ctx, actor: &Actor, code: &str) -> Result<SchoolAdmins, Error> {
+    if !actor.sees_all_schools() {
+        return Err(Error::forbidden());
+    }
+    let id = schools::id_by_code(ctx, code)
+        .await?
+        .ok_or_else(|| Error::field("school_code", Msg::new("validation.school_unknown")))?;
+    Ok(SchoolAdmins {
+        school: schools::get(ctx, actor, id).await?,
+        admins: list(ctx, actor, id, Some(Role::SchoolAdmin), None).await?,
+    })
+}
+
+/// [`create`] with the school named by its registry code, as the department's form asks for
+/// it (empty: no school). An unknown code is reported on `school_code` with every other bad
+/// field, in one answer.
+pub async fn create_in_school_with_code(
+    ctx: &Ctx,
+    actor: &Actor,
+    n: &NewUser,
+    code: &str,
+    ip: Option<&str>,
+) -> Result<User, Error> {
+    let code = code.trim();
+    let school_id = if code.is_empty() {
+        None
+    } else {
+        // An id no school has, so `create` reports it with the other fields.
+        Some(
+            schools::id_by_code(ctx, code)
+                .await?
+                .unwrap_or(SchoolId(-1)),
+        )
+    };
+    let n = NewUser {
+        school_id,
+        ..n.clone()
+    };
+    create(ctx, actor, &n, ip).await.map_err(|mut e| {
+        // The form's field is the code, not the id.
+        if let crate::error::Details::Fields(fields) = &mut e.details {
+            for f in fields {
+                if f.field == "school_id" {
+                    f.field = "school_code".into();
+                }
+            }
+        }
+        e
+    })
 }
 
 /// Creates an account.

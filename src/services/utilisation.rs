@@ -9,10 +9,42 @@ use crate::ids::{DeviceId, SchoolId};
 use crate::model::{Actor, Role};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, internal};
-use crate::utilisation::{KindTotal, SchoolTotal, Utilisation, UtilisationFilter, UtilisationRow};
+use crate::utilisation::{
+    KindTotal, SchoolTotal, Utilisation, UtilisationFilter, UtilisationRow, UtilisationView,
+};
 use chrono::{Duration, NaiveDate};
 use sqlx::Row;
 use std::collections::BTreeMap;
+
+/// The utilisation page: the report (see [`utilisation`]) with the school it is about and
+/// whether the caller may look across schools. School staff always get their own school.
+pub async fn view(
+    ctx: &Ctx,
+    actor: &Actor,
+    f: &UtilisationFilter,
+) -> Result<UtilisationView, Error> {
+    let f = UtilisationFilter {
+        school_id: if actor.sees_all_schools() {
+            f.school_id
+        } else {
+            f.school_id.or(actor.school_id)
+        },
+        ..f.clone()
+    };
+    let report = utilisation(ctx, actor, &f).await?;
+    let school = match f.school_id {
+        Some(id) => {
+            let s = crate::services::schools::get(ctx, actor, id).await?;
+            Some((s.id, s.code, s.name))
+        }
+        None => None,
+    };
+    Ok(UtilisationView {
+        report,
+        school,
+        sees_all: actor.sees_all_schools(),
+    })
+}
 
 /// Utilisation over a range: per device, periods booked, used (checked in), no-shows
 /// (released) and still pending, and totals per kind and per school. School staff see their

@@ -2,7 +2,7 @@
 
 use crate::bookings::BookingStatus;
 use crate::dates::{monday_of, today_at};
-use crate::devices::{Device, DeviceKind, DeviceStatus};
+use crate::devices::{Device, DeviceFilter, DeviceKind, DeviceStatus};
 use crate::error::Error;
 use crate::ids::{BookingId, DeviceId, SchoolId, UserId};
 use crate::model::Actor;
@@ -141,4 +141,36 @@ pub async fn week(
         devices: devs,
         days,
     })
+}
+
+/// The booking page's week: one device (any the caller may see), or every device of a kind in
+/// the caller's school; with neither, the first kind the school has (interactive displays when
+/// it has none). `day` is any day of the week, today when absent.
+pub async fn browse(
+    ctx: &Ctx,
+    actor: &Actor,
+    kind: Option<DeviceKind>,
+    device: Option<DeviceId>,
+    day: Option<NaiveDate>,
+) -> Result<WeekView, Error> {
+    let day = day.unwrap_or_else(|| today_at(ctx.now()));
+    if let Some(id) = device {
+        let d = devices::get(ctx, actor, id).await?;
+        return week(ctx, actor, d.school_id, Some(id), None, day).await;
+    }
+    let school = actor.school_id.ok_or_else(Error::forbidden)?;
+    let kind = match kind {
+        Some(k) => k,
+        None => {
+            let all = devices::list(ctx, actor, school, &DeviceFilter::default()).await?;
+            DeviceKind::ALL
+                .into_iter()
+                .find(|k| {
+                    all.iter()
+                        .any(|d| d.kind == *k && d.status != DeviceStatus::Retired)
+                })
+                .unwrap_or(DeviceKind::InteractiveDisplay)
+        }
+    };
+    week(ctx, actor, school, None, Some(kind), day).await
 }

@@ -21,13 +21,13 @@ use crate::serverfns::bookings::{
 };
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leptos::prelude::*;
-use lophoc::dates::monday_of;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use lophoc::bookings::SkippedDay;
+use lophoc::dates::monday_of;
 use lophoc::dates::parse_date;
 use lophoc::devices::{Device, DeviceKind, DeviceStatus};
 use lophoc::ids::{DeviceId, UserId};

@@ -13,7 +13,7 @@ use crate::i18n::{tr, trf};
 use crate::pages::accounts_page::Field;
 use crate::pages::schools_page::Loading;
 use crate::serverfns::devices::{
-    CreateDevice, ImportDevices, Inventory, back, import_devices, list_devices,
+    CreateDevice, ImportDevices, Inventory, back, import_devices, inventory_access, list_devices,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,6 +93,8 @@ pub fn DevicesPage() -> impl IntoView {
     let create = ServerAction::<CreateDevice>::new();
     let import: ImportAction =
         Action::new_local(|data: &FormData| import_devices(data.clone().into()));
+    // Keyed on the school only: the buttons and forms do not re-render as the filter changes.
+    let access = Resource::new(move || filter.get().school, inventory_access);
     let inventory = Resource::new(
         move || (filter.get(), create.version().get(), import.version().get()),
         |(f, ..)| list_devices(f.school, opt(&f.kind), opt(&f.status), opt(&f.q)),
@@ -120,14 +122,10 @@ pub fn DevicesPage() -> impl IntoView {
                             .into_any(),
                     );
                 }
-                // The service decides; this only spares the forms to whoever would be refused.
-                let manage = user.role == Role::Sysadmin
-                    || (user.role == Role::SchoolAdmin
-                        && school.is_none_or(|s| Some(s) == user.school_id));
-                // The inventory as CSV, for those who keep or oversee it.
-                let export_school = (user.role != Role::Teacher)
-                    .then_some(school.or(user.school_id))
-                    .flatten();
+                // What the caller may do, as the service says (it checks again on every request).
+                let access = access.await.unwrap_or_default();
+                let manage = access.may_manage;
+                let export_school = access.may_export.then_some(school.or(user.school_id)).flatten();
                 Some(
                     view! {
                         <div class="page-header">

@@ -183,7 +183,7 @@ fn GridSection(
                 <Icon name="info" />
                 <div class="alert-body">
                     {trf(
-                        if p.manage { "periods.default" } else { "periods.default_reader" },
+                        if p.may_manage { "periods.default" } else { "periods.default_reader" },
                         &[("level", tr(p.level.label_key()).to_owned())],
                     )}
                 </div>
@@ -202,7 +202,7 @@ fn GridSection(
             <div class="card-body stack">
                 <p class="muted">{p.school.name.clone()}</p>
                 {default_note}
-                {if p.manage {
+                {if p.may_manage {
                     view! { <GridEditor grid=p.grid.clone() school save /> }.into_any()
                 } else {
                     view! {
@@ -509,7 +509,7 @@ fn HolidaysSection(
             .filter(|n| !n.is_empty()),
     };
     let remove_error = move || remove.value().get().and_then(Result::err);
-    let manage = p.manage;
+    let manage = p.may_manage;
     view! {
         <section class="card" aria-labelledby="holidays-title">
             <div class="card-header">

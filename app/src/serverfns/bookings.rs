@@ -10,10 +10,9 @@
 use crate::error::UiError;
 use leptos::prelude::*;
 use lophoc::bookings::{Booking, SkippedDay};
-use lophoc::devices::Device;
-use lophoc::ids::{BookingId, DeviceId, SchoolId, UserId};
-use lophoc::periods::Period;
-use lophoc::utilisation::Utilisation;
+pub use lophoc::bookings::{BookingList, BookingSetup, PAST_DAYS};
+use lophoc::ids::{BookingId, DeviceId, SchoolId};
+pub use lophoc::utilisation::UtilisationView;
 use lophoc::week::WeekView;
 use serde::{Deserialize, Serialize};
 
@@ -59,21 +58,6 @@ pub mod keys {
     pub const CANCELLED: &str = "cancelled";
     /// Keys that describe the page being looked at, kept across a form's answer.
     pub const VIEW: [&str; 5] = [KIND, DEVICE, WEEK, DAY, SCOPE];
-}
-
-/// What the booking form needs: the school's devices and periods, today, and who is booking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BookingSetup {
-    /// The school.
-    pub school_id: SchoolId,
-    /// Its devices that are not retired, by kind then name.
-    pub devices: Vec<Device>,
-    /// Its periods.
-    pub periods: Vec<Period>,
-    /// Today in school time, `YYYY-MM-DD`.
-    pub today: String,
-    /// The caller (to mark their own bookings).
-    pub me: UserId,
 }
 
 /// What a booking did, single or weekly; also what a plain form post carries back in the query.
@@ -177,61 +161,15 @@ impl BookOutcome {
     }
 }
 
-/// A list of bookings for "my bookings".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BookingList {
-    /// Today in school time, `YYYY-MM-DD` (upcoming is today and later).
-    pub today: String,
-    /// Whether these are the whole school's bookings (a school admin's choice).
-    pub all: bool,
-    /// Whether the caller may see the whole school's (school admins).
-    pub can_see_all: bool,
-    /// Upcoming first (ascending), then the past (most recent first).
-    pub items: Vec<Booking>,
-}
-
-/// How far back "my bookings" looks.
-pub const PAST_DAYS: i64 = 60;
-
-/// The utilisation report as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UtilisationView {
-    /// The numbers.
-    pub report: Utilisation,
-    /// The school reported on (code and name), or none for every school.
-    pub school: Option<(SchoolId, String, String)>,
-    /// Whether the caller may look across schools (department, sysadmin).
-    pub sees_all: bool,
-}
-
 /// The school's devices and periods for the booking form (teachers and school administrators
 /// of a school).
 #[server(prefix = "/fn", endpoint = "booking_options")]
 pub async fn booking_options() -> Result<BookingSetup, UiError> {
-    use lophoc::devices::{DeviceFilter, DeviceStatus};
-    use lophoc::model::Role;
-    use lophoc::services::{devices, periods};
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let school = match (actor.role, actor.school_id) {
-        (Role::Teacher | Role::SchoolAdmin, Some(s)) => s,
-        _ => return Err(fail(lophoc::Error::forbidden())),
-    };
-    let devices = devices::list(&ctx, &actor, school, &DeviceFilter::default())
+    lophoc::services::bookings::setup(&ctx, &actor)
         .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|d| d.status != DeviceStatus::Retired)
-        .collect();
-    let grid = periods::grid(&ctx, &actor, school).await.map_err(fail)?;
-    Ok(BookingSetup {
-        school_id: school,
-        devices,
-        periods: grid.items,
-        today: lophoc::dates::today_at(ctx.now()).to_string(),
-        me: actor.user_id,
-    })
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// The week (Monday–Saturday) of `week` (any day of it; default this week) for one device, or
@@ -243,46 +181,13 @@ pub async fn booking_week(
     device: Option<DeviceId>,
     week: Option<String>,
 ) -> Result<WeekView, UiError> {
-    use lophoc::devices::{DeviceFilter, DeviceKind, DeviceStatus};
-    use lophoc::services::devices;
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let day = week
-        .as_deref()
-        .and_then(lophoc::dates::parse_date)
-        .unwrap_or_else(|| lophoc::dates::today_at(ctx.now()));
-    if let Some(id) = device {
-        let d = devices::get(&ctx, &actor, id).await.map_err(fail)?;
-        return lophoc::services::week::week(&ctx, &actor, d.school_id, Some(id), None, day)
-            .await
-            .map_err(fail);
-    }
-    let Some(school) = actor.school_id else {
-        return Err(fail(lophoc::Error::forbidden()));
-    };
-    let kind = match kind.as_deref().and_then(DeviceKind::parse) {
-        Some(k) => Some(k),
-        None => {
-            let all = devices::list(&ctx, &actor, school, &DeviceFilter::default())
-                .await
-                .map_err(fail)?;
-            DeviceKind::ALL.into_iter().find(|k| {
-                all.iter()
-                    .any(|d| d.kind == *k && d.status != DeviceStatus::Retired)
-            })
-        }
-    };
-    lophoc::services::week::week(
-        &ctx,
-        &actor,
-        school,
-        None,
-        Some(kind.unwrap_or(DeviceKind::InteractiveDisplay)),
-        day,
-    )
-    .await
-    .map_err(fail)
+    let kind = kind.as_deref().and_then(lophoc::devices::DeviceKind::parse);
+    let day = week.as_deref().and_then(lophoc::dates::parse_date);
+    lophoc::services::week::browse(&ctx, &actor, kind, device, day)
+        .await
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// Books a device for periods of a day, all or nothing; with `until`, the same periods every
@@ -454,37 +359,11 @@ pub async fn cancel_booking(id: BookingId) -> Result<Booking, UiError> {
 /// school administrator sees the whole school's.
 #[server(prefix = "/fn", endpoint = "list_bookings")]
 pub async fn list_bookings(scope: Option<String>) -> Result<BookingList, UiError> {
-    use lophoc::bookings::BookingFilter;
-    use lophoc::model::Role;
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let Some(school) = actor.school_id else {
-        return Err(fail(lophoc::Error::forbidden()));
-    };
-    let can_see_all = actor.role == Role::SchoolAdmin;
-    let all = can_see_all && scope.as_deref() == Some("all");
-    let today = lophoc::dates::today_at(ctx.now());
-    let from = today - chrono::Duration::days(PAST_DAYS);
-    let f = BookingFilter {
-        school_id: Some(school),
-        from: Some(from.to_string()),
-        mine: !all,
-        ..Default::default()
-    };
-    let items = lophoc::services::bookings::list(&ctx, &actor, &f)
+    lophoc::services::bookings::my_list(&ctx, &actor, scope.as_deref() == Some("all"))
         .await
-        .map_err(fail)?;
-    let today_s = today.to_string();
-    let (upcoming, mut past): (Vec<Booking>, Vec<Booking>) =
-        items.into_iter().partition(|b| b.date >= today_s);
-    past.reverse();
-    Ok(BookingList {
-        today: today_s,
-        all,
-        can_see_all,
-        items: upcoming.into_iter().chain(past).collect(),
-    })
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// Utilisation over a range (default the last 30 days): school administrators their school,
@@ -496,39 +375,20 @@ pub async fn utilisation_report(
     to: Option<String>,
     kind: Option<String>,
 ) -> Result<UtilisationView, UiError> {
-    use lophoc::devices::DeviceKind;
-    use lophoc::utilisation::UtilisationFilter;
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let f = UtilisationFilter {
-        school_id: if actor.sees_all_schools() {
-            school
-        } else {
-            school.or(actor.school_id)
-        },
+    let f = lophoc::utilisation::UtilisationFilter {
+        school_id: school,
         from: nonempty(from),
         to: nonempty(to),
-        kind: nonempty(kind).as_deref().and_then(DeviceKind::parse),
+        kind: nonempty(kind)
+            .as_deref()
+            .and_then(lophoc::devices::DeviceKind::parse),
     };
-    let report = lophoc::services::utilisation::utilisation(&ctx, &actor, &f)
+    lophoc::services::utilisation::view(&ctx, &actor, &f)
         .await
-        .map_err(fail)?;
-    let school = match f.school_id {
-        Some(id) => {
-            let s = lophoc::services::schools::get(&ctx, &actor, id)
-                .await
-                .map_err(fail)?;
-            Some((s.id, s.code, s.name))
-        }
-        None => None,
-    };
-    Ok(UtilisationView {
-        report,
-        school,
-        sees_all: actor.sees_all_schools(),
-    })
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// Plain-form answers (server only).

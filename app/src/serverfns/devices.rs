@@ -90,7 +90,7 @@ pub mod back {
     ];
 }
 
-pub use lophoc::devices::{DevicePage, Inventory, TodayBooking};
+pub use lophoc::devices::{DeviceAccess, DevicePage, Inventory, TodayBooking};
 use lophoc::model::SchoolRef;
 
 /// The label sheets of a school.
@@ -117,7 +117,7 @@ pub async fn list_devices(
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
-    let school = server::school_of(&actor, school).map_err(fail)?;
+    let school = actor.school_or(school).map_err(fail)?;
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let filter = DeviceFilter {
         kind: kind.as_deref().and_then(DeviceKind::parse),
@@ -127,6 +127,17 @@ pub async fn list_devices(
     lophoc::services::devices::inventory(&ctx, &actor, school, &filter)
         .await
         .map_err(fail)
+}
+
+/// What the caller may do with the inventory of a school (their own; `school` for the
+/// department and sysadmins).
+#[server(prefix = "/fn", endpoint = "inventory_access")]
+pub async fn inventory_access(school: Option<SchoolId>) -> Result<DeviceAccess, UiError> {
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    lophoc::services::devices::access(&ctx, &actor, school)
+        .await
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// One device with today's bookings; "not found" for a device the caller may not see.
@@ -156,7 +167,7 @@ pub async fn create_device(
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let school = server::school_of(&actor, school).map_err(fail)?;
+        let school = actor.school_or(school).map_err(fail)?;
         let input = DeviceInput {
             name: name.clone(),
             kind: kind.clone(),
@@ -256,7 +267,7 @@ pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiErro
                     .map_err(|_| fail(Error::not_found()))?,
             ),
         };
-        let school = server::school_of(&actor, school).map_err(fail)?;
+        let school = actor.school_or(school).map_err(fail)?;
         if form.file.is_empty() {
             return Err(fail(Error::with_msg(
                 ErrorCode::Validation,
@@ -290,7 +301,7 @@ pub async fn label_sheets(school: Option<SchoolId>) -> Result<LabelSet, UiError>
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
-    let school = server::school_of(&actor, school).map_err(fail)?;
+    let school = actor.school_or(school).map_err(fail)?;
     let devices = lophoc::services::devices::for_labels(&ctx, &actor, school, &[])
         .await
         .map_err(fail)?;
@@ -352,17 +363,6 @@ pub async fn device_check_out(booking: BookingId) -> Result<Booking, UiError> {
 /// Server-only helpers.
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
-    use lophoc::ids::SchoolId;
-    use lophoc::model::Actor;
-    use lophoc::{Error, ErrorCode, Msg};
-
-    /// The school a request is about: the one named, else the caller's own. The department
-    /// and sysadmins have none of their own and must name one.
-    pub fn school_of(actor: &Actor, school: Option<SchoolId>) -> Result<SchoolId, Error> {
-        school
-            .or(actor.school_id)
-            .ok_or_else(|| Error::with_msg(ErrorCode::Validation, Msg::new("devices.pick_school")))
-    }
 
     /// A quantity as typed: empty is "not given"; anything that is not a whole number is sent
     /// on as 0, so the service reports it with its own message, together with every other bad

@@ -5,10 +5,9 @@
 //! saves. Rows are numbered by their place among the rows kept.
 
 use crate::error::UiError;
-use lophoc::model::SchoolRef;
 use leptos::prelude::*;
 use lophoc::ids::SchoolId;
-use lophoc::model::SchoolLevel;
+pub use lophoc::periods::SchoolPeriods;
 use lophoc::periods::{Holiday, PeriodGrid};
 use serde::{Deserialize, Serialize};
 
@@ -108,48 +107,15 @@ pub fn decode_draft(s: &str) -> Vec<PeriodRow> {
         .collect()
 }
 
-/// A school's periods page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchoolPeriods {
-    /// The school.
-    pub school: SchoolRef,
-    /// Its level (whose default grid applies until the school sets its own).
-    pub level: SchoolLevel,
-    /// The grid and the release rule.
-    pub grid: PeriodGrid,
-    /// Whether the grid is its level's default.
-    pub is_default: bool,
-    /// Its holidays, by first day.
-    pub holidays: Vec<Holiday>,
-    /// Today in school time, `YYYY-MM-DD` (past holidays are shown as such).
-    pub today: String,
-    /// Whether the caller may change them.
-    pub manage: bool,
-}
-
 /// A school's period grid and holidays (the caller's own school; `school` for the department
 /// and sysadmins).
 #[server(prefix = "/fn", endpoint = "get_periods")]
 pub async fn get_periods(school: Option<SchoolId>) -> Result<SchoolPeriods, UiError> {
-    use lophoc::services::{periods, schools};
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let school = crate::serverfns::devices::server::school_of(&actor, school).map_err(fail)?;
-    let s = schools::get(&ctx, &actor, school).await.map_err(fail)?;
-    let grid = periods::grid(&ctx, &actor, school).await.map_err(fail)?;
-    let holidays = periods::holidays(&ctx, &actor, school, None, None)
+    lophoc::services::periods::page(&ctx, &actor, school)
         .await
-        .map_err(fail)?;
-    Ok(SchoolPeriods {
-        school: SchoolRef::from(&s),
-        level: s.level,
-        is_default: grid.items == lophoc::periods::default_grid(s.level),
-        grid,
-        holidays,
-        today: lophoc::dates::today_at(ctx.now()).to_string(),
-        manage: actor.can_manage_school(school),
-    })
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// Saves the grid form: the rows kept (not removed, not blank) become periods 1, 2, 3 … in
@@ -168,7 +134,7 @@ pub async fn save_periods(
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let school = crate::serverfns::devices::server::school_of(&actor, school).map_err(fail)?;
+        let school = actor.school_or(school).map_err(fail)?;
         let (grid, kept) = server::grid_of(&rows, &release_after_minutes);
         lophoc::services::periods::set_grid(&ctx, &actor, school, &grid, Some(&c.ip))
             .await
@@ -198,7 +164,7 @@ pub async fn add_holiday(
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let school = crate::serverfns::devices::server::school_of(&actor, school).map_err(fail)?;
+        let school = actor.school_or(school).map_err(fail)?;
         let input = HolidayInput {
             starts: starts.clone(),
             ends: Some(ends.clone()),
@@ -234,7 +200,7 @@ pub async fn remove_holiday(
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let school = crate::serverfns::devices::server::school_of(&actor, school).map_err(fail)?;
+        let school = actor.school_or(school).map_err(fail)?;
         lophoc::services::periods::remove_holiday(&ctx, &actor, school, id, Some(&c.ip))
             .await
             .map_err(fail)?;

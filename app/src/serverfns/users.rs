@@ -10,8 +10,8 @@
 use crate::error::UiError;
 use leptos::prelude::*;
 use lophoc::ids::UserId;
-use lophoc::model::{ImportOutcome, Page, School, User, UserAccount};
-use serde::{Deserialize, Serialize};
+pub use lophoc::model::SchoolAdmins;
+use lophoc::model::{ImportOutcome, Page, User, UserAccount};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// The largest CSV file the import accepts (the router's own limit is far higher, for lesson
@@ -55,27 +55,13 @@ pub mod back {
     ];
 }
 
-/// A school and its administrators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchoolAdmins {
-    /// The school.
-    pub school: School,
-    /// Its school administrators.
-    pub admins: Page<UserAccount>,
-}
-
 /// The teachers of the school admin's own school, optionally matching `q` (name or username,
 /// case and diacritics ignored).
 #[server(prefix = "/fn", endpoint = "list_teachers")]
 pub async fn list_teachers(q: Option<String>) -> Result<Page<UserAccount>, UiError> {
-    use lophoc::model::Role;
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let school = match (actor.role, actor.school_id) {
-        (Role::SchoolAdmin, Some(s)) => s,
-        _ => return Err(crate::ssr::fail(&c, lophoc::Error::forbidden())),
-    };
-    lophoc::services::users::list(&ctx, &actor, school, Some(Role::Teacher), q.as_deref())
+    lophoc::services::users::list_teachers(&ctx, &actor, q.as_deref())
         .await
         .map_err(|e| crate::ssr::fail(&c, e))
 }
@@ -213,28 +199,11 @@ pub async fn list_department_accounts() -> Result<Page<UserAccount>, UiError> {
 /// A school, found by its code, and its administrators (department and sysadmin).
 #[server(prefix = "/fn", endpoint = "list_school_admins")]
 pub async fn list_school_admins(school_code: String) -> Result<SchoolAdmins, UiError> {
-    use lophoc::model::Role;
-    use lophoc::services::{schools, users};
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    if !actor.sees_all_schools() {
-        return Err(fail(lophoc::Error::forbidden()));
-    }
-    let id = schools::id_by_code(&ctx, &school_code)
+    lophoc::services::users::school_admins(&ctx, &actor, &school_code)
         .await
-        .map_err(fail)?
-        .ok_or_else(|| {
-            fail(lophoc::Error::field(
-                "school_code",
-                lophoc::Msg::new("validation.school_unknown"),
-            ))
-        })?;
-    let school = schools::get(&ctx, &actor, id).await.map_err(fail)?;
-    let admins = users::list(&ctx, &actor, id, Some(Role::SchoolAdmin), None)
-        .await
-        .map_err(fail)?;
-    Ok(SchoolAdmins { school, admins })
+        .map_err(|e| crate::ssr::fail(&c, e))
 }
 
 /// Creates an account of any role the actor may manage (department: school administrators and
@@ -247,43 +216,22 @@ pub async fn create_account(
     school_code: Option<String>,
     password: String,
 ) -> Result<User, UiError> {
-    use lophoc::services::{schools, users};
+    use lophoc::services::users;
     use server_fn::ServerFn;
     let code = school_code.unwrap_or_default().trim().to_owned();
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
-        let school_id = if code.is_empty() {
-            None
-        } else {
-            // An unknown code becomes an id no school has, so the service reports it together
-            // with every other bad field ("no school has this code"), in one answer.
-            Some(
-                schools::id_by_code(&ctx, &code)
-                    .await
-                    .map_err(|e| crate::ssr::fail(&c, e))?
-                    .unwrap_or(lophoc::ids::SchoolId(-1)),
-            )
-        };
         let n = users::NewUser {
             username: username.clone(),
             full_name: full_name.clone(),
             role: role.clone(),
-            school_id,
+            school_id: None,
             password,
         };
-        users::create(&ctx, &actor, &n, Some(&c.ip))
+        users::create_in_school_with_code(&ctx, &actor, &n, &code, Some(&c.ip))
             .await
             .map_err(|e| crate::ssr::fail(&c, e))
-            .map_err(|mut e| {
-                // The form's field is the code, not the id.
-                for (f, _) in &mut e.fields {
-                    if f == "school_id" {
-                        *f = "school_code".into();
-                    }
-                }
-                e
-            })
     }
     .await;
     form::answer(
