@@ -56,6 +56,11 @@ pub fn today_at(unix: i64) -> NaiveDate {
         .unwrap_or_default()
 }
 
+/// The Monday of the week of `d`.
+pub fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(chrono::Datelike::weekday(&d).num_days_from_monday() as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,9 +85,4 @@ mod tests {
             "28/11/2026 00:30"
         );
     }
-}
-
-/// The Monday of the week of `d`.
-pub fn monday_of(d: NaiveDate) -> NaiveDate {
-    d - chrono::Duration::days(chrono::Datelike::weekday(&d).num_days_from_monday() as i64)
 }

@@ -1,9 +1,14 @@
 //! Components shared by pages.
 
+pub mod badges;
 pub mod csv_import_form;
 pub mod error_alert;
+pub mod field;
+pub mod format;
 pub mod icon;
 pub mod lang_switch;
+pub mod loading;
+pub mod notice;
 pub mod school_picker;
 pub mod session;
 pub mod shell;

@@ -467,6 +467,82 @@ both_engines!(reads_show_a_release_without_writing_it, |t| async move {
     assert_eq!(t.audit("booking.release").await.len(), 1);
 });
 
+both_engines!(
+    the_device_page_says_what_each_caller_may_do_now,
+    |t| async move {
+        // 07:00 Monday; period 2 07:40–08:15 (check-in from 07:25), period 3 08:35–09:10.
+        let s = t.school("TH0001").await;
+        let admin = t.school_admin(s.id).await;
+        let (a, b) = (t.teacher(s.id).await, t.teacher(s.id).await);
+        let dept = t.department().await;
+        let proj = device(&t, &admin, "Máy chiếu", "projector", 1).await;
+        let today = "2026-11-30";
+        let p2 = bookings::create(&t.ctx, &a, &req(proj.id, today, &[2], None), None)
+            .await
+            .unwrap();
+        let flags = |p: &crate::devices::DevicePage| {
+            p.bookings
+                .iter()
+                .map(|x| (x.may_check_in, x.check_in_later, x.may_check_out, x.current))
+                .collect::<Vec<_>>()
+        };
+        // 07:00: too early for everyone; its teacher and the admin will be able to, later.
+        let mine = devices::page(&t.ctx, &a, proj.id).await.unwrap();
+        assert_eq!(flags(&mine), vec![(false, true, false, false)]);
+        assert!(mine.may_book && !mine.may_manage);
+        assert_eq!(mine.bookings[0].times, "07:40–08:15");
+        let other = devices::page(&t.ctx, &b, proj.id).await.unwrap();
+        assert_eq!(flags(&other), vec![(false, false, false, false)]);
+        let boss = devices::page(&t.ctx, &admin, proj.id).await.unwrap();
+        assert!(boss.may_manage && boss.may_book);
+        assert_eq!(flags(&boss), vec![(false, true, false, false)]);
+        let reader = devices::page(&t.ctx, &dept, proj.id).await.unwrap();
+        assert!(
+            !reader.may_manage && !reader.may_book,
+            "the department only reads"
+        );
+        // 07:25: the window opens, for the same people the service lets check in.
+        t.advance(25 * 60);
+        let mine = devices::page(&t.ctx, &a, proj.id).await.unwrap();
+        assert_eq!(flags(&mine), vec![(true, false, false, true)]);
+        assert_eq!(
+            flags(&devices::page(&t.ctx, &b, proj.id).await.unwrap()),
+            vec![(false, false, false, true)]
+        );
+        bookings::check_in(&t.ctx, &b, p2.id, None)
+            .await
+            .unwrap_err();
+        bookings::check_in(&t.ctx, &a, p2.id, None).await.unwrap();
+        let mine = devices::page(&t.ctx, &a, proj.id).await.unwrap();
+        assert_eq!(flags(&mine), vec![(false, false, true, true)]);
+        // A device in repair cannot be booked, whoever asks.
+        devices::update(
+            &t.ctx,
+            &admin,
+            proj.id,
+            &crate::devices::DevicePatch {
+                status: Some("in_repair".into()),
+                note: Some("Hỏng bóng đèn".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(!devices::page(&t.ctx, &a, proj.id).await.unwrap().may_book);
+        // Another school's device is not found.
+        let s2 = t.school("TH0002").await;
+        let outsider = t.teacher(s2.id).await;
+        assert_eq!(
+            devices::page(&t.ctx, &outsider, proj.id)
+                .await
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
+    }
+);
+
 both_engines!(check_in_out_and_release, |t| async move {
     // The clock starts Monday 2026-11-30 07:00; primary periods: 1 07:00–07:35, 2 07:40–08:15,
     // 3 08:35–09:10.

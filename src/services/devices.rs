@@ -783,61 +783,6 @@ pub async fn for_labels(
         .collect())
 }
 
-#[cfg(test)]
-mod label_tests {
-    use super::*;
-
-    /// The sheet is served as an SVG image, which a browser renders only if it is XML: no tag
-    /// may carry an attribute twice (the nested QR code's own size used to).
-    #[test]
-    fn every_tag_of_a_label_sheet_has_each_attribute_once() {
-        let d = Device {
-            id: DeviceId(7),
-            school_id: SchoolId(1),
-            name: "Máy chiếu <A&B> phòng 201".into(),
-            kind: DeviceKind::InteractiveDisplay,
-            serial: Some("MH-201".into()),
-            room: Some("201".into()),
-            quantity: 1,
-            status: DeviceStatus::Available,
-        };
-        let svg = labels_svg(&[d.clone(), d], "https://lophoc.example.vn");
-        assert_eq!(svg.matches("<svg").count(), 3, "the sheet and two QR codes");
-        for tag in svg.split('<').skip(1) {
-            let tag = tag.split('>').next().unwrap_or("");
-            let mut names: Vec<&str> = tag
-                .split('"')
-                .step_by(2)
-                .filter_map(|part| part.trim_end().strip_suffix('='))
-                .map(|n| n.rsplit(' ').next().unwrap_or(n))
-                .collect();
-            let all = names.len();
-            names.sort();
-            names.dedup();
-            assert_eq!(names.len(), all, "an attribute twice in <{tag}>");
-        }
-        assert!(svg.contains("&lt;A&amp;B&gt;"));
-    }
-
-    #[test]
-    fn names_wrap_between_words_and_a_cut_is_marked() {
-        assert_eq!(
-            wrap_words("Màn hình tương tác phòng 201", 17, 2),
-            vec!["Màn hình tương", "tác phòng 201"]
-        );
-        assert_eq!(
-            wrap_words("Ti vi thông minh phòng Hội đồng với tên rất dài", 17, 2),
-            vec!["Ti vi thông minh", "phòng Hội đồng…"]
-        );
-        assert_eq!(wrap_words("Máy chiếu", 17, 2), vec!["Máy chiếu"]);
-        assert_eq!(
-            wrap_words("ABCDEFGHIJKLMNOPQRSTUV", 10, 1),
-            vec!["ABCDEFGHI…"]
-        );
-        assert!(wrap_words("   ", 10, 2).is_empty());
-    }
-}
-
 /// A device's page (the one its QR label opens): the device, today's bookings with what the
 /// caller may do with each now, the maintenance history for its administrators, and whether
 /// the caller may book it. "Not found" for a device the caller may not see.
@@ -896,4 +841,59 @@ pub async fn page(ctx: &Ctx, actor: &Actor, id: DeviceId) -> Result<DevicePage, 
         may_manage,
         may_book,
     })
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    /// The sheet is served as an SVG image, which a browser renders only if it is XML: no tag
+    /// may carry an attribute twice (the nested QR code's own size used to).
+    #[test]
+    fn every_tag_of_a_label_sheet_has_each_attribute_once() {
+        let d = Device {
+            id: DeviceId(7),
+            school_id: SchoolId(1),
+            name: "Máy chiếu <A&B> phòng 201".into(),
+            kind: DeviceKind::InteractiveDisplay,
+            serial: Some("MH-201".into()),
+            room: Some("201".into()),
+            quantity: 1,
+            status: DeviceStatus::Available,
+        };
+        let svg = labels_svg(&[d.clone(), d], "https://lophoc.example.vn");
+        assert_eq!(svg.matches("<svg").count(), 3, "the sheet and two QR codes");
+        for tag in svg.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            let mut names: Vec<&str> = tag
+                .split('"')
+                .step_by(2)
+                .filter_map(|part| part.trim_end().strip_suffix('='))
+                .map(|n| n.rsplit(' ').next().unwrap_or(n))
+                .collect();
+            let all = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), all, "an attribute twice in <{tag}>");
+        }
+        assert!(svg.contains("&lt;A&amp;B&gt;"));
+    }
+
+    #[test]
+    fn names_wrap_between_words_and_a_cut_is_marked() {
+        assert_eq!(
+            wrap_words("Màn hình tương tác phòng 201", 17, 2),
+            vec!["Màn hình tương", "tác phòng 201"]
+        );
+        assert_eq!(
+            wrap_words("Ti vi thông minh phòng Hội đồng với tên rất dài", 17, 2),
+            vec!["Ti vi thông minh", "phòng Hội đồng…"]
+        );
+        assert_eq!(wrap_words("Máy chiếu", 17, 2), vec!["Máy chiếu"]);
+        assert_eq!(
+            wrap_words("ABCDEFGHIJKLMNOPQRSTUV", 10, 1),
+            vec!["ABCDEFGHI…"]
+        );
+        assert!(wrap_words("   ", 10, 2).is_empty());
+    }
 }

@@ -7,10 +7,11 @@
 //! indicator, and the outcome is shown in place.
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
-use crate::pages::schools_page::group_digits;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::ImportOutcome;

@@ -4,10 +4,11 @@
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::schools::list_schools;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -4,7 +4,10 @@
 //! and the row actions' outcome.
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::{Field, SubmitButton};
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
+use crate::components::notice::{Forbidden, SuccessNote};
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
@@ -201,19 +204,7 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl 
                 <h2 id="create-title">{tr("accounts.create")}</h2>
             </div>
             <div class="card-body">
-                <div aria-live="polite">
-                    {move || {
-                        added()
-                            .map(|name| {
-                                view! {
-                                    <div class="alert alert-success">
-                                        <Icon name="check-circle" />
-                                        <div class="alert-body">{trf("accounts.added", &[("name", name)])}</div>
-                                    </div>
-                                }
-                            })
-                    }}
-                </div>
+                <SuccessNote message=Signal::derive(move || added().map(|name| trf("accounts.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
                     <div class="form-row">
@@ -282,91 +273,11 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl 
                         error=field_error("password")
                     />
                     <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="btn btn-primary"
-                            aria-busy=move || create.pending().get().to_string()
-                        >
-                            <Icon name="plus" />
-                            <span>{tr("accounts.create_submit")}</span>
-                        </button>
+                        <SubmitButton icon="plus" label=tr("accounts.create_submit") pending=create.pending() />
                     </div>
                 </ActionForm>
             </div>
         </section>
-    }
-}
-
-/// "You are not allowed to do this", for a role the page is not for.
-#[component]
-pub(crate) fn Forbidden() -> impl IntoView {
-    view! {
-        <div class="alert alert-error" role="alert">
-            <Icon name="lock" />
-            <div class="alert-body">{tr("error.forbidden")}</div>
-        </div>
-    }
-}
-
-/// The fallback while a list loads.
-#[component]
-pub(crate) fn Loading() -> impl IntoView {
-    view! {
-        <p class="loading" role="status">
-            <span class="spinner" aria-hidden="true"></span>
-            <span>{tr("accounts.loading")}</span>
-        </p>
-    }
-}
-
-/// A text input with its label, hint and error (main.css `.field`): the error sits under the
-/// input, marks it invalid and is read with it. `value` is what the user typed before a form
-/// post without JavaScript came back with an error.
-#[component]
-pub(crate) fn Field(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional, into)] value: String,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(default = true)] required: bool,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let ids: Vec<&str> = [
-                hint.map(|_| hint_id.as_str()),
-                error.get().map(|_| error_id.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id>{label}</label>
-            <input
-                id=id
-                name=name
-                type=kind
-                value=value
-                autocomplete=autocomplete
-                autocapitalize=(kind != "password" && name != "full_name").then_some("none")
-                spellcheck=(name != "full_name").then_some("false")
-                required=required
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described
-            />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-        </div>
     }
 }
 
@@ -414,19 +325,7 @@ pub(crate) fn RowOutcome(
             .or_else(|| reset.value().get().and_then(Result::err))
     };
     view! {
-        <div aria-live="polite">
-            {move || {
-                success()
-                    .map(|m| {
-                        view! {
-                            <div class="alert alert-success">
-                                <Icon name="check-circle" />
-                                <div class="alert-body">{m}</div>
-                            </div>
-                        }
-                    })
-            }}
-        </div>
+        <SuccessNote message=Signal::derive(success) />
         {move || error().map(|e| view! { <ErrorAlert error=with_field_messages(e) /> })}
     }
 }

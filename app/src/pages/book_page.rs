@@ -12,14 +12,17 @@
 //! table shows one day, picked with day tabs, so every cell is a thumb-sized target.
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::SubmitButton;
+use crate::components::format::{day_label, periods_label, weekday_key};
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::bookings::{
     BookDevice, BookOutcome, BookingSetup, booking_options, booking_week, keys, parse_numbers,
 };
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
@@ -34,50 +37,9 @@ use lophoc::ids::{DeviceId, UserId};
 use lophoc::periods::DaySession;
 use lophoc::week::{WeekCell, WeekDay, WeekView};
 
-/// The translation key of a weekday's name.
-fn weekday_key(d: Weekday, short: bool) -> &'static str {
-    match (d, short) {
-        (Weekday::Mon, false) => "weekday.mon",
-        (Weekday::Tue, false) => "weekday.tue",
-        (Weekday::Wed, false) => "weekday.wed",
-        (Weekday::Thu, false) => "weekday.thu",
-        (Weekday::Fri, false) => "weekday.fri",
-        (Weekday::Sat, false) => "weekday.sat",
-        (Weekday::Sun, false) => "weekday.sun",
-        (Weekday::Mon, true) => "weekday_short.mon",
-        (Weekday::Tue, true) => "weekday_short.tue",
-        (Weekday::Wed, true) => "weekday_short.wed",
-        (Weekday::Thu, true) => "weekday_short.thu",
-        (Weekday::Fri, true) => "weekday_short.fri",
-        (Weekday::Sat, true) => "weekday_short.sat",
-        (Weekday::Sun, true) => "weekday_short.sun",
-    }
-}
-
-/// "Thứ Hai 07/12/2026" for a `YYYY-MM-DD` day (the input as it is if it is not one).
-pub fn day_label(date: &str) -> String {
-    match parse_date(date) {
-        Some(d) => format!(
-            "{} {}",
-            tr(weekday_key(d.weekday(), false)),
-            lophoc::dates::display_date(d)
-        ),
-        None => date.to_owned(),
-    }
-}
-
 /// "dd/mm" of a day.
 fn day_month(d: NaiveDate) -> String {
     d.format("%d/%m").to_string()
-}
-
-/// A list of periods as people say it: "1, 2, 3".
-pub fn periods_label(periods: &[i64]) -> String {
-    periods
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Percent-encodes a query value.
@@ -1154,14 +1116,7 @@ fn BookForm(
                         {err_view("until", "book-until-hint-error")}
                     </div>
                     <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="btn btn-primary"
-                            aria-busy=move || book.pending().get().to_string()
-                        >
-                            <Icon name="calendar" />
-                            <span>{tr("book.submit")}</span>
-                        </button>
+                        <SubmitButton icon="calendar" label=tr("book.submit") pending=book.pending() />
                     </div>
                 </ActionForm>
             </div>

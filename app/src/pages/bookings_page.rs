@@ -3,29 +3,18 @@
 //! form per row (works without JavaScript: the answer comes back in the query); with
 //! JavaScript the list reloads in place.
 
+use crate::components::badges::BookingStatusBadge;
 use crate::components::error_alert::ErrorAlert;
+use crate::components::format::{day_label, periods_label};
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
 use crate::i18n::{tr, trf};
-use crate::pages::book_page::{day_label, periods_label};
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::bookings::{BookingList, CancelBooking, PAST_DAYS, keys, list_bookings};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::bookings::{Booking, BookingStatus};
-
-/// The badge of a booking's status (the text carries the meaning; the colour helps).
-#[component]
-pub fn StatusBadge(status: BookingStatus) -> impl IntoView {
-    let class = match status {
-        BookingStatus::Booked => "badge badge-info",
-        BookingStatus::InUse => "badge badge-warning",
-        BookingStatus::Returned => "badge badge-success",
-        BookingStatus::Cancelled => "badge badge-neutral",
-        BookingStatus::Released => "badge badge-danger",
-    };
-    view! { <span class=class>{tr(status.label_key())}</span> }
-}
 
 /// `/bookings`.
 #[component]
@@ -195,7 +184,7 @@ fn BookingTable(
                     {show_teacher.then(|| view! { <td data-label=h_teacher>{b.teacher_name.clone()}</td> })}
                     <td data-label=h_note>{b.note.clone().unwrap_or_else(|| "—".into())}</td>
                     <td data-label=h_status>
-                        <StatusBadge status=b.status />
+                        <BookingStatusBadge status=b.status />
                     </td>
                     <td class="actions">
                         {cancellable.then(|| view! {

@@ -6,12 +6,13 @@
 //! page says to use the browser's own Print (Ctrl+P).
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::format::school_query;
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
 use crate::components::school_picker::{SchoolPicker, picker_schools};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
-use crate::pages::devices_page::school_query;
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::devices::{LabelSet, label_sheets};
 use leptos::prelude::*;
 use leptos_meta::Title;

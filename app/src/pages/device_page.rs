@@ -4,16 +4,16 @@
 //! book it. Administrators also edit it, add maintenance notes and read its history. Every form
 //! is a plain POST that comes back here; a device the user may not see is "not found" (404).
 
+use crate::components::badges::{BookingStatusBadge, DeviceStatusBadge};
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::{Field, SelectField, SubmitButton, kind_options};
+use crate::components::format::{school_query, units_text};
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
+use crate::components::notice::{NotFound, SuccessNote};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
-use crate::pages::accounts_page::Field;
-use crate::pages::devices_page::{
-    SelectField, StatusBadge, kind_options, school_query, units_text,
-};
-use crate::pages::school_page::NotFound;
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::devices::{
     DeviceCheckIn, DeviceCheckOut, DevicePage as DeviceView, TodayBooking, UpdateDevice, back,
     get_device,
@@ -22,7 +22,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::ErrorCode;
-use lophoc::bookings::BookingStatus;
 use lophoc::dates::{display_iso_date, display_timestamp};
 use lophoc::devices::{DeviceNote, DeviceStatus};
 use lophoc::ids::DeviceId;
@@ -40,18 +39,6 @@ fn periods_text(periods: &[i64]) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     }
-}
-
-/// The badge of a booking's status.
-#[component]
-fn BookingBadge(status: BookingStatus) -> impl IntoView {
-    let class = match status {
-        BookingStatus::Booked => "badge badge-info",
-        BookingStatus::InUse => "badge badge-success",
-        BookingStatus::Returned | BookingStatus::Cancelled => "badge badge-neutral",
-        BookingStatus::Released => "badge badge-warning",
-    };
-    view! { <span class=class>{tr(status.label_key())}</span> }
 }
 
 /// A signal that counts the successes of an action: the page's data is read again after a
@@ -151,7 +138,7 @@ fn Device(
                 <h1>{device.name.clone()}</h1>
                 <p>{tr(device.kind.label_key())} " · " {room.clone()} " · " {d.school.name.clone()}</p>
                 <p>
-                    <StatusBadge status=device.status />
+                    <DeviceStatusBadge status=device.status />
                 </p>
             </div>
         </div>
@@ -222,7 +209,7 @@ fn Device(
                         <div>
                             <dt>{tr("devices.status")}</dt>
                             <dd>
-                                <StatusBadge status=device.status />
+                                <DeviceStatusBadge status=device.status />
                             </dd>
                         </div>
                     </dl>
@@ -284,19 +271,7 @@ fn Outcome(
             .or_else(|| check_out.value().get().and_then(Result::err))
     };
     view! {
-        <div aria-live="polite">
-            {move || {
-                success()
-                    .map(|m| {
-                        view! {
-                            <div class="alert alert-success">
-                                <Icon name="check-circle" />
-                                <div class="alert-body">{m}</div>
-                            </div>
-                        }
-                    })
-            }}
-        </div>
+        <SuccessNote message=Signal::derive(success) />
         {move || error().map(|e| view! { <ErrorAlert error=e /> })}
     }
 }
@@ -352,21 +327,14 @@ fn BookingItem(
                 {booking.note.clone().map(|n| view! { <p class="small muted">{n}</p> })}
             </div>
             <div class="booking-side">
-                <BookingBadge status=booking.status />
+                <BookingStatusBadge status=booking.status />
                 {can_in
                     .then(|| {
                         let id = id.clone();
                         view! {
                             <ActionForm action=check_in attr:class="row-form">
                                 <input type="hidden" name="booking" value=id />
-                                <button
-                                    type="submit"
-                                    class="btn btn-primary"
-                                    aria-busy=move || check_in.pending().get().to_string()
-                                >
-                                    <Icon name="check" />
-                                    <span>{tr("device.check_in")}</span>
-                                </button>
+                                <SubmitButton icon="check" label=tr("device.check_in") pending=check_in.pending() />
                             </ActionForm>
                         }
                     })}
@@ -376,14 +344,7 @@ fn BookingItem(
                         view! {
                             <ActionForm action=check_out attr:class="row-form">
                                 <input type="hidden" name="booking" value=id />
-                                <button
-                                    type="submit"
-                                    class="btn btn-secondary"
-                                    aria-busy=move || check_out.pending().get().to_string()
-                                >
-                                    <Icon name="logout" />
-                                    <span>{tr("device.check_out")}</span>
-                                </button>
+                                <SubmitButton icon="logout" label=tr("device.check_out") pending=check_out.pending() class="btn btn-secondary" />
                             </ActionForm>
                         }
                     })}
@@ -436,19 +397,7 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
                 <h2 id="edit-title">{tr("device.edit")}</h2>
             </div>
             <div class="card-body">
-                <div aria-live="polite">
-                    {move || {
-                        saved()
-                            .map(|name| {
-                                view! {
-                                    <div class="alert alert-success">
-                                        <Icon name="check-circle" />
-                                        <div class="alert-body">{trf("device.saved", &[("name", name)])}</div>
-                                    </div>
-                                }
-                            })
-                    }}
-                </div>
+                <SuccessNote message=Signal::derive(move || saved().map(|name| trf("device.saved", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=update attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="id" value=device.id.to_string() />
@@ -514,14 +463,7 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
                         {move || note_error.get().map(|m| view! { <p class="field-error" id="edit-note-error">{m}</p> })}
                     </div>
                     <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="btn btn-primary"
-                            aria-busy=move || update.pending().get().to_string()
-                        >
-                            <Icon name="check" />
-                            <span>{tr("device.save")}</span>
-                        </button>
+                        <SubmitButton icon="check" label=tr("device.save") pending=update.pending() />
                     </div>
                 </ActionForm>
             </div>
@@ -553,7 +495,7 @@ fn History(notes: Vec<DeviceNote>) -> impl IntoView {
                                                 " · "
                                                 {n.author.clone()}
                                             </p>
-                                            {n.status.map(|s| view! { <p><StatusBadge status=s /></p> })}
+                                            {n.status.map(|s| view! { <p><DeviceStatusBadge status=s /></p> })}
                                             {(!n.text.is_empty()).then(|| view! { <p>{n.text.clone()}</p> })}
                                         </li>
                                     }

@@ -4,21 +4,25 @@
 //! school's administrators also add devices, import a CSV, export it and print QR labels.
 //! Every form works without JavaScript.
 
+use crate::components::badges::DeviceStatusBadge;
 use crate::components::csv_import_form::{CsvImportForm, ImportAction};
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::{Field, SelectField, SubmitButton, kind_options};
+use crate::components::format::{school_query, units_text};
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
+use crate::components::notice::{NotFound, SuccessNote};
 use crate::components::school_picker::{SchoolPicker, picker_schools};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
-use crate::pages::accounts_page::Field;
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::devices::{
     CreateDevice, ImportDevices, Inventory, back, import_devices, inventory_access, list_devices,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::devices::{Device, DeviceKind, DeviceStatus};
+use lophoc::devices::{DeviceKind, DeviceStatus};
 use lophoc::ids::SchoolId;
 use lophoc::model::Role;
 use server_fn::ServerFn;
@@ -42,35 +46,6 @@ impl Filter {
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_owned())
-}
-
-/// `?school=ID` for a link of a page about one school, or nothing for the caller's own.
-pub(crate) fn school_query(school: Option<SchoolId>, first: bool) -> String {
-    match school {
-        Some(s) if first => format!("?school={s}"),
-        Some(s) => format!("&school={s}"),
-        None => String::new(),
-    }
-}
-
-/// The badge of a device's status (the text carries the meaning; the colour repeats it).
-#[component]
-pub(crate) fn StatusBadge(status: DeviceStatus) -> impl IntoView {
-    let class = match status {
-        DeviceStatus::Available => "badge badge-success",
-        DeviceStatus::InRepair => "badge badge-warning",
-        DeviceStatus::Retired => "badge badge-neutral",
-    };
-    view! { <span class=class>{tr(status.label_key())}</span> }
-}
-
-/// "1 device" or "a pool of N".
-pub(crate) fn units_text(d: &Device) -> String {
-    if d.is_pool() {
-        trf("devices.pool_of", &[("n", d.quantity.to_string())])
-    } else {
-        tr("devices.single").to_owned()
-    }
 }
 
 /// `/devices`.
@@ -197,7 +172,7 @@ pub fn DevicesPage() -> impl IntoView {
                                             view! { <Results inv filter=filter.get_untracked() /> }.into_any()
                                         }
                                         Err(e) if e.code == lophoc::ErrorCode::NotFound => {
-                                            view! { <crate::pages::school_page::NotFound /> }.into_any()
+                                            view! { <NotFound /> }.into_any()
                                         }
                                         Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
                                     }
@@ -354,7 +329,7 @@ fn Results(inv: Inventory, filter: Filter) -> impl IntoView {
                     <td data-label=h_room>{room}</td>
                     <td data-label=h_units>{units}</td>
                     <td data-label=h_status>
-                        <StatusBadge status=d.status />
+                        <DeviceStatusBadge status=d.status />
                     </td>
                 </tr>
             }
@@ -379,51 +354,6 @@ fn Results(inv: Inventory, filter: Filter) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// The options of a kind select, `chosen` selected (else the first).
-pub(crate) fn kind_options(chosen: &str) -> impl IntoView + use<> {
-    let chosen = chosen.to_owned();
-    DeviceKind::ALL
-        .into_iter()
-        .map(|k| {
-            view! {
-                <option value=k.as_str() selected=chosen == k.as_str()>
-                    {tr(k.label_key())}
-                </option>
-            }
-        })
-        .collect_view()
-}
-
-/// A select with its label and error, like [`Field`].
-#[component]
-pub(crate) fn SelectField(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    #[prop(into)] error: Signal<Option<String>>,
-    children: Children,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let described = {
-        let error_id = error_id.clone();
-        move || error.get().map(|_| error_id.clone())
-    };
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id>{label}</label>
-            <select
-                id=id
-                name=name
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described
-            >
-                {children()}
-            </select>
-            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-        </div>
-    }
 }
 
 /// The form that adds a device. An error shows under each bad field and keeps what was typed
@@ -460,19 +390,7 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
                 <h2 id="add-device-title" tabindex="-1">{tr("devices.add")}</h2>
             </div>
             <div class="card-body">
-                <div aria-live="polite">
-                    {move || {
-                        added()
-                            .map(|name| {
-                                view! {
-                                    <div class="alert alert-success">
-                                        <Icon name="check-circle" />
-                                        <div class="alert-body">{trf("devices.added", &[("name", name)])}</div>
-                                    </div>
-                                }
-                            })
-                    }}
-                </div>
+                <SuccessNote message=Signal::derive(move || added().map(|name| trf("devices.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
                     {school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
@@ -519,14 +437,7 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
                         error=field_error("quantity")
                     />
                     <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="btn btn-primary"
-                            aria-busy=move || create.pending().get().to_string()
-                        >
-                            <Icon name="plus" />
-                            <span>{tr("devices.add_submit")}</span>
-                        </button>
+                        <SubmitButton icon="plus" label=tr("devices.add_submit") pending=create.pending() />
                     </div>
                 </ActionForm>
             </div>

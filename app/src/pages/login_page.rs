@@ -1,6 +1,7 @@
 //! The login page.
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::session::use_session;
@@ -73,14 +74,7 @@ pub fn LoginPage() -> impl IntoView {
                                     />
                                 </div>
                                 <div class="form-actions">
-                                    <button
-                                        type="submit"
-                                        class="btn btn-primary"
-                                        aria-busy=move || login.pending().get().to_string()
-                                    >
-                                        <Icon name="login" />
-                                        <span>{tr("login.submit")}</span>
-                                    </button>
+                                    <SubmitButton icon="login" label=tr("login.submit") pending=login.pending() />
                                 </div>
                             </ActionForm>
                             <div class="auth-footer">

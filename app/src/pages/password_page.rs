@@ -2,6 +2,7 @@
 //! set, until they choose their own.
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
 use crate::components::session::use_session;
 use crate::i18n::tr;
@@ -80,14 +81,7 @@ pub fn PasswordPage() -> impl IntoView {
                                     {move || field("new_password")().map(|m| view! { <p class="field-error">{m}</p> })}
                                 </div>
                                 <div class="form-actions">
-                                    <button
-                                        type="submit"
-                                        class="btn btn-primary"
-                                        aria-busy=move || change.pending().get().to_string()
-                                    >
-                                        <Icon name="check" />
-                                        <span>{tr("password.submit")}</span>
-                                    </button>
+                                    <SubmitButton icon="check" label=tr("password.submit") pending=change.pending() />
                                 </div>
                             </ActionForm>
                         </div>

@@ -6,13 +6,15 @@
 //! can be added in place.
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::{Field, SubmitButton};
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
+use crate::components::notice::{NotFound, SuccessNote};
 use crate::components::school_picker::{SchoolPicker, picker_schools};
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
-use crate::pages::accounts_page::Field;
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::periods::{
     AddHoliday, PeriodRow, RemoveHoliday, SavePeriods, SchoolPeriods, back, decode_draft,
     get_periods,
@@ -145,7 +147,7 @@ pub fn PeriodsPage() -> impl IntoView {
                                     match grid.await {
                                         Ok(p) => view! { <GridSection p school save /> }.into_any(),
                                         Err(e) if e.code == lophoc::ErrorCode::NotFound => {
-                                            view! { <crate::pages::school_page::NotFound /> }.into_any()
+                                            view! { <NotFound /> }.into_any()
                                         }
                                         Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
                                     }
@@ -310,19 +312,7 @@ fn GridEditor(
         .collect_view();
     let room_left = move || first + extra.read().len() < MAX_PERIODS;
     view! {
-        <div aria-live="polite">
-            {move || {
-                saved()
-                    .map(|n| {
-                        view! {
-                            <div class="alert alert-success">
-                                <Icon name="check-circle" />
-                                <div class="alert-body">{trf("periods.saved", &[("n", n)])}</div>
-                            </div>
-                        }
-                    })
-            }}
-        </div>
+        <SuccessNote message=Signal::derive(move || saved().map(|n| trf("periods.saved", &[("n", n)]))) />
         {move || error().map(|e| view! { <ErrorAlert error=without_row_messages(e) /> })}
         <ActionForm action=save attr:class="form wide" attr:novalidate=true>
             {school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
@@ -383,10 +373,7 @@ fn GridEditor(
                 {move || release_error.get().map(|m| view! { <p class="field-error" id="release-error">{m}</p> })}
             </div>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" aria-busy=move || save.pending().get().to_string()>
-                    <Icon name="check" />
-                    <span>{tr("periods.save")}</span>
-                </button>
+                <SubmitButton icon="check" label=tr("periods.save") pending=save.pending() />
             </div>
         </ActionForm>
     }
@@ -517,19 +504,7 @@ fn HolidaysSection(
             </div>
             <div class="card-body stack">
                 <p class="muted">{tr("holidays.intro")}</p>
-                <div aria-live="polite">
-                    {move || {
-                        removed()
-                            .map(|name| {
-                                view! {
-                                    <div class="alert alert-success">
-                                        <Icon name="check-circle" />
-                                        <div class="alert-body">{trf("holidays.removed", &[("name", name)])}</div>
-                                    </div>
-                                }
-                            })
-                    }}
-                </div>
+                <SuccessNote message=Signal::derive(move || removed().map(|name| trf("holidays.removed", &[("name", name)]))) />
                 {move || remove_error().map(|e| view! { <ErrorAlert error=e /> })}
                 <HolidayTable holidays=p.holidays.clone() today=p.today.clone() manage school remove />
                 {manage.then(|| view! { <AddHolidayForm school add /> })}
@@ -632,19 +607,7 @@ fn AddHolidayForm(school: Option<SchoolId>, add: ServerAction<AddHoliday>) -> im
     });
     view! {
         <h3 id="add-holiday-title">{tr("holidays.add")}</h3>
-        <div aria-live="polite">
-            {move || {
-                added()
-                    .map(|name| {
-                        view! {
-                            <div class="alert alert-success">
-                                <Icon name="check-circle" />
-                                <div class="alert-body">{trf("holidays.added", &[("name", name)])}</div>
-                            </div>
-                        }
-                    })
-            }}
-        </div>
+        <SuccessNote message=Signal::derive(move || added().map(|name| trf("holidays.added", &[("name", name)]))) />
         {move || error().map(|e| view! { <ErrorAlert error=e /> })}
         <ActionForm action=add node_ref=form attr:class="form" attr:novalidate=true attr:aria-labelledby="add-holiday-title">
             {school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
@@ -678,10 +641,7 @@ fn AddHolidayForm(school: Option<SchoolId>, add: ServerAction<AddHoliday>) -> im
                 error=field_error("name")
             />
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" aria-busy=move || add.pending().get().to_string()>
-                    <Icon name="plus" />
-                    <span>{tr("holidays.add_submit")}</span>
-                </button>
+                <SubmitButton icon="plus" label=tr("holidays.add_submit") pending=add.pending() />
             </div>
         </ActionForm>
     }

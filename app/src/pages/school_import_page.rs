@@ -7,10 +7,11 @@
 
 use crate::components::csv_import_form::{CsvImportForm, ImportAction};
 use crate::components::error_alert::ErrorAlert;
+use crate::components::loading::Loading;
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::tr;
-use crate::pages::schools_page::Loading;
+
 use crate::serverfns::schools::{ImportSchools, import_schools};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,11 +1,15 @@
 //! One school's page (`/schools/:id`): its registry record and pilot enrolment. A school the
 //! user may not see is "not found", like one that does not exist.
 
+use crate::components::badges::PilotBadge;
 use crate::components::error_alert::ErrorAlert;
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
+use crate::components::notice::NotFound;
 use crate::components::session::use_session;
 use crate::i18n::tr;
-use crate::pages::schools_page::{Loading, PilotBadge, group_digits};
+
 use crate::serverfns::schools::get_school;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,24 +53,6 @@ pub fn SchoolPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// The not-found content inside the app frame (the frame already has the `<main>`), with 404.
-#[component]
-pub(crate) fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(http::StatusCode::NOT_FOUND);
-    }
-    view! {
-        <Title text=tr("notfound.title") />
-        <div class="empty">
-            <Icon name="alert" />
-            <h1 class="empty-title">{tr("notfound.title")}</h1>
-            <p>{tr("notfound.text")}</p>
-            <a class="btn btn-primary" href="/">{tr("nav.home")}</a>
-        </div>
     }
 }
 

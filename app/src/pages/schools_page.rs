@@ -2,11 +2,14 @@
 //! GET form, so a filtered list is a link and works without JavaScript), a summary by level,
 //! the list 50 at a time. Everyone else is sent to their own school's page.
 
+use crate::components::badges::PilotBadge;
 use crate::components::error_alert::ErrorAlert;
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
 use crate::components::session::use_session;
 use crate::error::UiError;
-use crate::i18n::{current_lang, tr, trf};
+use crate::i18n::{tr, trf};
 use crate::serverfns::schools::{
     PAGE_SIZE, SchoolCounts, list_areas, list_schools, school_summary,
 };
@@ -14,7 +17,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
-use lophoc::Lang;
 use lophoc::model::{Area, Page, Role, School, SchoolLevel};
 use std::sync::Arc;
 use web_sys::FormData;
@@ -71,59 +73,6 @@ fn encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// A whole number with thousands grouped the way the language writes them: `12.345` in
-/// Vietnamese, `12,345` in English.
-pub fn group_digits(n: i64) -> String {
-    let sep = match current_lang() {
-        Lang::Vi => '.',
-        Lang::En => ',',
-    };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
-/// The pilot column and field: a badge, and since when.
-#[component]
-pub fn PilotBadge(school: School) -> impl IntoView {
-    if school.pilot.enrolled {
-        let since = school
-            .pilot
-            .since
-            .as_deref()
-            .map(lophoc::dates::display_iso_date);
-        view! {
-            <span>
-                <span class="badge badge-success">
-                    <Icon name="check" />
-                    {tr("schools.in_pilot")}
-                </span>
-                {since.map(|d| view! { " " <span class="small muted nowrap">{trf("schools.pilot_since", &[("date", d)])}</span> })}
-            </span>
-        }
-        .into_any()
-    } else {
-        view! { <span class="badge badge-neutral">{tr("schools.not_in_pilot")}</span> }.into_any()
-    }
-}
-
-/// The loading row of a section.
-#[component]
-pub fn Loading() -> impl IntoView {
-    view! {
-        <div class="loading" role="status">
-            <span class="spinner"></span>
-            <span>{tr("schools.loading")}</span>
-        </div>
-    }
 }
 
 /// `/schools`.

@@ -4,10 +4,13 @@
 
 use crate::components::csv_import_form::{CsvImportForm, ImportAction};
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::{Field, SubmitButton};
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
+use crate::components::notice::{Forbidden, SuccessNote};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
-use crate::pages::accounts_page::{AccountTable, Field, Forbidden, Loading, RowOutcome};
+use crate::pages::accounts_page::{AccountTable, RowOutcome};
 use crate::serverfns::users::{
     CreateTeacher, ImportUsers, ResetUserPassword, SetUserActive, back, import_users, list_teachers,
 };
@@ -154,19 +157,7 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
                 <h2 id="add-title">{tr("teachers.add")}</h2>
             </div>
             <div class="card-body">
-                <div aria-live="polite">
-                    {move || {
-                        added()
-                            .map(|name| {
-                                view! {
-                                    <div class="alert alert-success">
-                                        <Icon name="check-circle" />
-                                        <div class="alert-body">{trf("teachers.added", &[("name", name)])}</div>
-                                    </div>
-                                }
-                            })
-                    }}
-                </div>
+                <SuccessNote message=Signal::derive(move || added().map(|name| trf("teachers.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
                     <Field
@@ -196,14 +187,7 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
                         error=field_error("password")
                     />
                     <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="btn btn-primary"
-                            aria-busy=move || create.pending().get().to_string()
-                        >
-                            <Icon name="plus" />
-                            <span>{tr("teachers.add_submit")}</span>
-                        </button>
+                        <SubmitButton icon="plus" label=tr("teachers.add_submit") pending=create.pending() />
                     </div>
                 </ActionForm>
             </div>

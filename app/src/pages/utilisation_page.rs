@@ -5,10 +5,12 @@
 //! the REST API (`GET /api/v1/utilisation`).
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
+use crate::components::loading::Loading;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
-use crate::pages::schools_page::{Loading, group_digits};
+
 use crate::serverfns::bookings::{UtilisationView, utilisation_report};
 use leptos::prelude::*;
 use leptos_meta::Title;

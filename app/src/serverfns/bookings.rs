@@ -396,71 +396,17 @@ pub async fn utilisation_report(
 mod form {
     use super::keys;
     use crate::error::UiError;
-    use server_fn::error::ServerFnUrlError;
 
-    use crate::serverfns::form::encode;
-
-    /// The page the form was on: its local path and the pairs of its query that describe the
-    /// view ([`keys::VIEW`]); anything else there was an earlier answer and is dropped.
-    fn back_to(parts: &http::request::Parts) -> (String, Vec<(String, String)>) {
-        let (path, pairs) = crate::serverfns::form::referer(parts);
-        let kept = pairs
-            .into_iter()
-            .filter(|(k, _)| keys::VIEW.contains(&k.as_str()))
-            .collect();
-        (path, kept)
-    }
-
-    /// For a plain form post, redirects back to the form's page (to `#anchor` when given) with
-    /// its view, overridden and extended by `pairs` (empty values left out), and on an error the
-    /// error as `ServerAction` reads it. With JavaScript nothing is redirected: the error keeps
-    /// its own status (409, 422…) instead of server_fn's blanket 500.
+    /// [`crate::serverfns::form::reply`] for the booking pages: back to the page with its view
+    /// ([`keys::VIEW`], anything else there was an earlier answer), overridden and extended by
+    /// `pairs`, to `#anchor` when given.
     pub fn answer<T>(
         r: Result<T, UiError>,
         fn_path: &str,
         pairs: Vec<(&'static str, String)>,
         anchor: &str,
     ) -> Result<T, UiError> {
-        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
-            return r;
-        };
-        if !crate::ssr::is_plain_form_post() {
-            if let (Err(e), Some(res)) = (
-                &r,
-                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-            ) && let Ok(status) = http::StatusCode::from_u16(e.code.status())
-            {
-                res.set_status(status);
-            }
-            return r;
-        }
-        let (path, view) = back_to(&parts);
-        let mut query: Vec<String> = view
-            .into_iter()
-            .filter(|(k, _)| !pairs.iter().any(|(p, _)| p == k))
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        query.extend(
-            pairs
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}={}", encode(v))),
-        );
-        if let Err(e) = &r
-            && let Ok(url) = ServerFnUrlError::new(fn_path, e.clone()).to_url("http://localhost/")
-        {
-            query.extend(url.query().map(str::to_owned));
-        }
-        let mut to = if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", query.join("&"))
-        };
-        if !anchor.is_empty() {
-            to = format!("{to}#{anchor}");
-        }
-        leptos_axum::redirect(&to);
-        r
+        crate::serverfns::form::reply(r, fn_path, |k| keys::VIEW.contains(&k), |_| pairs, anchor)
     }
 }
 

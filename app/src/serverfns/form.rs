@@ -51,18 +51,6 @@ pub fn referer(parts: &http::request::Parts) -> (String, Vec<(String, String)>) 
     (path, pairs)
 }
 
-/// The page the form was on, without `__err`, `__path` and the `drop` keys of an earlier
-/// answer.
-fn back_to(parts: &http::request::Parts, drop: &[&str]) -> (String, Vec<String>) {
-    let (path, pairs) = referer(parts);
-    let kept = pairs
-        .into_iter()
-        .filter(|(k, _)| k != "__err" && k != "__path" && !drop.contains(&k.as_str()))
-        .map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") })
-        .collect();
-    (path, kept)
-}
-
 /// Percent-encodes a query value.
 pub fn encode(s: &str) -> String {
     s.bytes()
@@ -86,12 +74,36 @@ pub fn answer<T>(
     ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
     keep: Vec<(&'static str, String)>,
 ) -> Result<T, UiError> {
+    reply(
+        r,
+        fn_path,
+        |k| !drop.contains(&k),
+        |r| match r {
+            Ok(v) => ok(v),
+            Err(_) => keep,
+        },
+        "",
+    )
+}
+
+/// The one routine behind every plain-form answer. For a plain form post (no JavaScript),
+/// redirects back to the page the form was on (to `#anchor` when given): the pairs of its query
+/// that `kept` accepts, overridden and extended by `add(&r)` (empty values left out), and on an
+/// error the error as `ServerAction` reads it (at most [`MAX_LINES_IN_URL`] bad lines; the rest
+/// are counted in the message). With JavaScript nothing is redirected: an error keeps its own
+/// status (409, 422…) instead of server_fn's blanket 500, so logs and monitoring tell a typo
+/// from a failure.
+pub fn reply<T>(
+    r: Result<T, UiError>,
+    fn_path: &str,
+    kept: impl Fn(&str) -> bool,
+    add: impl FnOnce(&Result<T, UiError>) -> Vec<(&'static str, String)>,
+    anchor: &str,
+) -> Result<T, UiError> {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return r;
     };
     if !is_plain_form(&parts) {
-        // The error's own status (422, 403, 409…), not server_fn's blanket 500, so logs and
-        // monitoring tell a typo from a failure.
         if let (Err(e), Some(res)) = (
             &r,
             leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
@@ -101,22 +113,24 @@ pub fn answer<T>(
         }
         return r;
     }
-    let (path, mut query) = back_to(&parts, drop);
+    let added: Vec<(&'static str, String)> = add(&r);
+    let (path, pairs) = referer(&parts);
+    let mut query: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| {
+            k != "__err" && k != "__path" && kept(k) && !added.iter().any(|(a, _)| a == k)
+        })
+        .map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") })
+        .collect();
+    query.extend(
+        added
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode(v))),
+    );
     let r = match r {
-        Ok(v) => {
-            query.extend(
-                ok(&v)
-                    .into_iter()
-                    .map(|(k, v)| format!("{k}={}", encode(&v))),
-            );
-            Ok(v)
-        }
+        Ok(v) => Ok(v),
         Err(mut e) => {
-            query.extend(
-                keep.into_iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| format!("{k}={}", encode(&v))),
-            );
             if e.lines.len() > MAX_LINES_IN_URL {
                 let more = e.lines.len() - MAX_LINES_IN_URL;
                 e.lines.truncate(MAX_LINES_IN_URL);
@@ -129,11 +143,14 @@ pub fn answer<T>(
             Err(e)
         }
     };
-    let to = if query.is_empty() {
+    let mut to = if query.is_empty() {
         path
     } else {
         format!("{path}?{}", query.join("&"))
     };
+    if !anchor.is_empty() {
+        to = format!("{to}#{anchor}");
+    }
     leptos_axum::redirect(&to);
     r
 }

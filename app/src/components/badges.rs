@@ -1,0 +1,56 @@
+//! Status badges: the text carries the meaning; the colour repeats it.
+
+use crate::components::icon::Icon;
+use crate::i18n::{tr, trf};
+use leptos::prelude::*;
+use lophoc::bookings::BookingStatus;
+use lophoc::devices::DeviceStatus;
+use lophoc::model::School;
+
+/// The badge of a device's status (the text carries the meaning; the colour repeats it).
+#[component]
+pub fn DeviceStatusBadge(status: DeviceStatus) -> impl IntoView {
+    let class = match status {
+        DeviceStatus::Available => "badge badge-success",
+        DeviceStatus::InRepair => "badge badge-warning",
+        DeviceStatus::Retired => "badge badge-neutral",
+    };
+    view! { <span class=class>{tr(status.label_key())}</span> }
+}
+
+/// The badge of a booking's status (the text carries the meaning; the colour helps).
+#[component]
+pub fn BookingStatusBadge(status: BookingStatus) -> impl IntoView {
+    let class = match status {
+        BookingStatus::Booked => "badge badge-info",
+        BookingStatus::InUse => "badge badge-warning",
+        BookingStatus::Returned => "badge badge-success",
+        BookingStatus::Cancelled => "badge badge-neutral",
+        BookingStatus::Released => "badge badge-danger",
+    };
+    view! { <span class=class>{tr(status.label_key())}</span> }
+}
+
+/// The pilot column and field: a badge, and since when.
+#[component]
+pub fn PilotBadge(school: School) -> impl IntoView {
+    if school.pilot.enrolled {
+        let since = school
+            .pilot
+            .since
+            .as_deref()
+            .map(lophoc::dates::display_iso_date);
+        view! {
+            <span>
+                <span class="badge badge-success">
+                    <Icon name="check" />
+                    {tr("schools.in_pilot")}
+                </span>
+                {since.map(|d| view! { " " <span class="small muted nowrap">{trf("schools.pilot_since", &[("date", d)])}</span> })}
+            </span>
+        }
+        .into_any()
+    } else {
+        view! { <span class="badge badge-neutral">{tr("schools.not_in_pilot")}</span> }.into_any()
+    }
+}

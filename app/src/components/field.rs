@@ -1,0 +1,124 @@
+//! Form fields with their label, hint and error (main.css `.field`), and the submit button.
+
+use crate::components::icon::Icon;
+use crate::i18n::tr;
+use leptos::prelude::*;
+use lophoc::devices::DeviceKind;
+
+/// A text input with its label, hint and error (main.css `.field`): the error sits under the
+/// input, marks it invalid and is read with it. `value` is what the user typed before a form
+/// post without JavaScript came back with an error.
+#[component]
+pub fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                error.get().map(|_| error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                autocapitalize=(kind != "password" && name != "full_name").then_some("none")
+                spellcheck=(name != "full_name").then_some("false")
+                required=required
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// A select with its label and error, like [`Field`].
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.get().map(|_| error_id.clone())
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+            >
+                {children()}
+            </select>
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// The options of a kind select, `chosen` selected (else the first).
+pub fn kind_options(chosen: &str) -> impl IntoView + use<> {
+    let chosen = chosen.to_owned();
+    DeviceKind::ALL
+        .into_iter()
+        .map(|k| {
+            view! {
+                <option value=k.as_str() selected=chosen == k.as_str()>
+                    {tr(k.label_key())}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
+/// A form's submit button with its icon, busy while the action runs.
+#[component]
+pub fn SubmitButton(
+    /// The icon's name in the sprite.
+    icon: &'static str,
+    /// The button's text.
+    label: &'static str,
+    /// Whether the action is running.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// The button's classes.
+    #[prop(default = "btn btn-primary")]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class aria-busy=move || pending.get().to_string()>
+            <Icon name=icon />
+            <span>{label}</span>
+        </button>
+    }
+}

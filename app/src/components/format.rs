@@ -1,0 +1,85 @@
+//! How numbers, days, periods and units are written on pages, in the UI's language.
+
+use crate::i18n::{current_lang, tr, trf};
+use chrono::{Datelike, Weekday};
+use lophoc::Lang;
+use lophoc::dates::parse_date;
+use lophoc::devices::Device;
+use lophoc::ids::SchoolId;
+
+/// A whole number with thousands grouped the way the language writes them: `12.345` in
+/// Vietnamese, `12,345` in English.
+pub fn group_digits(n: i64) -> String {
+    let sep = match current_lang() {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// The translation key of a weekday's name.
+pub fn weekday_key(d: Weekday, short: bool) -> &'static str {
+    match (d, short) {
+        (Weekday::Mon, false) => "weekday.mon",
+        (Weekday::Tue, false) => "weekday.tue",
+        (Weekday::Wed, false) => "weekday.wed",
+        (Weekday::Thu, false) => "weekday.thu",
+        (Weekday::Fri, false) => "weekday.fri",
+        (Weekday::Sat, false) => "weekday.sat",
+        (Weekday::Sun, false) => "weekday.sun",
+        (Weekday::Mon, true) => "weekday_short.mon",
+        (Weekday::Tue, true) => "weekday_short.tue",
+        (Weekday::Wed, true) => "weekday_short.wed",
+        (Weekday::Thu, true) => "weekday_short.thu",
+        (Weekday::Fri, true) => "weekday_short.fri",
+        (Weekday::Sat, true) => "weekday_short.sat",
+        (Weekday::Sun, true) => "weekday_short.sun",
+    }
+}
+
+/// "Thứ Hai 07/12/2026" for a `YYYY-MM-DD` day (the input as it is if it is not one).
+pub fn day_label(date: &str) -> String {
+    match parse_date(date) {
+        Some(d) => format!(
+            "{} {}",
+            tr(weekday_key(d.weekday(), false)),
+            lophoc::dates::display_date(d)
+        ),
+        None => date.to_owned(),
+    }
+}
+
+/// A list of periods as people say it: "1, 2, 3".
+pub fn periods_label(periods: &[i64]) -> String {
+    periods
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `?school=ID` for a link of a page about one school, or nothing for the caller's own.
+pub fn school_query(school: Option<SchoolId>, first: bool) -> String {
+    match school {
+        Some(s) if first => format!("?school={s}"),
+        Some(s) => format!("&school={s}"),
+        None => String::new(),
+    }
+}
+
+/// "1 device" or "a pool of N".
+pub fn units_text(d: &Device) -> String {
+    if d.is_pool() {
+        trf("devices.pool_of", &[("n", d.quantity.to_string())])
+    } else {
+        tr("devices.single").to_owned()
+    }
+}
