@@ -7,6 +7,7 @@
 use crate::devices::{Device, DeviceKind};
 use crate::ids::{BookingId, ClassId, DeviceId, SchoolId, SeriesId, UserId};
 use crate::periods::Period;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// How early before its first period a booking can be checked in, in minutes.
@@ -86,7 +87,7 @@ pub struct Booking {
     /// The teacher who booked.
     pub teacher_id: UserId,
     /// The day, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: NaiveDate,
     /// The periods, ascending.
     pub periods: Vec<i64>,
     /// Units of a pool (1 for a tagged device).
@@ -159,7 +160,7 @@ pub struct RecurringRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedDay {
     /// The day.
-    pub date: String,
+    pub date: NaiveDate,
     /// `taken`, `holiday` or `past`.
     pub reason: String,
     /// For `taken`: the periods that were not free.
@@ -204,7 +205,7 @@ pub struct BookingFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TakenSlot {
     /// The day.
-    pub date: String,
+    pub date: NaiveDate,
     /// The period.
     pub period: i64,
     /// Units already booked.
@@ -249,7 +250,7 @@ pub struct BookingSetup {
     /// Its periods.
     pub periods: Vec<Period>,
     /// Today in school time, `YYYY-MM-DD`.
-    pub today: String,
+    pub today: NaiveDate,
     /// The caller (to mark their own bookings).
     pub me: UserId,
 }
@@ -258,7 +259,7 @@ pub struct BookingSetup {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookingList {
     /// Today in school time, `YYYY-MM-DD` (upcoming is today and later).
-    pub today: String,
+    pub today: NaiveDate,
     /// Whether these are the whole school's bookings (a school admin's choice).
     pub all: bool,
     /// Whether the caller may see the whole school's (school admins).

@@ -6,6 +6,7 @@ use crate::bookings::Booking;
 use crate::ids::{DeviceId, DeviceNoteId, SchoolId};
 use crate::model::SchoolRef;
 use crate::text::fold;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of device (API.md).
@@ -318,7 +319,7 @@ pub struct DevicePage {
     /// Its school.
     pub school: SchoolRef,
     /// Today in school time, `YYYY-MM-DD`.
-    pub today: String,
+    pub today: NaiveDate,
     /// Today's bookings (not the cancelled ones), by first period.
     pub bookings: Vec<TodayBooking>,
     /// The maintenance history, newest first (empty unless `may_manage`).

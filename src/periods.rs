@@ -4,6 +4,7 @@
 use crate::ids::HolidayId;
 use crate::model::SchoolLevel;
 use crate::model::SchoolRef;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Half of a school day.
@@ -124,9 +125,9 @@ pub struct Holiday {
     /// Opaque id.
     pub id: HolidayId,
     /// First day, `YYYY-MM-DD`.
-    pub starts: String,
+    pub starts: NaiveDate,
     /// Last day, `YYYY-MM-DD` (inclusive).
-    pub ends: String,
+    pub ends: NaiveDate,
     /// Name ("Tết Nguyên đán").
     pub name: String,
 }
@@ -157,7 +158,7 @@ pub struct SchoolPeriods {
     /// Its holidays, by first day.
     pub holidays: Vec<Holiday>,
     /// Today in school time, `YYYY-MM-DD` (past holidays are shown as such).
-    pub today: String,
+    pub today: NaiveDate,
     /// Whether the caller may change them.
     pub may_manage: bool,
 }

@@ -3,6 +3,7 @@
 
 use crate::devices::{DeviceKind, DeviceStatus};
 use crate::ids::{DeviceId, SchoolId};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Utilisation of one device over a range (booked vs actually used).
@@ -38,9 +39,9 @@ pub struct UtilisationRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Utilisation {
     /// First day.
-    pub from: String,
+    pub from: NaiveDate,
     /// Last day.
-    pub to: String,
+    pub to: NaiveDate,
     /// Per device, by school then name.
     pub devices: Vec<UtilisationRow>,
     /// Per kind.

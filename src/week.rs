@@ -4,6 +4,7 @@ use crate::bookings::BookingStatus;
 use crate::devices::Device;
 use crate::ids::{BookingId, SchoolId, UserId};
 use crate::periods::Period;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// One cell of a week view: a device in a period of a day.
@@ -38,7 +39,7 @@ pub struct BookingBrief {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekDay {
     /// The day, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: NaiveDate,
     /// The holiday's name, when it is one.
     pub holiday: Option<String>,
     /// Whether the day is before today (nothing can be booked).
@@ -54,9 +55,9 @@ pub struct WeekView {
     /// The school.
     pub school_id: SchoolId,
     /// The Monday, `YYYY-MM-DD`.
-    pub monday: String,
+    pub monday: NaiveDate,
     /// Today in school time, `YYYY-MM-DD`.
-    pub today: String,
+    pub today: NaiveDate,
     /// The school's periods.
     pub periods: Vec<Period>,
     /// The devices shown.

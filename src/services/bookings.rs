@@ -22,7 +22,7 @@ use crate::model::{Actor, Role};
 use crate::periods::{Period, PeriodGrid, parse_hhmm};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Bind, Engine, Where, decode, internal, is_unique_violation};
+use crate::services::db::{Bind, Engine, Where, decode, get_date, internal, is_unique_violation};
 use crate::services::{devices, periods};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
 use sqlx::Row;
@@ -51,7 +51,7 @@ fn booking_from_row(r: &sqlx::any::AnyRow) -> Result<Booking, sqlx::Error> {
         id: BookingId(r.try_get("id")?),
         device_id: DeviceId(r.try_get("device_id")?),
         teacher_id: UserId(r.try_get("teacher_id")?),
-        date: r.try_get("date")?,
+        date: get_date(r, "date")?,
         periods: periods
             .split(',')
             .map(|p| decode("period", p, |p| p.trim().parse().ok()))
@@ -187,7 +187,7 @@ fn day_problem(
     if date.weekday() == Weekday::Sun {
         return Some(("sunday", Msg::new("validation.date_sunday")));
     }
-    if let Some(h) = periods::holiday_on(holidays, &date.to_string()) {
+    if let Some(h) = periods::holiday_on(holidays, date) {
         return Some((
             "holiday",
             Msg::new("validation.date_holiday").arg("name", &h.name),
@@ -307,7 +307,7 @@ async fn book_day(
     });
     if !taken.is_empty() {
         drop(tx);
-        return Err(conflict(&date_s, capacity, &taken));
+        return Err(conflict(date, capacity, &taken));
     }
     let periods_s = c
         .periods
@@ -354,7 +354,7 @@ async fn book_day(
             // bug there is a clean 409 and not a double booking.
             Err(e) if is_unique_violation(&e) => {
                 drop(tx);
-                return Err(conflict(&date_s, capacity, &[(*p, 1)]));
+                return Err(conflict(date, capacity, &[(*p, 1)]));
             }
             Err(e) => return Err(internal(e)),
         }
@@ -383,11 +383,11 @@ async fn book_day(
     Ok(booking)
 }
 
-fn conflict(date: &str, capacity: i64, taken: &[(i64, i64)]) -> Error {
+fn conflict(date: NaiveDate, capacity: i64, taken: &[(i64, i64)]) -> Error {
     let slots: Vec<TakenSlot> = taken
         .iter()
         .map(|(p, b)| TakenSlot {
-            date: date.to_owned(),
+            date,
             period: *p,
             booked: *b,
             available: (capacity - b).max(0),
@@ -398,7 +398,7 @@ fn conflict(date: &str, capacity: i64, taken: &[(i64, i64)]) -> Error {
         .map(|(p, _)| p.to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let day = parse_date(date).map(display_date).unwrap_or_default();
+    let day = display_date(date);
     let msg = if capacity > 1 {
         let left = slots.iter().map(|s| s.available).min().unwrap_or(0);
         Msg::new("error.pool_taken")
@@ -470,7 +470,7 @@ pub async fn create_recurring(
         let now = ctx.now();
         if let Some((reason, _)) = day_problem(&c, day, now, &holidays) {
             out.skipped.push(SkippedDay {
-                date: day.to_string(),
+                date: day,
                 reason: reason.to_owned(),
                 periods: vec![],
             });
@@ -508,7 +508,7 @@ pub async fn create_recurring(
                         _ => vec![],
                     };
                     out.skipped.push(SkippedDay {
-                        date: day.to_string(),
+                        date: day,
                         reason: "taken".into(),
                         periods,
                     });
@@ -599,7 +599,7 @@ pub async fn setup(ctx: &Ctx, actor: &Actor) -> Result<BookingSetup, Error> {
         school_id: school,
         devices,
         periods: grid.items,
-        today: today_at(ctx.now()).to_string(),
+        today: today_at(ctx.now()),
         me: actor.user_id,
     })
 }
@@ -618,7 +618,6 @@ pub async fn my_list(ctx: &Ctx, actor: &Actor, all: bool) -> Result<BookingList,
         mine: !all,
         ..Default::default()
     };
-    let today = today.to_string();
     let (upcoming, mut past): (Vec<Booking>, Vec<Booking>) = list(ctx, actor, &f)
         .await?
         .into_iter()
@@ -784,7 +783,7 @@ pub(crate) fn span(grid: &PeriodGrid, b: &Booking) -> (i64, i64) {
 pub(crate) fn in_check_in_window(grid: &PeriodGrid, b: &Booking, now: i64) -> bool {
     let (start, end) = span(grid, b);
     let m = minutes_now(now);
-    b.date == today_at(now).to_string() && start - CHECK_IN_EARLY_MINUTES <= m && m < end
+    b.date == today_at(now) && start - CHECK_IN_EARLY_MINUTES <= m && m < end
 }
 
 /// Checks a booking in (the device is picked up): on its day, from 15 minutes before its first
@@ -811,10 +810,7 @@ pub async fn check_in(
         return Err(Error::with_msg(
             ErrorCode::Conflict,
             Msg::new("error.check_in_window")
-                .arg(
-                    "date",
-                    parse_date(&b.date).map(display_date).unwrap_or_default(),
-                )
+                .arg("date", display_date(b.date))
                 .arg(
                     "from",
                     crate::periods::format_hhmm((start - CHECK_IN_EARLY_MINUTES).max(0)),
@@ -868,22 +864,22 @@ pub async fn release_due(ctx: &Ctx) -> Result<u64, Error> {
 /// was told it was theirs). The job and the write paths store it; reads show it.
 pub(crate) fn due_for_release(
     grid: &PeriodGrid,
-    date: &str,
+    date: NaiveDate,
     first_period: Option<i64>,
     made_at: i64,
     now: i64,
 ) -> bool {
-    let today = today_at(now).to_string();
+    let today = today_at(now);
     let start = first_period
         .and_then(|n| grid.items.iter().find(|p| p.number == n))
         .and_then(|p| parse_hhmm(&p.starts))
         .unwrap_or(0);
-    let made = if today_at(made_at).to_string() == date {
+    let made = if today_at(made_at) == date {
         minutes_now(made_at)
     } else {
         0
     };
-    *date < *today.as_str()
+    date < today
         || (date == today && minutes_now(now) >= start.max(made) + grid.release_after_minutes)
 }
 
@@ -895,13 +891,13 @@ async fn effective(ctx: &Ctx, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Booking>
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let mut b = booking_from_row(r).map_err(internal)?;
-        if b.status == BookingStatus::Booked && b.date <= today_at(now).to_string() {
+        if b.status == BookingStatus::Booked && b.date <= today_at(now) {
             if let std::collections::hash_map::Entry::Vacant(e) = grids.entry(b.school_id) {
                 e.insert(periods::load_grid(ctx, b.school_id).await?);
             }
             let made_at: i64 = r.try_get("made_at").map_err(internal)?;
             let grid = &grids[&b.school_id];
-            if due_for_release(grid, &b.date, b.periods.first().copied(), made_at, now) {
+            if due_for_release(grid, b.date, b.periods.first().copied(), made_at, now) {
                 b.status = BookingStatus::Released;
             }
         }

@@ -692,19 +692,19 @@ both_engines!(recurring_books_the_free_weeks, |t| async move {
     )
     .await
     .unwrap();
-    let dates: Vec<_> = out.booked.iter().map(|b| b.date.as_str()).collect();
+    let dates: Vec<_> = out.booked.iter().map(|b| b.date.to_string()).collect();
     assert_eq!(dates, vec!["2026-12-01", "2026-12-08", "2026-12-29"]);
     assert!(out.booked.iter().all(|b| b.series_id == out.series_id));
     let skipped: Vec<_> = out
         .skipped
         .iter()
-        .map(|s| (s.date.as_str(), s.reason.as_str(), s.periods.clone()))
+        .map(|s| (s.date.to_string(), s.reason.as_str(), s.periods.clone()))
         .collect();
     assert_eq!(
         skipped,
         vec![
-            ("2026-12-15", "taken", vec![2]),
-            ("2026-12-22", "holiday", vec![]),
+            ("2026-12-15".to_owned(), "taken", vec![2]),
+            ("2026-12-22".to_owned(), "holiday", vec![]),
         ]
     );
     // A bad range is refused before anything is booked.
@@ -745,7 +745,7 @@ both_engines!(week_view_shows_the_week, |t| async move {
     )
     .await
     .unwrap();
-    assert_eq!(w.monday, "2026-11-30");
+    assert_eq!(w.monday.to_string(), "2026-11-30");
     assert_eq!(w.devices.len(), 2);
     assert_eq!(w.days.len(), 6);
     assert_eq!(w.periods.len(), 9, "the primary default grid");

@@ -300,6 +300,15 @@ pub fn decode<T>(
     parse(value).ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {value:?}").into()))
 }
 
+/// Reads a stored day (`YYYY-MM-DD` text, the one form both engines keep) strictly.
+pub fn get_date(r: &sqlx::any::AnyRow, column: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
+    use sqlx::Row;
+    let s: String = r.try_get(column)?;
+    decode("date", &s, |s| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    })
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")

@@ -790,11 +790,11 @@ pub async fn page(ctx: &Ctx, actor: &Actor, id: DeviceId) -> Result<DevicePage, 
     let device = get(ctx, actor, id).await?;
     let school = crate::services::schools::get(ctx, actor, device.school_id).await?;
     let now = ctx.now();
-    let today = today_at(now).to_string();
+    let today = today_at(now);
     let filter = BookingFilter {
         device_id: Some(id),
-        from: Some(today.clone()),
-        to: Some(today.clone()),
+        from: Some(today.to_string()),
+        to: Some(today.to_string()),
         ..Default::default()
     };
     let grid = periods::load_grid(ctx, device.school_id).await?;

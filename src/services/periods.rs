@@ -14,7 +14,7 @@ use crate::periods::{
 };
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
-use crate::services::db::{decode, internal};
+use crate::services::db::{decode, get_date, internal};
 use crate::validate;
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -96,7 +96,7 @@ pub async fn page(
         is_default: grid.items == default_grid(s.level),
         grid,
         holidays: holidays(ctx, actor, school, None, None).await?,
-        today: today_at(ctx.now()).to_string(),
+        today: today_at(ctx.now()),
         may_manage: actor.can_manage_school(school),
     })
 }
@@ -302,8 +302,8 @@ pub(crate) async fn load_holidays(
         .map(|r| {
             Ok(Holiday {
                 id: r.try_get("id")?,
-                starts: r.try_get("starts")?,
-                ends: r.try_get("ends")?,
+                starts: get_date(r, "starts")?,
+                ends: get_date(r, "ends")?,
                 name: r.try_get("name")?,
             })
         })
@@ -312,10 +312,8 @@ pub(crate) async fn load_holidays(
 }
 
 /// The holiday a day falls in, if any.
-pub fn holiday_on<'a>(holidays: &'a [Holiday], date: &str) -> Option<&'a Holiday> {
-    holidays
-        .iter()
-        .find(|h| h.starts.as_str() <= date && date <= h.ends.as_str())
+pub fn holiday_on(holidays: &[Holiday], date: NaiveDate) -> Option<&Holiday> {
+    holidays.iter().find(|h| h.starts <= date && date <= h.ends)
 }
 
 /// Adds a holiday (a day or a range of at most a year). Live bookings inside it are not
@@ -349,10 +347,7 @@ pub async fn add_holiday(
         errs.add("ends", Msg::new("validation.date_range"));
     }
     errs.finish()?;
-    let (starts, ends) = (
-        starts.unwrap_or_default().to_string(),
-        ends.unwrap_or_default().to_string(),
-    );
+    let (starts, ends) = (starts.unwrap_or_default(), ends.unwrap_or_default());
     let name = name.unwrap_or_default();
     let now = ctx.now();
     let mut tx = ctx
@@ -365,8 +360,8 @@ pub async fn add_holiday(
          AND date >= $2 AND date <= $3",
     )
     .bind(school.0)
-    .bind(starts.clone())
-    .bind(ends.clone())
+    .bind(starts.to_string())
+    .bind(ends.to_string())
     .fetch_one(&mut *tx)
     .await
     .and_then(|r| r.try_get::<i64, _>("n"))
@@ -381,8 +376,8 @@ pub async fn add_holiday(
         "INSERT INTO holidays (school_id, starts, ends, name) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(school.0)
-    .bind(starts.clone())
-    .bind(ends.clone())
+    .bind(starts.to_string())
+    .bind(ends.to_string())
     .bind(name.clone())
     .fetch_one(&mut *tx)
     .await

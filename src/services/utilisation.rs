@@ -170,8 +170,8 @@ pub async fn utilisation(
         s.no_show += d.no_show;
     }
     Ok(Utilisation {
-        from: from.to_string(),
-        to: to.to_string(),
+        from,
+        to,
         devices: devices_out,
         kinds: kinds.into_values().collect(),
         schools: schools.into_values().collect(),

@@ -8,7 +8,7 @@ use crate::ids::{BookingId, DeviceId, SchoolId, UserId};
 use crate::model::Actor;
 use crate::services::bookings::due_for_release;
 use crate::services::ctx::Ctx;
-use crate::services::db::internal;
+use crate::services::db::{decode, get_date, internal};
 use crate::services::{devices, periods};
 use crate::week::{BookingBrief, WeekCell, WeekDay, WeekView};
 use chrono::{Duration, NaiveDate};
@@ -57,7 +57,7 @@ pub async fn week(
     let now = ctx.now();
     let today = today_at(now);
     // (device, date) → period → cell
-    let mut cells: HashMap<(i64, String), BTreeMap<i64, WeekCell>> = HashMap::new();
+    let mut cells: HashMap<(i64, NaiveDate), BTreeMap<i64, WeekCell>> = HashMap::new();
     if !devs.is_empty() {
         let ids: Vec<String> = (0..devs.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
@@ -78,17 +78,16 @@ pub async fn week(
         let rows = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
         for r in &rows {
             let dev: i64 = r.try_get("device_id").map_err(internal)?;
-            let date: String = r.try_get("date").map_err(internal)?;
+            let date = get_date(r, "date").map_err(internal)?;
             let period: i64 = r.try_get("period").map_err(internal)?;
             let qty: i64 = r.try_get("quantity").map_err(internal)?;
             let status: String = r.try_get("status").map_err(internal)?;
-            let status = BookingStatus::parse(&status).ok_or_else(|| {
-                internal(sqlx::Error::Decode(format!("bad status {status}").into()))
-            })?;
+            let status =
+                decode("booking status", &status, BookingStatus::parse).map_err(internal)?;
             let first: i64 = r.try_get("first_period").map_err(internal)?;
             let made_at: i64 = r.try_get("made_at").map_err(internal)?;
             if status == BookingStatus::Booked
-                && due_for_release(&grid, &date, Some(first), made_at, now)
+                && due_for_release(&grid, date, Some(first), made_at, now)
             {
                 // Released in effect: the period is free, whether or not the job has run.
                 continue;
@@ -116,27 +115,26 @@ pub async fn week(
     let days = (0..6)
         .map(|i| {
             let d = monday + Duration::days(i);
-            let ds = d.to_string();
             WeekDay {
-                holiday: periods::holiday_on(&holidays, &ds).map(|h| h.name.clone()),
+                holiday: periods::holiday_on(&holidays, d).map(|h| h.name.clone()),
                 past: d < today,
                 cells: devs
                     .iter()
                     .map(|dev| {
                         cells
-                            .remove(&(dev.id.0, ds.clone()))
+                            .remove(&(dev.id.0, d))
                             .map(|m| m.into_values().collect())
                             .unwrap_or_default()
                     })
                     .collect(),
-                date: ds,
+                date: d,
             }
         })
         .collect();
     Ok(WeekView {
         school_id: school,
-        monday: monday.to_string(),
-        today: today.to_string(),
+        monday,
+        today,
         periods: grid.items,
         devices: devs,
         days,

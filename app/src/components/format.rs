@@ -1,7 +1,7 @@
 //! How numbers, days, periods and units are written on pages, in the UI's language.
 
 use crate::i18n::{current_lang, tr, trf};
-use chrono::{Datelike, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use lophoc::Lang;
 use lophoc::dates::parse_date;
 use lophoc::devices::Device;
@@ -45,16 +45,18 @@ pub fn weekday_key(d: Weekday, short: bool) -> &'static str {
     }
 }
 
-/// "Thứ Hai 07/12/2026" for a `YYYY-MM-DD` day (the input as it is if it is not one).
-pub fn day_label(date: &str) -> String {
-    match parse_date(date) {
-        Some(d) => format!(
-            "{} {}",
-            tr(weekday_key(d.weekday(), false)),
-            lophoc::dates::display_date(d)
-        ),
-        None => date.to_owned(),
-    }
+/// "Thứ Hai 07/12/2026".
+pub fn day_label(d: NaiveDate) -> String {
+    format!(
+        "{} {}",
+        tr(weekday_key(d.weekday(), false)),
+        lophoc::dates::display_date(d)
+    )
+}
+
+/// [`day_label`] of a day carried as text (a page's query), the text as it is if it is not one.
+pub fn day_label_text(date: &str) -> String {
+    parse_date(date).map_or_else(|| date.to_owned(), day_label)
 }
 
 /// A list of periods as people say it: "1, 2, 3".

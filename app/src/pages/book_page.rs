@@ -13,7 +13,7 @@
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
-use crate::components::format::{day_label, periods_label, weekday_key};
+use crate::components::format::{day_label, day_label_text, periods_label, weekday_key};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::error::UiError;
@@ -345,8 +345,8 @@ fn Booking(
 /// The kind chips, the week's navigation, and one table per device.
 #[component]
 fn Week(view: WeekView, options: BookingSetup, q: BookQuery, me: UserId) -> impl IntoView {
-    let monday = parse_date(&view.monday).unwrap_or_default();
-    let today = parse_date(&view.today).unwrap_or_default();
+    let monday = view.monday;
+    let today = view.today;
     let saturday = monday + Duration::days(5);
     let shown_kind = q
         .kind
@@ -398,7 +398,7 @@ fn Week(view: WeekView, options: BookingSetup, q: BookQuery, me: UserId) -> impl
     let day_tabs = view
         .days
         .iter()
-        .filter_map(|d| parse_date(&d.date).map(|date| (date, d.holiday.is_some())))
+        .map(|d| (d.date, d.holiday.is_some()))
         .map(|(date, holiday)| {
             let href = BookQuery {
                 day: Some(date),
@@ -511,12 +511,8 @@ fn DeviceWeek(
     many: bool,
 ) -> impl IntoView {
     let device = view.devices[index].clone();
-    let today = parse_date(&view.today).unwrap_or_default();
-    let days: Vec<(NaiveDate, WeekDay)> = view
-        .days
-        .iter()
-        .filter_map(|d| parse_date(&d.date).map(|date| (date, d.clone())))
-        .collect();
+    let today = view.today;
+    let days: Vec<(NaiveDate, WeekDay)> = view.days.iter().map(|d| (d.date, d.clone())).collect();
     let col_class = move |date: NaiveDate, day: &WeekDay| {
         let mut c = vec!["day-col"];
         if date == sel_day {
@@ -677,7 +673,7 @@ fn SlotView(
     let when = format!(
         "{}, {}",
         trf("book.period_n", &[("n", period.to_string())]),
-        day_label(&date.to_string())
+        day_label(date)
     );
     let picked = q.picked(device.id, date, period);
     let href = format!("{}#book", q.pick(device.id, date, period).href());
@@ -854,10 +850,7 @@ fn BookForm(
             let mut next = if ok { cur.after_booking() } else { cur.clone() };
             if let Some(d) = typed {
                 let monday = monday_of(d);
-                let shown = week
-                    .get_untracked()
-                    .and_then(|w| w.ok())
-                    .and_then(|w| parse_date(&w.monday));
+                let shown = week.get_untracked().and_then(|w| w.ok()).map(|w| w.monday);
                 if shown != Some(monday) {
                     next.week = Some(monday);
                 }
@@ -984,7 +977,7 @@ fn BookForm(
         })
         .collect_view();
 
-    let today = options.today.clone();
+    let today = options.today.to_string();
     let described = |hint: &str, err: Option<String>| -> String {
         match err {
             Some(_) => format!("{hint} {hint}-error"),
@@ -1153,7 +1146,7 @@ fn Outcome(outcome: BookOutcome) -> impl IntoView {
             &[
                 ("device", outcome.device.clone()),
                 ("periods", periods.clone()),
-                ("day", day_label(&outcome.dates[0])),
+                ("day", day_label_text(&outcome.dates[0])),
             ],
         );
         Some(
@@ -1181,7 +1174,7 @@ fn Outcome(outcome: BookOutcome) -> impl IntoView {
         let days = outcome
             .dates
             .iter()
-            .map(|d| view! { <li>{day_label(d)}</li> })
+            .map(|d| view! { <li>{day_label_text(d)}</li> })
             .collect_view();
         Some(
             view! {
@@ -1213,7 +1206,7 @@ fn Outcome(outcome: BookOutcome) -> impl IntoView {
             .map(|s| {
                 view! {
                     <li>
-                        <strong>{day_label(&s.date)}</strong>
+                        <strong>{day_label(s.date)}</strong>
                         ": "
                         {skip_reason(s)}
                     </li>

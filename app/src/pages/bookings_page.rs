@@ -62,7 +62,7 @@ fn CancelOutcome(cancel: ServerAction<CancelBooking>) -> impl IntoView {
         Some(Ok(b)) => Some(format!(
             "{} — {}",
             b.device_name,
-            lophoc::dates::display_iso_date(&b.date)
+            lophoc::dates::display_date(b.date)
         )),
         Some(Err(_)) => None,
         None => query.read().get(keys::CANCELLED).filter(|s| !s.is_empty()),
@@ -158,7 +158,7 @@ fn BookingTable(
     let rows = items
         .into_iter()
         .map(|b| {
-            let day = day_label(&b.date);
+            let day = day_label(b.date);
             let what = trf(
                 "bookings.row_label",
                 &[

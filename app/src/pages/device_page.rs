@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::ErrorCode;
-use lophoc::dates::{display_iso_date, display_timestamp};
+use lophoc::dates::{display_date, display_timestamp};
 use lophoc::devices::{DeviceNote, DeviceStatus};
 use lophoc::ids::DeviceId;
 use lophoc::model::Role;
@@ -120,7 +120,7 @@ fn Device(
         .clone()
         .unwrap_or_else(|| tr("devices.no_room").to_owned());
     let bookable = d.may_book;
-    let today = display_iso_date(&d.today);
+    let today = display_date(d.today);
     let bookings = d.bookings.clone();
     view! {
         <Title text=device.name.clone() />

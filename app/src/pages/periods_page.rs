@@ -22,7 +22,7 @@ use crate::serverfns::periods::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::dates::display_iso_date;
+use lophoc::dates::display_date;
 use lophoc::ids::SchoolId;
 use lophoc::model::Role;
 use lophoc::periods::{DaySession, Holiday, MAX_PERIODS, PeriodGrid};
@@ -516,7 +516,7 @@ fn HolidaysSection(
 #[component]
 fn HolidayTable(
     holidays: Vec<Holiday>,
-    today: String,
+    today: chrono::NaiveDate,
     manage: bool,
     school: Option<SchoolId>,
     remove: ServerAction<RemoveHoliday>,
@@ -551,8 +551,8 @@ fn HolidayTable(
             });
             view! {
                 <tr>
-                    <td data-label=h_from>{display_iso_date(&h.starts)}</td>
-                    <td data-label=h_to>{display_iso_date(&h.ends)}</td>
+                    <td data-label=h_from>{display_date(h.starts)}</td>
+                    <td data-label=h_to>{display_date(h.ends)}</td>
                     <td data-label=h_name>
                         {h.name.clone()}
                         {past.then(|| view! { " " <span class="badge badge-neutral">{tr("holidays.past")}</span> })}

@@ -178,8 +178,8 @@ fn Report(report: UtilisationView, filter: Filter) -> impl IntoView {
     } = report;
     // The range the report covers (the defaults filled in), for the form and the downloads.
     let resolved = Filter {
-        from: u.from.clone(),
-        to: u.to.clone(),
+        from: u.from.to_string(),
+        to: u.to.to_string(),
         ..filter.clone()
     };
     let download = |format: &str| {
@@ -207,8 +207,8 @@ fn Report(report: UtilisationView, filter: Filter) -> impl IntoView {
     let range = trf(
         "util.range",
         &[
-            ("from", lophoc::dates::display_iso_date(&u.from)),
-            ("to", lophoc::dates::display_iso_date(&u.to)),
+            ("from", lophoc::dates::display_date(u.from)),
+            ("to", lophoc::dates::display_date(u.to)),
         ],
     );
     let back_to_all = (sees_all && school.is_some()).then(|| {

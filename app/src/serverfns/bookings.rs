@@ -138,7 +138,7 @@ impl BookOutcome {
             .into_iter()
             .filter_map(|s| {
                 let mut parts = s.splitn(3, '.');
-                let date = parts.next()?.to_owned();
+                let date = lophoc::dates::parse_date(parts.next()?)?;
                 let reason = parts.next()?.to_owned();
                 let periods = parse_numbers(parts.next().unwrap_or(""));
                 Some(SkippedDay {
@@ -250,7 +250,7 @@ pub async fn book_device(
                     device: b.device_name,
                     periods: b.periods,
                     quantity: b.quantity,
-                    dates: vec![b.date],
+                    dates: vec![b.date.to_string()],
                     weekly: false,
                     skipped: vec![],
                 })
@@ -291,7 +291,7 @@ pub async fn book_device(
                     device: name,
                     periods: ps,
                     quantity: quantity.unwrap_or(1),
-                    dates: o.booked.into_iter().map(|b| b.date).collect(),
+                    dates: o.booked.into_iter().map(|b| b.date.to_string()).collect(),
                     weekly: true,
                     skipped: o.skipped,
                 })
@@ -347,7 +347,7 @@ pub async fn cancel_booking(id: BookingId) -> Result<Booking, UiError> {
             format!(
                 "{} — {}",
                 b.device_name,
-                lophoc::dates::display_iso_date(&b.date)
+                lophoc::dates::display_date(b.date)
             ),
         )],
         Err(_) => vec![],

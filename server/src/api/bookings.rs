@@ -84,7 +84,7 @@ impl From<&Booking> for BookingDto {
             id: b.id.0,
             device_id: b.device_id.0,
             teacher_id: b.teacher_id.0,
-            date: b.date.clone(),
+            date: b.date.to_string(),
             periods: b.periods.clone(),
             quantity: b.quantity,
             class_id: b.class_id.map(|c| c.0),
@@ -170,7 +170,7 @@ pub struct SkippedDayDto {
 impl From<&SkippedDay> for SkippedDayDto {
     fn from(s: &SkippedDay) -> Self {
         SkippedDayDto {
-            date: s.date.clone(),
+            date: s.date.to_string(),
             reason: s.reason.clone(),
             periods: s.periods.clone(),
         }
@@ -525,7 +525,7 @@ pub struct WeekDayDto {
 impl From<&WeekDay> for WeekDayDto {
     fn from(d: &WeekDay) -> Self {
         WeekDayDto {
-            date: d.date.clone(),
+            date: d.date.to_string(),
             holiday: d.holiday.clone(),
             past: d.past,
             cells: d
@@ -559,8 +559,8 @@ impl From<&WeekView> for WeekViewDto {
     fn from(w: &WeekView) -> Self {
         WeekViewDto {
             school_id: w.school_id.0,
-            monday: w.monday.clone(),
-            today: w.today.clone(),
+            monday: w.monday.to_string(),
+            today: w.today.to_string(),
             periods: w.periods.iter().map(PeriodDto::from).collect(),
             devices: w.devices.iter().map(DeviceDto::from).collect(),
             days: w.days.iter().map(WeekDayDto::from).collect(),
@@ -737,8 +737,8 @@ pub struct UtilisationDto {
 impl From<&Utilisation> for UtilisationDto {
     fn from(u: &Utilisation) -> Self {
         UtilisationDto {
-            from: u.from.clone(),
-            to: u.to.clone(),
+            from: u.from.to_string(),
+            to: u.to.to_string(),
             devices: u.devices.iter().map(UtilisationRowDto::from).collect(),
             kinds: u.kinds.iter().map(KindTotalDto::from).collect(),
             schools: u.schools.iter().map(SchoolTotalDto::from).collect(),

@@ -174,8 +174,8 @@ impl From<&Holiday> for HolidayDto {
     fn from(h: &Holiday) -> Self {
         HolidayDto {
             id: h.id.0,
-            starts: h.starts.clone(),
-            ends: h.ends.clone(),
+            starts: h.starts.to_string(),
+            ends: h.ends.to_string(),
             name: h.name.clone(),
         }
     }
