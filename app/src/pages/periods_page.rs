@@ -506,7 +506,7 @@ fn HolidaysSection(
                 <p class="muted">{tr("holidays.intro")}</p>
                 <SuccessNote message=Signal::derive(move || removed().map(|name| trf("holidays.removed", &[("name", name)]))) />
                 {move || remove_error().map(|e| view! { <ErrorAlert error=e /> })}
-                <HolidayTable holidays=p.holidays.clone() today=p.today.clone() manage school remove />
+                <HolidayTable holidays=p.holidays.clone() today=p.today manage school remove />
                 {manage.then(|| view! { <AddHolidayForm school add /> })}
             </div>
         </section>
