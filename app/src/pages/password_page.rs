@@ -55,7 +55,7 @@ pub fn PasswordPage() -> impl IntoView {
                                 })}
                             <p class="muted">{tr("password.intro")}</p>
                             {move || error().map(|e| view! { <ErrorAlert error=e /> })}
-                            <ActionForm action=change attr:class="form">
+                            <ActionForm action=change attr:class="form" attr:novalidate=true>
                                 <div class="field">
                                     <label for="current_password">{tr("password.current")}</label>
                                     <input
