@@ -44,6 +44,50 @@ impl DaySession {
     }
 }
 
+/// A time of day in school time, to the minute; written and read as `HH:MM` (so it crosses the
+/// API and the database as the same text it always was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimeOfDay(u16);
+
+impl TimeOfDay {
+    /// `minutes` since midnight, if within the day.
+    pub fn from_minutes(minutes: i64) -> Option<TimeOfDay> {
+        u16::try_from(minutes)
+            .ok()
+            .filter(|m| *m < 24 * 60)
+            .map(TimeOfDay)
+    }
+
+    /// `HH:MM` (or `H:MM`), if valid.
+    pub fn parse(s: &str) -> Option<TimeOfDay> {
+        parse_hhmm(s).and_then(TimeOfDay::from_minutes)
+    }
+
+    /// Minutes since midnight.
+    pub fn minutes(self) -> i64 {
+        i64::from(self.0)
+    }
+}
+
+impl std::fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_hhmm(self.minutes()))
+    }
+}
+
+impl Serialize for TimeOfDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        TimeOfDay::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a time: {s}")))
+    }
+}
+
 /// A period (tiết) of the school's bell schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
@@ -51,10 +95,51 @@ pub struct Period {
     pub number: i64,
     /// Morning or afternoon.
     pub session: DaySession,
-    /// Start, `HH:MM` school time.
+    /// Start, school time.
+    pub starts: TimeOfDay,
+    /// End, school time.
+    pub ends: TimeOfDay,
+}
+
+/// A period as a form or the API sends it: times as typed, checked by the service (each bad
+/// row reported on its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodDraft {
+    /// Its number in the day, from 1.
+    pub number: i64,
+    /// Morning or afternoon.
+    pub session: DaySession,
+    /// Start, `HH:MM` as typed.
     pub starts: String,
-    /// End, `HH:MM` school time.
+    /// End, `HH:MM` as typed.
     pub ends: String,
+}
+
+/// A grid as a form or the API sends it (see [`PeriodDraft`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridDraft {
+    /// The periods, in order.
+    pub items: Vec<PeriodDraft>,
+    /// See [`PeriodGrid::release_after_minutes`].
+    pub release_after_minutes: i64,
+}
+
+impl From<&PeriodGrid> for GridDraft {
+    fn from(g: &PeriodGrid) -> GridDraft {
+        GridDraft {
+            items: g
+                .items
+                .iter()
+                .map(|p| PeriodDraft {
+                    number: p.number,
+                    session: p.session,
+                    starts: p.starts.to_string(),
+                    ends: p.ends.to_string(),
+                })
+                .collect(),
+            release_after_minutes: g.release_after_minutes,
+        }
+    }
 }
 
 /// A school's period grid and booking rules (API.md `{"items": [...]}`, extended with
@@ -108,8 +193,8 @@ pub fn default_grid(level: SchoolLevel) -> Vec<Period> {
             out.push(Period {
                 number,
                 session,
-                starts: format_hhmm(t),
-                ends: format_hhmm(t + len),
+                starts: TimeOfDay(t as u16),
+                ends: TimeOfDay((t + len) as u16),
             });
             number += 1;
             // The long break (ra chơi) after the second period of a session.
@@ -171,17 +256,17 @@ mod tests {
     fn default_grids() {
         let primary = default_grid(SchoolLevel::TieuHoc);
         assert_eq!(primary.len(), 9);
-        assert_eq!(primary[0].starts, "07:00");
-        assert_eq!(primary[0].ends, "07:35");
-        assert_eq!(primary[2].starts, "08:35");
+        assert_eq!(primary[0].starts.to_string(), "07:00");
+        assert_eq!(primary[0].ends.to_string(), "07:35");
+        assert_eq!(primary[2].starts.to_string(), "08:35");
         let secondary = default_grid(SchoolLevel::Thpt);
         assert_eq!(secondary.len(), 10);
-        assert_eq!(secondary[0].ends, "07:45");
+        assert_eq!(secondary[0].ends.to_string(), "07:45");
         assert_eq!(secondary[5].session, DaySession::Afternoon);
-        assert_eq!(secondary[5].starts, "13:30");
+        assert_eq!(secondary[5].starts.to_string(), "13:30");
         for g in [primary, secondary] {
             for w in g.windows(2) {
-                assert!(parse_hhmm(&w[0].ends) <= parse_hhmm(&w[1].starts));
+                assert!(w[0].ends <= w[1].starts);
             }
         }
     }
@@ -193,5 +278,12 @@ mod tests {
         assert_eq!(parse_hhmm("24:00"), None);
         assert_eq!(parse_hhmm("07:5"), None);
         assert_eq!(format_hhmm(425), "07:05");
+        assert_eq!(TimeOfDay::parse("7:05").unwrap().to_string(), "07:05");
+        assert_eq!(TimeOfDay::parse("24:00"), None);
+        #[cfg(feature = "server")]
+        assert_eq!(
+            serde_json::to_string(&TimeOfDay::parse("13:45").unwrap()).unwrap(),
+            "\"13:45\""
+        );
     }
 }

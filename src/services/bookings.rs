@@ -19,7 +19,7 @@ use crate::devices::{Device, DeviceFilter, DeviceKind, DeviceStatus};
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{BookingId, ClassId, DeviceId, SchoolId, SeriesId, UserId};
 use crate::model::{Actor, Role};
-use crate::periods::{Period, PeriodGrid, parse_hhmm};
+use crate::periods::{Period, PeriodGrid};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Bind, Engine, Where, decode, get_date, internal, is_unique_violation};
@@ -201,7 +201,7 @@ fn day_problem(
                 .items
                 .iter()
                 .find(|g| g.number == *p)
-                .and_then(|g| parse_hhmm(&g.ends))
+                .map(|g| g.ends.minutes())
                 .unwrap_or(0);
             if ends <= now_min {
                 return Some(("past", Msg::new("validation.period_over").arg("period", p)));
@@ -767,13 +767,13 @@ pub(crate) fn span(grid: &PeriodGrid, b: &Booking) -> (i64, i64) {
         .periods
         .first()
         .and_then(|n| find(*n))
-        .and_then(|p| parse_hhmm(&p.starts))
+        .map(|p| p.starts.minutes())
         .unwrap_or(0);
     let end = b
         .periods
         .last()
         .and_then(|n| find(*n))
-        .and_then(|p| parse_hhmm(&p.ends))
+        .map(|p| p.ends.minutes())
         .unwrap_or(24 * 60);
     (start, end)
 }
@@ -872,7 +872,7 @@ pub(crate) fn due_for_release(
     let today = today_at(now);
     let start = first_period
         .and_then(|n| grid.items.iter().find(|p| p.number == n))
-        .and_then(|p| parse_hhmm(&p.starts))
+        .map(|p| p.starts.minutes())
         .unwrap_or(0);
     let made = if today_at(made_at) == date {
         minutes_now(made_at)

@@ -8,7 +8,7 @@ use crate::devices::{Device, DeviceInput, DeviceKind, DevicePatch, DeviceStatus}
 use crate::error::{Details, ErrorCode};
 use crate::ids::DeviceId;
 use crate::model::Actor;
-use crate::periods::{DaySession, HolidayInput, Period, PeriodGrid};
+use crate::periods::{DaySession, GridDraft, HolidayInput, PeriodDraft, PeriodGrid};
 use crate::services::testing::TestDb;
 use crate::services::{bookings, devices, periods};
 use crate::utilisation::UtilisationFilter;
@@ -614,7 +614,7 @@ both_engines!(check_in_out_and_release, |t| async move {
     // A school's own release delay.
     let mut grid = periods::grid(&t.ctx, &admin, s.id).await.unwrap();
     grid.release_after_minutes = 60;
-    periods::set_grid(&t.ctx, &admin, s.id, &grid, None)
+    periods::set_grid(&t.ctx, &admin, s.id, &(&grid).into(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -877,15 +877,15 @@ both_engines!(inventory_and_grid, |t| async move {
     // The grid: default by level, validated, replaced; periods with future bookings stay.
     let g = periods::grid(&t.ctx, &teacher, s.id).await.unwrap();
     assert_eq!(g.items.len(), 9);
-    let bad = PeriodGrid {
+    let bad = GridDraft {
         items: vec![
-            Period {
+            PeriodDraft {
                 number: 1,
                 session: DaySession::Afternoon,
                 starts: "13:30".into(),
                 ends: "13:00".into(),
             },
-            Period {
+            PeriodDraft {
                 number: 3,
                 session: DaySession::Morning,
                 starts: "7h".into(),
@@ -907,7 +907,7 @@ both_engines!(inventory_and_grid, |t| async move {
             "release_after_minutes"
         ]
     );
-    let e = periods::set_grid(&t.ctx, &teacher, s.id, &g, None)
+    let e = periods::set_grid(&t.ctx, &teacher, s.id, &(&g).into(), None)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden);
@@ -924,7 +924,7 @@ both_engines!(inventory_and_grid, |t| async move {
         items: g.items[..5].to_vec(),
         release_after_minutes: 15,
     };
-    let e = periods::set_grid(&t.ctx, &admin, s.id, &short, None)
+    let e = periods::set_grid(&t.ctx, &admin, s.id, &(&short).into(), None)
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
@@ -932,10 +932,11 @@ both_engines!(inventory_and_grid, |t| async move {
         &t.ctx,
         &admin,
         s.id,
-        &PeriodGrid {
+        &(&PeriodGrid {
             items: g.items.clone(),
             release_after_minutes: 20,
-        },
+        })
+            .into(),
         None,
     )
     .await

@@ -9,8 +9,8 @@ use crate::error::{Error, FieldErrors, Msg};
 use crate::ids::{HolidayId, SchoolId};
 use crate::model::{Actor, SchoolLevel, SchoolRef};
 use crate::periods::{
-    DEFAULT_RELEASE_MINUTES, DaySession, Holiday, HolidayInput, MAX_PERIODS, Period, PeriodGrid,
-    SchoolPeriods, default_grid, format_hhmm, parse_hhmm,
+    DEFAULT_RELEASE_MINUTES, DaySession, GridDraft, Holiday, HolidayInput, MAX_PERIODS, Period,
+    PeriodGrid, SchoolPeriods, TimeOfDay, default_grid,
 };
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
@@ -48,8 +48,8 @@ pub(crate) async fn load_grid(ctx: &Ctx, school: SchoolId) -> Result<PeriodGrid,
                 Ok(Period {
                     number: r.try_get("number")?,
                     session: decode("day session", &session, DaySession::parse)?,
-                    starts: r.try_get("starts")?,
-                    ends: r.try_get("ends")?,
+                    starts: get_time(r, "starts")?,
+                    ends: get_time(r, "ends")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
@@ -101,10 +101,16 @@ pub async fn page(
     })
 }
 
+/// Reads a stored time of day (`HH:MM` text) strictly.
+fn get_time(r: &sqlx::any::AnyRow, column: &str) -> Result<TimeOfDay, sqlx::Error> {
+    let s: String = r.try_get(column)?;
+    decode("time", &s, TimeOfDay::parse)
+}
+
 /// Checks a grid: 1–10 periods numbered 1, 2, 3 … in order of time, each ending after it
 /// starts and starting no earlier than the previous one ends, morning periods before afternoon
 /// ones; the release delay 5–240 minutes. Times are normalised to `HH:MM`.
-pub fn check_grid(g: &PeriodGrid) -> Result<PeriodGrid, Error> {
+pub fn check_grid(g: &GridDraft) -> Result<PeriodGrid, Error> {
     let mut errs = FieldErrors::new();
     if g.items.is_empty() || g.items.len() > MAX_PERIODS {
         errs.add(
@@ -113,7 +119,7 @@ pub fn check_grid(g: &PeriodGrid) -> Result<PeriodGrid, Error> {
         );
     }
     let mut items = Vec::new();
-    let mut prev_end: Option<i64> = None;
+    let mut prev_end: Option<TimeOfDay> = None;
     let mut seen_afternoon = false;
     for (i, p) in g.items.iter().enumerate() {
         let field = format!("items.{i}");
@@ -124,8 +130,8 @@ pub fn check_grid(g: &PeriodGrid) -> Result<PeriodGrid, Error> {
                 Msg::new("validation.period_number").arg("number", n),
             );
         }
-        let s = parse_hhmm(&p.starts);
-        let e = parse_hhmm(&p.ends);
+        let s = TimeOfDay::parse(&p.starts);
+        let e = TimeOfDay::parse(&p.ends);
         match (s, e) {
             (Some(s), Some(e)) => {
                 if e <= s {
@@ -140,8 +146,8 @@ pub fn check_grid(g: &PeriodGrid) -> Result<PeriodGrid, Error> {
                 items.push(Period {
                     number: n,
                     session: p.session,
-                    starts: format_hhmm(s),
-                    ends: format_hhmm(e),
+                    starts: s,
+                    ends: e,
                 });
             }
             _ => errs.add(&field, Msg::new("validation.time").arg("number", n)),
@@ -174,7 +180,7 @@ pub async fn set_grid(
     ctx: &Ctx,
     actor: &Actor,
     school: SchoolId,
-    g: &PeriodGrid,
+    g: &GridDraft,
     ip: Option<&str>,
 ) -> Result<PeriodGrid, Error> {
     actor.must_manage_school(school)?;
@@ -226,8 +232,8 @@ pub async fn set_grid(
         .bind(school.0)
         .bind(p.number)
         .bind(p.session.as_str().to_owned())
-        .bind(p.starts.clone())
-        .bind(p.ends.clone())
+        .bind(p.starts.to_string())
+        .bind(p.ends.to_string())
         .execute(&mut *tx)
         .await
         .map_err(internal)?;

@@ -10,7 +10,7 @@ use crate::dates::today_at;
 use crate::devices::DeviceKind;
 use crate::error::Error;
 use crate::model::SchoolLevel;
-use crate::periods::{default_grid, parse_hhmm};
+use crate::periods::default_grid;
 use crate::services::auth::hash_password_blocking;
 use crate::services::ctx::Ctx;
 use crate::services::db::internal;
@@ -567,8 +567,8 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                             p += 1;
                             continue;
                         }
-                        let start = parse_hhmm(&grid[periods[0]].starts).unwrap_or(0);
-                        let end = parse_hhmm(&grid[periods[len - 1]].ends).unwrap_or(0);
+                        let start = grid[periods[0]].starts.minutes();
+                        let end = grid[periods[len - 1]].ends.minutes();
                         let over = day < today || (day == today && end <= now_min);
                         let fate = rng.range(0, 99);
                         let status = if over {

@@ -961,7 +961,7 @@ fn BookForm(
                                 />
                                 <span>
                                     <span class="period-name">{trf("book.period_n", &[("n", n.to_string())])}</span>
-                                    <span class="period-time">{p.starts.clone()}</span>
+                                    <span class="period-time">{p.starts.to_string()}</span>
                                 </span>
                             </label>
                         }

@@ -34,8 +34,8 @@ fn rows_of(grid: &PeriodGrid) -> Vec<PeriodRow> {
         .iter()
         .map(|p| PeriodRow {
             session: p.session.as_str().to_owned(),
-            starts: p.starts.clone(),
-            ends: p.ends.clone(),
+            starts: p.starts.to_string(),
+            ends: p.ends.to_string(),
             remove: None,
         })
         .collect()
@@ -248,8 +248,8 @@ fn GridTable(grid: PeriodGrid) -> impl IntoView {
                                 <tr>
                                     <th scope="row">{trf("periods.period_n", &[("n", p.number.to_string())])}</th>
                                     <td data-label=h_session>{tr(p.session.label_key())}</td>
-                                    <td data-label=h_starts>{p.starts}</td>
-                                    <td data-label=h_ends>{p.ends}</td>
+                                    <td data-label=h_starts>{p.starts.to_string()}</td>
+                                    <td data-label=h_ends>{p.ends.to_string()}</td>
                                 </tr>
                             }
                         })

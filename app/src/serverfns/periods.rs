@@ -220,12 +220,12 @@ pub async fn remove_holiday(
 mod server {
     use super::PeriodRow;
     use crate::error::UiError;
-    use lophoc::periods::{DaySession, Period, PeriodGrid};
+    use lophoc::periods::{DaySession, GridDraft, PeriodDraft};
 
     /// The grid the form describes, and for each of its periods the form row it came from.
     /// A release delay that is not a number is sent on as 0, which the service refuses with
     /// its own message.
-    pub fn grid_of(rows: &[PeriodRow], release: &str) -> (PeriodGrid, Vec<usize>) {
+    pub fn grid_of(rows: &[PeriodRow], release: &str) -> (GridDraft, Vec<usize>) {
         let mut items = Vec::new();
         let mut kept = Vec::new();
         for (i, r) in rows.iter().enumerate() {
@@ -233,7 +233,7 @@ mod server {
                 continue;
             }
             kept.push(i);
-            items.push(Period {
+            items.push(PeriodDraft {
                 number: items.len() as i64 + 1,
                 session: DaySession::parse(&r.session).unwrap_or(DaySession::Morning),
                 starts: r.starts.trim().to_owned(),
@@ -242,7 +242,7 @@ mod server {
         }
         let release_after_minutes = release.trim().parse().unwrap_or(0);
         (
-            PeriodGrid {
+            GridDraft {
                 items,
                 release_after_minutes,
             },

@@ -13,7 +13,9 @@ use axum::http::StatusCode;
 use lophoc::dates::parse_date;
 use lophoc::error::{FieldErrors, Msg};
 use lophoc::ids::SchoolId;
-use lophoc::periods::{DaySession, Holiday, HolidayInput, Period, PeriodGrid};
+use lophoc::periods::{
+    DaySession, GridDraft, Holiday, HolidayInput, Period, PeriodDraft, PeriodGrid,
+};
 use lophoc::services::periods;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -45,8 +47,8 @@ impl From<&Period> for PeriodDto {
         PeriodDto {
             number: p.number,
             session: p.session.as_str().to_owned(),
-            starts: p.starts.clone(),
-            ends: p.ends.clone(),
+            starts: p.starts.to_string(),
+            ends: p.ends.to_string(),
         }
     }
 }
@@ -129,7 +131,7 @@ async fn put_grid(
     // Read through the permission check first: also the current rule, kept when not sent.
     let current = periods::grid(&state.ctx, &actor, school).await?;
     let mut errs = FieldErrors::new();
-    let items: Vec<Period> = b
+    let items: Vec<PeriodDraft> = b
         .items
         .iter()
         .enumerate()
@@ -138,7 +140,7 @@ async fn put_grid(
                 errs.add(&format!("items.{i}"), Msg::new("api.validation.session"));
                 DaySession::Morning
             });
-            Period {
+            PeriodDraft {
                 number: p.number.unwrap_or(i as i64 + 1),
                 session,
                 starts: p.starts.clone(),
@@ -147,7 +149,7 @@ async fn put_grid(
         })
         .collect();
     errs.finish()?;
-    let grid = PeriodGrid {
+    let grid = GridDraft {
         items,
         release_after_minutes: b
             .release_after_minutes
