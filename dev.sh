@@ -415,6 +415,8 @@ cmd_test() {
         features=$(lophoc_test_features)
         check_step "cargo test lophoc (--features $features; SQLite + PostgreSQL)" cargo test -p lophoc --features "$features"
         check_step "cargo test server (HTTP; SQLite + PostgreSQL)" cargo test -p server
+        # The UI's own unit tests (query strings, form rows, formatting), on the server side.
+        check_step "cargo test app (ssr)" cargo test -p app --features ssr
     fi
     if wants e2e; then
         if build_site check_step; then

@@ -510,7 +510,7 @@ mod tests {
 
     #[test]
     fn pools_are_named_by_their_units() {
-        let d = Device {
+        let d = lophoc::devices::Device {
             id: lophoc::ids::DeviceId(1),
             school_id: SchoolId(1),
             name: "Xe máy tính bảng".into(),

@@ -424,12 +424,12 @@ mod tests {
             weekly: true,
             skipped: vec![
                 SkippedDay {
-                    date: "2026-12-10".into(),
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
                     reason: "taken".into(),
                     periods: vec![2],
                 },
                 SkippedDay {
-                    date: "2026-12-24".into(),
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(),
                     reason: "holiday".into(),
                     periods: vec![],
                 },
