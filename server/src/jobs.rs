@@ -1,7 +1,10 @@
 //! Background work of the server process.
 //!
-//! One job today: releasing bookings nobody picked up
-//! ([`release_due`](lophoc::services::bookings::release_due)). The services also release before
+//! One job today, every minute: releasing bookings nobody picked up
+//! ([`release_due`](lophoc::services::bookings::release_due)), and forgetting login-throttle
+//! counters nobody has touched for a quarter of an hour
+//! ([`forget_quiet`](lophoc::services::throttle::forget_quiet)), so a spray of made-up
+//! usernames does not fill the table. The services also release before
 //! bookings are read or made, so a released period is free when someone looks; this job makes
 //! the status right for reports and for pages nobody opens.
 
@@ -32,6 +35,9 @@ pub fn spawn_release(ctx: Ctx, every: Duration) -> tokio::task::JoinHandle<()> {
                     tracing::warn!(error = %e, "releasing bookings failed; retrying next round")
                 }
                 Err(_) => tracing::error!("releasing bookings panicked; retrying next round"),
+            }
+            if let Err(e) = lophoc::services::throttle::forget_quiet(&ctx).await {
+                tracing::warn!(error = %e, "forgetting quiet login counters failed");
             }
         }
     })

@@ -426,6 +426,21 @@ both_engines!(
     }
 );
 
+both_engines!(quiet_counters_are_forgotten, |t| async move {
+    auth::login(&t.ctx, "khong.ai", "wrong password!", IP, None)
+        .await
+        .unwrap_err();
+    assert_eq!(t.count("login_throttle").await, 3);
+    assert_eq!(
+        throttle::forget_quiet(&t.ctx).await.unwrap(),
+        0,
+        "still fresh"
+    );
+    t.advance(throttle::QUIET + 1);
+    assert_eq!(throttle::forget_quiet(&t.ctx).await.unwrap(), 3);
+    assert_eq!(t.count("login_throttle").await, 0);
+});
+
 both_engines!(
     oversized_logins_are_refused_before_any_work,
     |t| async move {
