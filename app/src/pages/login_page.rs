@@ -4,7 +4,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
 use crate::components::lang_switch::LangSwitch;
-use crate::components::session::use_session;
+use crate::components::session::{load_in_full_when, use_session};
 use crate::i18n::tr;
 use crate::serverfns::auth::Login;
 use leptos::prelude::*;
@@ -20,18 +20,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
     let error = move || login.value().get().and_then(Result::err);
-    // Signed in from the hydrated page: load the next page in full, so the session and
-    // everything that depends on it are read afresh.
-    Effect::new(move || {
-        if let Some(Ok(path)) = login.value().get() {
-            #[cfg(feature = "hydrate")]
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().assign(&path);
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = path;
-        }
-    });
+    load_in_full_when(move || login.value().get().and_then(Result::ok));
     view! {
         <Title text=tr("login.title") />
         <Suspense>

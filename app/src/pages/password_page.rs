@@ -4,7 +4,7 @@
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
-use crate::components::session::use_session;
+use crate::components::session::{load_in_full_when, use_session};
 use crate::i18n::tr;
 use crate::serverfns::auth::ChangePassword;
 use leptos::prelude::*;
@@ -18,17 +18,7 @@ pub fn PasswordPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = move || change.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.field(name));
-    // Changed from the hydrated page: load home in full, with the session read afresh.
-    Effect::new(move || {
-        if let Some(Ok(path)) = change.value().get() {
-            #[cfg(feature = "hydrate")]
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().assign(&path);
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = path;
-        }
-    });
+    load_in_full_when(move || change.value().get().and_then(Result::ok));
     view! {
         <Title text=tr("password.title") />
         <Suspense>
