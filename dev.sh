@@ -308,13 +308,56 @@ assemble_site() { # WASM_FILE RELEASE(0|1)
     # minifies lophoc.js with swc. style/main.css is plain CSS that already carries its prefixes,
     # so it is served as written.
     cp style/main.css "$SITE_PKG_DIR/$OUTPUT_NAME.css" || return 1
-    wasm-bindgen --target=web --out-name="$OUTPUT_NAME" --out-dir="$SITE_PKG_DIR" "$wasm" || return 1
+    wasm-bindgen --target=web --no-typescript --out-name="$OUTPUT_NAME" --out-dir="$SITE_PKG_DIR" "$wasm" || return 1
     mv "$SITE_PKG_DIR/${OUTPUT_NAME}_bg.wasm" "$SITE_PKG_DIR/$OUTPUT_NAME.wasm" || return 1
     if [ "$release" = 1 ]; then
         wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
             "$SITE_PKG_DIR/$OUTPUT_NAME.wasm" -o "$SITE_PKG_DIR/$OUTPUT_NAME.wasm" || return 1
     fi
+    cp public/icons.svg "$SITE_PKG_DIR/icons.svg" || return 1
+    hash_and_compress "$SITE_PKG_DIR" "$release" || return 1
     note "$(cd "$SITE_ROOT" && find . -type f -printf '%P %s\n' | sort | awk '{printf "%s (%d KB)  ", $1, ($2 + 1023) / 1024}')"
+}
+
+# hash_and_compress PKG_DIR RELEASE(0|1): renames the stylesheet, script, wasm and icon sprite to
+# name.<16 hex of their SHA-256>.ext (so the server can mark them immutable), writes the names
+# to PKG_DIR/assets.txt for the server (app::assets), and puts a brotli and a gzip copy next to
+# every file the server may send compressed. Node's zlib does both (Node is already here for the
+# browser tests): the best levels for a release, quick ones for the debug build.
+hash_and_compress() { # PKG_DIR RELEASE
+    node --input-type=module - "$1" "$2" <<'JS'
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync, constants as z } from 'node:zlib';
+const [dir, release] = process.argv.slice(2);
+const best = release === '1';
+const named = { css: 'lophoc.css', js: 'lophoc.js', wasm: 'lophoc.wasm', icons: 'icons.svg' };
+const manifest = [];
+for (const [key, file] of Object.entries(named)) {
+  const data = readFileSync(join(dir, file));
+  const hash = createHash('sha256').update(data).digest('hex').slice(0, 16);
+  const dot = file.lastIndexOf('.');
+  const hashed = `${file.slice(0, dot)}.${hash}${file.slice(dot)}`;
+  renameSync(join(dir, file), join(dir, hashed));
+  manifest.push(`${key}=${hashed}`);
+}
+writeFileSync(join(dir, 'assets.txt'), manifest.join('\n') + '\n');
+const walk = (d) => readdirSync(d).flatMap((f) => {
+  const p = join(d, f);
+  return statSync(p).isDirectory() ? walk(p) : [p];
+});
+for (const p of walk(dir)) {
+  if (!/\.(css|js|wasm|svg)$/.test(p)) continue;
+  const data = readFileSync(p);
+  const br = brotliCompressSync(data, { params: {
+    [z.BROTLI_PARAM_QUALITY]: best ? 11 : 5,
+    [z.BROTLI_PARAM_SIZE_HINT]: data.length,
+  } });
+  writeFileSync(p + '.br', br);
+  writeFileSync(p + '.gz', gzipSync(data, { level: best ? 9 : 6 }));
+}
+JS
 }
 
 last_step_ok() {

@@ -1,19 +1,30 @@
 //! Dates as Vietnamese users write them (dd/mm/yyyy) and as the API sends them (YYYY-MM-DD),
 //! in school time (Asia/Ho_Chi_Minh, UTC+7, no daylight saving).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 
 /// The school time zone: UTC+7 all year.
 pub fn school_tz() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("valid offset")
 }
 
-/// Parses `YYYY-MM-DD` or `dd/mm/yyyy`.
+/// Parses `YYYY-MM-DD` (the API, links) or a day first as people type it: `dd/mm/yyyy`, also
+/// with one-digit day or month and with `-` or `.` between (`2-9-2026`, `02.09.2026`).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
         .ok()
+        // A two-digit year is not a year of this school system.
+        .filter(|d| d.year() >= 1900)
+}
+
+/// A date field's value as the user sees it: `dd/mm/yyyy` for a date in either format, what
+/// was typed otherwise (so a refused form shows the mistake).
+pub fn date_field_value(s: &str) -> String {
+    display_iso_date(s)
 }
 
 /// `dd/mm/yyyy`, as shown to users in both languages.
@@ -64,6 +75,26 @@ pub fn monday_of(d: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_first_date_as_people_type_it() {
+        let d = NaiveDate::from_ymd_opt(2026, 9, 2).unwrap();
+        for s in [
+            "2026-09-02",
+            "02/09/2026",
+            "2/9/2026",
+            " 02-09-2026 ",
+            "2.9.2026",
+        ] {
+            assert_eq!(parse_date(s), Some(d), "{s}");
+        }
+        for s in ["09/02/26", "2/9", "31/02/2026", "2026/09/02", "hôm nay", ""] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+        assert_eq!(date_field_value("2026-09-02"), "02/09/2026");
+        assert_eq!(date_field_value("2/9/2026"), "02/09/2026");
+        assert_eq!(date_field_value("32/1/2026"), "32/1/2026");
+    }
 
     #[test]
     fn both_formats() {

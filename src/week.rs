@@ -49,6 +49,10 @@ pub struct WeekDay {
     pub cells: Vec<Vec<WeekCell>>,
 }
 
+/// How many devices of a kind the booking page shows at a time: a school with 60 devices
+/// would otherwise get a page of a megabyte. The rest are a page away (`?dpage=`).
+pub const DEVICES_PER_PAGE: usize = 6;
+
 /// A week (Monday to Saturday) of one device or of every device of a kind in a school.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekView {
@@ -62,6 +66,11 @@ pub struct WeekView {
     pub periods: Vec<Period>,
     /// The devices shown.
     pub devices: Vec<Device>,
+    /// The position of the first device shown among all that could be (a kind a page at a
+    /// time, see [`DEVICES_PER_PAGE`]); 0 when all are shown.
+    pub devices_from: usize,
+    /// How many devices there are to show in all (`devices.len()` when all are shown).
+    pub devices_total: usize,
     /// Monday … Saturday.
     pub days: Vec<WeekDay>,
 }

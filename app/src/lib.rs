@@ -1,11 +1,14 @@
 //! Lớp Học's web UI: pages, components and server functions (Leptos 0.8).
 //!
-//! Pages render on the server (`SsrMode::Async`, so they are complete without JavaScript) and
-//! hydrate in the browser. Mutations are forms posting to server functions, which work
-//! without JavaScript and get better with it. Every server function is an adapter: the caller
+//! Pages render on the server (`SsrMode::Async`, so they are complete without JavaScript) in
+//! Leptos' islands mode: only the few interactive parts (`#[island]`) ship wasm and hydrate in
+//! the browser; the rest is plain HTML, and a page without an island loads no wasm at all (see
+//! [`assets`]). Mutations are forms posting to server functions, plain form posts answered
+//! with a redirect. Every server function is an adapter: the caller
 //! from the request, one service call, the error in the user's language.
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod components;
 pub mod error;
 pub mod i18n;
@@ -32,7 +35,7 @@ use crate::pages::schools_page::SchoolsPage;
 use crate::pages::teachers_page::TeachersPage;
 use crate::pages::utilisation_page::UtilisationPage;
 use leptos::prelude::*;
-use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -43,6 +46,12 @@ use leptos_router::{SsrMode, path};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
     let lang = ssr::caller().lang;
+    let assets = assets::init(&options.site_root);
+    // Islands mode: nothing outside an island is hydrated, so nothing outside one carries
+    // hydration markers or serialized data (an island turns it back on for itself).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let nonce = leptos::nonce::use_nonce()
         .map(|n| n.to_string())
         .unwrap_or_default();
@@ -59,12 +68,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code()>
+        <html lang=lang.code() data-icons=assets.icons.clone()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#0f5e9c" />
-                <HydrationScripts options />
+                <link rel="stylesheet" href=assets.css.clone() />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <script type="module" nonce=nonce.clone()>{assets.loader_script()}</script>
                 <leptos_meta::MetaTags />
             </head>
             <body>
@@ -81,8 +92,6 @@ pub fn App() -> impl IntoView {
     i18n::provide_lang();
     components::session::provide_session();
     view! {
-        <Stylesheet id="leptos" href="/pkg/lophoc.css" />
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=|t: String| if t.is_empty() { "Lớp Học".to_owned() } else { format!("{t} · Lớp Học") } />
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
@@ -108,10 +117,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The browser entry: hydrates the server-rendered page.
+/// The browser entry, called by the loader (see [`assets::Assets::loader_script`]) before it
+/// hydrates each island of the page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

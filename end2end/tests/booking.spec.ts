@@ -66,7 +66,7 @@ function freeCell(page: Page, device: string, p: number, day: Date) {
 /** Picks a free cell (its link prefills the form). */
 async function pick(page: Page, device: string, p: number, day: Date): Promise<void> {
   await freeCell(page, device, p, day).click();
-  await expect(page.getByLabel('Ngày', { exact: true })).toHaveValue(iso(day));
+  await expect(page.getByLabel('Ngày', { exact: true })).toHaveValue(vn(day));
   await expect(page.getByRole('checkbox', { name: new RegExp(`^Tiết ${p}\\b`) })).toBeChecked();
 }
 
@@ -123,7 +123,7 @@ test('a teacher books a period, a colleague who wanted it sees the conflict, the
   await submit(other);
   await expect(other.getByRole('alert')).toContainText(`Tiết ${p} ngày ${vn(tuesday)} đã có người đặt.`);
   await expect(other.getByLabel('Ghi chú (không bắt buộc)')).toHaveValue('Lớp Chồi 2');
-  await expect(other.getByLabel('Ngày', { exact: true })).toHaveValue(iso(tuesday));
+  await expect(other.getByLabel('Ngày', { exact: true })).toHaveValue(vn(tuesday));
   await expect(periodRow(other, DISPLAY, p)).toContainText(me);
   await checkA11y(other);
   await other.context().close();
@@ -193,7 +193,7 @@ test('a weekly booking books every free week and lists the day it skipped', asyn
   await login(page, TEACHER);
   await openWeek(page, 'document_camera', first);
   await pick(page, CAMERA, p, first);
-  await page.getByLabel('Lặp lại hằng tuần đến ngày (không bắt buộc)').fill(iso(third));
+  await page.getByLabel('Lặp lại hằng tuần đến ngày (không bắt buộc)').fill(vn(third));
   await submit(page);
   await expect(page.getByText(`Đã đặt ${CAMERA}, tiết ${p}: 2 buổi.`)).toBeVisible();
   await expect(page.locator('.booked-days')).toContainText(dayLabel(first));

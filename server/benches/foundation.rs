@@ -7,7 +7,7 @@
 //!   the JSON list (`/api/v1/schools`, all 2,000),
 //! - login throughput (Argon2id m=19 MiB, t=2, p=1),
 //! - cold start of the release binary (spawn → `/healthz` answers), when it has been built,
-//! - the gzip size of the first page's wasm + JS (from `target/site`, when built).
+//! - the size of the site's assets as built and as brotli (from `target/site`, when built).
 
 use lophoc::services::{Ctx, Db, seed};
 use server::config::HttpConfig;
@@ -206,42 +206,46 @@ async fn run_engine(name: &str, url: &str) {
     .await;
 }
 
-fn gzip_size(path: &std::path::Path) -> Option<usize> {
-    let out = std::process::Command::new("gzip")
-        .arg("-9")
-        .arg("-c")
-        .arg(path)
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout.len())
+fn file_size(path: &std::path::Path) -> Option<usize> {
+    std::fs::metadata(path).ok().map(|m| m.len() as usize)
 }
 
+/// The built site's files by their hashed names (`pkg/assets.txt`), each as built and as its
+/// brotli copy (what a browser downloads).
 fn sizes() {
     let pkg = repo_root().join("target/site/pkg");
-    let wasm = pkg.join("lophoc.wasm");
-    let js = pkg.join("lophoc.js");
-    let css = pkg.join("lophoc.css");
-    match (gzip_size(&wasm), gzip_size(&js), gzip_size(&css)) {
-        (Some(w), Some(j), c) => println!(
-            "first page download (gzip -9): wasm {:.0} KB + js {:.0} KB = {:.0} KB; css {:.0} KB  [{}]",
-            w as f64 / 1024.0,
-            j as f64 / 1024.0,
-            (w + j) as f64 / 1024.0,
-            c.unwrap_or(0) as f64 / 1024.0,
-            pkg.display()
-        ),
-        _ => println!(
-            "first page download: target/site/pkg not built (run `cargo leptos build --release`)"
-        ),
+    let Ok(manifest) = std::fs::read_to_string(pkg.join(app::assets::MANIFEST)) else {
+        println!("asset sizes: target/site not built (run `./dev.sh build --release`)");
+        return;
+    };
+    let a = app::assets::Assets::parse(&manifest);
+    let mut line = Vec::new();
+    for (what, url) in [
+        ("css", &a.css),
+        ("icons", &a.icons),
+        ("js", &a.js),
+        ("wasm", &a.wasm),
+    ] {
+        let file = pkg.join(url.trim_start_matches("/pkg/"));
+        let br = file.with_file_name(format!(
+            "{}.br",
+            file.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        if let (Some(raw), Some(br)) = (file_size(&file), file_size(&br)) {
+            line.push(format!(
+                "{what} {:.1} KB ({:.1} KB brotli)",
+                raw as f64 / 1024.0,
+                br as f64 / 1024.0
+            ));
+        }
     }
+    println!("assets: {}  [{}]", line.join(", "), pkg.display());
 }
 
 fn cold_start() {
     let bin = repo_root().join("target/release/lophoc");
     if !bin.exists() {
-        println!(
-            "cold start: target/release/lophoc not built (run `cargo leptos build --release`)"
-        );
+        println!("cold start: target/release/lophoc not built (run `./dev.sh build --release`)");
         return;
     }
     let mut times = Vec::new();

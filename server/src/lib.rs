@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod jobs;
@@ -73,8 +74,12 @@ pub fn router(state: AppState) -> Router {
             }
         });
     let request_id = axum::http::HeaderName::from_static("x-request-id");
+    let pkg = Router::new()
+        .fallback_service(assets::pkg_files(&leptos_options.site_root))
+        .layer(axum::middleware::from_fn(assets::pkg_cache_headers));
     Router::new()
         .nest("/api/v1", api)
+        .nest_service("/pkg", pkg)
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/healthz", get(healthz))
         .merge(pages)
@@ -100,6 +105,7 @@ pub fn router(state: AppState) -> Router {
             middleware::security_headers,
         ))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(assets::compression())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(120),

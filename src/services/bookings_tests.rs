@@ -766,6 +766,52 @@ both_engines!(week_view_shows_the_week, |t| async move {
     assert_eq!(e.code, ErrorCode::NotFound);
 });
 
+both_engines!(
+    the_booking_page_shows_a_kind_a_page_at_a_time,
+    |t| async move {
+        use crate::services::week::browse;
+        use crate::week::DEVICES_PER_PAGE;
+        let s = t.school("TH0001").await;
+        let admin = t.school_admin(s.id).await;
+        let a = t.teacher(s.id).await;
+        let total = DEVICES_PER_PAGE + 2;
+        for i in 0..total {
+            device(&t, &admin, &format!("Máy chiếu {i:02}"), "projector", 1).await;
+        }
+        device(&t, &admin, "Màn hình", "interactive_display", 1).await;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3);
+        let kind = Some(DeviceKind::Projector);
+        let first = browse(&t.ctx, &a, kind, None, day, 1).await.unwrap();
+        assert_eq!(first.devices.len(), DEVICES_PER_PAGE);
+        assert_eq!((first.devices_from, first.devices_total), (0, total));
+        assert_eq!(first.days[0].cells.len(), DEVICES_PER_PAGE);
+        let second = browse(&t.ctx, &a, kind, None, day, 2).await.unwrap();
+        assert_eq!(second.devices.len(), 2);
+        assert_eq!(
+            (second.devices_from, second.devices_total),
+            (DEVICES_PER_PAGE, total)
+        );
+        assert!(second.devices.iter().all(|d| !first.devices.contains(d)));
+        // Past the last page: the last; before the first: the first.
+        assert_eq!(
+            browse(&t.ctx, &a, kind, None, day, 99).await.unwrap(),
+            second
+        );
+        assert_eq!(browse(&t.ctx, &a, kind, None, day, 0).await.unwrap(), first);
+        // No kind: the first kind the school has (displays come first), all on one page.
+        let default = browse(&t.ctx, &a, None, None, day, 1).await.unwrap();
+        assert_eq!(default.devices.len(), 1);
+        assert_eq!(default.devices[0].kind, DeviceKind::InteractiveDisplay);
+        assert_eq!((default.devices_from, default.devices_total), (0, 1));
+        // One device: that one, whatever the page.
+        let one = browse(&t.ctx, &a, None, Some(second.devices[0].id), day, 5)
+            .await
+            .unwrap();
+        assert_eq!(one.devices, vec![second.devices[0].clone()]);
+        assert_eq!((one.devices_from, one.devices_total), (0, 1));
+    }
+);
+
 both_engines!(inventory_and_grid, |t| async move {
     let s = t.school("TH0001").await;
     let other = t.school("TH0002").await;

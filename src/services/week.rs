@@ -10,7 +10,7 @@ use crate::services::bookings::due_for_release;
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, get_date, internal};
 use crate::services::{devices, periods};
-use crate::week::{BookingBrief, WeekCell, WeekDay, WeekView};
+use crate::week::{BookingBrief, DEVICES_PER_PAGE, WeekCell, WeekDay, WeekView};
 use chrono::{Duration, NaiveDate};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -50,6 +50,20 @@ pub async fn week(
         .filter(|d| d.status != DeviceStatus::Retired)
         .collect(),
     };
+    let total = devs.len();
+    render(ctx, school, devs, 0, total, day).await
+}
+
+/// The week of `day` for `devs` (of `school`, which the caller may read), the
+/// `from`-th of `total` devices onwards.
+async fn render(
+    ctx: &Ctx,
+    school: SchoolId,
+    devs: Vec<Device>,
+    from: usize,
+    total: usize,
+    day: NaiveDate,
+) -> Result<WeekView, Error> {
     let monday = monday_of(day);
     let saturday = monday + Duration::days(5);
     let grid = periods::load_grid(ctx, school).await?;
@@ -137,19 +151,23 @@ pub async fn week(
         today,
         periods: grid.items,
         devices: devs,
+        devices_from: from,
+        devices_total: total,
         days,
     })
 }
 
-/// The booking page's week: one device (any the caller may see), or every device of a kind in
-/// the caller's school; with neither, the first kind the school has (interactive displays when
-/// it has none). `day` is any day of the week, today when absent.
+/// The booking page's week: one device (any the caller may see), or the devices of a kind in
+/// the caller's school, [`DEVICES_PER_PAGE`] at a time (`page` from 1; past the last, the
+/// last); with neither, the first kind the school has (interactive displays when it has none).
+/// `day` is any day of the week, today when absent.
 pub async fn browse(
     ctx: &Ctx,
     actor: &Actor,
     kind: Option<DeviceKind>,
     device: Option<DeviceId>,
     day: Option<NaiveDate>,
+    page: usize,
 ) -> Result<WeekView, Error> {
     let day = day.unwrap_or_else(|| today_at(ctx.now()));
     if let Some(id) = device {
@@ -157,18 +175,26 @@ pub async fn browse(
         return week(ctx, actor, d.school_id, Some(id), None, day).await;
     }
     let school = actor.school_id.ok_or_else(Error::forbidden)?;
-    let kind = match kind {
-        Some(k) => k,
-        None => {
-            let all = devices::list(ctx, actor, school, &DeviceFilter::default()).await?;
+    let all: Vec<Device> = devices::list(ctx, actor, school, &DeviceFilter::default())
+        .await?
+        .into_iter()
+        .filter(|d| d.status != DeviceStatus::Retired)
+        .collect();
+    let kind = kind
+        .or_else(|| {
             DeviceKind::ALL
                 .into_iter()
-                .find(|k| {
-                    all.iter()
-                        .any(|d| d.kind == *k && d.status != DeviceStatus::Retired)
-                })
-                .unwrap_or(DeviceKind::InteractiveDisplay)
-        }
-    };
-    week(ctx, actor, school, None, Some(kind), day).await
+                .find(|k| all.iter().any(|d| d.kind == *k))
+        })
+        .unwrap_or(DeviceKind::InteractiveDisplay);
+    let of_kind: Vec<Device> = all.into_iter().filter(|d| d.kind == kind).collect();
+    let total = of_kind.len();
+    let pages = total.div_ceil(DEVICES_PER_PAGE).max(1);
+    let from = (page.clamp(1, pages) - 1) * DEVICES_PER_PAGE;
+    let shown = of_kind
+        .into_iter()
+        .skip(from)
+        .take(DEVICES_PER_PAGE)
+        .collect();
+    render(ctx, school, shown, from, total, day).await
 }

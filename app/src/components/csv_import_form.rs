@@ -2,13 +2,13 @@
 //!
 //! A plain `multipart/form-data` form posting to the import's server function, so it works
 //! without JavaScript: the server sends the browser back with `?created=&updated=` or, on an
-//! error, with the error in `__err` and the function's path in `__path`. With JavaScript the
-//! submit is intercepted, the same form data is posted in the background with a busy
-//! indicator, and the outcome is shown in place.
+//! error, with the error in `__err` and the function's path in `__path`. With JavaScript a
+//! small island ([`SubmitBusy`]) shows that the file is on its way while the browser posts it.
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::format::group_digits;
 use crate::components::icon::Icon;
+use crate::components::loading::SubmitBusy;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 
@@ -16,11 +16,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::ImportOutcome;
 use server_fn::error::ServerFnUrlError;
-use web_sys::FormData;
-
-/// An import as a page runs it with JavaScript: the form's data, posted as it is. The page
-/// creates it (its lists refresh on the action's version) and hands it to [`CsvImportForm`].
-pub type ImportAction = Action<FormData, Result<ImportOutcome, UiError>>;
 
 /// The outcome a plain form post left in the query string, if any: only an error of this
 /// form's function (`fn_path`), since other forms of the page have their own.
@@ -48,8 +43,6 @@ pub fn outcome_from_query(
 /// The upload form with its outcome above it.
 #[component]
 pub fn CsvImportForm(
-    /// The action that posts the form data with JavaScript.
-    import: ImportAction,
     /// The server function's path (the form's `action`).
     fn_path: &'static str,
     /// A prefix for the element ids (unique on the page).
@@ -73,95 +66,52 @@ pub fn CsvImportForm(
     success_link: Option<(String, &'static str)>,
 ) -> impl IntoView {
     let query = use_query_map();
-    let form = NodeRef::<leptos::html::Form>::new();
-    let pending = import.pending();
-    let outcome = move || {
-        import.value().get().or_else(|| {
-            let q = query.read();
-            outcome_from_query(
-                fn_path,
-                q.get("__err"),
-                q.get("__path"),
-                q.get("created"),
-                q.get("updated"),
-            )
-        })
+    let outcome = {
+        let q = query.read_untracked();
+        outcome_from_query(
+            fn_path,
+            q.get("__err"),
+            q.get("__path"),
+            q.get("created"),
+            q.get("updated"),
+        )
     };
-    // A file that went in is done with: clear the input so the same click does not import it
-    // twice by mistake.
-    Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(f)) = (import.value().get(), form.get_untracked()) {
-            f.reset();
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let Some(f) = form.get_untracked() else {
-            return;
-        };
-        if let Ok(data) = FormData::new_with_form(&f) {
-            ev.prevent_default();
-            import.dispatch_local(data);
-        }
-    };
+    let form_id = format!("{id}-form");
     let file_id = format!("{id}-file");
     let label_id = format!("{id}-file-label");
     let hint_id = format!("{id}-file-hint");
     let file_for = file_id.clone();
     view! {
-        <div aria-live="polite">
-            {move || {
-                if pending.get() {
-                    return view! {
-                        <p class="loading" role="status">
-                            <span class="spinner" aria-hidden="true"></span>
-                            <span>{busy}</span>
-                        </p>
-                    }
-                        .into_any();
+        <SubmitBusy form=form_id.clone() busy=busy.to_owned() />
+        {match outcome {
+            Some(Ok(o)) => {
+                let text = if o.created + o.updated == 0 {
+                    tr("import.unchanged").to_owned()
+                } else {
+                    trf(
+                        "import.created_updated",
+                        &[
+                            ("created", group_digits(o.created as i64)),
+                            ("updated", group_digits(o.updated as i64)),
+                        ],
+                    )
+                };
+                let link = success_link.map(|(href, text)| view! { <p><a href=href>{text}</a></p> });
+                view! {
+                    <div class="alert alert-success" role="status">
+                        <Icon name="check-circle" />
+                        <div class="alert-body">
+                            <p>{text}</p>
+                            {link}
+                        </div>
+                    </div>
                 }
-                match outcome() {
-                    Some(Ok(o)) => {
-                        let text = if o.created + o.updated == 0 {
-                            tr("import.unchanged").to_owned()
-                        } else {
-                            trf(
-                                "import.created_updated",
-                                &[
-                                    ("created", group_digits(o.created as i64)),
-                                    ("updated", group_digits(o.updated as i64)),
-                                ],
-                            )
-                        };
-                        let link = success_link
-                            .clone()
-                            .map(|(href, text)| view! { <p><a href=href>{text}</a></p> });
-                        view! {
-                            <div class="alert alert-success" role="status">
-                                <Icon name="check-circle" />
-                                <div class="alert-body">
-                                    <p>{text}</p>
-                                    {link}
-                                </div>
-                            </div>
-                        }
-                            .into_any()
-                    }
-                    _ => ().into_any(),
-                }
-            }}
-        </div>
-        {move || match outcome() {
-            Some(Err(error)) if !pending.get() => Some(view! { <ErrorAlert error /> }),
-            _ => None,
+                    .into_any()
+            }
+            Some(Err(error)) => view! { <ErrorAlert error /> }.into_any(),
+            None => ().into_any(),
         }}
-        <form
-            node_ref=form
-            class="form"
-            method="post"
-            action=fn_path
-            enctype="multipart/form-data"
-            on:submit=on_submit
-        >
+        <form id=form_id class="form" method="post" action=fn_path enctype="multipart/form-data">
             {hidden
                 .into_iter()
                 .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
@@ -181,12 +131,7 @@ pub fn CsvImportForm(
                 />
             </label>
             <div class="form-actions">
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    aria-busy=move || pending.get().to_string()
-                    disabled=move || pending.get()
-                >
+                <button type="submit" class="btn btn-primary">
                     <Icon name="upload" />
                     <span>{submit}</span>
                 </button>

@@ -5,9 +5,17 @@ use crate::i18n::tr;
 use leptos::prelude::*;
 use lophoc::devices::DeviceKind;
 
+/// What an empty date field shows: dates are typed day first, as Vietnamese people write
+/// them, whatever the browser's language.
+pub const DATE_PLACEHOLDER: &str = "dd/mm/yyyy";
+/// The browser's own check of a date field: day, month, year (the server checks again and
+/// also takes `2.9.2026` and `2-9-2026`).
+pub const DATE_PATTERN: &str = r"\s*\d{1,2}[\/.\-]\d{1,2}[\/.\-]\d{4}\s*";
+
 /// A text input with its label, hint and error (main.css `.field`): the error sits under the
 /// input, marks it invalid and is read with it. `value` is what the user typed before a form
-/// post without JavaScript came back with an error.
+/// post without JavaScript came back with an error. `kind="date"` is a text field typed
+/// dd/mm/yyyy (a native date input would show the browser's order, mm/dd/yyyy in English).
 #[component]
 pub fn Field(
     id: &'static str,
@@ -35,15 +43,23 @@ pub fn Field(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
+    let date = kind == "date";
+    let value = if date {
+        lophoc::dates::date_field_value(&value)
+    } else {
+        value
+    };
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id>{label}</label>
             <input
                 id=id
                 name=name
-                type=kind
+                type=if date { "text" } else { kind }
                 value=value
-                autocomplete=autocomplete
+                placeholder=date.then_some(DATE_PLACEHOLDER)
+                pattern=date.then_some(DATE_PATTERN)
+                autocomplete=if date { Some("off") } else { autocomplete }
                 autocapitalize=(kind != "password" && name != "full_name").then_some("none")
                 spellcheck=(name != "full_name").then_some("false")
                 required=required

@@ -1,4 +1,5 @@
-//! Icons from the sprite `public/icons.svg`.
+//! Icons from the sprite `public/icons.svg` (served under its content-hashed name, see
+//! [`crate::assets`]).
 
 use leptos::prelude::*;
 
@@ -18,7 +19,7 @@ pub fn Icon(
     };
     view! {
         <svg class=class aria-hidden="true" focusable="false">
-            <use_ href=format!("/icons.svg#{name}") />
+            <use_ href=format!("{}#{name}", crate::assets::icons()) />
         </svg>
     }
 }

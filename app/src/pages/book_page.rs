@@ -4,15 +4,14 @@
 //! Everything is a link or a plain form first: the kind chips, the week arrows and the day tabs
 //! are links; a free cell is a link that prefills the form (`book_device`, `date`, `periods`,
 //! clicking another free period of the same day adds it); the form posts without JavaScript and
-//! comes back with the outcome in the query. With JavaScript the same links navigate in place,
-//! the form answers in place, and the grid reloads after every booking so a conflict shows who
-//! took the period.
+//! comes back with the outcome in the query, and the grid shows who took a period that was
+//! taken meanwhile. The page has no island: it ships no wasm.
 //!
 //! On a desktop the week is a table (periods × Monday–Saturday) per device; on a phone the same
 //! table shows one day, picked with day tabs, so every cell is a thumb-sized target.
 
 use crate::components::error_alert::ErrorAlert;
-use crate::components::field::SubmitButton;
+use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER, SubmitButton};
 use crate::components::format::{day_label, day_label_text, periods_label, weekday_key};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
@@ -25,17 +24,15 @@ use crate::serverfns::bookings::{
 use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use lophoc::bookings::SkippedDay;
 use lophoc::dates::monday_of;
-use lophoc::dates::parse_date;
+use lophoc::dates::{date_field_value, display_date, parse_date};
 use lophoc::devices::{Device, DeviceKind, DeviceStatus};
 use lophoc::ids::{DeviceId, UserId};
 use lophoc::periods::DaySession;
-use lophoc::week::{WeekCell, WeekDay, WeekView};
+use lophoc::week::{DEVICES_PER_PAGE, WeekCell, WeekDay, WeekView};
 
 mod form;
 mod week;
@@ -67,6 +64,8 @@ pub struct BookQuery {
     pub kind: Option<DeviceKind>,
     /// The one device shown.
     pub device: Option<DeviceId>,
+    /// The page of the kind's devices shown (from 1; 0 is the first page too).
+    pub dpage: usize,
     /// A day of the week shown.
     pub week: Option<NaiveDate>,
     /// The day a phone shows.
@@ -92,6 +91,11 @@ impl BookQuery {
         BookQuery {
             kind: DeviceKind::parse(&get(keys::KIND)),
             device: get(keys::DEVICE).parse().ok(),
+            dpage: get(keys::DEVICE_PAGE)
+                .parse()
+                .ok()
+                .filter(|p| *p > 1)
+                .unwrap_or(0),
             week: parse_date(&get(keys::WEEK)),
             day: parse_date(&get(keys::DAY)),
             book_device: get(keys::BOOK_DEVICE),
@@ -108,8 +112,13 @@ impl BookQuery {
         let mut parts: Vec<(&str, String)> = Vec::new();
         if let Some(d) = self.device {
             parts.push((keys::DEVICE, d.to_string()));
-        } else if let Some(k) = self.kind {
-            parts.push((keys::KIND, k.as_str().to_owned()));
+        } else {
+            if let Some(k) = self.kind {
+                parts.push((keys::KIND, k.as_str().to_owned()));
+            }
+            if self.dpage > 1 {
+                parts.push((keys::DEVICE_PAGE, self.dpage.to_string()));
+            }
         }
         if let Some(w) = self.week {
             parts.push((keys::WEEK, w.to_string()));
@@ -185,17 +194,6 @@ impl BookQuery {
             && parse_date(&self.date) == Some(date)
             && self.periods.contains(&period)
     }
-
-    /// The form's values cleared after a booking (the device and the day stay for the next).
-    fn after_booking(&self) -> BookQuery {
-        BookQuery {
-            periods: vec![],
-            qty: String::new(),
-            note: String::new(),
-            until: String::new(),
-            ..self.clone()
-        }
-    }
 }
 
 /// `/book`.
@@ -203,7 +201,6 @@ impl BookQuery {
 pub fn BookPage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| BookQuery::from_map(&query.read()));
-    let book = ServerAction::<BookDevice>::new();
     let options = Resource::new(|| (), |_| booking_options());
     let week = Resource::new(
         move || {
@@ -212,10 +209,10 @@ pub fn BookPage() -> impl IntoView {
                 q.kind.map(|k| k.as_str().to_owned()),
                 q.device,
                 q.week.map(|w| w.to_string()),
-                book.version().get(),
+                q.dpage,
             )
         },
-        |(kind, device, week, _)| booking_week(kind, device, week),
+        |(kind, device, week, dpage)| booking_week(kind, device, week, Some(dpage)),
     );
     view! {
         <Title text=tr("book.title") />
@@ -235,7 +232,7 @@ pub fn BookPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match options.await {
                     Ok(o) if o.devices.is_empty() => view! { <NoDevices /> }.into_any(),
-                    Ok(o) => view! { <Booking options=o q week book /> }.into_any(),
+                    Ok(o) => view! { <Booking options=o q week /> }.into_any(),
                     Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
                 }
             })}
@@ -260,7 +257,6 @@ fn Booking(
     options: BookingSetup,
     q: Memo<BookQuery>,
     week: Resource<Result<WeekView, UiError>>,
-    book: ServerAction<BookDevice>,
 ) -> impl IntoView {
     let me = options.me;
     let opts = options.clone();
@@ -277,7 +273,7 @@ fn Booking(
                     })
                 }}
             </Transition>
-            <BookForm options q book week />
+            <BookForm options q=q.get_untracked() />
         </div>
     }
 }
@@ -314,6 +310,23 @@ mod tests {
     }
 
     #[test]
+    fn a_page_of_devices_is_in_the_link_of_a_kind_only() {
+        let q = BookQuery {
+            kind: Some(DeviceKind::Projector),
+            dpage: 3,
+            ..Default::default()
+        };
+        assert_eq!(q.href(), "/book?kind=projector&dpage=3");
+        let one = BookQuery {
+            device: Some(DeviceId(7)),
+            ..q.clone()
+        };
+        assert_eq!(one.href(), "/book?device=7");
+        let first = BookQuery { dpage: 1, ..q };
+        assert_eq!(first.href(), "/book?kind=projector");
+    }
+
+    #[test]
     fn the_query_reads_back() {
         let q = BookQuery {
             device: Some(DeviceId(9)),
@@ -324,14 +337,22 @@ mod tests {
             note: "Lớp 5A".into(),
             ..Default::default()
         };
-        let href = q.href();
-        let query = href.split_once('?').unwrap().1;
-        let map = ParamsMap::from_iter(query.split('&').map(|p| {
-            let (k, v) = p.split_once('=').unwrap();
-            let v = percent_decode(v);
-            (k.to_owned(), v)
-        }));
-        assert_eq!(BookQuery::from_map(&map), q);
+        let paged = BookQuery {
+            kind: Some(DeviceKind::Projector),
+            device: None,
+            dpage: 2,
+            ..q.clone()
+        };
+        for q in [q, paged] {
+            let href = q.href();
+            let query = href.split_once('?').unwrap().1;
+            let map = ParamsMap::from_iter(query.split('&').map(|p| {
+                let (k, v) = p.split_once('=').unwrap();
+                let v = percent_decode(v);
+                (k.to_owned(), v)
+            }));
+            assert_eq!(BookQuery::from_map(&map), q);
+        }
     }
 
     fn percent_decode(s: &str) -> String {

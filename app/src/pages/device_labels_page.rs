@@ -77,16 +77,6 @@ pub fn DeviceLabelsPage() -> impl IntoView {
 
 #[component]
 fn Sheets(s: LabelSet, school: Option<SchoolId>) -> impl IntoView {
-    // The print button works only once the page runs its script (an effect runs only in the
-    // browser), so without JavaScript it is never shown.
-    let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
     let back = format!("/devices{}", school_query(school, true));
     let total = s.sheets.len();
     let images = s
@@ -117,12 +107,7 @@ fn Sheets(s: LabelSet, school: Option<SchoolId>) -> impl IntoView {
                     <p>{s.school.name.clone()}</p>
                 </div>
                 <div class="page-header-actions">
-                    <Show when=move || scripted.get()>
-                        <button type="button" class="btn btn-primary" on:click=print>
-                            <Icon name="printer" />
-                            <span>{tr("labels.print")}</span>
-                        </button>
-                    </Show>
+                    <PrintButton />
                 </div>
             </div>
             {if s.devices == 0 {
@@ -157,5 +142,28 @@ fn Sheets(s: LabelSet, school: Option<SchoolId>) -> impl IntoView {
             }}
         </div>
         <div class="label-sheets">{images}</div>
+    }
+}
+
+/// The print button, the page's one island: printing needs the page's script, so without
+/// JavaScript the button is never shown (the browser's own menu prints).
+#[island]
+fn PrintButton() -> impl IntoView {
+    // An effect runs only in the browser, once the island is hydrated.
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <Show when=move || scripted.get()>
+            <button type="button" class="btn btn-primary" on:click=print>
+                <Icon name="printer" />
+                <span>{tr("labels.print")}</span>
+            </button>
+        </Show>
     }
 }

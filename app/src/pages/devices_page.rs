@@ -5,7 +5,7 @@
 //! Every form works without JavaScript.
 
 use crate::components::badges::DeviceStatusBadge;
-use crate::components::csv_import_form::{CsvImportForm, ImportAction};
+use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{Field, SelectField, SubmitButton, kind_options};
 use crate::components::format::{school_query, units_text};
@@ -17,7 +17,7 @@ use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 
 use crate::serverfns::devices::{
-    CreateDevice, ImportDevices, Inventory, back, import_devices, inventory_access, list_devices,
+    CreateDevice, ImportDevices, Inventory, back, inventory_access, list_devices,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +26,6 @@ use lophoc::devices::{DeviceKind, DeviceStatus};
 use lophoc::ids::SchoolId;
 use lophoc::model::Role;
 use server_fn::ServerFn;
-use web_sys::FormData;
 
 /// The list's filters as the query string carries them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,12 +65,10 @@ pub fn DevicesPage() -> impl IntoView {
     let school = Memo::new(move |_| filter.read().school);
     let picker = picker_schools(school);
     let create = ServerAction::<CreateDevice>::new();
-    let import: ImportAction =
-        Action::new_local(|data: &FormData| import_devices(data.clone().into()));
     // Keyed on the school only: the buttons and forms do not re-render as the filter changes.
     let access = Resource::new(move || filter.get().school, inventory_access);
     let inventory = Resource::new(
-        move || (filter.get(), create.version().get(), import.version().get()),
+        move || (filter.get(), create.version().get()),
         |(f, ..)| list_devices(f.school, opt(&f.kind), opt(&f.status), opt(&f.q)),
     );
     view! {
@@ -183,7 +180,7 @@ pub fn DevicesPage() -> impl IntoView {
                                     view! {
                                         <div class="grid-2">
                                             <AddDevice create school />
-                                            <ImportDevicesCard import school />
+                                            <ImportDevicesCard school />
                                         </div>
                                     }
                                 })}
@@ -447,7 +444,7 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
 
 /// The CSV import with its format.
 #[component]
-fn ImportDevicesCard(import: ImportAction, school: Option<SchoolId>) -> impl IntoView {
+fn ImportDevicesCard(school: Option<SchoolId>) -> impl IntoView {
     let hidden = school
         .map(|s| vec![("school", s.to_string())])
         .unwrap_or_default();
@@ -463,7 +460,6 @@ fn ImportDevicesCard(import: ImportAction, school: Option<SchoolId>) -> impl Int
             </div>
             <div class="card-body stack">
                 <CsvImportForm
-                    import
                     fn_path=ImportDevices::PATH
                     id="device-import"
                     label=tr("accounts.import_file")

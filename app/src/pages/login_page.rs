@@ -4,7 +4,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
 use crate::components::lang_switch::LangSwitch;
-use crate::components::session::{load_in_full_when, use_session};
+use crate::components::session::use_session;
 use crate::i18n::tr;
 use crate::serverfns::auth::Login;
 use leptos::prelude::*;
@@ -20,7 +20,6 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
     let error = move || login.value().get().and_then(Result::err);
-    load_in_full_when(move || login.value().get().and_then(Result::ok));
     view! {
         <Title text=tr("login.title") />
         <Suspense>

@@ -4,7 +4,7 @@
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
-use crate::components::session::{load_in_full_when, use_session};
+use crate::components::session::use_session;
 use crate::i18n::tr;
 use crate::serverfns::auth::ChangePassword;
 use leptos::prelude::*;
@@ -18,7 +18,6 @@ pub fn PasswordPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = move || change.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.field(name));
-    load_in_full_when(move || change.value().get().and_then(Result::ok));
     view! {
         <Title text=tr("password.title") />
         <Suspense>

@@ -280,21 +280,9 @@ fn GridEditor(
         .then(|| query.read_untracked().get(back::RELEASE))
         .flatten()
         .unwrap_or_else(|| grid.release_after_minutes.to_string());
-    // Blank rows added with JavaScript ("add a period"), after the ones above.
-    let extra = RwSignal::new(Vec::<PeriodRow>::new());
-    let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
     let first = rows.len();
     let full = rows.last().is_some_and(|r| !r.is_blank());
     let last_session = rows.last().map(|r| r.session.clone()).unwrap_or_default();
-    let add_row = move |_| {
-        extra.update(|e| {
-            e.push(PeriodRow {
-                session: last_session.clone(),
-                ..Default::default()
-            })
-        })
-    };
     let error = move || save.value().get().and_then(Result::err);
     let field_error =
         move |name: String| Signal::derive(move || error().and_then(|e| e.field(&name)));
@@ -310,7 +298,6 @@ fn GridEditor(
         .enumerate()
         .map(|(i, r)| view! { <PeriodRowFields i row=r error=field_error(format!("rows.{i}")) /> })
         .collect_view();
-    let room_left = move || first + extra.read().len() < MAX_PERIODS;
     view! {
         <SuccessNote message=Signal::derive(move || saved().map(|n| trf("periods.saved", &[("n", n)]))) />
         {move || error().map(|e| view! { <ErrorAlert error=without_row_messages(e) /> })}
@@ -325,15 +312,8 @@ fn GridEditor(
             </div>
             <div class="pg-rows">
                 {rows_view}
-                <For
-                    each=move || extra.get().into_iter().enumerate()
-                    key=|(i, _)| *i
-                    children=move |(k, r)| {
-                        let i = first + k;
-                        view! { <PeriodRowFields i row=r error=field_error(format!("rows.{i}")) /> }
-                    }
-                />
             </div>
+            <MorePeriods first last_session />
             {move || count_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
             <p class="hint">
                 {if full {
@@ -342,14 +322,6 @@ fn GridEditor(
                     tr("periods.add_hint").to_owned()
                 }}
             </p>
-            <Show when=move || scripted.get() && room_left()>
-                <p>
-                    <button type="button" class="btn btn-secondary btn-sm" on:click=add_row.clone()>
-                        <Icon name="plus" />
-                        <span>{tr("periods.add")}</span>
-                    </button>
-                </p>
-            </Show>
             <div class="field release-field" class:invalid=move || release_error.get().is_some()>
                 <label for="release-minutes">{tr("periods.release")}</label>
                 <input
@@ -384,6 +356,41 @@ fn GridEditor(
 fn without_row_messages(mut e: UiError) -> UiError {
     e.fields.clear();
     e
+}
+
+/// "Add a period", the page's one island: blank rows added in place after the `first` rows
+/// the server rendered. Without JavaScript the button is never shown (the form always ends with
+/// one blank row, and another comes after each save).
+#[island]
+fn MorePeriods(first: usize, last_session: String) -> impl IntoView {
+    let extra = RwSignal::new(0usize);
+    // An effect runs only in the browser, once the island is hydrated.
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let room_left = move || first + extra.get() < MAX_PERIODS;
+    view! {
+        <div class="pg-rows">
+            <For
+                each=move || 0..extra.get()
+                key=|k| *k
+                children=move |k| {
+                    let row = PeriodRow {
+                        session: last_session.clone(),
+                        ..Default::default()
+                    };
+                    view! { <PeriodRowFields i=first + k row error=Signal::derive(|| None) /> }
+                }
+            />
+        </div>
+        <Show when=move || scripted.get() && room_left()>
+            <p>
+                <button type="button" class="btn btn-secondary btn-sm" on:click=move |_| extra.update(|n| *n += 1)>
+                    <Icon name="plus" />
+                    <span>{tr("periods.add")}</span>
+                </button>
+            </p>
+        </Show>
+    }
 }
 
 /// One period's fields: session, start, end, and the box that removes it.

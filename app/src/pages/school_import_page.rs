@@ -5,19 +5,18 @@
 //! error), and with JavaScript the file is sent in the background and the result shown in
 //! place.
 
-use crate::components::csv_import_form::{CsvImportForm, ImportAction};
+use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::loading::Loading;
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::tr;
 
-use crate::serverfns::schools::{ImportSchools, import_schools};
+use crate::serverfns::schools::ImportSchools;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use lophoc::model::Role;
 use server_fn::ServerFn;
-use web_sys::FormData;
 
 /// The header of a schools CSV, as API.md and the service define it.
 const HEADER: [&str; 6] = [
@@ -88,8 +87,6 @@ pub fn SchoolImportPage() -> impl IntoView {
 
 #[component]
 fn ImportForm() -> impl IntoView {
-    let import: ImportAction =
-        Action::new_local(|data: &FormData| import_schools(data.clone().into()));
     view! {
         <div class="page-header">
             <div class="page-header-text">
@@ -99,7 +96,6 @@ fn ImportForm() -> impl IntoView {
         </div>
         <div class="stack">
             <CsvImportForm
-                import
                 fn_path=ImportSchools::PATH
                 id="import"
                 label=tr("school_import.file")

@@ -15,11 +15,9 @@ use crate::serverfns::schools::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::{Area, Page, Role, School, SchoolLevel};
-use std::sync::Arc;
-use web_sys::FormData;
 
 /// The list's filters as the query string carries them (`level`, `area`, `q`, `page`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -261,24 +259,8 @@ fn FilterForm(filter: Memo<Filter>, areas: Vec<Area>) -> impl IntoView {
             }
         })
         .collect_view();
-    // With JavaScript the router builds the URL from the form's data: leave out the unnamed
-    // submit button (leptos adds it as `=`) and empty fields, so the link stays short.
-    let tidy: Arc<dyn Fn(&FormData) + Send + Sync> = Arc::new(|data: &FormData| {
-        data.delete("");
-        for k in ["q", "level", "area"] {
-            if data.get(k).as_string().is_some_and(|v| v.trim().is_empty()) {
-                data.delete(k);
-            }
-        }
-    });
     view! {
-        <Form
-            method="get"
-            action="/schools"
-            on_form_data=tidy
-            attr:class="filters"
-            attr:role="search"
-        >
+        <form method="get" action="/schools" class="filters" role="search">
             <div class="field grow">
                 <label for="school-q">{tr("schools.search")}</label>
                 <input
@@ -313,7 +295,7 @@ fn FilterForm(filter: Memo<Filter>, areas: Vec<Area>) -> impl IntoView {
                 <Icon name="filter" />
                 <span>{tr("schools.filter")}</span>
             </button>
-        </Form>
+        </form>
     }
 }
 

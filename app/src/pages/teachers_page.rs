@@ -2,7 +2,7 @@
 //! enable, password reset, a form to add one teacher, and the CSV import. Every form works
 //! without JavaScript; with it, results appear in place and the list refreshes.
 
-use crate::components::csv_import_form::{CsvImportForm, ImportAction};
+use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{Field, SubmitButton};
 use crate::components::icon::Icon;
@@ -12,14 +12,13 @@ use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 use crate::pages::accounts_page::{AccountTable, RowOutcome};
 use crate::serverfns::users::{
-    CreateTeacher, ImportUsers, ResetUserPassword, SetUserActive, back, import_users, list_teachers,
+    CreateTeacher, ImportUsers, ResetUserPassword, SetUserActive, back, list_teachers,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::Role;
 use server_fn::ServerFn;
-use web_sys::FormData;
 
 /// The school's teachers.
 #[component]
@@ -36,8 +35,6 @@ pub fn TeachersPage() -> impl IntoView {
     let set_active = ServerAction::<SetUserActive>::new();
     let reset = ServerAction::<ResetUserPassword>::new();
     let create = ServerAction::<CreateTeacher>::new();
-    let import: ImportAction =
-        Action::new_local(|data: &FormData| import_users(data.clone().into()));
     let teachers = Resource::new(
         move || {
             (
@@ -45,7 +42,6 @@ pub fn TeachersPage() -> impl IntoView {
                 set_active.version().get(),
                 reset.version().get(),
                 create.version().get(),
-                import.version().get(),
             )
         },
         |(q, ..)| list_teachers(q),
@@ -116,7 +112,7 @@ pub fn TeachersPage() -> impl IntoView {
                         </Transition>
                         <div class="grid-2">
                             <AddTeacher create />
-                            <ImportTeachers import />
+                            <ImportTeachers />
                         </div>
                         </div>
                     }
@@ -197,7 +193,7 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
 
 /// The CSV import (the shared [`CsvImportForm`]) with the file format.
 #[component]
-fn ImportTeachers(import: ImportAction) -> impl IntoView {
+fn ImportTeachers() -> impl IntoView {
     view! {
         <section class="card">
             <div class="card-header">
@@ -205,7 +201,6 @@ fn ImportTeachers(import: ImportAction) -> impl IntoView {
             </div>
             <div class="card-body stack">
                 <CsvImportForm
-                    import
                     fn_path=ImportUsers::PATH
                     id="import"
                     label=tr("accounts.import_file")

@@ -5,6 +5,7 @@
 //! the REST API (`GET /api/v1/utilisation`).
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER};
 use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
@@ -14,8 +15,8 @@ use crate::i18n::{tr, trf};
 use crate::serverfns::bookings::{UtilisationView, utilisation_report};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use lophoc::dates::date_field_value;
 use lophoc::devices::DeviceKind;
 use lophoc::ids::SchoolId;
 use lophoc::utilisation::{Utilisation, UtilisationRow};
@@ -127,15 +128,18 @@ fn Filters(filter: Filter, error: Option<UiError>, from: String, to: String) -> 
         })
         .collect_view();
     view! {
-        <Form method="get" action="/utilisation" attr:class="filters" attr:role="search">
+        <form method="get" action="/utilisation" class="filters" role="search">
             {filter.school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
             <div class="field" class:invalid=from_bad>
                 <label for="util-from">{tr("util.from")}</label>
                 <input
                     id="util-from"
-                    type="date"
+                    type="text"
                     name="from"
-                    value=from
+                    value=date_field_value(&from)
+                    placeholder=DATE_PLACEHOLDER
+                    pattern=DATE_PATTERN
+                    autocomplete="off"
                     aria-invalid=from_bad.to_string()
                     aria-describedby=from_bad.then_some("util-from-error")
                 />
@@ -145,9 +149,12 @@ fn Filters(filter: Filter, error: Option<UiError>, from: String, to: String) -> 
                 <label for="util-to">{tr("util.to")}</label>
                 <input
                     id="util-to"
-                    type="date"
+                    type="text"
                     name="to"
-                    value=to
+                    value=date_field_value(&to)
+                    placeholder=DATE_PLACEHOLDER
+                    pattern=DATE_PATTERN
+                    autocomplete="off"
                     aria-invalid=to_bad.to_string()
                     aria-describedby=to_bad.then_some("util-to-error")
                 />
@@ -164,7 +171,7 @@ fn Filters(filter: Filter, error: Option<UiError>, from: String, to: String) -> 
                 <Icon name="filter" />
                 <span>{tr("util.apply")}</span>
             </button>
-        </Form>
+        </form>
     }
 }
 

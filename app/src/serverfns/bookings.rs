@@ -24,6 +24,8 @@ pub mod keys {
     pub const KIND: &str = "kind";
     /// The one device shown (`?device=ID`; the device page links here).
     pub const DEVICE: &str = "device";
+    /// The page of a kind's devices shown (from 1; see `lophoc::week::DEVICES_PER_PAGE`).
+    pub const DEVICE_PAGE: &str = "dpage";
     /// Any day of the week shown (`YYYY-MM-DD`).
     pub const WEEK: &str = "week";
     /// The day a phone shows.
@@ -173,19 +175,20 @@ pub async fn booking_options() -> Result<BookingSetup, UiError> {
 }
 
 /// The week (Monday–Saturday) of `week` (any day of it; default this week) for one device, or
-/// for every device of a kind in the caller's school. With neither, the first kind the school
-/// has.
+/// for the devices of a kind in the caller's school, a page (`dpage`, from 1) at a time. With
+/// neither, the first kind the school has.
 #[server(prefix = "/fn", endpoint = "booking_week")]
 pub async fn booking_week(
     kind: Option<String>,
     device: Option<DeviceId>,
     week: Option<String>,
+    dpage: Option<usize>,
 ) -> Result<WeekView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let kind = kind.as_deref().and_then(lophoc::devices::DeviceKind::parse);
     let day = week.as_deref().and_then(lophoc::dates::parse_date);
-    lophoc::services::week::browse(&ctx, &actor, kind, device, day)
+    lophoc::services::week::browse(&ctx, &actor, kind, device, day, dpage.unwrap_or(1))
         .await
         .map_err(|e| crate::ssr::fail(&c, e))
 }

@@ -63,8 +63,13 @@ impl App {
 
     /// Like [`App::new`] with other HTTP settings (proxies, HTTPS, limits).
     pub async fn with_http(engine: Engine, http: HttpConfig) -> App {
-        let t = fresh_db(engine).await;
         let site_root = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
+        App::with_site(engine, http, site_root).await
+    }
+
+    /// Like [`App::with_http`], serving the static files under `site_root`.
+    pub async fn with_site(engine: Engine, http: HttpConfig, site_root: &str) -> App {
+        let t = fresh_db(engine).await;
         let state = AppState {
             ctx: t.ctx.clone(),
             leptos: leptos_options(site_root, "127.0.0.1:3000".parse().expect("an address")),

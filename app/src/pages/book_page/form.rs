@@ -2,119 +2,38 @@
 
 use super::*;
 
-/// The booking form. A plain form post without JavaScript (the answer comes back in the
-/// query); with it, in place. The fields show the query's values (a cell's link prefills them,
-/// a failed post keeps what was typed); with JavaScript, what is typed is left alone unless a
-/// cell's link changes the value.
+/// The booking form, a plain form post: the answer comes back in the query. The fields show
+/// the query's values (a cell's link prefills them, a refused post keeps what was typed).
 #[component]
-pub(super) fn BookForm(
-    options: BookingSetup,
-    q: Memo<BookQuery>,
-    book: ServerAction<BookDevice>,
-    week: Resource<Result<WeekView, UiError>>,
-) -> impl IntoView {
+pub(super) fn BookForm(options: BookingSetup, q: BookQuery) -> impl IntoView {
     let query = use_query_map();
-    let navigate = use_navigate();
-    // Memos of each prefilled value, so a field is set again only when its own value changes.
-    let pre_device = Memo::new(move |_| {
-        let q = q.get();
-        if q.book_device.is_empty() {
-            q.device.map(|d| d.to_string()).unwrap_or_default()
-        } else {
-            q.book_device
-        }
-    });
-    let pre_date = Memo::new(move |_| q.get().date);
-    let pre_periods = Memo::new(move |_| q.get().periods);
-    let pre_qty = Memo::new(move |_| q.get().qty);
-    let pre_note = Memo::new(move |_| q.get().note);
-    let pre_until = Memo::new(move |_| q.get().until);
-    // Bumped after a booking, to clear what was typed even when the query did not change.
-    let cleared = RwSignal::new(0u32);
-    let chosen = RwSignal::new(pre_device.get_untracked());
-    Effect::watch(
-        move || pre_device.get(),
-        move |d, _, _| chosen.set(d.clone()),
-        false,
-    );
-    let date_ref = NodeRef::<leptos::html::Input>::new();
-    let card = NodeRef::<leptos::html::Section>::new();
-
-    let error = move || book.value().get().and_then(Result::err);
-    let field_error =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
-    let outcome = move || -> Option<BookOutcome> {
-        match book.value().get() {
-            Some(Ok(o)) => Some(o),
-            Some(Err(_)) => None,
-            None => BookOutcome::from_query(|k| query.read().get(k)),
-        }
+    let book = ServerAction::<BookDevice>::new();
+    let pre_device = if q.book_device.is_empty() {
+        q.device.map(|d| d.to_string()).unwrap_or_default()
+    } else {
+        q.book_device.clone()
     };
-
-    // After an answer with JavaScript: show the week of the day asked for (the grid reloads
-    // with the action's version either way), and after a booking clear the periods and note.
-    Effect::watch(
-        move || book.version().get(),
-        move |_, _, _| {
-            let ok = matches!(book.value().get_untracked(), Some(Ok(_)));
-            let typed = date_ref
-                .get_untracked()
-                .map(|i| i.value())
-                .and_then(|d| parse_date(&d));
-            let cur = q.get_untracked();
-            let mut next = if ok { cur.after_booking() } else { cur.clone() };
-            if let Some(d) = typed {
-                let monday = monday_of(d);
-                let shown = week.get_untracked().and_then(|w| w.ok()).map(|w| w.monday);
-                if shown != Some(monday) {
-                    next.week = Some(monday);
-                }
-                next.day = Some(d);
-            }
-            if ok {
-                cleared.update(|n| *n += 1);
-            }
-            if next != cur {
-                navigate(
-                    &next.href(),
-                    NavigateOptions {
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
-            }
-            // The answer is at the top of the form, out of sight on a phone after tapping the
-            // button at its bottom: bring it into view once the grid above has settled.
-            request_animation_frame(move || {
-                if let Some(c) = card.get_untracked() {
-                    c.scroll_into_view();
-                }
-            });
-        },
-        false,
-    );
-
-    let devices = options.devices.clone();
-    let pool_of = move |id: &str| {
-        devices
-            .iter()
-            .find(|d| d.id.to_string() == id)
-            .filter(|d| d.is_pool())
-            .map(|d| d.quantity)
+    let error = book.value().get_untracked().and_then(Result::err);
+    let field_error = {
+        let error = error.clone();
+        move |name: &'static str| error.as_ref().and_then(|e| e.field(name))
     };
-    let any_pool = options.devices.iter().any(Device::is_pool);
-    let show_qty = {
-        let pool_of = pool_of.clone();
-        move || {
-            let c = chosen.get();
-            if c.is_empty() {
-                any_pool
-            } else {
-                pool_of(&c).is_some()
-            }
-        }
+    let outcome = BookOutcome::from_query(|k| query.read_untracked().get(k));
+
+    let pool = options
+        .devices
+        .iter()
+        .find(|d| d.id.to_string() == pre_device)
+        .filter(|d| d.is_pool())
+        .map(|d| d.quantity);
+    // The quantity is asked for a pool (a cart, a set of kits): for the device chosen, or while
+    // none is chosen, when the school has a pool at all.
+    let show_qty = if pre_device.is_empty() {
+        options.devices.iter().any(Device::is_pool)
+    } else {
+        pool.is_some()
     };
-    let qty_hint = move || match pool_of(&chosen.get()) {
+    let qty_hint = match pool {
         Some(n) => trf("book.quantity_max", &[("n", n.to_string())]),
         None => tr("book.quantity_hint").to_owned(),
     };
@@ -137,10 +56,7 @@ pub(super) fn BookForm(
                         (DeviceStatus::Available, false) => d.name.clone(),
                         (s, _) => format!("{} ({})", d.name, tr(s.label_key())),
                     };
-                    let on = {
-                        let id = id.clone();
-                        move || pre_device.get() == id
-                    };
+                    let on = pre_device == id;
                     view! {
                         <option value=id disabled=d.status != DeviceStatus::Available selected=on>
                             {label}
@@ -161,10 +77,7 @@ pub(super) fn BookForm(
                     .into_iter()
                     .map(|p| {
                         let n = p.number;
-                        let on = move || {
-                            cleared.track();
-                            pre_periods.get().contains(&n)
-                        };
+                        let on = q.periods.contains(&n);
                         view! {
                             <label class="check period-check">
                                 <input
@@ -172,7 +85,6 @@ pub(super) fn BookForm(
                                     name="periods[]"
                                     value=n.to_string()
                                     checked=on
-                                    prop:checked=on
                                 />
                                 <span>
                                     <span class="period-name">{trf("book.period_n", &[("n", n.to_string())])}</span>
@@ -192,80 +104,66 @@ pub(super) fn BookForm(
         })
         .collect_view();
 
-    let today = options.today.to_string();
     let described = |hint: &str, err: Option<String>| -> String {
         match err {
             Some(_) => format!("{hint} {hint}-error"),
             None => hint.to_owned(),
         }
     };
-    let err_view = move |name: &'static str, id: &'static str| {
-        move || {
-            field_error(name)
-                .get()
-                .map(|m| view! { <p class="field-error" id=id>{m}</p> })
+    let err_view = {
+        let field_error = field_error.clone();
+        move |name: &'static str, id: &'static str| {
+            field_error(name).map(|m| view! { <p class="field-error" id=id>{m}</p> })
         }
     };
-    let note_value = move || {
-        cleared.track();
-        pre_note.get()
+    let invalid = {
+        let field_error = field_error.clone();
+        move |name: &'static str| field_error(name).is_some()
     };
-    let qty_value = move || {
-        cleared.track();
-        pre_qty.get()
-    };
-    let until_value = move || {
-        cleared.track();
-        pre_until.get()
-    };
+    let conflict = error
+        .as_ref()
+        .is_some_and(|e| e.code == lophoc::ErrorCode::Conflict);
     view! {
-        <section class="card" id="book" aria-labelledby="book-title" node_ref=card>
+        <section class="card" id="book" aria-labelledby="book-title">
             <div class="card-header">
                 <h2 id="book-title">{tr("book.form_title")}</h2>
             </div>
             <div class="card-body stack">
-                <div aria-live="polite">{move || outcome().map(|o| view! { <Outcome outcome=o /> })}</div>
-                {move || error().map(|e| {
-                    let conflict = e.code == lophoc::ErrorCode::Conflict;
-                    view! {
-                        <ErrorAlert error=e />
-                        {conflict.then(|| view! { <p class="muted">{tr("book.conflict_hint")}</p> })}
-                    }
-                })}
+                <div aria-live="polite">{outcome.map(|o| view! { <Outcome outcome=o /> })}</div>
+                {error.map(|e| view! { <ErrorAlert error=e /> })}
+                {conflict.then(|| view! { <p class="muted">{tr("book.conflict_hint")}</p> })}
                 <ActionForm action=book attr:class="form" attr:novalidate=true>
-                    <div class="field" class:invalid=move || field_error("device_id").get().is_some()>
+                    <div class="field" class:invalid=invalid("device_id")>
                         <label for="book-device">{tr("book.device")}</label>
                         <select
                             id="book-device"
                             name="device_id"
-                            prop:value=move || pre_device.get()
-                            on:change=move |ev| chosen.set(event_target_value(&ev))
-                            aria-invalid=move || field_error("device_id").get().is_some().to_string()
-                            aria-describedby=move || field_error("device_id").get().map(|_| "book-device-error")
+                            aria-invalid=invalid("device_id").to_string()
+                            aria-describedby=invalid("device_id").then_some("book-device-error")
                         >
-                            <option value="" selected=move || pre_device.get().is_empty()>{tr("book.choose_device")}</option>
+                            <option value="" selected=pre_device.is_empty()>{tr("book.choose_device")}</option>
                             {device_options}
                         </select>
                         {err_view("device_id", "book-device-error")}
                     </div>
                     <div class="form-row">
-                        <div class="field" class:invalid=move || field_error("date").get().is_some()>
+                        <div class="field" class:invalid=invalid("date")>
                             <label for="book-date">{tr("book.date")}</label>
                             <input
                                 id="book-date"
-                                node_ref=date_ref
-                                type="date"
+                                type="text"
                                 name="date"
-                                min=today.clone()
-                                value=move || pre_date.get()
-                                prop:value=move || pre_date.get()
-                                aria-invalid=move || field_error("date").get().is_some().to_string()
-                                aria-describedby=move || field_error("date").get().map(|_| "book-date-error")
+                                placeholder=DATE_PLACEHOLDER
+                                pattern=DATE_PATTERN
+                                autocomplete="off"
+                                value=date_field_value(&q.date)
+                                aria-invalid=invalid("date").to_string()
+                                aria-describedby=invalid("date").then_some("book-date-error")
                             />
                             {err_view("date", "book-date-error")}
                         </div>
-                        {move || show_qty().then(|| view! {
-                            <div class="field" class:invalid=move || field_error("quantity").get().is_some()>
+                        {show_qty.then(|| view! {
+                            <div class="field" class:invalid=invalid("quantity")>
                                 <label for="book-qty">{tr("book.quantity")}</label>
                                 <input
                                     id="book-qty"
@@ -273,26 +171,25 @@ pub(super) fn BookForm(
                                     name="quantity"
                                     min="1"
                                     inputmode="numeric"
-                                    value=qty_value
-                                    prop:value=qty_value
-                                    aria-invalid=move || field_error("quantity").get().is_some().to_string()
-                                    aria-describedby=move || described("book-qty-hint", field_error("quantity").get())
+                                    value=q.qty.clone()
+                                    aria-invalid=invalid("quantity").to_string()
+                                    aria-describedby=described("book-qty-hint", field_error("quantity"))
                                 />
-                                <p class="hint" id="book-qty-hint">{qty_hint.clone()}</p>
+                                <p class="hint" id="book-qty-hint">{qty_hint}</p>
                                 {err_view("quantity", "book-qty-hint-error")}
                             </div>
                         })}
                     </div>
                     <fieldset
                         class="period-picker"
-                        class:invalid=move || field_error("periods").get().is_some()
-                        aria-describedby=move || field_error("periods").get().map(|_| "book-periods-error")
+                        class:invalid=invalid("periods")
+                        aria-describedby=invalid("periods").then_some("book-periods-error")
                     >
                         <legend>{tr("book.periods")}</legend>
                         {period_groups}
                         {err_view("periods", "book-periods-error")}
                     </fieldset>
-                    <div class="field" class:invalid=move || field_error("note").get().is_some()>
+                    <div class="field" class:invalid=invalid("note")>
                         <label for="book-note">{tr("book.note")}</label>
                         <input
                             id="book-note"
@@ -301,24 +198,24 @@ pub(super) fn BookForm(
                             maxlength="500"
                             autocomplete="off"
                             placeholder=tr("book.note_placeholder")
-                            value=note_value
-                            prop:value=note_value
-                            aria-invalid=move || field_error("note").get().is_some().to_string()
-                            aria-describedby=move || field_error("note").get().map(|_| "book-note-error")
+                            value=q.note.clone()
+                            aria-invalid=invalid("note").to_string()
+                            aria-describedby=invalid("note").then_some("book-note-error")
                         />
                         {err_view("note", "book-note-error")}
                     </div>
-                    <div class="field" class:invalid=move || field_error("until").get().is_some()>
+                    <div class="field" class:invalid=invalid("until")>
                         <label for="book-until">{tr("book.until")}</label>
                         <input
                             id="book-until"
-                            type="date"
+                            type="text"
                             name="until"
-                            min=today
-                            value=until_value
-                            prop:value=until_value
-                            aria-invalid=move || field_error("until").get().is_some().to_string()
-                            aria-describedby=move || described("book-until-hint", field_error("until").get())
+                            placeholder=DATE_PLACEHOLDER
+                            pattern=DATE_PATTERN
+                            autocomplete="off"
+                            value=date_field_value(&q.until)
+                            aria-invalid=invalid("until").to_string()
+                            aria-describedby=described("book-until-hint", field_error("until"))
                         />
                         <p class="hint" id="book-until-hint">{tr("book.until_hint")}</p>
                         {err_view("until", "book-until-hint-error")}

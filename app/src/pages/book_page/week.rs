@@ -99,6 +99,7 @@ pub(super) fn Week(
             let href = BookQuery {
                 kind: Some(k),
                 device: None,
+                dpage: 0,
                 ..q.clone()
             }
             .href();
@@ -162,6 +163,11 @@ pub(super) fn Week(
         })
         .collect_view();
     let empty = view.devices.is_empty();
+    let paged = one_device.is_none() && view.devices_total > view.devices.len();
+    let pager = {
+        let (view, q) = (view.clone(), q.clone());
+        move || paged.then(|| view! { <DevicePager view=view.clone() q=q.clone() /> })
+    };
     view! {
         <section class="stack" aria-labelledby="week-title">
             <nav class="chips" aria-label=tr("book.kinds")>{chips}</nav>
@@ -170,6 +176,7 @@ pub(super) fn Week(
                     let all = BookQuery {
                         kind: Some(d.kind),
                         device: None,
+                        dpage: 0,
                         ..q.clone()
                     }
                     .href();
@@ -200,7 +207,12 @@ pub(super) fn Week(
             {if empty {
                 view! { <p class="muted">{tr("book.kind_empty")}</p> }.into_any()
             } else {
-                tables.into_any()
+                view! {
+                    {pager()}
+                    {tables}
+                    {pager()}
+                }
+                    .into_any()
             }}
             <ul class="legend">
                 <li><span class="slot-key slot-free"></span>{tr("book.legend_free")}</li>
@@ -209,6 +221,59 @@ pub(super) fn Week(
                 <li><span class="slot-key slot-off"></span>{tr("book.legend_off")}</li>
             </ul>
         </section>
+    }
+}
+
+/// The kind's devices a page at a time: previous, "devices 7–12 of 20", next (links that keep
+/// the week, the day and the form).
+#[component]
+fn DevicePager(view: WeekView, q: BookQuery) -> impl IntoView {
+    let first = view.devices_from + 1;
+    let last = view.devices_from + view.devices.len();
+    let page = view.devices_from / DEVICES_PER_PAGE + 1;
+    let pages = view.devices_total.div_ceil(DEVICES_PER_PAGE);
+    let link = |p: usize| {
+        BookQuery {
+            dpage: p,
+            ..q.clone()
+        }
+        .href()
+    };
+    let arrow =
+        |p: usize, show: bool, icon: &'static str, rel: &'static str, label: &'static str| {
+            if show {
+                view! {
+                    <a href=link(p) rel=rel>
+                        <Icon name=icon />
+                        <span class="sr-only">{tr(label)}</span>
+                    </a>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <span aria-disabled="true">
+                        <Icon name=icon />
+                        <span class="sr-only">{tr(label)}</span>
+                    </span>
+                }
+                .into_any()
+            }
+        };
+    view! {
+        <nav class="pagination" aria-label=tr("book.device_pages")>
+            {arrow(page.saturating_sub(1), page > 1, "chevron-left", "prev", "book.prev_devices")}
+            {arrow(page + 1, page < pages, "chevron-right", "next", "book.next_devices")}
+            <span class="pagination-info">
+                {trf(
+                    "book.devices_shown",
+                    &[
+                        ("from", first.to_string()),
+                        ("to", last.to_string()),
+                        ("total", view.devices_total.to_string()),
+                    ],
+                )}
+            </span>
+        </nav>
     }
 }
 
@@ -221,12 +286,20 @@ pub(super) fn WeekJump(q: BookQuery) -> impl IntoView {
         (None, None) => ("", String::new()),
     };
     view! {
-        <Form method="get" action="/book" attr:class="week-jump">
+        <form method="get" action="/book" class="week-jump">
             {(!key.is_empty()).then(|| view! { <input type="hidden" name=key value=value /> })}
             <label class="sr-only" for="week-jump">{tr("book.go_to_week")}</label>
-            <input id="week-jump" type="date" name=keys::WEEK value=q.week.map(|w| w.to_string()).unwrap_or_default() />
+            <input
+                id="week-jump"
+                type="text"
+                name=keys::WEEK
+                value=q.week.map(display_date).unwrap_or_default()
+                placeholder=DATE_PLACEHOLDER
+                pattern=DATE_PATTERN
+                autocomplete="off"
+            />
             <button type="submit" class="btn btn-secondary btn-sm">{tr("book.go")}</button>
-        </Form>
+        </form>
     }
 }
 
