@@ -4,6 +4,7 @@
 //! is acting, the [`Actor`](crate::model::Actor). Authorization is decided here, once, so the UI's
 //! server functions and the REST API cannot disagree about who may do what.
 
+pub mod aggregates;
 pub mod audit;
 pub mod auth;
 pub mod bookings;

@@ -1,5 +1,5 @@
 //! The UI's language: decided on the server (language cookie, else `Accept-Language`), written
-//! into `<html lang>`, and read back from there when the page hydrates, so both sides render
+//! into `<html lang>`, and read back from there by an island in the browser, so both sides render
 //! the same text. Switching language reloads the page.
 
 use leptos::prelude::*;

@@ -52,7 +52,7 @@ pub fn safe_path(next: Option<&str>) -> Result<String, UiError> {
 }
 
 /// Whether this request is a browser's own form submission (JavaScript off), which must be
-/// answered with a redirect, rather than a call from the hydrated page.
+/// answered with a redirect, rather than a script's call.
 pub fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()
         .and_then(|p| {

@@ -875,11 +875,11 @@ const TABLE: &[Row] = &[
         expect: "401 | 2xx | 2xx | 2xx | 2xx",
     },
     Row {
-        route: "POST /fn/school_summary",
+        route: "POST /fn/school_registry",
         id: Id::None,
         body: none,
         ends_session: false,
-        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+        expect: "401 | 403 | 403 | 2xx | 2xx",
     },
     Row {
         route: "POST /fn/get_school",
@@ -887,13 +887,6 @@ const TABLE: &[Row] = &[
         body: school_id_form,
         ends_session: false,
         expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
-    },
-    Row {
-        route: "POST /fn/list_areas",
-        id: Id::None,
-        body: none,
-        ends_session: false,
-        expect: "401 | 403 | 403 | 2xx | 2xx",
     },
     Row {
         route: "POST /fn/import_schools",

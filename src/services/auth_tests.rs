@@ -414,6 +414,7 @@ both_engines!(
             db: t.ctx.db.clone(),
             clock: t.ctx.clock.clone(),
             sessions: t.ctx.sessions,
+            aggregates: Default::default(),
         };
         let e = auth::login(&other_process, "hs.0", "wrong password!", IP, None)
             .await

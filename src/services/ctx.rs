@@ -59,6 +59,8 @@ pub struct Ctx {
     pub clock: Clock,
     /// Session lifetimes.
     pub sessions: SessionSettings,
+    /// Counts of the registry reused between requests (see [`super::aggregates`]).
+    pub aggregates: Arc<super::aggregates::Aggregates>,
 }
 
 impl Ctx {
@@ -68,6 +70,7 @@ impl Ctx {
             db,
             clock: Clock::System,
             sessions: SessionSettings::default(),
+            aggregates: Arc::default(),
         }
     }
 

@@ -82,7 +82,7 @@ fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Result<Option<Where>, Error> {
 /// The schools the actor may see that match the filter, by code. The department and sysadmins
 /// see every school, everyone else only their own.
 pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<School>, Error> {
-    let Some(mut w) = filter_sql(actor, f)? else {
+    let Some(w) = filter_sql(actor, f)? else {
         return Ok(Page {
             items: vec![],
             total: 0,
@@ -98,6 +98,12 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         .await
         .and_then(|r| r.try_get("n"))
         .map_err(internal)?;
+    let items = rows(ctx, w, f).await?;
+    Ok(Page { items, total })
+}
+
+/// The page of schools `f` asks for, under the conditions `w`.
+async fn rows(ctx: &Ctx, mut w: Where, f: &SchoolFilter) -> Result<Vec<School>, Error> {
     let where_sql = w.sql();
     let limit = w.param(f.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE));
     let offset = w.param(f.offset.unwrap_or(0).max(0));
@@ -107,12 +113,44 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let items = rows
-        .iter()
+    rows.iter()
         .map(school_from_row)
         .collect::<Result<_, _>>()
-        .map_err(internal)?;
-    Ok(Page { items, total })
+        .map_err(internal)
+}
+
+/// The department's registry page in one call: a page of the schools that match the filter,
+/// their counts per level (see [`summary`]) and the areas (department and sysadmin). The
+/// page's total is the summary's, so the list needs no count of its own.
+pub async fn registry(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Registry, Error> {
+    if !actor.sees_all_schools() {
+        return Err(Error::forbidden());
+    }
+    let summary = summary(ctx, actor, f).await?;
+    let areas = areas(ctx, actor).await?;
+    let items = match filter_sql(actor, f)? {
+        Some(w) => rows(ctx, w, f).await?,
+        None => vec![],
+    };
+    Ok(Registry {
+        page: Page {
+            items,
+            total: summary.total,
+        },
+        summary,
+        areas,
+    })
+}
+
+/// What [`registry`] returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registry {
+    /// The page of schools.
+    pub page: Page<School>,
+    /// Their counts.
+    pub summary: SchoolSummary,
+    /// Every area with its number of schools.
+    pub areas: Vec<Area>,
 }
 
 /// Counts of the schools the actor may see that match the filter, per level (the filter's
@@ -134,11 +172,31 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Schoo
     let Some(w) = filter_sql(actor, &all)? else {
         return Ok(out);
     };
+    // The same for everyone who sees every school: reused for a while (see `aggregates`).
+    let key = actor
+        .sees_all_schools()
+        .then(|| format!("{:?}|{:?}|{:?}", f.level, f.area, f.q));
+    let now = ctx.now();
+    if let Some(hit) = key.as_deref().and_then(|k| ctx.aggregates.summary(k, now)) {
+        return Ok(hit);
+    }
+    let generation = ctx.aggregates.now_generation();
+    // The areas are joined only when the filter names one by name (see `filter_sql`).
     let where_sql = w.sql();
+    let by_area_name = f
+        .area
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|a| !a.is_empty() && a.parse::<i64>().is_err());
+    let join_areas = if by_area_name {
+        " JOIN areas a ON a.id = s.area_id"
+    } else {
+        ""
+    };
     let sql = format!(
         "SELECT s.level, COUNT(*) AS n, COUNT(p.school_id) AS pilot, \
          CAST(COALESCE(SUM(s.students), 0) AS BIGINT) AS students \
-         FROM schools s JOIN areas a ON a.id = s.area_id \
+         FROM schools s{join_areas} \
          LEFT JOIN pilot_enrollments p ON p.school_id = s.id{where_sql} GROUP BY s.level"
     );
     let rows = w
@@ -160,6 +218,9 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Schoo
             out.in_pilot += r.try_get::<i64, _>("pilot").map_err(internal)?;
             out.students += r.try_get::<i64, _>("students").map_err(internal)?;
         }
+    }
+    if let Some(k) = key {
+        ctx.aggregates.keep_summary(k, generation, now, out.clone());
     }
     Ok(out)
 }
@@ -211,6 +272,11 @@ pub async fn areas(ctx: &Ctx, actor: &Actor) -> Result<Vec<Area>, Error> {
     if !actor.sees_all_schools() {
         return Err(Error::forbidden());
     }
+    let now = ctx.now();
+    if let Some(hit) = ctx.aggregates.areas(now) {
+        return Ok(hit);
+    }
+    let generation = ctx.aggregates.now_generation();
     let rows = sqlx::query(
         "SELECT a.id, a.name, COUNT(s.id) AS n FROM areas a LEFT JOIN schools s ON s.area_id = a.id \
          GROUP BY a.id, a.name ORDER BY a.name",
@@ -218,7 +284,8 @@ pub async fn areas(ctx: &Ctx, actor: &Actor) -> Result<Vec<Area>, Error> {
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    rows.iter()
+    let areas: Vec<Area> = rows
+        .iter()
         .map(|r| {
             Ok(Area {
                 id: AreaId(r.try_get("id")?),
@@ -227,7 +294,9 @@ pub async fn areas(ctx: &Ctx, actor: &Actor) -> Result<Vec<Area>, Error> {
             })
         })
         .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal)
+        .map_err(internal)?;
+    ctx.aggregates.keep_areas(generation, now, areas.clone());
+    Ok(areas)
 }
 
 /// A validated line of a schools CSV.
@@ -462,5 +531,6 @@ pub async fn upsert(
         }
     }
     tx.commit().await.map_err(internal)?;
+    ctx.aggregates.changed();
     Ok(out)
 }

@@ -275,6 +275,68 @@ both_engines!(filter_by_level_and_area, |t| async move {
     assert_eq!(sum.students, own.students);
 });
 
+both_engines!(
+    the_registry_page_is_one_call_and_its_counts_follow_an_import,
+    |t| async move {
+        let rows = registry();
+        t.schools(&rows).await;
+        let dept = t.department().await;
+        let by_name = SchoolFilter {
+            area: Some("phuong dong da".into()),
+            limit: Some(1),
+            ..Default::default()
+        };
+        for filter in [SchoolFilter::default(), by_name] {
+            let r = schools::registry(&t.ctx, &dept, &filter).await.unwrap();
+            let list = schools::list(&t.ctx, &dept, &filter).await.unwrap();
+            assert_eq!(r.page, list, "{filter:?}");
+            assert_eq!(
+                r.summary,
+                schools::summary(&t.ctx, &dept, &filter).await.unwrap()
+            );
+            assert_eq!(r.areas, schools::areas(&t.ctx, &dept).await.unwrap());
+        }
+        // Counts read once are reused, and read again as soon as the registry changes here.
+        let before = schools::registry(&t.ctx, &dept, &SchoolFilter::default())
+            .await
+            .unwrap();
+        t.schools(&[ns(
+            "TH0099",
+            "Trường Tiểu học Mới",
+            SchoolLevel::TieuHoc,
+            "Xã Mới Lập",
+            None,
+        )])
+        .await;
+        let after = schools::registry(&t.ctx, &dept, &SchoolFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(after.summary.total, before.summary.total + 1);
+        assert_eq!(after.page.total, before.page.total + 1);
+        assert_eq!(after.areas.len(), before.areas.len() + 1);
+        // A write by another process is seen once the counts are older than `MAX_AGE`.
+        sqlx::query("DELETE FROM schools WHERE code = 'TH0099'")
+            .execute(&t.ctx.db.pool)
+            .await
+            .unwrap();
+        let cached = schools::summary(&t.ctx, &dept, &SchoolFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(cached.total, after.summary.total, "reused");
+        t.advance(crate::services::aggregates::MAX_AGE);
+        let fresh = schools::summary(&t.ctx, &dept, &SchoolFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(fresh.total, before.summary.total);
+        // Only the department and sysadmins have the registry page.
+        let teacher = t.teacher(before.page.items[0].id).await;
+        let e = schools::registry(&t.ctx, &teacher, &SchoolFilter::default())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+    }
+);
+
 both_engines!(search_ignores_case_and_diacritics, |t| async move {
     let rows = registry();
     t.schools(&rows).await;

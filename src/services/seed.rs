@@ -314,6 +314,7 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
         }
     }
     tx.commit().await.map_err(internal)?;
+    ctx.aggregates.changed();
     // Devices for the pilot schools (and the first school, whose accounts are printed), and a
     // term of bookings for some of them.
     let first = schools.first().map(|s| s.code.clone());

@@ -176,6 +176,7 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
             db,
             clock: Clock::Fixed(Arc::new(AtomicI64::new(START))),
             sessions: SessionSettings::default(),
+            aggregates: Default::default(),
         },
         engine,
         seq: AtomicU64::new(0),

@@ -19,9 +19,7 @@ use lophoc::model::{Page, Role, School};
 /// with a school of their own, or once a school is chosen.
 pub type PickerSchools = Resource<Result<Option<Page<School>>, UiError>>;
 
-/// Creates the picker's data. Call it where the page creates its other resources, not inside a
-/// `Suspense`: the server and the browser must create resources in the same order for
-/// hydration to reuse the server's data.
+/// Creates the picker's data (where the page creates its other resources).
 pub fn picker_schools(school: Memo<Option<SchoolId>>) -> PickerSchools {
     let session = use_session();
     let query = use_query_map();

@@ -189,15 +189,6 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl 
     };
     let chosen = typed(back::ROLE);
     let role_error = field_error("role");
-    let form = NodeRef::<leptos::html::Form>::new();
-    // A created account clears the form for the next one; an error keeps what was typed.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get()
-            && let Some(f) = form.get()
-        {
-            f.reset();
-        }
-    });
     view! {
         <section class="card">
             <div class="card-header">
@@ -206,7 +197,7 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl 
             <div class="card-body">
                 <SuccessNote message=Signal::derive(move || added().map(|name| trf("accounts.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
-                <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
+                <ActionForm action=create attr:class="form" attr:novalidate=true>
                     <div class="form-row">
                         <Field
                             id="new-full-name"
@@ -289,17 +280,6 @@ pub(crate) fn RowOutcome(
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
     let query = use_query_map();
-    // Only the latest action's outcome is shown.
-    Effect::new(move |_| {
-        if set_active.pending().get() {
-            reset.value().set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if reset.pending().get() {
-            set_active.value().set(None);
-        }
-    });
     let success = move || {
         let flash = |k: &str| query.read().get(k).filter(|v| !v.is_empty());
         match (set_active.value().get(), reset.value().get()) {

@@ -1,7 +1,6 @@
 //! `/bookings`: "my bookings", upcoming first, then the last weeks; a school administrator may
 //! switch to the whole school's (`?scope=all`) and cancel any of them. Cancelling is a plain
-//! form per row (works without JavaScript: the answer comes back in the query); with
-//! JavaScript the list reloads in place.
+//! form per row: the answer comes back in the query.
 
 use crate::components::badges::BookingStatusBadge;
 use crate::components::error_alert::ErrorAlert;

@@ -41,23 +41,6 @@ fn periods_text(periods: &[i64]) -> String {
     }
 }
 
-/// A signal that counts the successes of an action: the page's data is read again after a
-/// success only, so a refused form keeps what the user typed.
-fn successes<S>(action: ServerAction<S>) -> RwSignal<u32>
-where
-    S: ServerFn + Send + Sync + Clone + 'static,
-    S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
-{
-    let n = RwSignal::new(0);
-    Effect::new(move |_| {
-        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
-            n.update(|n| *n += 1);
-        }
-    });
-    n
-}
-
 /// `/devices/:id`.
 #[component]
 pub fn DevicePage() -> impl IntoView {
@@ -72,10 +55,9 @@ pub fn DevicePage() -> impl IntoView {
     let check_in = ServerAction::<DeviceCheckIn>::new();
     let check_out = ServerAction::<DeviceCheckOut>::new();
     let update = ServerAction::<UpdateDevice>::new();
-    let (ins, outs, saves) = (successes(check_in), successes(check_out), successes(update));
     let details = Resource::new(
-        move || (id.get(), ins.get(), outs.get(), saves.get()),
-        |(id, ..)| async move {
+        move || id.get(),
+        |id| async move {
             match id {
                 Some(id) => get_device(id).await.map(Some),
                 None => Ok(None),
@@ -239,17 +221,6 @@ fn Outcome(
     check_out: ServerAction<DeviceCheckOut>,
 ) -> impl IntoView {
     let query = use_query_map();
-    // Only the latest action's outcome is shown.
-    Effect::new(move |_| {
-        if check_in.pending().get() {
-            check_out.value().set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if check_out.pending().get() {
-            check_in.value().set(None);
-        }
-    });
     let success = move || {
         let flash = |k: &str| query.read().get(k).filter(|v| !v.is_empty());
         match (check_in.value().get(), check_out.value().get()) {

@@ -354,8 +354,7 @@ fn Results(inv: Inventory, filter: Filter) -> impl IntoView {
 }
 
 /// The form that adds a device. An error shows under each bad field and keeps what was typed
-/// (with JavaScript the inputs are left alone; without it the page comes back with the values
-/// in its query).
+/// (the page comes back with the values in its query).
 #[component]
 fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> impl IntoView {
     let query = use_query_map();
@@ -368,15 +367,6 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
         Some(Err(_)) => None,
         None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
     };
-    let form = NodeRef::<leptos::html::Form>::new();
-    // A device added clears the form for the next one; an error keeps what was typed.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get()
-            && let Some(f) = form.get()
-        {
-            f.reset();
-        }
-    });
     let quantity = {
         let q = typed(back::NEW_QUANTITY);
         if q.is_empty() { "1".to_owned() } else { q }
@@ -389,7 +379,7 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
             <div class="card-body">
                 <SuccessNote message=Signal::derive(move || added().map(|name| trf("devices.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
-                <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
+                <ActionForm action=create attr:class="form" attr:novalidate=true>
                     {school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
                     <Field
                         id="new-device-name"

@@ -2,8 +2,8 @@
 //! bookings, and its holidays. A school that has not set its own grid sees its level's default.
 //! Administrators edit both; everyone else of the school (and the department, which picks a
 //! school) reads them. Every form is a plain POST: the grid form has a blank row for a new
-//! period and a "remove" box per row, so it needs no script; with JavaScript, more blank rows
-//! can be added in place.
+//! period and a "remove" box per row, so it needs no script; with JavaScript, an island adds
+//! more blank rows in place.
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{Field, SubmitButton};
@@ -60,23 +60,6 @@ fn blank_after(rows: &[PeriodRow]) -> PeriodRow {
     }
 }
 
-/// A signal that counts the successes of an action (see `device_page`): the data is read again
-/// after a success only, so a refused form keeps what the user typed.
-fn successes<S>(action: ServerAction<S>) -> RwSignal<u32>
-where
-    S: ServerFn + Send + Sync + Clone + 'static,
-    S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
-{
-    let n = RwSignal::new(0);
-    Effect::new(move |_| {
-        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
-            n.update(|n| *n += 1);
-        }
-    });
-    n
-}
-
 /// `/periods`.
 #[component]
 pub fn PeriodsPage() -> impl IntoView {
@@ -92,14 +75,9 @@ pub fn PeriodsPage() -> impl IntoView {
     let save = ServerAction::<SavePeriods>::new();
     let add = ServerAction::<AddHoliday>::new();
     let remove = ServerAction::<RemoveHoliday>::new();
-    let (saves, adds, removes) = (successes(save), successes(add), successes(remove));
-    // Two reads of the same data: the grid is read again only after the grid is saved, the
-    // holidays only after a holiday changes, so neither form loses what is typed in the other.
-    let grid = Resource::new(move || (school.get(), saves.get()), |(s, _)| get_periods(s));
-    let holidays = Resource::new(
-        move || (school.get(), adds.get(), removes.get()),
-        |(s, ..)| get_periods(s),
-    );
+    // One read for both parts of the page (the grid and the holidays).
+    let grid = Resource::new(move || school.get(), get_periods);
+    let holidays = grid;
     view! {
         <Title text=tr("periods.title") />
         <Suspense fallback=|| view! { <Loading /> }>
@@ -604,19 +582,11 @@ fn AddHolidayForm(school: Option<SchoolId>, add: ServerAction<AddHoliday>) -> im
             .get(back::HOLIDAY_ADDED)
             .filter(|n| !n.is_empty()),
     };
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = add.value().get()
-            && let Some(f) = form.get()
-        {
-            f.reset();
-        }
-    });
     view! {
         <h3 id="add-holiday-title">{tr("holidays.add")}</h3>
         <SuccessNote message=Signal::derive(move || added().map(|name| trf("holidays.added", &[("name", name)]))) />
         {move || error().map(|e| view! { <ErrorAlert error=e /> })}
-        <ActionForm action=add node_ref=form attr:class="form" attr:novalidate=true attr:aria-labelledby="add-holiday-title">
+        <ActionForm action=add attr:class="form" attr:novalidate=true attr:aria-labelledby="add-holiday-title">
             {school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
             <div class="form-row">
                 <Field

@@ -2,8 +2,7 @@
 //!
 //! The shared [`CsvImportForm`] posting to the `import_schools` server function: it works
 //! without JavaScript (the server sends the browser back here with `?created=&updated=` or the
-//! error), and with JavaScript the file is sent in the background and the result shown in
-//! place.
+//! error); with JavaScript an island says the file is being imported while the browser waits.
 
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;

@@ -10,9 +10,7 @@ use crate::components::loading::Loading;
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
-use crate::serverfns::schools::{
-    PAGE_SIZE, SchoolCounts, list_areas, list_schools, school_summary,
-};
+use crate::serverfns::schools::{PAGE_SIZE, RegistryPage, SchoolCounts, school_registry};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -110,14 +108,11 @@ fn forbidden() -> UiError {
     }
 }
 
-/// The registry's data, created when the page is (not inside a `Suspense`), so the server and
-/// the browser create the same resources in the same order and hydration reuses the server's.
+/// The registry's data, created when the page is (not inside a `Suspense`): one server call.
 #[derive(Clone, Copy)]
 struct Data {
     filter: Memo<Filter>,
-    schools: Resource<Result<Page<School>, UiError>>,
-    summary: Resource<Result<SchoolCounts, UiError>>,
-    areas: Resource<Result<Vec<Area>, UiError>>,
+    registry: Resource<Result<RegistryPage, UiError>>,
 }
 
 impl Data {
@@ -138,10 +133,10 @@ impl Data {
                     .unwrap_or(1),
             }
         });
-        let schools = Resource::new(
+        let registry = Resource::new(
             move || filter.get(),
             |f| {
-                list_schools(
+                school_registry(
                     Filter::opt(&f.level),
                     Filter::opt(&f.area),
                     Filter::opt(&f.q),
@@ -149,31 +144,13 @@ impl Data {
                 )
             },
         );
-        let summary = Resource::new(
-            move || {
-                let f = filter.get();
-                (f.level, f.area, f.q)
-            },
-            |(l, a, q)| school_summary(Filter::opt(&l), Filter::opt(&a), Filter::opt(&q)),
-        );
-        let areas = Resource::new(|| (), |_| list_areas());
-        Data {
-            filter,
-            schools,
-            summary,
-            areas,
-        }
+        Data { filter, registry }
     }
 }
 
 #[component]
 fn Registry(data: Data) -> impl IntoView {
-    let Data {
-        filter,
-        schools,
-        summary,
-        areas,
-    } = data;
+    let Data { filter, registry } = data;
     view! {
         <div class="page-header">
             <div class="page-header-text">
@@ -186,44 +163,31 @@ fn Registry(data: Data) -> impl IntoView {
                 </a>
             </div>
         </div>
-        <Filters filter areas />
-        <div class="stack">
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match summary.await {
-                        Ok(s) => view! { <Summary summary=s level=filter.get_untracked().level /> }.into_any(),
-                        // The list below shows the same error.
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Transition>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match schools.await {
-                        Ok(page) => view! { <Results page filter=filter.get_untracked() /> }.into_any(),
-                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </div>
-    }
-}
-
-/// The filter form. A GET form: without JavaScript the browser loads `/schools?…`; with it the
-/// router navigates to the same URL without a reload. The fields show the query's values, so
-/// what the user typed stays after filtering.
-#[component]
-fn Filters(filter: Memo<Filter>, areas: Resource<Result<Vec<Area>, UiError>>) -> impl IntoView {
-    view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let areas = areas.await.unwrap_or_default();
-                view! { <FilterForm filter areas /> }
+                let f = filter.get_untracked();
+                match registry.await {
+                    Ok(r) => view! {
+                        <FilterForm filter areas=r.areas />
+                        <div class="stack">
+                            <Summary summary=r.counts level=f.level.clone() />
+                            <Results page=r.page filter=f />
+                        </div>
+                    }
+                    .into_any(),
+                    Err(e) => view! {
+                        <FilterForm filter areas=vec![] />
+                        <ErrorAlert error=e />
+                    }
+                    .into_any(),
+                }
             })}
         </Suspense>
     }
 }
 
+/// The filter form, a GET form: the browser loads `/schools?…`. The fields show the query's
+/// values, so what the user typed stays after filtering.
 #[component]
 fn FilterForm(filter: Memo<Filter>, areas: Vec<Area>) -> impl IntoView {
     let q = move || filter.read().q.clone();

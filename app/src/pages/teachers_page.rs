@@ -1,6 +1,6 @@
 //! The teachers page (school admin): the school's teacher accounts with search, disable and
-//! enable, password reset, a form to add one teacher, and the CSV import. Every form works
-//! without JavaScript; with it, results appear in place and the list refreshes.
+//! enable, password reset, a form to add one teacher, and the CSV import. Every form
+//! is a plain form post; the answer comes back in the query.
 
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
@@ -124,8 +124,7 @@ pub fn TeachersPage() -> impl IntoView {
 }
 
 /// The form that adds one teacher. An error shows under each bad field and keeps what was
-/// typed (with JavaScript the inputs are simply left alone; without it the page comes back with
-/// the values in its query, never the password).
+/// typed (the page comes back with the values in its query, never the password).
 #[component]
 fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
     let query = use_query_map();
@@ -138,15 +137,6 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
         Some(Err(_)) => None,
         None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
     };
-    let form = NodeRef::<leptos::html::Form>::new();
-    // A teacher added clears the form for the next one; an error keeps what was typed.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get()
-            && let Some(f) = form.get()
-        {
-            f.reset();
-        }
-    });
     view! {
         <section class="card">
             <div class="card-header">
@@ -155,7 +145,7 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
             <div class="card-body">
                 <SuccessNote message=Signal::derive(move || added().map(|name| trf("teachers.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
-                <ActionForm action=create node_ref=form attr:class="form" attr:novalidate=true>
+                <ActionForm action=create attr:class="form" attr:novalidate=true>
                     <Field
                         id="teacher-full-name"
                         name="full_name"

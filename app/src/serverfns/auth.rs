@@ -11,8 +11,8 @@ pub async fn whoami() -> Result<Option<User>, UiError> {
 }
 
 /// Checks the login, sets the session cookie (a new id every time) and goes to `next`: a plain
-/// form post (no JavaScript) gets a redirect; the hydrated page gets the path back and loads it
-/// in full, so everything on the page starts again with the new session.
+/// form post gets a redirect (a script calling the function gets the path back), so the next
+/// page is loaded in full with the new session.
 #[server(prefix = "/fn", endpoint = "login")]
 pub async fn login(
     username: String,
@@ -52,7 +52,7 @@ pub async fn logout() -> Result<(), UiError> {
 
 /// Changes the caller's own password (the current one required). Allowed while the password
 /// must be changed, which is what it is for; afterwards the caller goes home (a plain form post
-/// gets a redirect, the hydrated page loads `/` in full).
+/// gets a redirect; a script calling the function gets `/` back).
 #[server(prefix = "/fn", endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,

@@ -1,5 +1,5 @@
-//! The school registry: list and search, one school, the areas for the filter, a summary by
-//! level, and the CSV import.
+//! The school registry: list and search (the picker), the department's registry page (a page
+//! of schools, the counts by level, the areas), one school, and the CSV import.
 
 use crate::error::UiError;
 use leptos::prelude::*;
@@ -51,27 +51,47 @@ pub async fn list_schools(
         .map_err(|e| crate::ssr::fail(&c, e))
 }
 
-/// The summary by level for the same filters as [`list_schools`]. One unpaged read of the
-/// filtered registry (a province has a few thousand schools at most), counted here so only the
-/// numbers travel.
-#[server(prefix = "/fn", endpoint = "school_summary")]
-pub async fn school_summary(
+/// The department's registry page: one page of the schools that match the filter, their
+/// counts by level, and the areas for the filter (department and sysadmin). One service call.
+#[server(prefix = "/fn", endpoint = "school_registry")]
+pub async fn school_registry(
     level: Option<String>,
     area: Option<String>,
     q: Option<String>,
-) -> Result<SchoolCounts, UiError> {
+    page: Option<i64>,
+) -> Result<RegistryPage, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    let f = filter(level, area, q);
-    let s = lophoc::services::schools::summary(&ctx, &actor, &f)
+    let page = page.unwrap_or(1).max(1);
+    let f = lophoc::model::SchoolFilter {
+        limit: Some(PAGE_SIZE),
+        offset: Some((page - 1).saturating_mul(PAGE_SIZE)),
+        ..filter(level, area, q)
+    };
+    let r = lophoc::services::schools::registry(&ctx, &actor, &f)
         .await
         .map_err(|e| crate::ssr::fail(&c, e))?;
-    Ok(SchoolCounts {
-        by_level: s.by_level,
-        total: s.total,
-        in_pilot: s.in_pilot,
-        students: s.students,
+    Ok(RegistryPage {
+        page: r.page,
+        counts: SchoolCounts {
+            by_level: r.summary.by_level,
+            total: r.summary.total,
+            in_pilot: r.summary.in_pilot,
+            students: r.summary.students,
+        },
+        areas: r.areas,
     })
+}
+
+/// What the registry page shows (see [`school_registry`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryPage {
+    /// The page of schools.
+    pub page: Page<School>,
+    /// The counts above the list.
+    pub counts: SchoolCounts,
+    /// The areas for the filter.
+    pub areas: Vec<Area>,
 }
 
 /// One school; "not found" for a school the caller may not see.
@@ -80,16 +100,6 @@ pub async fn get_school(id: SchoolId) -> Result<School, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::schools::get(&ctx, &actor, id)
-        .await
-        .map_err(|e| crate::ssr::fail(&c, e))
-}
-
-/// The communes and wards with their number of schools (department and sysadmin).
-#[server(prefix = "/fn", endpoint = "list_areas")]
-pub async fn list_areas() -> Result<Vec<Area>, UiError> {
-    let (c, actor) = crate::ssr::actor()?;
-    let ctx = crate::ssr::ctx()?;
-    lophoc::services::schools::areas(&ctx, &actor)
         .await
         .map_err(|e| crate::ssr::fail(&c, e))
 }

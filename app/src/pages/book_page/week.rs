@@ -277,7 +277,7 @@ fn DevicePager(view: WeekView, q: BookQuery) -> impl IntoView {
     }
 }
 
-/// "Go to the week of…": a GET form (a link without JavaScript, router navigation with it).
+/// "Go to the week of…": a GET form, the day typed dd/mm/yyyy.
 #[component]
 pub(super) fn WeekJump(q: BookQuery) -> impl IntoView {
     let (key, value) = match (q.device, q.kind) {
