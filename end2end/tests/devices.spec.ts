@@ -180,6 +180,17 @@ test('a school admin edits the period grid (a bad row is refused under it) and t
   await expect(page.getByRole('group', { name: /^Tiết 3/ }).getByLabel('Kết thúc')).toHaveValue('10:30');
   await checkA11y(page);
 
+  // "Add a row" is an island: with JavaScript it adds blank rows in place; without it the one
+  // blank row is all there is (another comes with each save).
+  const add = page.getByRole('button', { name: 'Thêm dòng' });
+  if (test.info().project.use.javaScriptEnabled === false) {
+    await expect(add).toHaveCount(0);
+  } else {
+    await add.click();
+    await expect(page.getByRole('group', { name: /^Tiết 5 Mới/ })).toBeVisible();
+    await expect(page.getByRole('group', { name: /^Tiết \d+/ })).toHaveCount(5);
+  }
+
   // A holiday: the name is required; then it is added, listed, and removed.
   const year = 2031 + ['phone', 'desktop', 'phonenojs', 'desktopnojs'].indexOf(t);
   await page.getByLabel('Từ ngày').fill(`10/02/${year}`);
