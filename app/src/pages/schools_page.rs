@@ -112,7 +112,7 @@ fn forbidden() -> UiError {
 #[derive(Clone, Copy)]
 struct Data {
     filter: Memo<Filter>,
-    registry: Resource<Result<RegistryPage, UiError>>,
+    registry: OnceResource<Result<RegistryPage, UiError>>,
 }
 
 impl Data {
@@ -133,17 +133,15 @@ impl Data {
                     .unwrap_or(1),
             }
         });
-        let registry = Resource::new(
-            move || filter.get(),
-            |f| {
-                school_registry(
-                    Filter::opt(&f.level),
-                    Filter::opt(&f.area),
-                    Filter::opt(&f.q),
-                    Some(f.page),
-                )
-            },
-        );
+        // The page is rendered once, on the server (no island): its query cannot change
+        // under it, so the data is read once, without tracking the filter.
+        let f = filter.get_untracked();
+        let registry = OnceResource::new(school_registry(
+            Filter::opt(&f.level),
+            Filter::opt(&f.area),
+            Filter::opt(&f.q),
+            Some(f.page),
+        ));
         Data { filter, registry }
     }
 }
