@@ -8,11 +8,12 @@ use lophoc::model::User;
 
 /// The session resource.
 #[derive(Clone, Copy)]
-pub struct Session(pub Resource<Result<Option<User>, UiError>>);
+pub struct Session(pub OnceResource<Result<Option<User>, UiError>>);
 
 /// Loads the session for this page.
 pub fn provide_session() {
-    provide_context(Session(Resource::new_blocking(|| (), |_| whoami())));
+    // Read once: the page is rendered once, on the server (islands mode).
+    provide_context(Session(OnceResource::new_blocking(whoami())));
 }
 
 /// The session resource from context.
