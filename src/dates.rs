@@ -21,12 +21,6 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .filter(|d| d.year() >= 1900)
 }
 
-/// A date field's value as the user sees it: `dd/mm/yyyy` for a date in either format, what
-/// was typed otherwise (so a refused form shows the mistake).
-pub fn date_field_value(s: &str) -> String {
-    display_iso_date(s)
-}
-
 /// `dd/mm/yyyy`, as shown to users in both languages.
 pub fn display_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -91,9 +85,9 @@ mod tests {
         for s in ["09/02/26", "2/9", "31/02/2026", "2026/09/02", "hôm nay", ""] {
             assert_eq!(parse_date(s), None, "{s}");
         }
-        assert_eq!(date_field_value("2026-09-02"), "02/09/2026");
-        assert_eq!(date_field_value("2/9/2026"), "02/09/2026");
-        assert_eq!(date_field_value("32/1/2026"), "32/1/2026");
+        assert_eq!(display_iso_date("2026-09-02"), "02/09/2026");
+        assert_eq!(display_iso_date("2/9/2026"), "02/09/2026");
+        assert_eq!(display_iso_date("32/1/2026"), "32/1/2026");
     }
 
     #[test]

@@ -99,7 +99,9 @@ pub fn init(site_root: &str) -> &'static Assets {
 pub fn icons() -> String {
     #[cfg(feature = "ssr")]
     {
-        ASSETS.get().cloned().unwrap_or_default().icons
+        ASSETS
+            .get()
+            .map_or_else(|| Assets::default().icons, |a| a.icons.clone())
     }
     #[cfg(not(feature = "ssr"))]
     {

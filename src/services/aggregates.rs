@@ -47,13 +47,9 @@ impl Aggregates {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
-    fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
-    }
-
     /// The summary for `key` if it is fresh.
     pub fn summary(&self, key: &str, now: i64) -> Option<SchoolSummary> {
-        let g = self.generation();
+        let g = self.now_generation();
         let map = self.summaries.lock().ok()?;
         map.get(key)
             .filter(|e| fresh(e, g, now))
@@ -79,7 +75,7 @@ impl Aggregates {
 
     /// The areas if they are fresh.
     pub fn areas(&self, now: i64) -> Option<Vec<Area>> {
-        let g = self.generation();
+        let g = self.now_generation();
         let slot = self.areas.lock().ok()?;
         slot.as_ref()
             .filter(|e| fresh(e, g, now))
@@ -100,7 +96,7 @@ impl Aggregates {
     /// The generation to stamp a value read now with: read it before the query, so a write
     /// during the query makes the value stale at once.
     pub fn now_generation(&self) -> u64 {
-        self.generation()
+        self.generation.load(Ordering::SeqCst)
     }
 }
 

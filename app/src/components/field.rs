@@ -45,7 +45,7 @@ pub fn Field(
     };
     let date = kind == "date";
     let value = if date {
-        lophoc::dates::date_field_value(&value)
+        lophoc::dates::display_iso_date(&value)
     } else {
         value
     };

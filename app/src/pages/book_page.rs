@@ -28,7 +28,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use lophoc::bookings::SkippedDay;
 use lophoc::dates::monday_of;
-use lophoc::dates::{date_field_value, display_date, parse_date};
+use lophoc::dates::{display_date, display_iso_date, parse_date};
 use lophoc::devices::{Device, DeviceKind, DeviceStatus};
 use lophoc::ids::{DeviceId, UserId};
 use lophoc::periods::DaySession;

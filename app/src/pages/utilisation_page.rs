@@ -16,7 +16,7 @@ use crate::serverfns::bookings::{UtilisationView, utilisation_report};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::dates::date_field_value;
+use lophoc::dates::display_iso_date;
 use lophoc::devices::DeviceKind;
 use lophoc::ids::SchoolId;
 use lophoc::utilisation::{Utilisation, UtilisationRow};
@@ -136,7 +136,7 @@ fn Filters(filter: Filter, error: Option<UiError>, from: String, to: String) -> 
                     id="util-from"
                     type="text"
                     name="from"
-                    value=date_field_value(&from)
+                    value=display_iso_date(&from)
                     placeholder=DATE_PLACEHOLDER
                     pattern=DATE_PATTERN
                     autocomplete="off"
@@ -151,7 +151,7 @@ fn Filters(filter: Filter, error: Option<UiError>, from: String, to: String) -> 
                     id="util-to"
                     type="text"
                     name="to"
-                    value=date_field_value(&to)
+                    value=display_iso_date(&to)
                     placeholder=DATE_PLACEHOLDER
                     pattern=DATE_PATTERN
                     autocomplete="off"

@@ -156,7 +156,7 @@ pub(super) fn BookForm(options: BookingSetup, q: BookQuery) -> impl IntoView {
                                 placeholder=DATE_PLACEHOLDER
                                 pattern=DATE_PATTERN
                                 autocomplete="off"
-                                value=date_field_value(&q.date)
+                                value=display_iso_date(&q.date)
                                 aria-invalid=invalid("date").to_string()
                                 aria-describedby=invalid("date").then_some("book-date-error")
                             />
@@ -213,7 +213,7 @@ pub(super) fn BookForm(options: BookingSetup, q: BookQuery) -> impl IntoView {
                             placeholder=DATE_PLACEHOLDER
                             pattern=DATE_PATTERN
                             autocomplete="off"
-                            value=date_field_value(&q.until)
+                            value=display_iso_date(&q.until)
                             aria-invalid=invalid("until").to_string()
                             aria-describedby=described("book-until-hint", field_error("until"))
                         />

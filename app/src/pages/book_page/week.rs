@@ -164,9 +164,10 @@ pub(super) fn Week(
         .collect_view();
     let empty = view.devices.is_empty();
     let paged = one_device.is_none() && view.devices_total > view.devices.len();
+    let (from, shown, total) = (view.devices_from, view.devices.len(), view.devices_total);
     let pager = {
-        let (view, q) = (view.clone(), q.clone());
-        move || paged.then(|| view! { <DevicePager view=view.clone() q=q.clone() /> })
+        let q = q.clone();
+        move || paged.then(|| view! { <DevicePager from shown total q=q.clone() /> })
     };
     view! {
         <section class="stack" aria-labelledby="week-title">
@@ -227,11 +228,11 @@ pub(super) fn Week(
 /// The kind's devices a page at a time: previous, "devices 7–12 of 20", next (links that keep
 /// the week, the day and the form).
 #[component]
-fn DevicePager(view: WeekView, q: BookQuery) -> impl IntoView {
-    let first = view.devices_from + 1;
-    let last = view.devices_from + view.devices.len();
-    let page = view.devices_from / DEVICES_PER_PAGE + 1;
-    let pages = view.devices_total.div_ceil(DEVICES_PER_PAGE);
+fn DevicePager(from: usize, shown: usize, total: usize, q: BookQuery) -> impl IntoView {
+    let first = from + 1;
+    let last = from + shown;
+    let page = from / DEVICES_PER_PAGE + 1;
+    let pages = total.div_ceil(DEVICES_PER_PAGE);
     let link = |p: usize| {
         BookQuery {
             dpage: p,
@@ -269,7 +270,7 @@ fn DevicePager(view: WeekView, q: BookQuery) -> impl IntoView {
                     &[
                         ("from", first.to_string()),
                         ("to", last.to_string()),
-                        ("total", view.devices_total.to_string()),
+                        ("total", total.to_string()),
                     ],
                 )}
             </span>
