@@ -7,6 +7,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -55,6 +56,14 @@ macro_rules! id_type {
     };
 }
 
+id_type!(
+    /// A school's year (`2026-2027`).
+    YearId
+);
+id_type!(
+    /// A student of a school.
+    StudentId
+);
 id_type!(
     /// A school in the registry.
     SchoolId

@@ -6,11 +6,13 @@
 //! services, which are the one place where authorization is decided.
 
 pub mod bookings;
+pub mod classes;
 pub mod dates;
 pub mod devices;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod menu;
 pub mod model;
 pub mod periods;
 pub mod text;

@@ -43,6 +43,11 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 
+    /// The department and sysadmins see every school.
+    pub fn sees_all_schools(self) -> bool {
+        matches!(self, Role::Department | Role::Sysadmin)
+    }
+
     /// Roles that belong to one school (and so must have a school).
     pub fn is_school_scoped(self) -> bool {
         matches!(self, Role::Teacher | Role::SchoolAdmin)
@@ -169,7 +174,40 @@ pub struct Actor {
 impl Actor {
     /// The department and sysadmins see every school.
     pub fn sees_all_schools(&self) -> bool {
-        matches!(self.role, Role::Department | Role::Sysadmin)
+        self.role.sees_all_schools()
+    }
+
+    /// Whether the actor may create or manage an account of `role` at `school`: sysadmins any,
+    /// the department school administrators and its own officers, a school administrator the
+    /// teachers of their school.
+    pub fn may_manage_account(&self, role: Role, school: Option<SchoolId>) -> bool {
+        match self.role {
+            Role::Sysadmin => true,
+            Role::Department => matches!(role, Role::SchoolAdmin | Role::Department),
+            Role::SchoolAdmin => {
+                role == Role::Teacher && school.is_some() && school == self.school_id
+            }
+            Role::Teacher => false,
+        }
+    }
+
+    /// The roles of the accounts this actor may create, in the order a form offers them.
+    pub fn creatable_roles(&self) -> Vec<Role> {
+        [
+            Role::SchoolAdmin,
+            Role::Department,
+            Role::Teacher,
+            Role::Sysadmin,
+        ]
+        .into_iter()
+        .filter(|&r| self.may_manage_account(r, self.school_id))
+        .collect()
+    }
+
+    /// Whether the actor is offered actions (disable, reset the password) on an account: one
+    /// they manage, never their own.
+    pub fn may_act_on(&self, account: &User) -> bool {
+        account.id != self.user_id && self.may_manage_account(account.role, account.school_id)
     }
 
     /// Whether the actor may read this school's records.
@@ -348,4 +386,62 @@ pub struct SchoolAdmins {
     pub school: School,
     /// Its school administrators.
     pub admins: Page<UserAccount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, school: Option<i64>) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            username: "a".into(),
+            role,
+            school_id: school.map(SchoolId),
+        }
+    }
+
+    fn user(id: i64, role: Role, school: Option<i64>) -> User {
+        User {
+            id: UserId(id),
+            username: format!("u{id}"),
+            full_name: String::new(),
+            role,
+            school_id: school.map(SchoolId),
+            must_change_password: false,
+        }
+    }
+
+    #[test]
+    fn who_creates_which_accounts() {
+        use Role::*;
+        assert_eq!(
+            actor(Sysadmin, None).creatable_roles(),
+            [SchoolAdmin, Department, Teacher, Sysadmin]
+        );
+        assert_eq!(
+            actor(Department, None).creatable_roles(),
+            [SchoolAdmin, Department]
+        );
+        assert_eq!(actor(SchoolAdmin, Some(4)).creatable_roles(), [Teacher]);
+        assert!(actor(Teacher, Some(4)).creatable_roles().is_empty());
+    }
+
+    #[test]
+    fn actions_are_offered_on_managed_accounts_but_never_ones_own() {
+        use Role::*;
+        let dept = actor(Department, None);
+        assert!(!dept.may_act_on(&user(1, Department, None)), "own account");
+        assert!(dept.may_act_on(&user(2, Department, None)));
+        assert!(dept.may_act_on(&user(3, SchoolAdmin, Some(4))));
+        assert!(!dept.may_act_on(&user(4, Sysadmin, None)));
+        assert!(!dept.may_act_on(&user(5, Teacher, Some(4))));
+        let admin = actor(SchoolAdmin, Some(4));
+        assert!(admin.may_act_on(&user(6, Teacher, Some(4))));
+        assert!(
+            !admin.may_act_on(&user(7, Teacher, Some(5))),
+            "another school"
+        );
+        assert!(!admin.may_act_on(&user(8, SchoolAdmin, Some(4))));
+    }
 }

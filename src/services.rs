@@ -9,14 +9,17 @@ pub mod audit;
 pub mod auth;
 pub mod bookings;
 pub mod caller;
+pub mod classes;
 pub mod csv_import;
 pub mod ctx;
 pub mod db;
 pub mod devices;
 pub mod periods;
+pub mod roll_calls;
 pub mod schools;
 pub mod seed;
 pub mod throttle;
+pub mod timetable;
 pub mod users;
 pub mod utilisation;
 pub mod week;
@@ -28,6 +31,8 @@ pub mod testing;
 mod auth_tests;
 #[cfg(test)]
 mod bookings_tests;
+#[cfg(test)]
+mod classes_tests;
 #[cfg(test)]
 mod schools_tests;
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Components shared by pages.
 
+pub mod account_fields;
 pub mod badges;
 pub mod csv_import_form;
 pub mod error_alert;

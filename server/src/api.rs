@@ -2,6 +2,7 @@
 //! document is generated from the handlers' annotations, so it cannot drift from the code.
 
 pub mod bookings;
+pub mod classes;
 pub mod devices;
 pub mod error;
 pub mod periods;
@@ -42,6 +43,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(devices::routes())
         .merge(periods::routes())
         .merge(bookings::routes())
+        .merge(classes::routes())
         .split_for_parts();
     let router = router.fallback(|| async { error::ApiError(lophoc::Error::not_found()) });
     (router, doc)

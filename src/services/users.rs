@@ -36,16 +36,6 @@ pub struct NewUser {
     pub password: String,
 }
 
-/// Whether `actor` may create or manage an account of `role` at `school`.
-fn may_manage(actor: &Actor, role: Role, school: Option<SchoolId>) -> bool {
-    match actor.role {
-        Role::Sysadmin => true,
-        Role::Department => matches!(role, Role::SchoolAdmin | Role::Department),
-        Role::SchoolAdmin => role == Role::Teacher && school.is_some() && school == actor.school_id,
-        Role::Teacher => false,
-    }
-}
-
 /// Whether `actor` may see the account list of `school`.
 fn may_list(actor: &Actor, school: SchoolId) -> bool {
     actor.sees_all_schools() || (actor.role == Role::SchoolAdmin && actor.school_id == Some(school))
@@ -101,7 +91,7 @@ async fn check_new(
         } else if school.is_some() {
             errs.add("school_id", Msg::new("validation.school_not_allowed"));
         }
-        if !may_manage(actor, role, school) {
+        if !actor.may_manage_account(role, school) {
             // Refused outright (403, API.md "Roles"), whatever else is wrong: a school admin
             // naming another school, or anyone creating a role they may not manage (the
             // message says so, for the form).
@@ -335,7 +325,7 @@ async fn managed(ctx: &Ctx, actor: &Actor, id: UserId) -> Result<UserAccount, Er
         .map_err(internal)?
         .ok_or_else(Error::not_found)?;
     let acc = account_from_row(&row).map_err(internal)?;
-    if !may_manage(actor, acc.user.role, acc.user.school_id) {
+    if !actor.may_manage_account(acc.user.role, acc.user.school_id) {
         let visible = acc.user.school_id.is_some_and(|s| actor.can_read_school(s))
             || actor.sees_all_schools();
         return Err(if visible {
@@ -518,7 +508,7 @@ pub async fn import_csv(
                     "school_code",
                     Msg::new("validation.school_not_allowed"),
                 ));
-            } else if !may_manage(actor, role, school) {
+            } else if !actor.may_manage_account(role, school) {
                 errors.push(cell_error(
                     l.line,
                     "role",
@@ -563,7 +553,7 @@ pub async fn import_csv(
             .map_err(internal)?;
         if let Some(r) = row {
             let acc = account_from_row(&r).map_err(internal)?;
-            if !may_manage(actor, acc.user.role, acc.user.school_id) {
+            if !actor.may_manage_account(acc.user.role, acc.user.school_id) {
                 errors.push(cell_error(
                     *line,
                     "username",

@@ -18,7 +18,7 @@ pub const DATE_PATTERN: &str = r"\s*\d{1,2}[\/.\-]\d{1,2}[\/.\-]\d{4}\s*";
 /// dd/mm/yyyy (a native date input would show the browser's order, mm/dd/yyyy in English).
 #[component]
 pub fn Field(
-    id: &'static str,
+    #[prop(into)] id: String,
     name: &'static str,
     label: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
@@ -51,7 +51,7 @@ pub fn Field(
     };
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <input
                 id=id
                 name=name

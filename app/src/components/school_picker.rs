@@ -13,7 +13,7 @@ use crate::serverfns::schools::list_schools;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use lophoc::ids::SchoolId;
-use lophoc::model::{Page, Role, School};
+use lophoc::model::{Page, School};
 
 /// The schools the picker lists: the first page of those matching `find`; nothing for anyone
 /// with a school of their own, or once a school is chosen.
@@ -29,8 +29,8 @@ pub fn picker_schools(school: Memo<Option<SchoolId>>) -> PickerSchools {
             if school.is_some() {
                 return Ok(None);
             }
-            let role = session.0.await.ok().flatten().map(|u| u.role);
-            if !matches!(role, Some(Role::Department | Role::Sysadmin)) {
+            let user = session.0.await.ok().flatten();
+            if !user.is_some_and(|u| u.role.sees_all_schools()) {
                 return Ok(None);
             }
             let find = find.trim().to_owned();

@@ -1,4 +1,4 @@
-//! The page frame for a logged-in user: top bar with the brand, navigation by role, the
+//! The page frame for a logged-in user: top bar with the brand, the navigation (`lophoc::menu`), the
 //! user's name, logout and the language switch; the page below. Without a session it sends the
 //! visitor to the login page.
 
@@ -10,105 +10,9 @@ use crate::serverfns::auth::Logout;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
-use lophoc::model::{Role, User};
+use lophoc::menu::menu;
+use lophoc::model::{Actor, User};
 use server_fn::ServerFn;
-
-/// A navigation entry.
-struct NavItem {
-    href: String,
-    label: &'static str,
-    icon: &'static str,
-}
-
-/// What a role finds in the navigation.
-fn nav_items(user: &User) -> Vec<NavItem> {
-    let mut items = vec![NavItem {
-        href: "/".into(),
-        label: tr("nav.home"),
-        icon: "home",
-    }];
-    match user.role {
-        Role::Department | Role::Sysadmin => {
-            items.push(NavItem {
-                href: "/schools".into(),
-                label: tr("nav.schools"),
-                icon: "school",
-            });
-            items.push(NavItem {
-                href: "/schools/import".into(),
-                label: tr("nav.import_schools"),
-                icon: "upload",
-            });
-            items.push(NavItem {
-                href: "/accounts".into(),
-                label: tr("nav.accounts"),
-                icon: "users",
-            });
-        }
-        Role::SchoolAdmin => {
-            if let Some(s) = user.school_id {
-                items.push(NavItem {
-                    href: format!("/schools/{s}"),
-                    label: tr("nav.my_school"),
-                    icon: "school",
-                });
-            }
-            items.push(NavItem {
-                href: "/teachers".into(),
-                label: tr("nav.teachers"),
-                icon: "users",
-            });
-        }
-        Role::Teacher => {
-            if let Some(s) = user.school_id {
-                items.push(NavItem {
-                    href: format!("/schools/{s}"),
-                    label: tr("nav.my_school"),
-                    icon: "school",
-                });
-            }
-        }
-    }
-    // The inventory: everyone reads it (the department picks a school); the school's
-    // administrators also keep its period grid and holidays.
-    items.push(NavItem {
-        href: "/devices".into(),
-        label: tr("nav.devices"),
-        icon: "device",
-    });
-    if user.role == Role::SchoolAdmin {
-        items.push(NavItem {
-            href: "/periods".into(),
-            label: tr("nav.periods"),
-            icon: "clock",
-        });
-    }
-    // Bookings: the school's staff book devices; those who run an inventory (or look across
-    // schools) read its utilisation.
-    if matches!(user.role, Role::Teacher | Role::SchoolAdmin) {
-        items.push(NavItem {
-            href: "/book".into(),
-            label: tr("nav.book"),
-            icon: "calendar",
-        });
-        items.push(NavItem {
-            href: "/bookings".into(),
-            label: tr("nav.my_bookings"),
-            icon: "clipboard",
-        });
-    }
-    if matches!(
-        user.role,
-        Role::SchoolAdmin | Role::Department | Role::Sysadmin
-    ) {
-        items.push(NavItem {
-            href: "/utilisation".into(),
-            label: tr("nav.utilisation"),
-            icon: "chart",
-        });
-    }
-    items
-}
 
 /// The frame around every page of a logged-in user.
 #[component]
@@ -144,20 +48,17 @@ fn urlencode(s: &str) -> String {
 
 #[component]
 fn Frame(user: User) -> impl IntoView {
-    let items = nav_items(&user);
-    let links = {
-        items
-            .into_iter()
-            .map(|i| {
-                view! {
-                    <A href=i.href exact=true>
-                        <Icon name=i.icon />
-                        <span>{i.label}</span>
-                    </A>
-                }
-            })
-            .collect_view()
-    };
+    let links = menu(&Actor::from(&user))
+        .into_iter()
+        .map(|i| {
+            view! {
+                <A href=i.href exact=true>
+                    <Icon name=i.icon />
+                    <span>{tr(i.label)}</span>
+                </A>
+            }
+        })
+        .collect_view();
     let role = tr(user.role.label_key());
     view! {
         <a class="skip-link" href="#main">{tr("nav.skip")}</a>

@@ -3,6 +3,7 @@
 //! teachers page shares: the account table with its row actions, a form field with its error,
 //! and the row actions' outcome.
 
+use crate::components::account_fields::{FirstPasswordField, NameFields};
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{Field, SubmitButton};
 use crate::components::icon::Icon;
@@ -18,8 +19,7 @@ use crate::serverfns::users::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::ids::UserId;
-use lophoc::model::{Role, UserAccount};
+use lophoc::model::{Actor, Role, UserAccount};
 
 /// Department and system accounts, school administrators, and account creation.
 #[component]
@@ -64,11 +64,10 @@ pub fn AccountsPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                if !matches!(user.role, Role::Department | Role::Sysadmin) {
+                if !user.role.sees_all_schools() {
                     return Some(view! { <Forbidden /> }.into_any());
                 }
-                let me = user.id;
-                let viewer = user.role;
+                let viewer = StoredValue::new(Actor::from(&user));
                 Some(
                     view! {
                         <div class="stack stack-lg">
@@ -83,8 +82,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                 accounts=page.items
                                                 caption=tr("accounts.dept_title").to_owned()
                                                 show_role=true
-                                                me
-                                                viewer
+                                                viewer=viewer.get_value()
                                                 set_active
                                                 reset
                                             />
@@ -116,8 +114,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                     accounts=found.admins.items
                                                     caption
                                                     empty=tr("accounts.admins_none")
-                                                    me
-                                                    viewer
+                                                    viewer=viewer.get_value()
                                                     set_active
                                                     reset
                                                 />
@@ -128,7 +125,7 @@ pub fn AccountsPage() -> impl IntoView {
                                 })}
                             </Transition>
                         </section>
-                        <CreateAccountForm create viewer />
+                        <CreateAccountForm create roles=viewer.with_value(Actor::creatable_roles) />
                         </div>
                     }
                         .into_any(),
@@ -167,7 +164,7 @@ fn SchoolSearch(value: String) -> impl IntoView {
 /// The form that creates an account. The roles offered are the ones the viewer may create (the
 /// service decides; the list only spares the user a refusal).
 #[component]
-fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl IntoView {
+fn CreateAccountForm(create: ServerAction<CreateAccount>, roles: Vec<Role>) -> impl IntoView {
     let query = use_query_map();
     let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let error = move || create.value().get().and_then(Result::err);
@@ -177,15 +174,6 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl 
         Some(Ok(u)) => Some(u.full_name),
         Some(Err(_)) => None,
         None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
-    };
-    let roles: Vec<Role> = match viewer {
-        Role::Sysadmin => vec![
-            Role::SchoolAdmin,
-            Role::Department,
-            Role::Teacher,
-            Role::Sysadmin,
-        ],
-        _ => vec![Role::SchoolAdmin, Role::Department],
     };
     let chosen = typed(back::ROLE);
     let role_error = field_error("role");
@@ -199,23 +187,7 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl 
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create attr:class="form" attr:novalidate=true>
                     <div class="form-row">
-                        <Field
-                            id="new-full-name"
-                            name="full_name"
-                            label=tr("accounts.full_name")
-                            autocomplete="name"
-                            value=typed(back::FULL_NAME)
-                            error=field_error("full_name")
-                        />
-                        <Field
-                            id="new-username"
-                            name="username"
-                            label=tr("accounts.username")
-                            hint=tr("accounts.username_hint")
-                            autocomplete="off"
-                            value=typed(back::USERNAME)
-                            error=field_error("username")
-                        />
+                        <NameFields id="new" error=Signal::derive(error) />
                     </div>
                     <div class="form-row">
                         <div class="field" class:invalid=move || role_error.get().is_some()>
@@ -254,15 +226,7 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, viewer: Role) -> impl 
                             required=false
                         />
                     </div>
-                    <Field
-                        id="new-password"
-                        name="password"
-                        label=tr("accounts.password")
-                        hint=tr("accounts.password_hint")
-                        kind="password"
-                        autocomplete="new-password"
-                        error=field_error("password")
-                    />
+                    <FirstPasswordField id="new" error=Signal::derive(error) />
                     <div class="form-actions">
                         <SubmitButton icon="plus" label=tr("accounts.create_submit") pending=create.pending() />
                     </div>
@@ -322,13 +286,6 @@ fn with_field_messages(mut e: UiError) -> UiError {
     e
 }
 
-/// Whether the viewer is offered actions on this account (the service decides; this only
-/// hides buttons that would be refused): never on their own account, and the department does
-/// not manage system administrators.
-fn offers_actions(viewer: Role, me: UserId, a: &UserAccount) -> bool {
-    a.user.id != me && !(viewer == Role::Department && a.user.role == Role::Sysadmin)
-}
-
 /// Accounts with their status and row actions: enable or disable, and reset the password (each
 /// a small form that works without JavaScript). Under 40em the rows become cards.
 #[component]
@@ -337,8 +294,7 @@ pub(crate) fn AccountTable(
     caption: String,
     #[prop(optional)] show_role: bool,
     #[prop(optional, into)] empty: Option<String>,
-    me: UserId,
-    viewer: Role,
+    viewer: Actor,
     set_active: ServerAction<SetUserActive>,
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
@@ -356,7 +312,7 @@ pub(crate) fn AccountTable(
         .map(|a| {
             let id = a.user.id;
             let name = a.user.full_name.clone();
-            let actions = offers_actions(viewer, me, &a).then(|| {
+            let actions = viewer.may_act_on(&a.user).then(|| {
                 let pw_id = format!("reset-pw-{id}");
                 let (name_1, name_2, name_3) = (name.clone(), name.clone(), name);
                 view! {
@@ -397,7 +353,7 @@ pub(crate) fn AccountTable(
             });
             // No label over an empty cell on a phone.
             let actions_label = actions.is_some().then_some(l_actions);
-            let you = (id == me).then(|| view! { " " <span class="badge badge-info">{tr("accounts.you")}</span> });
+            let you = (id == viewer.user_id).then(|| view! { " " <span class="badge badge-info">{tr("accounts.you")}</span> });
             view! {
                 <tr>
                     <td data-label=l_name>{a.user.full_name.clone()} {you}</td>

@@ -18,7 +18,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::ids::SchoolId;
-use lophoc::model::Role;
 
 /// `/devices/labels`.
 #[component]
@@ -41,7 +40,7 @@ pub fn DeviceLabelsPage() -> impl IntoView {
                 let school = school.get();
                 Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                if matches!(user.role, Role::Department | Role::Sysadmin) && school.is_none() {
+                if user.role.sees_all_schools() && school.is_none() {
                     return Some(
                         view! {
                             <h1>{tr("labels.title")}</h1>

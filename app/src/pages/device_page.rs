@@ -25,7 +25,6 @@ use lophoc::ErrorCode;
 use lophoc::dates::{display_date, display_timestamp};
 use lophoc::devices::{DeviceNote, DeviceStatus};
 use lophoc::ids::DeviceId;
-use lophoc::model::Role;
 use server_fn::ServerFn;
 
 /// "3", "3–5" for consecutive periods, else "1, 3".
@@ -67,10 +66,7 @@ pub fn DevicePage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let sees_all = matches!(
-                    session.0.await.ok().flatten().map(|u| u.role),
-                    Some(Role::Department | Role::Sysadmin)
-                );
+                let sees_all = session.0.await.ok().flatten().is_some_and(|u| u.role.sees_all_schools());
                 match details.await {
                     Ok(Some(d)) => {
                         view! { <Device d sees_all check_in check_out update /> }.into_any()

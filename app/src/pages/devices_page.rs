@@ -24,7 +24,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::devices::{DeviceKind, DeviceStatus};
 use lophoc::ids::SchoolId;
-use lophoc::model::Role;
 use server_fn::ServerFn;
 
 /// The list's filters as the query string carries them.
@@ -79,7 +78,7 @@ pub fn DevicesPage() -> impl IntoView {
                 let school = school.get();
                 Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                let sees_all = matches!(user.role, Role::Department | Role::Sysadmin);
+                let sees_all = user.role.sees_all_schools();
                 if sees_all && school.is_none() {
                     return Some(
                         view! {

@@ -5,7 +5,8 @@ use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use lophoc::model::Role;
+use lophoc::menu::menu;
+use lophoc::model::Actor;
 
 /// A greeting and the way to the user's main tasks.
 #[component]
@@ -16,20 +17,10 @@ pub fn HomePage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                let cards = match user.role {
-                    Role::Department | Role::Sysadmin => vec![
-                        ("/schools".to_owned(), "school", "home.registry", "home.registry_text"),
-                        ("/schools/import".to_owned(), "upload", "nav.import_schools", "home.import_text"),
-                        ("/accounts".to_owned(), "users", "nav.accounts", "home.accounts_text"),
-                    ],
-                    Role::SchoolAdmin => vec![
-                        (format!("/schools/{}", user.school_id.map(|s| s.0).unwrap_or(0)), "school", "nav.my_school", "home.my_school_text"),
-                        ("/teachers".to_owned(), "users", "nav.teachers", "home.teachers_text"),
-                    ],
-                    Role::Teacher => vec![
-                        (format!("/schools/{}", user.school_id.map(|s| s.0).unwrap_or(0)), "school", "nav.my_school", "home.my_school_text"),
-                    ],
-                };
+                let cards: Vec<_> = menu(&Actor::from(&user))
+                    .into_iter()
+                    .filter_map(|e| Some((e.href, e.icon, e.label, e.home_text?)))
+                    .collect();
                 Some(view! {
                     <div class="page-header">
                         <h1>{trf("home.hello", &[("name", user.full_name.clone())])}</h1>

@@ -24,7 +24,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::dates::display_date;
 use lophoc::ids::SchoolId;
-use lophoc::model::Role;
 use lophoc::periods::{DaySession, Holiday, MAX_PERIODS, PeriodGrid};
 use server_fn::ServerFn;
 
@@ -86,7 +85,7 @@ pub fn PeriodsPage() -> impl IntoView {
                 let school = school.get();
                 Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                if matches!(user.role, Role::Department | Role::Sysadmin) && school.is_none() {
+                if user.role.sees_all_schools() && school.is_none() {
                     return Some(
                         view! {
                             <div class="page-header">
@@ -99,7 +98,7 @@ pub fn PeriodsPage() -> impl IntoView {
                             .into_any(),
                     );
                 }
-                let sees_all = matches!(user.role, Role::Department | Role::Sysadmin);
+                let sees_all = user.role.sees_all_schools();
                 Some(
                     view! {
                         <div class="page-header">

@@ -14,7 +14,6 @@ use crate::i18n::tr;
 use crate::serverfns::schools::ImportSchools;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use lophoc::model::Role;
 use server_fn::ServerFn;
 
 /// The header of a schools CSV, as API.md and the service define it.
@@ -64,7 +63,7 @@ pub fn SchoolImportPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                Some(if matches!(user.role, Role::Department | Role::Sysadmin) {
+                Some(if user.role.sees_all_schools() {
                     view! { <ImportForm /> }.into_any()
                 } else {
                     let error = UiError {

@@ -16,7 +16,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use lophoc::ErrorCode;
 use lophoc::ids::SchoolId;
-use lophoc::model::{Role, School};
+use lophoc::model::School;
 
 /// `/schools/:id`.
 #[component]
@@ -41,10 +41,7 @@ pub fn SchoolPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let sees_all = matches!(
-                    session.0.await.ok().flatten().map(|u| u.role),
-                    Some(Role::Department | Role::Sysadmin)
-                );
+                let sees_all = session.0.await.ok().flatten().is_some_and(|u| u.role.sees_all_schools());
                 match school.await {
                     Ok(Some(s)) => view! { <SchoolDetails school=s back=sees_all /> }.into_any(),
                     Ok(None) => view! { <NotFound /> }.into_any(),

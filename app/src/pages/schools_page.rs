@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
-use lophoc::model::{Area, Page, Role, School, SchoolLevel};
+use lophoc::model::{Area, Page, School, SchoolLevel};
 
 /// The list's filters as the query string carries them (`level`, `area`, `q`, `page`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,8 +81,8 @@ pub fn SchoolsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                Some(match (user.role, user.school_id) {
-                    (Role::Department | Role::Sysadmin, _) => view! { <Registry data /> }.into_any(),
+                Some(match (user.role.sees_all_schools(), user.school_id) {
+                    (true, _) => view! { <Registry data /> }.into_any(),
                     // Everyone else has one school. The link is for a browser without JavaScript, which
                     // the router's redirect does not reach.
                     (_, Some(own)) => view! {

@@ -2,9 +2,10 @@
 //! enable, password reset, a form to add one teacher, and the CSV import. Every form
 //! is a plain form post; the answer comes back in the query.
 
+use crate::components::account_fields::{FirstPasswordField, NameFields};
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
-use crate::components::field::{Field, SubmitButton};
+use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::{Forbidden, SuccessNote};
@@ -17,7 +18,7 @@ use crate::serverfns::users::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use lophoc::model::Role;
+use lophoc::model::{Actor, Role};
 use server_fn::ServerFn;
 
 /// The school's teachers.
@@ -57,10 +58,11 @@ pub fn TeachersPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;
-                if user.role != Role::SchoolAdmin {
+                let viewer = Actor::from(&user);
+                if !viewer.may_manage_account(Role::Teacher, user.school_id) {
                     return Some(view! { <Forbidden /> }.into_any());
                 }
-                let me = user.id;
+                let viewer = StoredValue::new(viewer);
                 Some(
                     view! {
                         <div class="stack">
@@ -98,8 +100,7 @@ pub fn TeachersPage() -> impl IntoView {
                                                 accounts=page.items
                                                 caption=tr("teachers.title").to_owned()
                                                 empty
-                                                me
-                                                viewer=Role::SchoolAdmin
+                                                viewer=viewer.get_value()
                                                 set_active
                                                 reset
                                             />
@@ -128,10 +129,7 @@ pub fn TeachersPage() -> impl IntoView {
 #[component]
 fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
     let query = use_query_map();
-    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let error = move || create.value().get().and_then(Result::err);
-    let field_error =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
     let added = move || match create.value().get() {
         Some(Ok(u)) => Some(u.full_name),
         Some(Err(_)) => None,
@@ -146,32 +144,8 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
                 <SuccessNote message=Signal::derive(move || added().map(|name| trf("teachers.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create attr:class="form" attr:novalidate=true>
-                    <Field
-                        id="teacher-full-name"
-                        name="full_name"
-                        label=tr("accounts.full_name")
-                        autocomplete="name"
-                        value=typed(back::FULL_NAME)
-                        error=field_error("full_name")
-                    />
-                    <Field
-                        id="teacher-username"
-                        name="username"
-                        label=tr("accounts.username")
-                        hint=tr("accounts.username_hint")
-                        autocomplete="off"
-                        value=typed(back::USERNAME)
-                        error=field_error("username")
-                    />
-                    <Field
-                        id="teacher-password"
-                        name="password"
-                        label=tr("accounts.password")
-                        hint=tr("accounts.password_hint")
-                        kind="password"
-                        autocomplete="new-password"
-                        error=field_error("password")
-                    />
+                    <NameFields id="teacher" error=Signal::derive(error) />
+                    <FirstPasswordField id="teacher" error=Signal::derive(error) />
                     <div class="form-actions">
                         <SubmitButton icon="plus" label=tr("teachers.add_submit") pending=create.pending() />
                     </div>

@@ -1,0 +1,56 @@
+//! The fields every new account has — full name, username, first password — shared by the
+//! department's account form and the school's teacher form. What was typed comes back after an
+//! error (from the page's query; never the password).
+
+use crate::components::field::Field;
+use crate::error::UiError;
+use crate::i18n::tr;
+use crate::serverfns::users::back;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn field_error(error: Signal<Option<UiError>>, name: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field(name)))
+}
+
+/// Full name and username; `id` prefixes the inputs' ids.
+#[component]
+pub fn NameFields(id: &'static str, error: Signal<Option<UiError>>) -> impl IntoView {
+    let query = use_query_map();
+    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    view! {
+        <Field
+            id=format!("{id}-full-name")
+            name="full_name"
+            label=tr("accounts.full_name")
+            autocomplete="name"
+            value=typed(back::FULL_NAME)
+            error=field_error(error, "full_name")
+        />
+        <Field
+            id=format!("{id}-username")
+            name="username"
+            label=tr("accounts.username")
+            hint=tr("accounts.username_hint")
+            autocomplete="off"
+            value=typed(back::USERNAME)
+            error=field_error(error, "username")
+        />
+    }
+}
+
+/// The account's first password.
+#[component]
+pub fn FirstPasswordField(id: &'static str, error: Signal<Option<UiError>>) -> impl IntoView {
+    view! {
+        <Field
+            id=format!("{id}-password")
+            name="password"
+            label=tr("accounts.password")
+            hint=tr("accounts.password_hint")
+            kind="password"
+            autocomplete="new-password"
+            error=field_error(error, "password")
+        />
+    }
+}

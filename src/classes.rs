@@ -1,0 +1,655 @@
+//! Classes, students, timetables and roll calls: the records a school keeps about its teaching,
+//! and what the pages show of them (plain Rust, also compiled to wasm, so the UI and the
+//! services share the types).
+//!
+//! A *lesson* is class × date × period: it exists when the timetable version of the class in
+//! force on that date has the period on that weekday and the day is not a holiday. A roll call
+//! belongs to one lesson.
+
+use crate::ids::{ClassId, SchoolId, StudentId, UserId, YearId};
+use crate::text::fold;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The subjects (môn học) of the Vietnamese curriculum, by code (API.md, under Materials).
+pub const SUBJECTS: [&str; 25] = [
+    "tieng_viet",
+    "toan",
+    "ngu_van",
+    "ngoai_ngu",
+    "dao_duc",
+    "tu_nhien_xa_hoi",
+    "khoa_hoc",
+    "khtn",
+    "lich_su",
+    "dia_ly",
+    "lich_su_dia_ly",
+    "gdcd",
+    "gdktpl",
+    "vat_ly",
+    "hoa_hoc",
+    "sinh_hoc",
+    "cong_nghe",
+    "tin_hoc",
+    "gdtc",
+    "gdqp",
+    "am_nhac",
+    "my_thuat",
+    "hdtn",
+    "gddp",
+    "khac",
+];
+
+/// Parses a subject: its code, or its name as a timetable spreadsheet writes it (`Toán`,
+/// `Ngữ văn`, `Tiếng Anh`, `Thể dục`; case and diacritics ignored).
+pub fn parse_subject(s: &str) -> Option<&'static str> {
+    let key = fold(s).replace(['_', '-'], " ");
+    let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(code) = SUBJECTS.iter().find(|c| c.replace('_', " ") == key) {
+        return Some(code);
+    }
+    Some(match key.as_str() {
+        "tieng viet" => "tieng_viet",
+        "toan hoc" | "math" | "maths" | "mathematics" => "toan",
+        "van" | "ngu van" | "literature" => "ngu_van",
+        "tieng anh" | "anh van" | "ngoai ngu 1" | "english" | "foreign language" => "ngoai_ngu",
+        "dao duc" | "ethics" => "dao_duc",
+        "tu nhien va xa hoi" | "tnxh" => "tu_nhien_xa_hoi",
+        "khoa hoc" | "science" => "khoa_hoc",
+        "khoa hoc tu nhien" | "natural science" => "khtn",
+        "lich su" | "su" | "history" => "lich_su",
+        "dia ly" | "dia li" | "dia" | "geography" => "dia_ly",
+        "lich su va dia ly" | "lich su va dia li" | "ls&dl" | "ls dl" => "lich_su_dia_ly",
+        "giao duc cong dan" | "civics" => "gdcd",
+        "giao duc kinh te va phap luat" => "gdktpl",
+        "vat li" | "ly" | "li" | "physics" => "vat_ly",
+        "hoa" | "chemistry" => "hoa_hoc",
+        "sinh" | "biology" => "sinh_hoc",
+        "technology" => "cong_nghe",
+        "tin" | "informatics" | "computing" => "tin_hoc",
+        "the duc" | "giao duc the chat" | "physical education" | "pe" => "gdtc",
+        "giao duc quoc phong" | "giao duc quoc phong va an ninh" | "gdqp an" => "gdqp",
+        "music" => "am_nhac",
+        "mi thuat" | "art" | "fine arts" => "my_thuat",
+        "hoat dong trai nghiem" | "hdtn hn" | "chao co" | "sinh hoat lop" => "hdtn",
+        "giao duc dia phuong" | "local education" => "gddp",
+        "other" => "khac",
+        _ => return None,
+    })
+}
+
+/// The translation key of a subject's name.
+pub fn subject_label_key(code: &str) -> String {
+    format!("subject.{code}")
+}
+
+/// A student's state in one lesson (DOMAIN.md: có mặt, đi muộn, vắng có phép, vắng không phép).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Có mặt.
+    #[default]
+    Present,
+    /// Đi muộn.
+    Late,
+    /// Vắng có phép.
+    Excused,
+    /// Vắng không phép.
+    Unexcused,
+}
+
+impl Status {
+    /// Every status, in the order a tap cycles through them.
+    pub const ALL: [Status; 4] = [
+        Status::Present,
+        Status::Late,
+        Status::Excused,
+        Status::Unexcused,
+    ];
+
+    /// The API code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Present => "present",
+            Status::Late => "late",
+            Status::Excused => "excused",
+            Status::Unexcused => "unexcused",
+        }
+    }
+
+    /// Parses the API code strictly.
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The translation key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::Present => "attendance.present",
+            Status::Late => "attendance.late",
+            Status::Excused => "attendance.excused",
+            Status::Unexcused => "attendance.unexcused",
+        }
+    }
+
+    /// The next status when a teacher taps the student: present → late → excused →
+    /// unexcused → present.
+    pub fn next(self) -> Status {
+        match self {
+            Status::Present => Status::Late,
+            Status::Late => Status::Excused,
+            Status::Excused => Status::Unexcused,
+            Status::Unexcused => Status::Present,
+        }
+    }
+
+    /// Whether the student missed the lesson.
+    pub fn is_absent(self) -> bool {
+        matches!(self, Status::Excused | Status::Unexcused)
+    }
+}
+
+/// A student's gender as the school's records write it (`Nam` / `Nữ`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    /// Nam.
+    Nam,
+    /// Nữ.
+    Nu,
+}
+
+impl Gender {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Nam => "nam",
+            Gender::Nu => "nu",
+        }
+    }
+
+    /// Parses `Nam` / `Nữ` (any case, with or without diacritics) or `male` / `female`.
+    pub fn parse(s: &str) -> Option<Gender> {
+        match fold(s).trim() {
+            "nam" | "male" | "m" => Some(Gender::Nam),
+            "nu" | "female" | "f" => Some(Gender::Nu),
+            _ => None,
+        }
+    }
+
+    /// The translation key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Gender::Nam => "gender.nam",
+            Gender::Nu => "gender.nu",
+        }
+    }
+}
+
+/// A school year and its two terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SchoolYear {
+    /// Id.
+    pub id: YearId,
+    /// The school.
+    pub school_id: SchoolId,
+    /// `2026-2027`.
+    pub name: String,
+    /// The first day (học kỳ I starts).
+    pub starts: NaiveDate,
+    /// The first day of học kỳ II.
+    pub term2_starts: NaiveDate,
+    /// The last day.
+    pub ends: NaiveDate,
+}
+
+impl SchoolYear {
+    /// The usual dates of a year named `YYYY-YYYY` (API.md: early September to the end of May;
+    /// học kỳ II from mid-January), or `None` when the name is not two consecutive years.
+    pub fn usual_dates(name: &str) -> Option<(NaiveDate, NaiveDate, NaiveDate)> {
+        let (a, b) = name.trim().split_once('-')?;
+        let (a, b): (i32, i32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+        if b != a + 1 || !(2000..=2100).contains(&a) {
+            return None;
+        }
+        Some((
+            NaiveDate::from_ymd_opt(a, 9, 5)?,
+            NaiveDate::from_ymd_opt(b, 1, 12)?,
+            NaiveDate::from_ymd_opt(b, 5, 31)?,
+        ))
+    }
+
+    /// The name of the year a day falls in (a year runs from August to July).
+    pub fn name_of(day: NaiveDate) -> String {
+        let a = if day.month() >= 8 {
+            day.year()
+        } else {
+            day.year() - 1
+        };
+        format!("{a}-{}", a + 1)
+    }
+
+    /// Whether the day is in the year.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.starts <= day && day <= self.ends
+    }
+
+    /// The term (1 or 2) of a day of the year.
+    pub fn term_of(&self, day: NaiveDate) -> u8 {
+        if day < self.term2_starts { 1 } else { 2 }
+    }
+}
+
+/// A class of a school year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Class {
+    /// Id.
+    pub id: ClassId,
+    /// The school.
+    pub school_id: SchoolId,
+    /// `6A1`.
+    pub name: String,
+    /// Khối 0–12 (0 = preschool).
+    pub grade: i64,
+    /// `2026-2027`.
+    pub school_year: String,
+    /// The homeroom teacher (giáo viên chủ nhiệm).
+    pub homeroom_teacher_id: Option<UserId>,
+    /// Their name.
+    pub homeroom_teacher_name: Option<String>,
+    /// Students in the class today.
+    pub students: i64,
+}
+
+/// A new class (API.md `{name, grade, school_year, homeroom_teacher_id?}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ClassInput {
+    /// `6A1`.
+    pub name: String,
+    /// Khối 0–12.
+    pub grade: i64,
+    /// `2026-2027`.
+    pub school_year: String,
+    /// The homeroom teacher.
+    #[serde(default)]
+    pub homeroom_teacher_id: Option<UserId>,
+}
+
+/// A student with their class today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Student {
+    /// Id.
+    pub id: StudentId,
+    /// The school.
+    pub school_id: SchoolId,
+    /// The code in the school's records (mã học sinh).
+    pub code: String,
+    /// Full name, NFC.
+    pub full_name: String,
+    /// Nam / Nữ.
+    pub gender: Option<Gender>,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+}
+
+/// One cell of a timetable: on this weekday (1 = Monday … 7 = Sunday) and period, this subject
+/// with this teacher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TimetableItem {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: i64,
+    /// The period number.
+    pub period: i64,
+    /// A subject code.
+    pub subject: String,
+    /// The teacher.
+    pub teacher_id: UserId,
+    /// Their name (in answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher_name: Option<String>,
+}
+
+/// A class's timetable in force on a day, with the dates its versions start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Timetable {
+    /// The class.
+    pub class_id: ClassId,
+    /// The day asked about.
+    pub on: NaiveDate,
+    /// The first day of the version in force (`None`: no timetable yet).
+    pub from: Option<NaiveDate>,
+    /// Every version's first day, oldest first.
+    pub versions: Vec<NaiveDate>,
+    /// The cells, by weekday then period.
+    pub items: Vec<TimetableItem>,
+}
+
+/// A timetable as sent (API.md `{"items": [...], "from"?}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TimetableInput {
+    /// The cells.
+    pub items: Vec<TimetableItemInput>,
+    /// `YYYY-MM-DD`: a new version from that day; absent: the whole school year.
+    #[serde(default)]
+    pub from: Option<String>,
+}
+
+/// A cell as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TimetableItemInput {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: i64,
+    /// The period number.
+    pub period: i64,
+    /// A subject code.
+    pub subject: String,
+    /// The teacher.
+    pub teacher_id: UserId,
+}
+
+/// One student's line of a roll call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RollCallEntry {
+    /// The student.
+    pub student_id: StudentId,
+    /// Their state.
+    pub status: Status,
+    /// A remark (at most [`MAX_NOTE`] characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The longest remark on a student's line.
+pub const MAX_NOTE: usize = 200;
+
+/// A roll call as sent: the students left out are present.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RollCallInput {
+    /// The exceptions.
+    pub entries: Vec<RollCallEntry>,
+}
+
+/// Students per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Counts {
+    /// Có mặt.
+    pub present: i64,
+    /// Đi muộn.
+    pub late: i64,
+    /// Vắng có phép.
+    pub excused: i64,
+    /// Vắng không phép.
+    pub unexcused: i64,
+}
+
+impl Counts {
+    /// Adds one student of this status.
+    pub fn add(&mut self, s: Status) {
+        match s {
+            Status::Present => self.present += 1,
+            Status::Late => self.late += 1,
+            Status::Excused => self.excused += 1,
+            Status::Unexcused => self.unexcused += 1,
+        }
+    }
+
+    /// Students counted.
+    pub fn total(&self) -> i64 {
+        self.present + self.late + self.excused + self.unexcused
+    }
+
+    /// Students absent (excused or not).
+    pub fn absent(&self) -> i64 {
+        self.excused + self.unexcused
+    }
+}
+
+/// A stored roll call (API.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RollCall {
+    /// The class.
+    pub class_id: ClassId,
+    /// The lesson's day.
+    pub date: NaiveDate,
+    /// The lesson's period.
+    pub period: i64,
+    /// Who took it first.
+    pub taken_by: UserId,
+    /// When (RFC 3339).
+    pub taken_at: String,
+    /// Last change (RFC 3339).
+    pub updated_at: String,
+    /// Taken by the end of the lesson's period plus [`ON_TIME_GRACE_MINUTES`].
+    pub on_time: bool,
+    /// Every student not simply present (or with a note).
+    pub entries: Vec<RollCallEntry>,
+    /// Students per status.
+    pub counts: Counts,
+}
+
+/// How long after the end of its period a roll call still counts as on time.
+pub const ON_TIME_GRACE_MINUTES: i64 = 15;
+
+/// A lesson the school timetabled with no roll call (API.md missing report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MissingRollCall {
+    /// The class.
+    pub class_id: ClassId,
+    /// Its name.
+    pub class_name: String,
+    /// The lesson's day.
+    pub date: NaiveDate,
+    /// The period.
+    pub period: i64,
+    /// The subject code.
+    pub subject: String,
+    /// The timetabled teacher.
+    pub teacher_id: UserId,
+    /// Their name.
+    pub teacher_name: String,
+}
+
+/// One student's attendance over a range (API.md summary).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct StudentAttendance {
+    /// The student.
+    pub student_id: StudentId,
+    /// Mã học sinh.
+    pub code: String,
+    /// Name.
+    pub full_name: String,
+    /// Lessons with a roll call while the student was in the class.
+    pub lessons: i64,
+    /// Per status.
+    pub counts: Counts,
+    /// Absences (excused or not) per lesson, 0–100 with one decimal.
+    pub absence_rate: f64,
+}
+
+/// A class's attendance over a range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AttendanceSummary {
+    /// The class.
+    pub class_id: ClassId,
+    /// From (inclusive).
+    pub from: NaiveDate,
+    /// To (inclusive).
+    pub to: NaiveDate,
+    /// Roll calls taken in the range.
+    pub roll_calls: i64,
+    /// Per student, by name.
+    pub students: Vec<StudentAttendance>,
+}
+
+/// One lesson of a teacher's day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Lesson {
+    /// The class.
+    pub class_id: ClassId,
+    /// Its name.
+    pub class_name: String,
+    /// The day.
+    pub date: NaiveDate,
+    /// The period.
+    pub period: i64,
+    /// Bell times (`07:00`–`07:45`), when the school's grid has the period.
+    pub starts: Option<String>,
+    /// End.
+    pub ends: Option<String>,
+    /// Subject code.
+    pub subject: String,
+    /// The timetabled teacher.
+    pub teacher_id: UserId,
+    /// Their name.
+    pub teacher_name: String,
+    /// The roll call's counts once taken.
+    pub roll_call: Option<Counts>,
+    /// Devices booked for this class and period (names, with units for a pool).
+    pub devices: Vec<String>,
+}
+
+impl Lesson {
+    /// The page of the lesson's roll call.
+    pub fn roll_call_href(&self) -> String {
+        roll_call_href(self.class_id, self.date, self.period)
+    }
+}
+
+/// The page of a lesson's roll call.
+pub fn roll_call_href(class: ClassId, date: NaiveDate, period: i64) -> String {
+    format!("/classes/{class}/lessons/{date}/{period}")
+}
+
+/// A student's line on the roll-call page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterLine {
+    /// The student.
+    pub student_id: StudentId,
+    /// Mã học sinh.
+    pub code: String,
+    /// Name.
+    pub full_name: String,
+    /// The status recorded (present when none yet).
+    pub status: Status,
+    /// The remark recorded.
+    pub note: Option<String>,
+}
+
+/// A change of a roll call, from the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollCallChange {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub by: String,
+    /// The students whose state changed: name, before, after.
+    pub changes: Vec<(String, Status, Status)>,
+}
+
+/// What the roll-call page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollCallView {
+    /// The lesson.
+    pub lesson: Lesson,
+    /// The class's students on that day, by name.
+    pub students: Vec<RosterLine>,
+    /// The roll call, once taken.
+    pub roll_call: Option<RollCall>,
+    /// Whether the caller may take or change it now.
+    pub may_write: bool,
+    /// Earlier versions, newest first.
+    pub history: Vec<RollCallChange>,
+}
+
+/// The weekday number (1 = Monday … 7 = Sunday) of a day.
+pub fn weekday_number(d: NaiveDate) -> i64 {
+    i64::from(d.weekday().number_from_monday())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_are_read_as_spreadsheets_write_them() {
+        assert_eq!(parse_subject("toan"), Some("toan"));
+        assert_eq!(parse_subject("Toán"), Some("toan"));
+        assert_eq!(parse_subject("Ngữ văn"), Some("ngu_van"));
+        assert_eq!(parse_subject("Tiếng Anh"), Some("ngoai_ngu"));
+        assert_eq!(parse_subject("Địa lí"), Some("dia_ly"));
+        assert_eq!(parse_subject("KHTN"), Some("khtn"));
+        assert_eq!(parse_subject("Lịch sử và Địa lý"), Some("lich_su_dia_ly"));
+        assert_eq!(parse_subject("Vẽ tranh"), None);
+        assert_eq!(parse_subject(""), None);
+    }
+
+    #[test]
+    fn a_tap_cycles_through_every_status() {
+        let mut s = Status::Present;
+        let mut seen = vec![];
+        for _ in 0..4 {
+            seen.push(s);
+            s = s.next();
+        }
+        assert_eq!(seen, Status::ALL);
+        assert_eq!(s, Status::Present);
+        for st in Status::ALL {
+            assert_eq!(Status::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(Status::parse("absent"), None);
+    }
+
+    #[test]
+    fn school_years() {
+        let (a, b, c) = SchoolYear::usual_dates("2026-2027").unwrap();
+        assert_eq!(a, NaiveDate::from_ymd_opt(2026, 9, 5).unwrap());
+        assert_eq!(b, NaiveDate::from_ymd_opt(2027, 1, 12).unwrap());
+        assert_eq!(c, NaiveDate::from_ymd_opt(2027, 5, 31).unwrap());
+        assert!(SchoolYear::usual_dates("2026-2028").is_none());
+        assert!(SchoolYear::usual_dates("2026").is_none());
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(SchoolYear::name_of(d(2026, 12, 2)), "2026-2027");
+        assert_eq!(SchoolYear::name_of(d(2027, 3, 1)), "2026-2027");
+        assert_eq!(SchoolYear::name_of(d(2026, 8, 20)), "2026-2027");
+        assert_eq!(weekday_number(d(2026, 12, 7)), 1);
+        assert_eq!(weekday_number(d(2026, 12, 6)), 7);
+    }
+
+    #[test]
+    fn every_subject_status_and_gender_has_a_name() {
+        for code in SUBJECTS {
+            assert!(crate::i18n::has_key(&subject_label_key(code)), "{code}");
+        }
+        for st in Status::ALL {
+            assert!(crate::i18n::has_key(st.label_key()));
+        }
+        for g in [Gender::Nam, Gender::Nu] {
+            assert!(crate::i18n::has_key(g.label_key()));
+        }
+    }
+
+    #[test]
+    fn genders() {
+        assert_eq!(Gender::parse("Nữ"), Some(Gender::Nu));
+        assert_eq!(Gender::parse("NAM"), Some(Gender::Nam));
+        assert_eq!(Gender::parse("x"), None);
+    }
+}

@@ -1,0 +1,159 @@
+//! What each role finds in the navigation and on the home page: one list, decided here, so the
+//! top bar, the home page's cards and the tests agree (the pages only draw it).
+
+use crate::model::{Actor, Role};
+use serde::{Deserialize, Serialize};
+
+/// One place the user can go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MenuEntry {
+    /// The page.
+    pub href: String,
+    /// Translation key of its name.
+    pub label: &'static str,
+    /// The icon's name in the sprite.
+    pub icon: &'static str,
+    /// Translation key of the line that explains it on the home page; `None` keeps the entry
+    /// out of the home page's cards (it is in the top bar only).
+    pub home_text: Option<&'static str>,
+}
+
+fn entry(href: impl Into<String>, label: &'static str, icon: &'static str) -> MenuEntry {
+    MenuEntry {
+        href: href.into(),
+        label,
+        icon,
+        home_text: None,
+    }
+}
+
+fn card(
+    href: impl Into<String>,
+    label: &'static str,
+    icon: &'static str,
+    text: &'static str,
+) -> MenuEntry {
+    MenuEntry {
+        home_text: Some(text),
+        ..entry(href, label, icon)
+    }
+}
+
+/// The navigation of this user, in order: home first.
+pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
+    let mut items = vec![entry("/", "nav.home", "home")];
+    if actor.sees_all_schools() {
+        items.push(card(
+            "/schools",
+            "nav.schools",
+            "school",
+            "home.registry_text",
+        ));
+        items.push(card(
+            "/schools/import",
+            "nav.import_schools",
+            "upload",
+            "home.import_text",
+        ));
+        items.push(card(
+            "/accounts",
+            "nav.accounts",
+            "users",
+            "home.accounts_text",
+        ));
+    } else if let Some(s) = actor.school_id {
+        items.push(card(
+            format!("/schools/{s}"),
+            "nav.my_school",
+            "school",
+            "home.my_school_text",
+        ));
+    }
+    if actor.role == Role::SchoolAdmin {
+        items.push(card(
+            "/teachers",
+            "nav.teachers",
+            "users",
+            "home.teachers_text",
+        ));
+    }
+    // The inventory: everyone reads it (the department picks a school); the school's
+    // administrators also keep its period grid and holidays.
+    items.push(entry("/devices", "nav.devices", "device"));
+    if actor.role == Role::SchoolAdmin {
+        items.push(entry("/periods", "nav.periods", "clock"));
+    }
+    // The school's staff book devices; those who run an inventory (or look across schools) read
+    // its utilisation.
+    if actor.school_id.is_some() {
+        items.push(entry("/book", "nav.book", "calendar"));
+        items.push(entry("/bookings", "nav.my_bookings", "clipboard"));
+    }
+    if actor.role != Role::Teacher {
+        items.push(entry("/utilisation", "nav.utilisation", "chart"));
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{SchoolId, UserId};
+
+    fn actor(role: Role, school: Option<i64>) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            username: "u".into(),
+            role,
+            school_id: school.map(SchoolId),
+        }
+    }
+
+    fn hrefs(a: &Actor) -> Vec<String> {
+        menu(a).into_iter().map(|e| e.href).collect()
+    }
+
+    #[test]
+    fn each_role_sees_its_own_pages() {
+        assert_eq!(
+            hrefs(&actor(Role::Teacher, Some(7))),
+            ["/", "/schools/7", "/devices", "/book", "/bookings"]
+        );
+        assert_eq!(
+            hrefs(&actor(Role::SchoolAdmin, Some(7))),
+            [
+                "/",
+                "/schools/7",
+                "/teachers",
+                "/devices",
+                "/periods",
+                "/book",
+                "/bookings",
+                "/utilisation"
+            ]
+        );
+        for role in [Role::Department, Role::Sysadmin] {
+            assert_eq!(
+                hrefs(&actor(role, None)),
+                [
+                    "/",
+                    "/schools",
+                    "/schools/import",
+                    "/accounts",
+                    "/devices",
+                    "/utilisation"
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn the_home_page_shows_the_main_tasks_only() {
+        let cards: Vec<_> = menu(&actor(Role::SchoolAdmin, Some(3)))
+            .into_iter()
+            .filter(|e| e.home_text.is_some())
+            .map(|e| e.href)
+            .collect();
+        assert_eq!(cards, ["/schools/3", "/teachers"]);
+    }
+}

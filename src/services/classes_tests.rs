@@ -1,0 +1,558 @@
+//! Classes, rosters, timetables and roll calls on both engines: imports all-or-nothing,
+//! timetable versions, one roll call per lesson under replays and concurrency, who may take it,
+//! the rules that refuse it, the missing report, summaries and the teacher's day.
+
+use crate::both_engines;
+use crate::classes::{
+    ClassInput, RollCallEntry, RollCallInput, Status, TimetableInput, TimetableItemInput,
+};
+use crate::error::{Details, ErrorCode};
+use crate::ids::{ClassId, StudentId};
+use crate::model::Actor;
+use crate::services::testing::TestDb;
+use crate::services::{classes, roll_calls, timetable};
+use chrono::NaiveDate;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The fixed clock's day (Monday 2026-11-30, 07:00 school time).
+const MON: &str = "2026-11-30";
+
+struct Fixture {
+    admin: Actor,
+    maths: Actor,
+    homeroom: Actor,
+    other: Actor,
+    stranger: Actor,
+    class: ClassId,
+    students: Vec<StudentId>,
+}
+
+const ROSTER: &str = "\u{feff}code;full_name;gender;birth_date\n\
+    HS001;Nguyễn Văn An;Nam;05/03/2016\n\
+    HS002;Trần Thị Bình;Nữ;2016-07-21\n\
+    HS003;Lê Hoàng Cường;nam;\n\
+    HS004;Phạm Thị Dung;NỮ;12/12/2016\n\
+    HS005;Võ Minh Em;Nam;01/01/2016\n";
+
+async fn fixture(t: &TestDb) -> Fixture {
+    let s = t.school("TH0001").await;
+    let elsewhere = t.school("TH0002").await;
+    let admin = t.school_admin(s.id).await;
+    let maths = t.teacher(s.id).await;
+    let homeroom = t.teacher(s.id).await;
+    let other = t.teacher(s.id).await;
+    let stranger = t.teacher(elsewhere.id).await;
+    let class = classes::create(
+        &t.ctx,
+        &admin,
+        s.id,
+        &ClassInput {
+            name: "5A1".into(),
+            grade: 5,
+            school_year: "2026-2027".into(),
+            homeroom_teacher_id: Some(homeroom.user_id),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    classes::import_students(&t.ctx, &admin, class.id, ROSTER.as_bytes(), None)
+        .await
+        .unwrap();
+    let students = classes::students(&t.ctx, &admin, class.id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let cell = |weekday, period, subject: &str, who: &Actor| TimetableItemInput {
+        weekday,
+        period,
+        subject: subject.into(),
+        teacher_id: who.user_id,
+    };
+    timetable::put(
+        &t.ctx,
+        &admin,
+        class.id,
+        &TimetableInput {
+            items: vec![
+                cell(1, 1, "toan", &maths),
+                cell(1, 2, "Tiếng Việt", &homeroom),
+                cell(2, 1, "toan", &maths),
+            ],
+            from: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    Fixture {
+        admin,
+        maths,
+        homeroom,
+        other,
+        stranger,
+        class: class.id,
+        students,
+    }
+}
+
+fn absent(f: &Fixture, which: &[(usize, Status)]) -> RollCallInput {
+    RollCallInput {
+        entries: which
+            .iter()
+            .map(|(i, s)| RollCallEntry {
+                student_id: f.students[*i],
+                status: *s,
+                note: None,
+            })
+            .collect(),
+    }
+}
+
+fn fields(e: &crate::Error) -> Vec<String> {
+    match &e.details {
+        Details::Fields(f) => f.iter().map(|f| f.field.clone()).collect(),
+        other => panic!("expected field errors, got {other:?} ({e})"),
+    }
+}
+
+both_engines!(classes_rosters_and_timetable_versions, |t| async move {
+    let f = fixture(&t).await;
+    let s = f.admin.school_id.unwrap();
+    let list = classes::list(&t.ctx, &f.maths, s, None).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].name, "5A1");
+    assert_eq!(list[0].students, 5);
+    assert_eq!(list[0].homeroom_teacher_id, Some(f.homeroom.user_id));
+    // Names sorted without diacritics mattering; NFC kept; genders and dates read both ways.
+    let roster = classes::students(&t.ctx, &f.admin, f.class, None)
+        .await
+        .unwrap();
+    let names: Vec<_> = roster.iter().map(|s| s.full_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Lê Hoàng Cường",
+            "Nguyễn Văn An",
+            "Phạm Thị Dung",
+            "Trần Thị Bình",
+            "Võ Minh Em"
+        ]
+    );
+    assert_eq!(roster[3].birth_date, Some(d("2016-07-21")));
+    assert_eq!(roster[0].birth_date, None);
+
+    // The same name in the same year is a conflict; a teacher cannot create classes; another
+    // school's teacher does not see them.
+    let again = ClassInput {
+        name: "5A1".into(),
+        grade: 5,
+        school_year: "2026-2027".into(),
+        homeroom_teacher_id: None,
+    };
+    let e = classes::create(&t.ctx, &f.admin, s, &again, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    let e = classes::create(&t.ctx, &f.maths, s, &again, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let e = classes::list(&t.ctx, &f.stranger, s, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    let e = classes::students(&t.ctx, &f.stranger, f.class, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+
+    // A roster with bad lines: every one reported, nothing written.
+    let before = t.count("students").await;
+    let bad = "code,full_name,gender,birth_date\nHS010,Ngô Văn Phúc,Nam,31/02/2016\n\
+               HS011,X,Nữ,\nHS010,Đỗ Thị Hà,Khác,\n";
+    let e = classes::import_students(&t.ctx, &f.admin, f.class, bad.as_bytes(), None)
+        .await
+        .unwrap_err();
+    let Details::Lines(lines) = &e.details else {
+        panic!("{e:?}")
+    };
+    let at: Vec<u64> = lines.iter().map(|l| l.line).collect();
+    assert_eq!(at, [2, 3, 4, 4], "{lines:?}");
+    assert_eq!(t.count("students").await, before);
+
+    // A class import: a new class, and the existing one updated.
+    let csv = format!(
+        "name,grade,school_year,homeroom_username\n5A1,5,2026-2027,\n5A2,5,2026-2027,{}\n",
+        f.other.username
+    );
+    let out = classes::import_csv(&t.ctx, &f.admin, s, csv.as_bytes(), None)
+        .await
+        .unwrap();
+    assert_eq!((out.created, out.updated), (1, 1));
+
+    // Moving a student from next Monday keeps this week's roster as it was.
+    let a2 = classes::list(&t.ctx, &f.admin, s, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "5A2")
+        .unwrap();
+    classes::move_student(
+        &t.ctx,
+        &f.admin,
+        f.students[0],
+        a2.id,
+        Some(d("2026-12-07")),
+        None,
+    )
+    .await
+    .unwrap();
+    let on = |day: &str| {
+        let ctx = t.ctx.clone();
+        let admin = f.admin.clone();
+        let class = f.class;
+        let day = d(day);
+        async move {
+            classes::students(&ctx, &admin, class, Some(day))
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(on("2026-12-04").await, 5);
+    assert_eq!(on("2026-12-07").await, 4);
+    assert_eq!(
+        classes::students(&t.ctx, &f.admin, a2.id, Some(d("2026-12-07")))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A timetable version from next Monday: this week keeps the old one.
+    let tt = timetable::get(&t.ctx, &f.maths, f.class, Some(d(MON)))
+        .await
+        .unwrap();
+    assert_eq!(tt.items.len(), 3);
+    assert_eq!(tt.from, Some(d("2026-09-05")));
+    timetable::put(
+        &t.ctx,
+        &f.admin,
+        f.class,
+        &TimetableInput {
+            items: vec![TimetableItemInput {
+                weekday: 1,
+                period: 3,
+                subject: "khoa_hoc".into(),
+                teacher_id: f.other.user_id,
+            }],
+            from: Some("07/12/2026".into()),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let now = timetable::get(&t.ctx, &f.maths, f.class, Some(d(MON)))
+        .await
+        .unwrap();
+    assert_eq!(now.items, tt.items, "last week untouched");
+    let next = timetable::get(&t.ctx, &f.maths, f.class, Some(d("2026-12-08")))
+        .await
+        .unwrap();
+    assert_eq!(next.from, Some(d("2026-12-07")));
+    assert_eq!(next.versions, [d("2026-09-05"), d("2026-12-07")]);
+    assert_eq!(next.items.len(), 1);
+
+    // Bad cells: each reported by index, nothing written.
+    let e = timetable::put(
+        &t.ctx,
+        &f.admin,
+        f.class,
+        &TimetableInput {
+            items: vec![
+                TimetableItemInput {
+                    weekday: 8,
+                    period: 1,
+                    subject: "toan".into(),
+                    teacher_id: f.maths.user_id,
+                },
+                TimetableItemInput {
+                    weekday: 1,
+                    period: 1,
+                    subject: "vẽ".into(),
+                    teacher_id: f.stranger.user_id,
+                },
+            ],
+            from: None,
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        fields(&e),
+        [
+            "items[0].weekday",
+            "items[1].subject",
+            "items[1].teacher_id"
+        ]
+    );
+    assert_eq!(
+        timetable::get(&t.ctx, &f.maths, f.class, Some(d("2026-12-08")))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+});
+
+both_engines!(
+    a_roll_call_is_taken_once_whatever_the_replays,
+    |t| async move {
+        let f = fixture(&t).await;
+        let input = absent(&f, &[(1, Status::Late), (3, Status::Unexcused)]);
+        let (rc, created) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &input, None)
+            .await
+            .unwrap();
+        assert!(created);
+        assert_eq!(rc.counts.present, 3);
+        assert_eq!(rc.counts.late, 1);
+        assert_eq!(rc.counts.unexcused, 1);
+        assert!(rc.on_time);
+        // The same PUT again: nothing changes, the same roll call comes back.
+        let (again, created) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &input, None)
+            .await
+            .unwrap();
+        assert!(!created);
+        assert_eq!(again, rc);
+        // Twenty identical PUTs at once on another lesson: one roll call, one audit record.
+        let mut tasks = Vec::new();
+        let second = absent(&f, &[(0, Status::Excused)]);
+        for _ in 0..20 {
+            let (ctx, who, input) = (t.ctx.clone(), f.homeroom.clone(), second.clone());
+            let class = f.class;
+            tasks.push(tokio::spawn(async move {
+                roll_calls::put(&ctx, &who, class, d(MON), 2, &input, None)
+                    .await
+                    .map(|(_, created)| created)
+            }));
+        }
+        let mut firsts = 0;
+        for task in tasks {
+            if task.await.unwrap().unwrap() {
+                firsts += 1;
+            }
+        }
+        assert_eq!(firsts, 1);
+        assert_eq!(t.count("roll_calls").await, 2);
+        assert_eq!(t.count("roll_call_entries").await, 3);
+        assert_eq!(t.audit("roll_call.create").await.len(), 2);
+        assert!(t.audit("roll_call.update").await.is_empty());
+
+        // A changed PUT updates it, audited with each student's old → new state.
+        let changed = absent(
+            &f,
+            &[
+                (1, Status::Present),
+                (3, Status::Excused),
+                (4, Status::Late),
+            ],
+        );
+        let (rc2, created) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &changed, None)
+            .await
+            .unwrap();
+        assert!(!created);
+        assert_eq!(
+            (rc2.counts.present, rc2.counts.late, rc2.counts.excused),
+            (3, 1, 1)
+        );
+        assert_eq!(rc2.taken_at, rc.taken_at);
+        let updates = t.audit("roll_call.update").await;
+        assert_eq!(updates.len(), 1);
+        let view = roll_calls::view(&t.ctx, &f.maths, f.class, d(MON), 1)
+            .await
+            .unwrap();
+        assert_eq!(view.history.len(), 1);
+        assert_eq!(view.history[0].changes.len(), 3, "{:?}", view.history);
+        assert!(view.may_write);
+        assert_eq!(
+            view.students
+                .iter()
+                .filter(|s| s.status != Status::Present)
+                .count(),
+            2
+        );
+        // GET returns what was stored.
+        let got = roll_calls::get(&t.ctx, &f.admin, f.class, d(MON), 1)
+            .await
+            .unwrap();
+        assert_eq!(got, rc2);
+    }
+);
+
+both_engines!(roll_call_rules_and_who_may_take_it, |t| async move {
+    let f = fixture(&t).await;
+    let none = RollCallInput::default();
+    let put = |who: Actor, date: &'static str, period: i64, input: RollCallInput| {
+        let ctx = t.ctx.clone();
+        let class = f.class;
+        async move { roll_calls::put(&ctx, &who, class, d(date), period, &input, None).await }
+    };
+    // A future day, a period the timetable does not have, a day without lessons (Wednesday).
+    let e = put(f.maths.clone(), "2026-12-01", 1, none.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e), ["date"]);
+    let e = put(f.maths.clone(), MON, 4, none.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e), ["period"]);
+    assert!(
+        e.localize(crate::Lang::Vi).fields[0]
+            .1
+            .contains("thời khóa biểu")
+    );
+    let e = put(f.maths.clone(), "2026-11-25", 1, none.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e), ["period"]);
+    // A student of another class, or listed twice.
+    let mut bad = absent(&f, &[(0, Status::Late), (0, Status::Excused)]);
+    bad.entries.push(RollCallEntry {
+        student_id: StudentId(999_999),
+        status: Status::Late,
+        note: None,
+    });
+    let e = put(f.maths.clone(), MON, 1, bad).await.unwrap_err();
+    assert_eq!(
+        fields(&e),
+        ["entries[1].student_id", "entries[2].student_id"]
+    );
+    // Another teacher of the school: forbidden; another school's: not found.
+    let e = put(f.other.clone(), MON, 1, none.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    let e = put(f.stranger.clone(), MON, 1, none.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(t.count("roll_calls").await, 0, "nothing written");
+    // The homeroom teacher takes the maths lesson; the admin may too.
+    put(f.homeroom.clone(), MON, 1, none.clone()).await.unwrap();
+    put(f.admin.clone(), MON, 2, none.clone()).await.unwrap();
+    // Last week's lesson can still be taken (late, not on time); once taken, only an
+    // administrator changes it after its day.
+    let (late, _) = put(f.maths.clone(), "2026-11-24", 1, none.clone())
+        .await
+        .unwrap();
+    assert!(!late.on_time);
+    let e = put(
+        f.maths.clone(),
+        "2026-11-24",
+        1,
+        absent(&f, &[(2, Status::Late)]),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    put(
+        f.admin.clone(),
+        "2026-11-24",
+        1,
+        absent(&f, &[(2, Status::Late)]),
+    )
+    .await
+    .unwrap();
+    // The department reads no names.
+    let dept = t.department().await;
+    let e = roll_calls::get(&t.ctx, &dept, f.class, d(MON), 1)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+});
+
+both_engines!(
+    missing_roll_calls_summaries_and_the_teachers_day,
+    |t| async move {
+        let f = fixture(&t).await;
+        let s = f.admin.school_id.unwrap();
+        // 07:00 on Monday: no lesson has ended yet; last week's two Monday and one Tuesday lessons
+        // are missing.
+        let today = roll_calls::missing(&t.ctx, &f.admin, s, d(MON), d(MON))
+            .await
+            .unwrap();
+        assert!(today.is_empty(), "{today:?}");
+        let last_week = roll_calls::missing(&t.ctx, &f.admin, s, d("2026-11-23"), d("2026-11-29"))
+            .await
+            .unwrap();
+        assert_eq!(last_week.len(), 3);
+        let e = roll_calls::missing(&t.ctx, &f.maths, s, d(MON), d(MON))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        // Two hours later both Monday lessons have ended: missing until taken.
+        t.advance(2 * 3600);
+        let now = roll_calls::missing(&t.ctx, &f.admin, s, d(MON), d(MON))
+            .await
+            .unwrap();
+        assert_eq!(now.iter().map(|m| m.period).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(now[0].teacher_id, f.maths.user_id);
+        roll_calls::put(
+            &t.ctx,
+            &f.maths,
+            f.class,
+            d(MON),
+            1,
+            &absent(&f, &[(0, Status::Unexcused)]),
+            None,
+        )
+        .await
+        .unwrap();
+        let now = roll_calls::missing(&t.ctx, &f.admin, s, d(MON), d(MON))
+            .await
+            .unwrap();
+        assert_eq!(now.len(), 1);
+        assert_eq!(now[0].period, 2);
+
+        // The teacher's day: their two Monday lessons? Only period 1 is theirs.
+        let day = roll_calls::my_day(&t.ctx, &f.maths, None).await.unwrap();
+        assert_eq!(day.len(), 1);
+        assert_eq!(day[0].period, 1);
+        assert_eq!(day[0].roll_call.unwrap().unexcused, 1);
+        assert_eq!(day[0].subject, "toan");
+        let hr = roll_calls::my_day(&t.ctx, &f.homeroom, None).await.unwrap();
+        assert_eq!(hr.len(), 1);
+        assert!(hr[0].roll_call.is_none());
+
+        // Summary: one roll call; the absent student has a 100% absence rate.
+        let sum = roll_calls::summary(&t.ctx, &f.admin, f.class, d("2026-11-01"), d(MON))
+            .await
+            .unwrap();
+        assert_eq!(sum.roll_calls, 1);
+        assert_eq!(sum.students.len(), 5);
+        let an = sum
+            .students
+            .iter()
+            .find(|s| s.student_id == f.students[1] || s.full_name == "Nguyễn Văn An")
+            .unwrap();
+        assert_eq!(an.lessons, 1);
+        assert_eq!(an.counts.unexcused + an.counts.present, 1);
+        let total_absent: i64 = sum.students.iter().map(|s| s.counts.absent()).sum();
+        assert_eq!(total_absent, 1);
+
+        // On time: this week's Monday period 1 (taken 2 h after 07:00, after its end + 15 min):
+        // not on time; 2 lessons today so far, none on time.
+        let (lessons, on_time) = roll_calls::on_time(&t.ctx, &f.admin, s, d(MON), d(MON))
+            .await
+            .unwrap();
+        assert_eq!((lessons, on_time), (2, 0));
+    }
+);
