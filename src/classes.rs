@@ -133,6 +133,16 @@ impl Status {
         }
     }
 
+    /// The translation key of its short name (a pill on a phone).
+    pub fn short_key(self) -> &'static str {
+        match self {
+            Status::Present => "attendance.short.present",
+            Status::Late => "attendance.short.late",
+            Status::Excused => "attendance.short.excused",
+            Status::Unexcused => "attendance.short.unexcused",
+        }
+    }
+
     /// The next status when a teacher taps the student: present → late → excused →
     /// unexcused → present.
     pub fn next(self) -> Status {
@@ -640,6 +650,7 @@ mod tests {
         }
         for st in Status::ALL {
             assert!(crate::i18n::has_key(st.label_key()));
+            assert!(crate::i18n::has_key(st.short_key()));
         }
         for g in [Gender::Nam, Gender::Nu] {
             assert!(crate::i18n::has_key(g.label_key()));
@@ -651,5 +662,72 @@ mod tests {
         assert_eq!(Gender::parse("Nữ"), Some(Gender::Nu));
         assert_eq!(Gender::parse("NAM"), Some(Gender::Nam));
         assert_eq!(Gender::parse("x"), None);
+    }
+}
+
+/// The roll call a plain form sends: `s<student id>` = a status code for each student shown,
+/// `n<student id>` = a remark. Other fields are ignored; a bad status or id is a 422 naming the
+/// field.
+pub fn roll_call_from_form(fields: &[(String, String)]) -> Result<RollCallInput, crate::Error> {
+    let mut statuses: Vec<(StudentId, Status)> = Vec::new();
+    let mut notes: std::collections::HashMap<StudentId, String> = Default::default();
+    let mut errs = crate::error::FieldErrors::new();
+    for (name, value) in fields {
+        let (kind, id) = match name.split_at_checked(1) {
+            Some((k @ ("s" | "n"), id)) => (k, id),
+            _ => continue,
+        };
+        let Ok(id) = id.parse::<i64>().map(StudentId) else {
+            continue;
+        };
+        if kind == "s" {
+            match Status::parse(value.trim()) {
+                Some(st) => statuses.push((id, st)),
+                None => errs.add(name, crate::Msg::new("validation.status")),
+            }
+        } else if !value.trim().is_empty() {
+            notes.insert(id, value.clone());
+        }
+    }
+    errs.finish()?;
+    Ok(RollCallInput {
+        entries: statuses
+            .into_iter()
+            .map(|(student_id, status)| RollCallEntry {
+                student_id,
+                status,
+                note: notes.remove(&student_id),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn a_roll_call_form_reads_statuses_and_notes() {
+        let f = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        let r = roll_call_from_form(&f(&[
+            ("class", "3"),
+            ("s11", "present"),
+            ("n11", ""),
+            ("s12", "late"),
+            ("n12", "Xe buýt đến muộn"),
+            ("s13", "unexcused"),
+        ]))
+        .unwrap();
+        assert_eq!(r.entries.len(), 3);
+        assert_eq!(r.entries[1].status, Status::Late);
+        assert_eq!(r.entries[1].note.as_deref(), Some("Xe buýt đến muộn"));
+        assert_eq!(r.entries[0].note, None);
+        let e = roll_call_from_form(&f(&[("s11", "absent")])).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::Validation);
     }
 }

@@ -77,6 +77,14 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
             "home.teachers_text",
         ));
     }
+    if actor.role == Role::SchoolAdmin {
+        items.push(card(
+            "/attendance",
+            "nav.attendance",
+            "clipboard",
+            "home.attendance_text",
+        ));
+    }
     // The inventory: everyone reads it (the department picks a school); the school's
     // administrators also keep its period grid and holidays.
     items.push(entry("/devices", "nav.devices", "device"));
@@ -125,6 +133,7 @@ mod tests {
                 "/",
                 "/schools/7",
                 "/teachers",
+                "/attendance",
                 "/devices",
                 "/periods",
                 "/book",
@@ -154,6 +163,6 @@ mod tests {
             .filter(|e| e.home_text.is_some())
             .map(|e| e.href)
             .collect();
-        assert_eq!(cards, ["/schools/3", "/teachers"]);
+        assert_eq!(cards, ["/schools/3", "/teachers", "/attendance"]);
     }
 }

@@ -19,6 +19,7 @@ pub mod ssr;
 
 use crate::components::shell::AppShell;
 use crate::pages::accounts_page::AccountsPage;
+use crate::pages::attendance_page::AttendancePage;
 use crate::pages::book_page::BookPage;
 use crate::pages::bookings_page::BookingsPage;
 use crate::pages::device_labels_page::DeviceLabelsPage;
@@ -29,6 +30,7 @@ use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::password_page::PasswordPage;
 use crate::pages::periods_page::PeriodsPage;
+use crate::pages::roll_call_page::RollCallPage;
 use crate::pages::school_import_page::SchoolImportPage;
 use crate::pages::school_page::SchoolPage;
 use crate::pages::schools_page::SchoolsPage;
@@ -111,6 +113,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/book") view=BookPage ssr=SsrMode::Async />
                     <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
                     <Route path=path!("/utilisation") view=UtilisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/attendance") view=AttendancePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/classes/:class/lessons/:date/:period")
+                        view=RollCallPage
+                        ssr=SsrMode::Async
+                    />
                 </ParentRoute>
             </Routes>
         </Router>

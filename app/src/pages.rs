@@ -1,6 +1,7 @@
 //! Pages, one file per page.
 
 pub mod accounts_page;
+pub mod attendance_page;
 pub mod book_page;
 pub mod bookings_page;
 pub mod device_labels_page;
@@ -11,6 +12,7 @@ pub mod login_page;
 pub mod not_found_page;
 pub mod password_page;
 pub mod periods_page;
+pub mod roll_call_page;
 pub mod school_import_page;
 pub mod school_page;
 pub mod schools_page;

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bookings;
+pub mod classes;
 pub mod devices;
 #[cfg(feature = "ssr")]
 pub mod form;

@@ -94,8 +94,13 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure(error_line(&e)))?;
             println!(
-                "demo province: {} schools, {} accounts, {} devices and {} bookings created",
-                r.schools_created, r.users_created, r.devices_created, r.bookings_created
+                "demo province: {} schools, {} accounts, {} devices, {} bookings, {} classes and {} roll calls created",
+                r.schools_created,
+                r.users_created,
+                r.devices_created,
+                r.bookings_created,
+                r.classes_created,
+                r.roll_calls_created
             );
             print_accounts(&r.accounts);
             Ok(())
@@ -187,8 +192,13 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure(error_line(&e)))?;
         println!(
-            "loaded the demo province: {} schools, {} accounts, {} devices, {} bookings",
-            r.schools_created, r.users_created, r.devices_created, r.bookings_created
+            "loaded the demo province: {} schools, {} accounts, {} devices, {} bookings, {} classes, {} roll calls",
+            r.schools_created,
+            r.users_created,
+            r.devices_created,
+            r.bookings_created,
+            r.classes_created,
+            r.roll_calls_created
         );
     }
     if args.demo {

@@ -390,6 +390,23 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "POST /bookings/{id}/check-out",
         "GET /schools/{id}/week",
         "GET /utilisation",
+        "GET /schools/{id}/classes",
+        "POST /schools/{id}/classes",
+        "POST /schools/{id}/classes/import",
+        "GET /schools/{id}/years",
+        "PUT /schools/{id}/years/{name}",
+        "GET /classes/{id}",
+        "GET /classes/{id}/students",
+        "POST /classes/{id}/students/import",
+        "POST /students/{id}/move",
+        "GET /classes/{id}/timetable",
+        "PUT /classes/{id}/timetable",
+        "GET /classes/{id}/lessons/{date}/{period}/roll-call",
+        "PUT /classes/{id}/lessons/{date}/{period}/roll-call",
+        "GET /schools/{id}/attendance/missing",
+        "GET /classes/{id}/attendance/summary",
+        "GET /schools/{id}/attendance/on-time",
+        "GET /me/lessons",
     ];
     expected.sort();
     assert_eq!(routes, expected);
@@ -398,7 +415,11 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         let (m, p) = route.split_once(' ').expect("method and path");
         let p = format!(
             "/api/v1{}",
-            p.replace("{id}", "1").replace("{holiday_id}", "1")
+            p.replace("{id}", "1")
+                .replace("{holiday_id}", "1")
+                .replace("{date}", "2026-11-30")
+                .replace("{period}", "1")
+                .replace("{name}", "2026-2027")
         );
         let res = app.send(Req::new(m.parse().expect("a method"), &p)).await;
         assert_ne!(

@@ -28,12 +28,14 @@ mod common;
 use axum::http::Method;
 use common::{App, Req, Resp};
 use lophoc::bookings::BookingRequest;
+use lophoc::classes::{ClassInput, TimetableInput, TimetableItemInput};
 use lophoc::devices::DeviceInput;
 use lophoc::ids::{DeviceId, SchoolId, UserId};
 use lophoc::model::{Actor, Role};
 use lophoc::periods::HolidayInput;
+use lophoc::services::classes::{self, NewStudent};
 use lophoc::services::testing::FIXTURE_PASSWORD;
-use lophoc::services::{bookings, devices, periods};
+use lophoc::services::{bookings, devices, periods, timetable};
 use serde_json::{Value, json};
 use sqlx::Row as _;
 use std::collections::BTreeSet;
@@ -82,6 +84,11 @@ enum Id {
     BookingInUse,
     /// `{id}` the scope's school and `{holiday_id}` a holiday of it made afresh for the case.
     Holiday,
+    /// A class of the scope's school (5A1, with students and a Monday timetable); in a lesson
+    /// path, `{date}` is the fixed clock's Monday and `{period}` 1, a lesson of that class.
+    Class,
+    /// A student of the scope's school who is moved between its two classes.
+    Student,
 }
 
 /// A request body.
@@ -97,6 +104,12 @@ enum Payload {
     /// body.
     Args(
         Vec<(&'static str, String)>,
+        &'static [(&'static str, &'static str)],
+    ),
+    /// `multipart/form-data` of text parts only (a plain form with `enctype` multipart), plus
+    /// parts that take the case's path parameters.
+    MultipartFields(
+        Vec<(String, String)>,
         &'static [(&'static str, &'static str)],
     ),
     /// [`Payload::Multipart`] with text parts that take the case's path parameters, as in
@@ -127,6 +140,15 @@ struct Fixture {
     pool: [i64; 2],
     /// A sysadmin (not one of the actors) who makes the fresh holidays.
     owner: Actor,
+    /// Each school's class 5A1 and a second class 5A2.
+    class: [i64; 2],
+    other_class: [i64; 2],
+    /// A student of each school's 5A1 (roll calls) and one moved between the classes.
+    student: [i64; 2],
+    mover: [i64; 2],
+    /// The teacher of each 5A1's Monday lesson (not the account rows' target, which they
+    /// disable).
+    lesson_teacher: [UserId; 2],
 }
 
 impl Fixture {
@@ -290,6 +312,76 @@ fn holiday(_: &Fixture, _: Scope, n: u32) -> Payload {
 /// One unit of the scope's pool on Tuesday 2026-12-01, period 1.
 fn booking(f: &Fixture, s: Scope, _: u32) -> Payload {
     Payload::Json(json!({"device_id": f.pool[s as usize], "date": "2026-12-01", "periods": [1]}))
+}
+
+/// The day the fixed clock stands on (Monday), a lesson day of the fixture's classes.
+const LESSON_DATE: &str = "2026-11-30";
+
+fn new_class(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"name": format!("6A{n}"), "grade": 6, "school_year": "2026-2027"}))
+}
+
+fn class_csv(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Csv(format!(
+        "name,grade,school_year,homeroom_username\n7A{n},7,2026-2027,\n"
+    ))
+}
+
+fn year_dates(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({
+        "starts": format!("2026-09-{:02}", 1 + n % 7), "term2_starts": "2027-01-11", "ends": "2027-05-31",
+    }))
+}
+
+fn roster_csv(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Csv(format!(
+        "code,full_name,gender,birth_date\nNHAP{n},Học Sinh Nhập,Nam,01/02/2016\n"
+    ))
+}
+
+fn move_to_other_class(f: &Fixture, s: Scope, _: u32) -> Payload {
+    Payload::Json(json!({"class_id": f.other_class[s as usize]}))
+}
+
+/// The scope's 5A1 timetable: Monday period 1 (the lesson of the roll-call rows) and a
+/// Tuesday period that differs per case.
+fn timetable_json(f: &Fixture, s: Scope, n: u32) -> Payload {
+    let t = f.lesson_teacher[s as usize].0;
+    Payload::Json(json!({"items": [
+        {"weekday": 1, "period": 1, "subject": "toan", "teacher_id": t},
+        {"weekday": 2, "period": 1 + n % 5, "subject": "tieng_viet", "teacher_id": t},
+    ]}))
+}
+
+/// The scope's student marked late, with a note that differs per case.
+fn roll_call_json(f: &Fixture, s: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"entries": [
+        {"student_id": f.student[s as usize], "status": "late", "note": format!("Muộn {n}")},
+    ]}))
+}
+
+fn fn_roll_call_view(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(
+        vec![("date", LESSON_DATE.into()), ("period", "1".into())],
+        &[("class", "{id}")],
+    )
+}
+
+fn fn_take_roll_call(f: &Fixture, s: Scope, n: u32) -> Payload {
+    let student = f.student[s as usize];
+    Payload::MultipartFields(
+        vec![
+            ("date".into(), LESSON_DATE.into()),
+            ("period".into(), "1".into()),
+            (format!("s{student}"), "excused".into()),
+            (format!("n{student}"), format!("Ốm {n}")),
+        ],
+        &[("class", "{id}")],
+    )
+}
+
+fn fn_missing(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("week", "true".into()), ("date", String::new())], &[])
 }
 
 fn recurring(f: &Fixture, s: Scope, _: u32) -> Payload {
@@ -827,6 +919,127 @@ const TABLE: &[Row] = &[
         ends_session: false,
         expect: "2xx | 2xx | 2xx | 2xx | 2xx",
     },
+    // --- Classes, timetables, roll calls (server/src/api/classes.rs) --------------------------
+    Row {
+        route: "GET /api/v1/schools/{id}/classes",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/schools/{id}/classes",
+        id: Id::School,
+        body: new_class,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/schools/{id}/classes/import",
+        id: Id::School,
+        body: class_csv,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/years",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/schools/{id}/years/{name}",
+        id: Id::School,
+        body: year_dates,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}/students",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/classes/{id}/students/import",
+        id: Id::Class,
+        body: roster_csv,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/students/{id}/move",
+        id: Id::Student,
+        body: move_to_other_class,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}/timetable",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/classes/{id}/timetable",
+        id: Id::Class,
+        body: timetable_json,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    // The teacher is neither the lesson's (the target teacher is) nor the homeroom teacher.
+    Row {
+        route: "PUT /api/v1/classes/{id}/lessons/{date}/{period}/roll-call",
+        id: Id::Class,
+        body: roll_call_json,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}/lessons/{date}/{period}/roll-call",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/attendance/missing",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}/attendance/summary",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/attendance/on-time",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/me/lessons",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
     // --- Leptos server functions, called as the hydrated UI calls them (a form body, no
     // `Accept: text/html`, so a redirect is a 2xx with a redirect header). Their own school is
     // the caller's; ids travel in the body. The school admin's teacher pages have no "other
@@ -950,6 +1163,34 @@ const TABLE: &[Row] = &[
         body: account_form,
         ends_session: false,
         expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/my_day",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/lesson_roll_call",
+        id: Id::Class,
+        body: fn_roll_call_view,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/take_roll_call",
+        id: Id::Class,
+        body: fn_take_roll_call,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/missing_roll_calls",
+        id: Id::None,
+        body: fn_missing,
+        ends_session: false,
+        expect: "401 | 403 | 2xx | 422 | 422",
     },
 ];
 
@@ -1132,6 +1373,8 @@ async fn path_ids(app: &App, fx: &Fixture, id: Id, scope: Scope) -> Vec<(&'stati
                 .expect("a fresh holiday");
             vec![("{id}", school.0), ("{holiday_id}", h.id.0)]
         }
+        Id::Class => vec![("{id}", fx.class[s])],
+        Id::Student => vec![("{id}", fx.mover[s])],
     }
 }
 
@@ -1159,6 +1402,11 @@ fn build(row: &Row, fx: &Fixture, scope: Scope, n: u32, ids: &[(&str, i64)]) -> 
     for (name, value) in ids {
         path = path.replace(name, &value.to_string());
     }
+    // A lesson of the fixture's classes; the year they belong to.
+    path = path
+        .replace("{date}", LESSON_DATE)
+        .replace("{period}", "1")
+        .replace("{name}", "2026-2027");
     assert!(
         !path.contains('{'),
         "{}: say what the path parameter stands for (`id`)",
@@ -1177,6 +1425,25 @@ fn build(row: &Row, fx: &Fixture, scope: Scope, n: u32, ids: &[(&str, i64)]) -> 
             fields.extend(params_as_fields(params, ids));
             let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             req.form(&pairs)
+        }
+        Payload::MultipartFields(mut fields, params) => {
+            let boundary = "lophoc-matrix-boundary";
+            fields.extend(
+                params_as_fields(params, ids)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v)),
+            );
+            let mut body = String::new();
+            for (field, value) in fields {
+                body.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+                ));
+            }
+            body.push_str(&format!("--{boundary}--\r\n"));
+            req.body(
+                &format!("multipart/form-data; boundary={boundary}"),
+                body.as_bytes(),
+            )
         }
         Payload::MultipartArgs(name, content, params) => {
             let boundary = "lophoc-matrix-boundary";
@@ -1241,21 +1508,87 @@ http_test!(every_route_every_role, |app| async move {
                 .0;
         }
     }
+    // Each school's classes 5A1 (two students, Monday period 1 taught by a teacher of its own)
+    // and 5A2.
+    let targets = [
+        app.t
+            .user_named("muc.tieu.a", "Mục Tiêu A", Role::Teacher, Some(a.id))
+            .await,
+        app.t
+            .user_named("muc.tieu.b", "Mục Tiêu B", Role::Teacher, Some(b.id))
+            .await,
+    ];
+    let lesson_teacher = [
+        app.t
+            .user_named("day.a", "Giáo Viên Dạy A", Role::Teacher, Some(a.id))
+            .await
+            .user_id,
+        app.t
+            .user_named("day.b", "Giáo Viên Dạy B", Role::Teacher, Some(b.id))
+            .await
+            .user_id,
+    ];
+    let (mut class, mut other_class, mut student, mut mover) = ([0; 2], [0; 2], [0; 2], [0; 2]);
+    for (i, school) in [a.id, b.id].into_iter().enumerate() {
+        let mut ids = Vec::new();
+        for name in ["5A1", "5A2"] {
+            let input = ClassInput {
+                name: name.into(),
+                grade: 5,
+                school_year: "2026-2027".into(),
+                homeroom_teacher_id: None,
+            };
+            ids.push(
+                classes::create(&app.t.ctx, &owner, school, &input, None)
+                    .await
+                    .expect("a fixture class")
+                    .id,
+            );
+        }
+        let kids: Vec<NewStudent> = ["Học Sinh Một", "Học Sinh Hai"]
+            .iter()
+            .enumerate()
+            .map(|(k, n)| NewStudent {
+                code: format!("HS{i}{k}"),
+                full_name: (*n).into(),
+                gender: None,
+                birth_date: None,
+            })
+            .collect();
+        classes::enrol(&app.t.ctx, None, ids[0], &kids, None, None)
+            .await
+            .expect("fixture students");
+        let roster = classes::students(&app.t.ctx, &owner, ids[0], None)
+            .await
+            .expect("the fixture roster");
+        let tt = TimetableInput {
+            items: vec![TimetableItemInput {
+                weekday: 1,
+                period: 1,
+                subject: "toan".into(),
+                teacher_id: lesson_teacher[i],
+            }],
+            from: None,
+        };
+        timetable::put(&app.t.ctx, &owner, ids[0], &tt, None)
+            .await
+            .expect("a fixture timetable");
+        class[i] = ids[0].0;
+        other_class[i] = ids[1].0;
+        student[i] = roster[0].id.0;
+        mover[i] = roster[1].id.0;
+    }
     let fx = Fixture {
+        lesson_teacher,
+        class,
+        other_class,
+        student,
+        mover,
         device,
         pool,
         owner,
         school: [(a.id, a.code.clone()), (b.id, b.code.clone())],
-        target: [
-            app.t
-                .user_named("muc.tieu.a", "Mục Tiêu A", Role::Teacher, Some(a.id))
-                .await
-                .user_id,
-            app.t
-                .user_named("muc.tieu.b", "Mục Tiêu B", Role::Teacher, Some(b.id))
-                .await
-                .user_id,
-        ],
+        target: [targets[0].user_id, targets[1].user_id],
     };
     app.t
         .user_named("dang.nhap", "Đăng Nhập", Role::Teacher, Some(a.id))

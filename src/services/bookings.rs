@@ -154,8 +154,9 @@ async fn check_common(
             Msg::new("validation.booking_quantity").arg("max", device.quantity),
         );
     }
-    if class_id.is_some() {
-        // Classes arrive with rosters; until then no class id can name one.
+    if let Some(class) = class_id
+        && !crate::services::classes::may_book_for(ctx, actor, class, device.school_id).await?
+    {
         errs.add("class_id", Msg::new("validation.unknown_class"));
     }
     let note = note.map(crate::text::clean).filter(|n| !n.is_empty());

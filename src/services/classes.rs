@@ -340,6 +340,36 @@ pub(crate) async fn load(ctx: &Ctx, id: ClassId) -> Result<Option<(Class, School
     Ok(Some((class, year)))
 }
 
+/// Whether the actor may book a device of `school` for this class: a class of that school that
+/// they teach (in any version of its timetable) or are the homeroom teacher of; any class of
+/// the school for its administrators.
+pub(crate) async fn may_book_for(
+    ctx: &Ctx,
+    actor: &Actor,
+    class: ClassId,
+    school: SchoolId,
+) -> Result<bool, Error> {
+    let Some((c, _)) = load(ctx, class).await? else {
+        return Ok(false);
+    };
+    if c.school_id != school {
+        return Ok(false);
+    }
+    if actor.can_manage_school(school) || c.homeroom_teacher_id == Some(actor.user_id) {
+        return Ok(true);
+    }
+    let teaches = sqlx::query(
+        "SELECT 1 AS x FROM timetable_items i JOIN timetable_versions v ON v.id = i.version_id \
+         WHERE v.class_id = $1 AND i.teacher_id = $2",
+    )
+    .bind(class)
+    .bind(actor.user_id)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(teaches.is_some())
+}
+
 /// A class the actor may read (else "not found"), with its year.
 pub async fn get(ctx: &Ctx, actor: &Actor, id: ClassId) -> Result<(Class, SchoolYear), Error> {
     match load(ctx, id).await? {

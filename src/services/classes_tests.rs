@@ -522,7 +522,42 @@ both_engines!(
         assert_eq!(now.len(), 1);
         assert_eq!(now[0].period, 2);
 
-        // The teacher's day: their two Monday lessons? Only period 1 is theirs.
+        // A booking for one of the teacher's classes shows on the lesson; a teacher who does not
+        // teach the class cannot book for it.
+        let board = crate::services::devices::create(
+            &t.ctx,
+            &f.admin,
+            s,
+            &crate::devices::DeviceInput {
+                name: "Màn hình 5A1".into(),
+                kind: "interactive_display".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let mut req = crate::bookings::BookingRequest {
+            device_id: board.id,
+            date: "2026-12-07".into(),
+            periods: vec![1],
+            class_id: Some(f.class),
+            ..Default::default()
+        };
+        let e = crate::services::bookings::create(&t.ctx, &f.other, &req, None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["class_id"]);
+        crate::services::bookings::create(&t.ctx, &f.maths, &req, None)
+            .await
+            .unwrap();
+        req.date = MON.into();
+        req.periods = vec![5];
+        crate::services::bookings::create(&t.ctx, &f.homeroom, &req, None)
+            .await
+            .unwrap();
+
+        // The teacher's day: only period 1 of Monday is theirs.
         let day = roll_calls::my_day(&t.ctx, &f.maths, None).await.unwrap();
         assert_eq!(day.len(), 1);
         assert_eq!(day[0].period, 1);

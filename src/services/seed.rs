@@ -9,6 +9,7 @@
 use crate::dates::today_at;
 use crate::devices::DeviceKind;
 use crate::error::Error;
+use crate::ids::{SchoolId, UserId};
 use crate::model::SchoolLevel;
 use crate::periods::default_grid;
 use crate::services::auth::hash_password_blocking;
@@ -16,6 +17,7 @@ use crate::services::ctx::Ctx;
 use crate::services::db::internal;
 use crate::services::schools::{NewSchool, upsert};
 use crate::text::fold;
+use chrono::TimeZone;
 use sqlx::Row;
 
 /// The password of every demo account.
@@ -61,6 +63,10 @@ pub struct DemoReport {
     pub devices_created: u64,
     /// Bookings created.
     pub bookings_created: u64,
+    /// Classes created.
+    pub classes_created: u64,
+    /// Roll calls written.
+    pub roll_calls_created: u64,
     /// The accounts worth trying first.
     pub accounts: Vec<DemoAccount>,
 }
@@ -331,14 +337,246 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
     // The first school first, so it always has bookings.
     equipped.sort_by_key(|(_, _, is_first)| !is_first);
     let (devices_created, bookings_created) = demo_devices(ctx, &equipped).await?;
+    let (classes_created, roll_calls_created) = demo_classes(ctx, &equipped).await?;
     let accounts = demo_accounts(opts);
     Ok(DemoReport {
         schools_created: created,
         users_created,
         devices_created,
         bookings_created,
+        classes_created,
+        roll_calls_created,
         accounts,
     })
+}
+
+/// How many equipped schools get classes, rosters, a timetable and weeks of roll calls.
+pub const SCHOOLS_WITH_CLASSES: usize = 8;
+/// Weeks of roll calls before today.
+const ROLL_CALL_WEEKS: i64 = 3;
+
+/// Classes with rosters and a timetable (Monday to Friday, the morning's first four periods, the
+/// school's teachers in turn) for the first [`SCHOOLS_WITH_CLASSES`] equipped schools, and roll
+/// calls for their lessons of the last weeks: most taken on time, some late, a few never (the
+/// missing report has something to show), a few absences each.
+async fn demo_classes(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64, u64), Error> {
+    use crate::classes::{SchoolYear, TimetableItem};
+    use crate::services::classes::{self as cls, NewClass, NewStudent};
+    use crate::services::timetable;
+    let now = ctx.now();
+    let today = today_at(now);
+    let year_name = SchoolYear::name_of(today);
+    let mut rng = Lcg(11);
+    let (mut classes_created, mut roll_calls) = (0, 0);
+    for (school, code, _) in schools.iter().take(SCHOOLS_WITH_CLASSES) {
+        let school = SchoolId(*school);
+        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM classes WHERE school_id = $1")
+            .bind(school)
+            .fetch_one(&ctx.db.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(internal)?;
+        if has > 0 {
+            continue;
+        }
+        let level_s: String = sqlx::query("SELECT level FROM schools WHERE id = $1")
+            .bind(school)
+            .fetch_one(&ctx.db.pool)
+            .await
+            .and_then(|r| r.try_get("level"))
+            .map_err(internal)?;
+        let level = crate::services::db::decode("school level", &level_s, SchoolLevel::parse)
+            .map_err(internal)?;
+        let teachers: Vec<UserId> = sqlx::query(
+            "SELECT id FROM users WHERE school_id = $1 AND role = 'teacher' ORDER BY username",
+        )
+        .bind(school)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()
+        .map_err(internal)?;
+        if teachers.is_empty() {
+            continue;
+        }
+        let (grades, subjects): (&[i64], &[&str]) = match level {
+            SchoolLevel::MamNon => (&[0, 0, 0], &["khac", "hdtn", "am_nhac", "my_thuat"]),
+            SchoolLevel::TieuHoc => (
+                &[1, 3, 5],
+                &["tieng_viet", "toan", "tu_nhien_xa_hoi", "tin_hoc"],
+            ),
+            SchoolLevel::Thcs | SchoolLevel::LienCap => {
+                (&[6, 7, 9], &["toan", "ngu_van", "khtn", "ngoai_ngu"])
+            }
+            SchoolLevel::Thpt => (&[10, 11, 12], &["toan", "ngu_van", "vat_ly", "ngoai_ngu"]),
+        };
+        let rows: Vec<NewClass> = grades
+            .iter()
+            .enumerate()
+            .map(|(i, g)| NewClass {
+                name: if *g == 0 {
+                    format!("Lá {}", i + 1)
+                } else {
+                    format!("{g}A{}", i + 1)
+                },
+                grade: *g,
+                school_year: year_name.clone(),
+                homeroom: Some(teachers[i % teachers.len()]),
+            })
+            .collect();
+        classes_created += cls::upsert_classes(ctx, None, school, &rows, None)
+            .await?
+            .created;
+        let year = {
+            let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+            let y = cls::ensure_year(&mut tx, school, &year_name).await?;
+            tx.commit().await.map_err(internal)?;
+            y
+        };
+        let ids: Vec<(crate::ids::ClassId, String)> =
+            sqlx::query("SELECT id, name FROM classes WHERE school_id = $1 ORDER BY name")
+                .bind(school)
+                .fetch_all(&ctx.db.pool)
+                .await
+                .map_err(internal)?
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+                .collect::<Result<_, sqlx::Error>>()
+                .map_err(internal)?;
+        for (k, (class, _)) in ids.iter().enumerate() {
+            let size = rng.range(26, 36);
+            let kids: Vec<NewStudent> = (1..=size)
+                .map(|i| NewStudent {
+                    code: format!("{}{}{:02}", code, k + 1, i),
+                    full_name: person_name(&mut rng),
+                    gender: Some(if rng.range(0, 1) == 0 {
+                        crate::classes::Gender::Nam
+                    } else {
+                        crate::classes::Gender::Nu
+                    }),
+                    birth_date: None,
+                })
+                .collect();
+            cls::enrol(ctx, None, *class, &kids, Some(year.starts), None).await?;
+            // Monday to Friday, periods 1–4: the school's teachers in turn (the first
+            // teacher has lessons every day, so the demo teacher's day is never empty).
+            let mut items = Vec::new();
+            for weekday in 1..=5 {
+                for period in 1..=4i64 {
+                    let t = (weekday as usize + period as usize + k) % teachers.len();
+                    items.push(TimetableItem {
+                        weekday,
+                        period,
+                        subject: subjects[(period as usize + k) % subjects.len()].to_owned(),
+                        teacher_id: teachers[t],
+                        teacher_name: None,
+                    });
+                }
+            }
+            timetable::write(ctx, None, *class, &year, None, &items, None).await?;
+        }
+        roll_calls += demo_roll_calls(ctx, school, &mut rng, today).await?;
+    }
+    Ok((classes_created, roll_calls))
+}
+
+/// Roll calls for a school's lessons of the last [`ROLL_CALL_WEEKS`] weeks (not today's):
+/// written straight in one transaction, as the service would store them.
+async fn demo_roll_calls(
+    ctx: &Ctx,
+    school: SchoolId,
+    rng: &mut Lcg,
+    today: chrono::NaiveDate,
+) -> Result<u64, Error> {
+    use crate::services::{classes as cls, periods, timetable};
+    let from = today - chrono::Duration::days(7 * ROLL_CALL_WEEKS);
+    let Some(yesterday) = today.pred_opt() else {
+        return Ok(0);
+    };
+    let slots = timetable::timetabled(ctx, school, from, yesterday, None).await?;
+    let grid = periods::load_grid(ctx, school).await?;
+    let mut rosters: std::collections::HashMap<crate::ids::ClassId, Vec<crate::ids::StudentId>> =
+        Default::default();
+    for s in &slots {
+        if let std::collections::hash_map::Entry::Vacant(e) = rosters.entry(s.class_id) {
+            let m = cls::members_on(ctx, s.class_id, s.date).await?;
+            e.insert(m.into_iter().map(|s| s.id).collect());
+        }
+    }
+    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+    let mut n = 0;
+    for s in &slots {
+        // About one lesson in twelve is never taken.
+        if rng.range(0, 11) == 0 {
+            continue;
+        }
+        let members = &rosters[&s.class_id];
+        let end = grid
+            .items
+            .iter()
+            .find(|p| p.number == s.item.period)
+            .map(|p| p.ends.minutes())
+            .unwrap_or(12 * 60);
+        // Taken from 10 minutes before the end of the period to 40 minutes after it.
+        let delay = rng.range(-10, 40);
+        let midnight = crate::dates::school_tz()
+            .from_local_datetime(&s.date.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .single()
+            .map(|t| t.timestamp())
+            .unwrap_or(0);
+        let taken_at = midnight + (end + delay) * 60;
+        let on_time = delay <= crate::classes::ON_TIME_GRACE_MINUTES;
+        let mut entries = Vec::new();
+        let absentees = if members.is_empty() {
+            0
+        } else {
+            rng.range(0, 3)
+        };
+        for _ in 0..absentees {
+            let who = members[(rng.next() as usize) % members.len()];
+            if !entries.iter().any(|(w, _)| *w == who) {
+                let st = ["late", "excused", "unexcused"][(rng.next() % 3) as usize];
+                entries.push((who, st));
+            }
+        }
+        let count = |st: &str| entries.iter().filter(|(_, s)| *s == st).count() as i64;
+        let id: i64 = sqlx::query(
+            "INSERT INTO roll_calls (school_id, class_id, date, period, teacher_id, taken_by, taken_at, \
+             updated_by, updated_at, on_time, present, late, excused, unexcused) \
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(school)
+        .bind(s.class_id)
+        .bind(s.date.to_string())
+        .bind(s.item.period)
+        .bind(s.item.teacher_id)
+        .bind(taken_at)
+        .bind(i64::from(on_time))
+        .bind(members.len() as i64 - entries.len() as i64)
+        .bind(count("late"))
+        .bind(count("excused"))
+        .bind(count("unexcused"))
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(internal)?;
+        for (who, st) in &entries {
+            sqlx::query(
+                "INSERT INTO roll_call_entries (roll_call_id, student_id, status) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(*who)
+            .bind(st.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+        n += 1;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(n)
 }
 
 /// How many equipped schools get a term of bookings (the rest only their devices): enough to

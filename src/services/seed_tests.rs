@@ -113,11 +113,53 @@ both_engines!(demo_builds_a_province_and_is_idempotent, |t| async move {
     .unwrap();
     assert_eq!(morning, 0);
 
+    // Classes, rosters, timetables and three weeks of roll calls for the first equipped schools;
+    // the first school's first teacher teaches today (the fixed clock's Monday).
+    assert!(
+        report.classes_created >= 3 * 4,
+        "{} classes",
+        report.classes_created
+    );
+    assert!(
+        report.roll_calls_created > 500,
+        "{} roll calls",
+        report.roll_calls_created
+    );
+    assert_eq!(
+        t.count("roll_calls").await,
+        report.roll_calls_created as i64
+    );
+    let gv: i64 = sqlx::query("SELECT id FROM users WHERE username = $1")
+        .bind(format!("gv.{}.1", first_code.to_lowercase()))
+        .fetch_one(&t.ctx.db.pool)
+        .await
+        .and_then(|r| sqlx::Row::try_get(&r, "id"))
+        .unwrap();
+    let gv = crate::model::Actor {
+        user_id: crate::ids::UserId(gv),
+        username: "gv".into(),
+        role: Role::Teacher,
+        school_id: Some(first_id),
+    };
+    let day = crate::services::roll_calls::my_day(&t.ctx, &gv, None)
+        .await
+        .unwrap();
+    assert!(!day.is_empty(), "the demo teacher has lessons today");
+    let last_week = crate::services::roll_calls::my_day(
+        &t.ctx,
+        &gv,
+        Some(crate::dates::today_at(t.now()) - chrono::Duration::days(7)),
+    )
+    .await
+    .unwrap();
+    assert!(last_week.iter().filter(|l| l.roll_call.is_some()).count() >= 1);
+
     // A second run creates nothing and changes nothing.
     let audit = t.count("audit_log").await;
     let again = seed::demo(&t.ctx, opts).await.unwrap();
     assert_eq!((again.schools_created, again.users_created), (0, 0));
     assert_eq!((again.devices_created, again.bookings_created), (0, 0));
+    assert_eq!((again.classes_created, again.roll_calls_created), (0, 0));
     assert_eq!(t.count("schools").await, 120);
     assert_eq!(t.count("users").await, want_users as i64);
     assert_eq!(t.count("pilot_enrollments").await, enrolled);

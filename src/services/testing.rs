@@ -71,6 +71,8 @@ pub struct TestDb {
     pub ctx: Ctx,
     /// The engine behind it.
     pub engine: Engine,
+    /// The database's URL (tests that start the server binary on it).
+    pub url: String,
     seq: AtomicU64,
     // Last, so the pool is dropped before the database is.
     _cleanup: CleanupGuard,
@@ -179,6 +181,7 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
             aggregates: Default::default(),
         },
         engine,
+        url: url.clone(),
         seq: AtomicU64::new(0),
         _cleanup: guard,
     }

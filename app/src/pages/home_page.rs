@@ -1,17 +1,22 @@
-//! The home page: what each role can do from here.
+//! The home page: a teacher's day (each timetabled lesson with its roll-call state and booked
+//! devices), then the way to the user's main tasks (`lophoc::menu`).
 
 use crate::components::icon::Icon;
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
+use crate::serverfns::classes::my_day;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use lophoc::classes::{Lesson, subject_label_key};
 use lophoc::menu::menu;
 use lophoc::model::Actor;
 
-/// A greeting and the way to the user's main tasks.
+/// A greeting, the day's lessons (for those who teach) and the main tasks.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = use_session();
+    // Every school's staff may teach: the service answers an empty day for the rest.
+    let day = OnceResource::new(my_day());
     view! {
         <Title text=tr("nav.home") />
         <Suspense>
@@ -21,10 +26,13 @@ pub fn HomePage() -> impl IntoView {
                     .into_iter()
                     .filter_map(|e| Some((e.href, e.icon, e.label, e.home_text?)))
                     .collect();
+                let lessons = day.await.unwrap_or_default();
+                let teaches = user.school_id.is_some();
                 Some(view! {
                     <div class="page-header">
                         <h1>{trf("home.hello", &[("name", user.full_name.clone())])}</h1>
                     </div>
+                    {teaches.then(|| view! { <Day lessons /> })}
                     <div class="cards">
                         {cards
                             .into_iter()
@@ -43,5 +51,94 @@ pub fn HomePage() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// Today's lessons, in order, each linking to its roll call.
+#[component]
+fn Day(lessons: Vec<Lesson>) -> impl IntoView {
+    let body = if lessons.is_empty() {
+        view! { <p class="muted">{tr("day.none")}</p> }.into_any()
+    } else {
+        lessons
+            .into_iter()
+            .map(|l| {
+                let href = l.roll_call_href();
+                let when = match (&l.starts, &l.ends) {
+                    (Some(s), Some(e)) => format!("{s}–{e}"),
+                    _ => String::new(),
+                };
+                let (badge, action) = match l.roll_call {
+                    Some(c) => (
+                        view! {
+                            <span class="badge badge-success">
+                                {trf(
+                                    "roll.counts",
+                                    &[
+                                        ("present", c.present.to_string()),
+                                        ("late", c.late.to_string()),
+                                        ("absent", c.absent().to_string()),
+                                    ],
+                                )}
+                            </span>
+                        }
+                        .into_any(),
+                        view! {
+                            <a class="btn btn-secondary btn-sm" href=href.clone()>
+                                <Icon name="eye" />
+                                <span>{tr("day.view")}</span>
+                            </a>
+                        }
+                        .into_any(),
+                    ),
+                    None => (
+                        view! { <span class="badge badge-warning">{tr("roll.not_taken")}</span> }.into_any(),
+                        view! {
+                            <a class="btn btn-primary btn-sm" href=href.clone()>
+                                <Icon name="clipboard" />
+                                <span>{tr("day.take")}</span>
+                            </a>
+                        }
+                        .into_any(),
+                    ),
+                };
+                let devices = (!l.devices.is_empty()).then(|| {
+                    view! {
+                        <p class="muted small">
+                            <Icon name="device" class="icon-sm" />
+                            " "
+                            {l.devices.join(", ")}
+                        </p>
+                    }
+                });
+                view! {
+                    <li class="lesson">
+                        <div class="lesson-when">
+                            <strong>{trf("day.period", &[("period", l.period.to_string())])}</strong>
+                            <span class="muted small">{when}</span>
+                        </div>
+                        <div class="lesson-main">
+                            <strong>{l.class_name.clone()}</strong>
+                            " · "
+                            {tr(&subject_label_key(&l.subject))}
+                            <div>{badge}</div>
+                            {devices}
+                        </div>
+                        <div class="lesson-action">{action}</div>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="card day">
+            <div class="card-header">
+                <h2><Icon name="calendar" /> " " {tr("day.title")}</h2>
+            </div>
+            <div class="card-body">
+                <ul class="lessons">{body}</ul>
+            </div>
+        </section>
     }
 }

@@ -1,0 +1,316 @@
+//! `/classes/:class/lessons/:date/:period`: a lesson's roll call, built for a phone. Everyone
+//! starts present; a tap on a student's pill marks late, excused or unexcused; one submit. A
+//! plain multipart form (no JavaScript needed): the answer comes back as `?saved=1` or the
+//! error with the marks kept. Read-only for whoever may not write; the history of changes
+//! below.
+
+use crate::components::error_alert::ErrorAlert;
+use crate::components::icon::Icon;
+use crate::components::loading::Loading;
+use crate::components::notice::SuccessNote;
+use crate::error::UiError;
+use crate::i18n::{tr, trf};
+use crate::serverfns::classes::{TakeRollCall, back, lesson_roll_call};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use lophoc::classes::{RollCallView, RosterLine, Status, subject_label_key};
+use lophoc::dates::{display_date, display_timestamp};
+use server_fn::ServerFn;
+use server_fn::error::ServerFnUrlError;
+
+/// `/classes/:class/lessons/:date/:period`.
+#[component]
+pub fn RollCallPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let (class, date, period) = params.with_untracked(|p| {
+        (
+            p.get("class")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default(),
+            p.get("date").unwrap_or_default(),
+            p.get("period")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default(),
+        )
+    });
+    let data = OnceResource::new(lesson_roll_call(class, date, period));
+    // A plain form post that failed comes back with its error and the marks it sent.
+    let (error, marks) = query.with_untracked(|q| {
+        let error = (q.get("__path").as_deref() == Some(TakeRollCall::PATH))
+            .then(|| q.get("__err"))
+            .flatten()
+            .map(|e| ServerFnUrlError::<UiError>::decode_err(&e));
+        (error, q.get(back::MARKS).unwrap_or_default())
+    });
+    let saved = move || {
+        query
+            .read()
+            .get(back::SAVED)
+            .filter(|v| v == "1")
+            .map(|_| tr("roll.saved").to_owned())
+    };
+    view! {
+        <Title text=tr("roll.title") />
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || {
+                let (error, marks) = (error.clone(), marks.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(mut v) => {
+                            apply_marks(&mut v, &marks);
+                            view! {
+                                <SuccessNote message=Signal::derive(saved) />
+                                {error.map(|e| view! { <ErrorAlert error=e /> })}
+                                <RollCall v />
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Puts back the marks a failed post sent (`student.status`, comma separated), so nothing the
+/// teacher marked is lost.
+fn apply_marks(v: &mut RollCallView, marks: &str) {
+    for pair in marks.split(',').filter(|p| !p.is_empty()) {
+        let Some((id, st)) = pair.split_once('.') else {
+            continue;
+        };
+        let (Ok(id), Some(st)) = (id.parse::<i64>(), Status::parse(st)) else {
+            continue;
+        };
+        if let Some(line) = v.students.iter_mut().find(|s| s.student_id.0 == id) {
+            line.status = st;
+        }
+    }
+}
+
+#[component]
+fn RollCall(v: RollCallView) -> impl IntoView {
+    let l = &v.lesson;
+    let when = match (&l.starts, &l.ends) {
+        (Some(s), Some(e)) => format!("{s}–{e}"),
+        _ => String::new(),
+    };
+    let title = trf(
+        "roll.heading",
+        &[
+            ("class", l.class_name.clone()),
+            ("period", l.period.to_string()),
+        ],
+    );
+    let sub = format!(
+        "{} · {} · {}",
+        tr(&subject_label_key(&l.subject)),
+        display_date(l.date),
+        when
+    );
+    let counts = v.roll_call.as_ref().map(|r| r.counts);
+    let state = match (&v.roll_call, counts) {
+        (Some(r), Some(c)) => view! {
+            <p class="cluster">
+                <span class="badge badge-success">{tr("roll.taken")}</span>
+                <span class="muted small">
+                    {trf(
+                        "roll.counts",
+                        &[
+                            ("present", c.present.to_string()),
+                            ("late", c.late.to_string()),
+                            ("absent", c.absent().to_string()),
+                        ],
+                    )}
+                    " · "
+                    {display_timestamp(&r.updated_at)}
+                </span>
+                {(!r.on_time).then(|| view! { <span class="badge badge-warning">{tr("roll.late_taken")}</span> })}
+            </p>
+        }
+        .into_any(),
+        _ => view! { <p><span class="badge badge-warning">{tr("roll.not_taken")}</span></p> }.into_any(),
+    };
+    let devices = (!l.devices.is_empty()).then(|| {
+        view! {
+            <p class="muted small">
+                <Icon name="device" class="icon-sm" />
+                " "
+                {trf("roll.devices", &[("devices", l.devices.join(", "))])}
+            </p>
+        }
+    });
+    let total = v.students.len();
+    let body = if v.students.is_empty() {
+        view! {
+            <div class="empty">
+                <Icon name="users" />
+                <p class="empty-title">{tr("roll.no_students")}</p>
+            </div>
+        }
+        .into_any()
+    } else if v.may_write {
+        let rows = v
+            .students
+            .iter()
+            .map(|s| view! { <Row s=s.clone() /> })
+            .collect_view();
+        view! {
+            <form
+                class="roll"
+                method="post"
+                action=TakeRollCall::PATH
+                enctype="multipart/form-data"
+                novalidate
+            >
+                <input type="hidden" name="class" value=l.class_id.to_string() />
+                <input type="hidden" name="date" value=l.date.to_string() />
+                <input type="hidden" name="period" value=l.period.to_string() />
+                <p class="muted small">{trf("roll.hint", &[("count", total.to_string())])}</p>
+                <ol class="roll-list">{rows}</ol>
+                <div class="roll-submit">
+                    <button type="submit" class="btn btn-primary btn-block">
+                        <Icon name="check" />
+                        <span>{if v.roll_call.is_some() { tr("roll.save_changes") } else { tr("roll.submit") }}</span>
+                    </button>
+                </div>
+            </form>
+        }
+        .into_any()
+    } else {
+        let rows = v
+            .students
+            .iter()
+            .map(|s| {
+                view! {
+                    <tr>
+                        <td data-label=tr("roll.student")>{s.full_name.clone()}</td>
+                        <td data-label=tr("roll.status")>{tr(s.status.label_key())}</td>
+                        <td data-label=tr("roll.note")>{s.note.clone().unwrap_or_default()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <p class="alert alert-info">
+                <Icon name="info" />
+                <span class="alert-body">{tr("roll.read_only")}</span>
+            </p>
+            <div class="table-wrap">
+                <table class="table stack">
+                    <caption class="sr-only">{tr("roll.title")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr("roll.student")}</th>
+                            <th scope="col">{tr("roll.status")}</th>
+                            <th scope="col">{tr("roll.note")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let history = (!v.history.is_empty()).then(|| {
+        let items = v
+            .history
+            .iter()
+            .map(|h| {
+                let what = h
+                    .changes
+                    .iter()
+                    .map(|(name, old, new)| {
+                        format!("{name}: {} → {}", tr(old.label_key()), tr(new.label_key()))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                view! {
+                    <li>
+                        <strong>{display_timestamp(&h.at)}</strong>
+                        " · "
+                        {h.by.clone()}
+                        <br />
+                        <span class="small">{what}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card">
+                <div class="card-header">
+                    <h2>{tr("roll.history")}</h2>
+                </div>
+                <div class="card-body">
+                    <ul class="history">{items}</ul>
+                </div>
+            </section>
+        }
+    });
+    view! {
+        <div class="page-header">
+            <div class="page-header-text">
+                <h1>{title}</h1>
+                <p>{sub}</p>
+            </div>
+            <div class="page-header-actions">
+                <a class="btn btn-ghost btn-sm" href="/">
+                    <Icon name="home" />
+                    <span>{tr("roll.back_to_day")}</span>
+                </a>
+            </div>
+        </div>
+        <div class="stack">
+            {state}
+            {devices}
+            {body}
+            {history}
+        </div>
+    }
+}
+
+/// One student: name, the four states as radio pills (present checked unless marked), a
+/// remark in a disclosure.
+#[component]
+fn Row(s: RosterLine) -> impl IntoView {
+    let id = s.student_id.0;
+    let name = format!("s{id}");
+    let pills = Status::ALL
+        .into_iter()
+        .map(|st| {
+            let name = name.clone();
+            view! {
+                <label class=format!("roll-{}", st.as_str())>
+                    <input type="radio" name=name value=st.as_str() checked=s.status == st />
+                    <span>{tr(st.short_key())}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let note_id = format!("n{id}");
+    view! {
+        <li class="roll-row" class:roll-marked=s.status != Status::Present>
+            <div class="roll-name">
+                <span>{s.full_name.clone()}</span>
+                <span class="muted small">{s.code.clone()}</span>
+            </div>
+            <div class="segmented" role="radiogroup" aria-label=s.full_name.clone()>
+                {pills}
+            </div>
+            <details class="roll-note" open=s.note.is_some()>
+                <summary class="small">{tr("roll.note")}</summary>
+                <label class="sr-only" for=note_id.clone()>{tr("roll.note")}</label>
+                <input
+                    id=note_id.clone()
+                    name=note_id
+                    type="text"
+                    maxlength="200"
+                    value=s.note.clone().unwrap_or_default()
+                />
+            </details>
+        </li>
+    }
+}
