@@ -10,6 +10,7 @@ pub mod icon;
 pub mod lang_switch;
 pub mod loading;
 pub mod notice;
+pub mod outbox;
 pub mod school_picker;
 pub mod session;
 pub mod shell;

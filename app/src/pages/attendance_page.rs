@@ -46,7 +46,7 @@ pub fn AttendancePage() -> impl IntoView {
             {tab("/attendance?week=1", "missing.week", week && !on_day)}
         </nav>
         <form class="filters" method="get" action="/attendance" role="search">
-            <div class="field">
+            <div class="field field-narrow">
                 <label for="missing-date">{tr("missing.on_day")}</label>
                 <input
                     id="missing-date"

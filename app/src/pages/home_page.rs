@@ -2,6 +2,7 @@
 //! devices), then the way to the user's main tasks (`lophoc::menu`).
 
 use crate::components::icon::Icon;
+use crate::components::outbox::{OutboxTexts, RollCallOutbox};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::my_day;
@@ -32,7 +33,14 @@ pub fn HomePage() -> impl IntoView {
                     <div class="page-header">
                         <h1>{trf("home.hello", &[("name", user.full_name.clone())])}</h1>
                     </div>
-                    {teaches.then(|| view! { <Day lessons /> })}
+                    {teaches
+                        .then(|| {
+                            view! {
+                                // Sends roll calls taken offline that are still on this phone.
+                                <RollCallOutbox form=String::new() texts=OutboxTexts::here() />
+                                <Day lessons />
+                            }
+                        })}
                     <div class="cards">
                         {cards
                             .into_iter()

@@ -8,6 +8,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
+use crate::components::outbox::{OutboxTexts, RollCallOutbox};
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{TakeRollCall, back, lesson_roll_call};
@@ -73,6 +74,10 @@ pub fn RollCallPage() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+fn tr_period(p: i64) -> String {
+    trf("day.period", &[("period", p.to_string())])
 }
 
 /// Puts back the marks a failed post sent (`student.status`, comma separated), so nothing the
@@ -159,11 +164,21 @@ fn RollCall(v: RollCallView) -> impl IntoView {
             .map(|s| view! { <Row s=s.clone() /> })
             .collect_view();
         view! {
+            <RollCallOutbox form="roll-form".to_owned() texts=OutboxTexts::here() />
             <form
+                id="roll-form"
                 class="roll"
                 method="post"
                 action=TakeRollCall::PATH
                 enctype="multipart/form-data"
+                data-api=format!(
+                    "/api/v1/classes/{}/lessons/{}/{}/roll-call",
+                    l.class_id,
+                    l.date,
+                    l.period,
+                )
+                data-label=format!("{} · {} · {}", l.class_name, tr_period(l.period), display_date(l.date))
+                data-done=format!("{}?saved=1", l.roll_call_href())
                 novalidate
             >
                 <input type="hidden" name="class" value=l.class_id.to_string() />
