@@ -133,21 +133,44 @@ pub(crate) async fn timetabled(
     to: NaiveDate,
     teacher: Option<UserId>,
 ) -> Result<Vec<Slot>, Error> {
-    let classes = sqlx::query(
+    slots(ctx, school, None, from, to, teacher).await
+}
+
+/// [`timetabled`] for the whole school, or for one class (`class`), which reads only that
+/// class's versions.
+async fn slots(
+    ctx: &Ctx,
+    school: SchoolId,
+    class: Option<ClassId>,
+    from: NaiveDate,
+    to: NaiveDate,
+    teacher: Option<UserId>,
+) -> Result<Vec<Slot>, Error> {
+    let one = if class.is_some() {
+        " AND c.id = $4"
+    } else {
+        ""
+    };
+    let sql = format!(
         "SELECT c.id, c.name, c.homeroom_teacher_id, y.starts, y.ends FROM classes c \
          JOIN school_years y ON y.id = c.year_id \
-         WHERE c.school_id = $1 AND y.starts <= $2 AND y.ends >= $3",
-    )
-    .bind(school)
-    .bind(to.to_string())
-    .bind(from.to_string())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
+         WHERE c.school_id = $1 AND y.starts <= $2 AND y.ends >= $3{one}"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(school)
+        .bind(to.to_string())
+        .bind(from.to_string());
+    if let Some(c) = class {
+        q = q.bind(c);
+    }
+    let classes = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
     if classes.is_empty() {
         return Ok(Vec::new());
     }
-    let (versions, items) = load_versions(ctx, "c.school_id = $1", school.0).await?;
+    let (versions, items) = match class {
+        Some(c) => load_versions(ctx, "c.id = $1", c.0).await?,
+        None => load_versions(ctx, "c.school_id = $1", school.0).await?,
+    };
     let holidays = periods::load_holidays(ctx, school, Some(from), Some(to)).await?;
     let mut out = Vec::new();
     for c in &classes {
@@ -198,7 +221,7 @@ pub(crate) async fn lesson(
     date: NaiveDate,
     period: i64,
 ) -> Result<Option<Slot>, Error> {
-    Ok(timetabled(ctx, school, date, date, None)
+    Ok(slots(ctx, school, Some(class), date, date, None)
         .await?
         .into_iter()
         .find(|s| s.class_id == class && s.item.period == period))
