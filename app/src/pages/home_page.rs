@@ -28,19 +28,22 @@ pub fn HomePage() -> impl IntoView {
                     .filter_map(|e| Some((e.href, e.icon, e.label, e.home_text?)))
                     .collect();
                 let lessons = day.await.unwrap_or_default();
-                let teaches = user.school_id.is_some();
+                // The day for teachers (also an empty one) and for administrators who teach.
+                let teaches = user.role == lophoc::model::Role::Teacher || !lessons.is_empty();
+                // The outbox (wasm) only where lessons are: a page without one stays light.
+                let outbox = !lessons.is_empty();
                 Some(view! {
                     <div class="page-header">
                         <h1>{trf("home.hello", &[("name", user.full_name.clone())])}</h1>
                     </div>
-                    {teaches
+                    {outbox
                         .then(|| {
                             view! {
                                 // Sends roll calls taken offline that are still on this phone.
                                 <RollCallOutbox form=String::new() texts=OutboxTexts::here() />
-                                <Day lessons />
                             }
                         })}
+                    {teaches.then(|| view! { <Day lessons /> })}
                     <div class="cards">
                         {cards
                             .into_iter()
