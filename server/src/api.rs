@@ -114,6 +114,15 @@ impl From<lophoc::model::ImportOutcome> for ImportResult {
     }
 }
 
+/// An import's status: 201 when it created something, else 200.
+pub fn created_or_ok(created: u64) -> axum::http::StatusCode {
+    if created > 0 {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    }
+}
+
 /// The body of a CSV import: `Content-Type: text/csv` (any parameters, e.g. `charset=utf-8`),
 /// else 415; a body over the router's limit is 413.
 pub fn csv_body(

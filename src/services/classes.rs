@@ -13,7 +13,7 @@ use crate::model::{Actor, ImportOutcome, Role};
 use crate::services::audit::{self, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{decode, internal, is_unique_violation};
+use crate::services::db::{decode, decode_date, internal, is_unique_violation};
 use crate::text::{clean, fold};
 use crate::validate;
 use chrono::NaiveDate;
@@ -41,10 +41,6 @@ struct YearRow {
     ends: String,
 }
 
-fn day(what: &str, s: &str) -> Result<NaiveDate, sqlx::Error> {
-    decode(what, s, |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-}
-
 impl TryFrom<YearRow> for SchoolYear {
     type Error = sqlx::Error;
     fn try_from(r: YearRow) -> Result<SchoolYear, sqlx::Error> {
@@ -52,9 +48,9 @@ impl TryFrom<YearRow> for SchoolYear {
             id: r.id,
             school_id: r.school_id,
             name: r.name,
-            starts: day("date", &r.starts)?,
-            term2_starts: day("date", &r.term2_starts)?,
-            ends: day("date", &r.ends)?,
+            starts: decode_date(&r.starts)?,
+            term2_starts: decode_date(&r.term2_starts)?,
+            ends: decode_date(&r.ends)?,
         })
     }
 }
@@ -116,7 +112,7 @@ impl TryFrom<StudentRow> for Student {
                 .gender
                 .map(|g| decode("gender", &g, Gender::parse))
                 .transpose()?,
-            birth_date: r.birth_date.map(|d| day("date", &d)).transpose()?,
+            birth_date: r.birth_date.map(|d| decode_date(&d)).transpose()?,
         })
     }
 }

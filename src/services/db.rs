@@ -300,13 +300,17 @@ pub fn decode<T>(
     parse(value).ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {value:?}").into()))
 }
 
-/// Reads a stored day (`YYYY-MM-DD` text, the one form both engines keep) strictly.
-pub fn get_date(r: &sqlx::any::AnyRow, column: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
-    use sqlx::Row;
-    let s: String = r.try_get(column)?;
-    decode("date", &s, |s| {
+/// Decodes a stored day (`YYYY-MM-DD` text, the one form both engines keep) strictly.
+pub fn decode_date(s: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
+    decode("date", s, |s| {
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
     })
+}
+
+/// Reads a stored day from a row's column strictly (see [`decode_date`]).
+pub fn get_date(r: &sqlx::any::AnyRow, column: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
+    use sqlx::Row;
+    decode_date(&r.try_get::<String, _>(column)?)
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.

@@ -16,7 +16,7 @@ use crate::model::{Actor, Role};
 use crate::services::audit::{self, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Engine, decode, internal};
+use crate::services::db::{Engine, decode, decode_date, internal};
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
 use crate::text::clean;
@@ -157,24 +157,13 @@ pub async fn put(
     if !may_write(actor, c.school_id, &slot) {
         return Err(Error::forbidden());
     }
-    let members: Vec<StudentId> = classes::members_on(ctx, class, date)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    let entries = normalise(input, &members.iter().copied().collect())?;
+    let members = classes::members_on(ctx, class, date).await?;
+    let entries = normalise(input, &members.iter().map(|s| s.id).collect())?;
     let counts = counts_of(members.len(), &entries);
     let grid = periods::load_grid(ctx, c.school_id).await?;
     let now = ctx.now();
     let on_time = now <= on_time_until(&grid, date, period);
     let today = today(ctx);
-    let names = || async {
-        classes::members_on(ctx, class, date).await.map(|v| {
-            v.into_iter()
-                .map(|s| (s.id, s.full_name))
-                .collect::<HashMap<_, _>>()
-        })
-    };
     // SQLite: BEGIN IMMEDIATE, one writer at a time. PostgreSQL: the unique key decides between
     // concurrent first takes (the loser waits for the winner's commit, inserts nothing and
     // reads the winner's row, locked).
@@ -263,7 +252,10 @@ pub async fn put(
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
-            let names = names().await?;
+            let names: HashMap<StudentId, String> = members
+                .iter()
+                .map(|s| (s.id, s.full_name.clone()))
+                .collect();
             audit::write(
                 &mut *tx,
                 now,
@@ -414,10 +406,7 @@ async fn find(
     let entries = load_entries(&ctx.db.pool, r.id).await?;
     Ok(Some(RollCall {
         class_id: r.class_id,
-        date: decode("date", &r.date, |s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-        })
-        .map_err(internal)?,
+        date: decode_date(&r.date).map_err(internal)?,
         period: r.period,
         taken_by: r.taken_by,
         taken_at: crate::dates::rfc3339(r.taken_at),

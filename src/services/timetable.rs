@@ -12,7 +12,7 @@ use crate::model::{Actor, Role};
 use crate::services::audit::{self, Record};
 use crate::services::classes;
 use crate::services::ctx::Ctx;
-use crate::services::db::{decode, internal};
+use crate::services::db::{decode, decode_date, internal};
 use crate::services::periods;
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -66,10 +66,6 @@ impl TryFrom<ItemRow> for TimetableItem {
     }
 }
 
-fn day(s: &str) -> Result<NaiveDate, sqlx::Error> {
-    decode("date", s, |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-}
-
 /// The versions (first day, id) of some classes, oldest first, and their cells by version.
 async fn load_versions(
     ctx: &Ctx,
@@ -105,7 +101,7 @@ async fn load_versions(
         by_class
             .entry(v.class_id)
             .or_default()
-            .push((day(&v.starts).map_err(internal)?, v.id));
+            .push((decode_date(&v.starts).map_err(internal)?, v.id));
     }
     let mut by_version: HashMap<i64, Vec<TimetableItem>> = HashMap::new();
     for i in items {
@@ -177,8 +173,10 @@ async fn slots(
         let id: ClassId = c.try_get("id").map_err(internal)?;
         let name: String = c.try_get("name").map_err(internal)?;
         let homeroom: Option<UserId> = c.try_get("homeroom_teacher_id").map_err(internal)?;
-        let starts = day(&c.try_get::<String, _>("starts").map_err(internal)?).map_err(internal)?;
-        let ends = day(&c.try_get::<String, _>("ends").map_err(internal)?).map_err(internal)?;
+        let starts =
+            decode_date(&c.try_get::<String, _>("starts").map_err(internal)?).map_err(internal)?;
+        let ends =
+            decode_date(&c.try_get::<String, _>("ends").map_err(internal)?).map_err(internal)?;
         let Some(vs) = versions.get(&id) else {
             continue;
         };

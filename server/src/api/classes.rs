@@ -6,7 +6,7 @@
 //! and [`lophoc::services::roll_calls`]; these handlers translate HTTP and nothing else.
 
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, csv_body};
+use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, created_or_ok, csv_body};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -133,14 +133,6 @@ async fn import_classes(
     let body = csv_body(&headers, body)?;
     let r = classes::import_csv(&state.ctx, &actor, SchoolId(id), &body, Some(&caller.ip)).await?;
     Ok((created_or_ok(r.created), Json(r.into())))
-}
-
-fn created_or_ok(created: u64) -> StatusCode {
-    if created > 0 {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    }
 }
 
 /// A school's years with their terms (extension).

@@ -5,7 +5,7 @@
 //! of the school and the department read, the school's administrators and sysadmins change.
 
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, csv_body};
+use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, created_or_ok, csv_body};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -373,12 +373,7 @@ async fn import(
     let actor = caller.actor()?;
     let body = csv_body(&headers, body)?;
     let r = devices::import_csv(&state.ctx, &actor, SchoolId(id), &body, Some(&caller.ip)).await?;
-    let status = if r.created > 0 {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(r.into())))
+    Ok((created_or_ok(r.created), Json(r.into())))
 }
 
 /// A file download: the bytes with their type, as an attachment.
