@@ -48,6 +48,14 @@ pub fn parse_subject(s: &str) -> Option<&'static str> {
     if let Some(code) = SUBJECTS.iter().find(|c| c.replace('_', " ") == key) {
         return Some(code);
     }
+    // Its name as the UI shows it, in either language (the timetable page offers those).
+    if let Some(code) = SUBJECTS.iter().find(|c| {
+        [crate::Lang::Vi, crate::Lang::En]
+            .into_iter()
+            .any(|l| fold(crate::i18n::t(l, &subject_label_key(c))) == key)
+    }) {
+        return Some(code);
+    }
     Some(match key.as_str() {
         "tieng viet" => "tieng_viet",
         "toan hoc" | "math" | "maths" | "mathematics" => "toan",
@@ -508,6 +516,211 @@ pub struct AttendanceSummary {
     pub students: Vec<StudentAttendance>,
 }
 
+/// A school's share of lessons whose roll was taken on time (the department's view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SchoolOnTime {
+    /// The school.
+    pub school_id: SchoolId,
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Timetabled lessons in the range (to today).
+    pub lessons: i64,
+    /// Of which the roll was taken on time.
+    pub on_time: i64,
+    /// `on_time / lessons` in percent, one decimal.
+    pub percent: f64,
+}
+
+/// The timetable page of a class: the timetable in force on a day, the school's periods, and
+/// for the school's administrators the staff to pick teachers from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimetableEditor {
+    /// The class.
+    pub class: Class,
+    /// Its school year.
+    pub year: SchoolYear,
+    /// The timetable in force on the day asked about, with its versions.
+    pub timetable: Timetable,
+    /// The period numbers of the school's grid.
+    pub periods: Vec<i64>,
+    /// Whether the caller may change it.
+    pub manage: bool,
+    /// The school's staff (empty unless `manage`).
+    pub staff: Vec<StaffMember>,
+}
+
+/// One cell of the timetable page's form, as typed: on `weekday` and `period`, a subject (code
+/// or name) and a teacher (username or full name); both empty means no lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellText {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: i64,
+    /// The period.
+    pub period: i64,
+    /// Subject as typed.
+    pub subject: String,
+    /// Teacher as typed.
+    pub teacher: String,
+}
+
+impl CellText {
+    /// The form field of a cell's subject: `s<weekday>-<period>`.
+    pub fn subject_field(weekday: i64, period: i64) -> String {
+        format!("s{weekday}-{period}")
+    }
+
+    /// The form field of a cell's teacher: `t<weekday>-<period>`.
+    pub fn teacher_field(weekday: i64, period: i64) -> String {
+        format!("t{weekday}-{period}")
+    }
+
+    /// Cells as one string (for a page's query after an error): control characters separate
+    /// the parts, which no typed value keeps.
+    pub fn encode_all(cells: &[CellText]) -> String {
+        cells
+            .iter()
+            .map(|c| {
+                let clean = |s: &str| s.replace(['\u{1e}', '\u{1f}'], " ");
+                format!(
+                    "{}-{}\u{1f}{}\u{1f}{}",
+                    c.weekday,
+                    c.period,
+                    clean(&c.subject),
+                    clean(&c.teacher)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\u{1e}")
+    }
+
+    /// [`CellText::encode_all`] read back; what does not parse is left out.
+    pub fn decode_all(s: &str) -> Vec<CellText> {
+        s.split('\u{1e}')
+            .filter_map(|c| {
+                let mut parts = c.split('\u{1f}');
+                let (w, p) = parts.next()?.split_once('-')?;
+                Some(CellText {
+                    weekday: w.parse().ok()?,
+                    period: p.parse().ok()?,
+                    subject: parts.next()?.to_owned(),
+                    teacher: parts.next()?.to_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The cells of the timetable page's form (`s<weekday>-<period>` / `t<weekday>-<period>`), by
+/// weekday and period; fields of other names are ignored, cells left empty are left out.
+pub fn cells_from_form(fields: &[(String, String)]) -> Vec<CellText> {
+    let mut cells: std::collections::BTreeMap<(i64, i64), CellText> = Default::default();
+    for (name, value) in fields {
+        let (kind, rest) = name.split_at(name.len().min(1));
+        let Some((w, p)) = rest.split_once('-') else {
+            continue;
+        };
+        let (Ok(weekday), Ok(period)) = (w.parse::<i64>(), p.parse::<i64>()) else {
+            continue;
+        };
+        let cell = cells.entry((weekday, period)).or_insert_with(|| CellText {
+            weekday,
+            period,
+            subject: String::new(),
+            teacher: String::new(),
+        });
+        match kind {
+            "s" => cell.subject = value.trim().to_owned(),
+            "t" => cell.teacher = value.trim().to_owned(),
+            _ => {}
+        }
+    }
+    cells
+        .into_values()
+        .filter(|c| !c.subject.is_empty() || !c.teacher.is_empty())
+        .collect()
+}
+
+/// A member of a school's staff, as forms offer them (homeroom teacher, timetable teacher).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// The account.
+    pub id: UserId,
+    /// Its username.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+}
+
+/// The classes page: a school's classes of a year, and what the caller may do there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassesOverview {
+    /// The school.
+    pub school_id: SchoolId,
+    /// The year shown (`2026-2027`).
+    pub year: String,
+    /// The school's years, newest first.
+    pub years: Vec<SchoolYear>,
+    /// Its classes, by grade and name.
+    pub classes: Vec<Class>,
+    /// Whether the caller runs the school (adds classes, imports rosters and timetables).
+    pub manage: bool,
+    /// The school's staff (for the forms; empty unless `manage`).
+    pub staff: Vec<StaffMember>,
+}
+
+/// A class's page: its week of lessons, its roster today and what the caller may do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassView {
+    /// The class.
+    pub class: Class,
+    /// Its school year.
+    pub year: SchoolYear,
+    /// Monday of the week shown.
+    pub monday: NaiveDate,
+    /// Today, school time (lessons after it have no roll call yet).
+    pub today: NaiveDate,
+    /// The week's lessons with their roll-call states.
+    pub lessons: Vec<Lesson>,
+    /// The students in the class today (or on the year's last day once it is over).
+    pub students: Vec<Student>,
+    /// Whether the caller runs the school (roster changes).
+    pub manage: bool,
+    /// The year's other classes (move targets; empty unless `manage`).
+    pub other_classes: Vec<Class>,
+}
+
+/// `part` of `whole` in percent with one decimal (0 when `whole` is 0).
+pub fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+/// The usual absence threshold of the attendance reports, in percent of lessons (Vietnamese
+/// schools watch students who miss a fifth of their lessons).
+pub const ABSENCE_THRESHOLD: f64 = 20.0;
+
+impl AttendanceSummary {
+    /// Whether a student's absences reach `threshold` percent of their lessons (a student with
+    /// no lesson in the range never does).
+    pub fn is_over(s: &StudentAttendance, threshold: f64) -> bool {
+        s.lessons > 0 && s.absence_rate >= threshold
+    }
+
+    /// The students whose absences reach `threshold` percent, by name.
+    pub fn over_threshold(&self, threshold: f64) -> Vec<&StudentAttendance> {
+        self.students
+            .iter()
+            .filter(|s| Self::is_over(s, threshold))
+            .collect()
+    }
+}
+
 /// One lesson of a teacher's day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -594,9 +807,88 @@ pub fn weekday_number(d: NaiveDate) -> i64 {
     i64::from(d.weekday().number_from_monday())
 }
 
+/// A school day as timetables write it — `Thứ 2`…`Thứ 7`, `T2`…`T7`, `CN` / `Chủ nhật`, or the
+/// English names (`Mon`, `Monday`…) — as 1 (Monday) … 7 (Sunday). A bare number is refused: in
+/// Vietnamese "2" is Monday, in ISO it is Tuesday.
+pub fn parse_day(s: &str) -> Option<i64> {
+    let key: String = fold(s).split_whitespace().collect::<Vec<_>>().join(" ");
+    let vn = key
+        .strip_prefix("thu ")
+        .or_else(|| key.strip_prefix('t'))
+        .and_then(|n| n.trim().parse::<i64>().ok())
+        .filter(|n| (2..=7).contains(n))
+        .map(|n| n - 1);
+    vn.or(match key.as_str() {
+        "cn" | "chu nhat" => Some(7),
+        "mon" | "monday" => Some(1),
+        "tue" | "tuesday" => Some(2),
+        "wed" | "wednesday" => Some(3),
+        "thur" | "thurs" | "thursday" => Some(4),
+        "fri" | "friday" => Some(5),
+        "sat" | "saturday" => Some(6),
+        "sun" | "sunday" => Some(7),
+        _ => None,
+    })
+}
+
+/// The header of a school's timetable CSV: one line per lesson of a week.
+pub const TIMETABLE_CSV_HEADER: [&str; 5] = ["class", "day", "period", "subject", "teacher"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_timetable_form_gives_its_cells() {
+        let f = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let cells = cells_from_form(&[
+            f("class", "3"),
+            f("s1-2", " Toán "),
+            f("t1-2", "gv.lan"),
+            f("s2-1", ""),
+            f("t2-1", ""),
+            f("s3-1", "Tin học"),
+            f("from", "07/12/2026"),
+            f("sx-1", "?"),
+        ]);
+        assert_eq!(
+            cells,
+            [
+                CellText {
+                    weekday: 1,
+                    period: 2,
+                    subject: "Toán".into(),
+                    teacher: "gv.lan".into()
+                },
+                CellText {
+                    weekday: 3,
+                    period: 1,
+                    subject: "Tin học".into(),
+                    teacher: String::new()
+                },
+            ]
+        );
+        assert_eq!(CellText::decode_all(&CellText::encode_all(&cells)), cells);
+        assert!(CellText::decode_all("").is_empty());
+    }
+
+    #[test]
+    fn days_as_timetables_write_them() {
+        for (s, d) in [
+            ("Thứ 2", 1),
+            ("thu 7", 6),
+            ("T3", 2),
+            ("CN", 7),
+            ("Chủ nhật", 7),
+            ("Mon", 1),
+            ("friday", 5),
+        ] {
+            assert_eq!(parse_day(s), Some(d), "{s}");
+        }
+        for s in ["2", "1", "Thứ 8", "T1", "", "thứ", "someday"] {
+            assert_eq!(parse_day(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn subjects_are_read_as_spreadsheets_write_them() {
@@ -647,6 +939,10 @@ mod tests {
     fn every_subject_status_and_gender_has_a_name() {
         for code in SUBJECTS {
             assert!(crate::i18n::has_key(&subject_label_key(code)), "{code}");
+            for l in [crate::Lang::Vi, crate::Lang::En] {
+                let name = crate::i18n::t(l, &subject_label_key(code));
+                assert_eq!(parse_subject(name), Some(code), "{name}");
+            }
         }
         for st in Status::ALL {
             assert!(crate::i18n::has_key(st.label_key()));

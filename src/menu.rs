@@ -79,6 +79,16 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
     }
     if actor.role == Role::SchoolAdmin {
         items.push(card(
+            "/classes",
+            "nav.classes",
+            "users",
+            "home.classes_text",
+        ));
+    } else if actor.role == Role::Teacher {
+        items.push(entry("/classes", "nav.classes", "users"));
+    }
+    if actor.role == Role::SchoolAdmin {
+        items.push(card(
             "/attendance",
             "nav.attendance",
             "clipboard",
@@ -99,6 +109,9 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
     }
     if actor.role != Role::Teacher {
         items.push(entry("/utilisation", "nav.utilisation", "chart"));
+    }
+    if actor.sees_all_schools() {
+        items.push(entry("/attendance/on-time", "nav.on_time", "clipboard"));
     }
     items
 }
@@ -125,7 +138,14 @@ mod tests {
     fn each_role_sees_its_own_pages() {
         assert_eq!(
             hrefs(&actor(Role::Teacher, Some(7))),
-            ["/", "/schools/7", "/devices", "/book", "/bookings"]
+            [
+                "/",
+                "/schools/7",
+                "/classes",
+                "/devices",
+                "/book",
+                "/bookings"
+            ]
         );
         assert_eq!(
             hrefs(&actor(Role::SchoolAdmin, Some(7))),
@@ -133,6 +153,7 @@ mod tests {
                 "/",
                 "/schools/7",
                 "/teachers",
+                "/classes",
                 "/attendance",
                 "/devices",
                 "/periods",
@@ -150,7 +171,8 @@ mod tests {
                     "/schools/import",
                     "/accounts",
                     "/devices",
-                    "/utilisation"
+                    "/utilisation",
+                    "/attendance/on-time"
                 ]
             );
         }
@@ -163,6 +185,9 @@ mod tests {
             .filter(|e| e.home_text.is_some())
             .map(|e| e.href)
             .collect();
-        assert_eq!(cards, ["/schools/3", "/teachers", "/attendance"]);
+        assert_eq!(
+            cards,
+            ["/schools/3", "/teachers", "/classes", "/attendance"]
+        );
     }
 }

@@ -28,6 +28,15 @@ impl UiError {
     }
 }
 
+/// The error a plain form post of `fn_path` left in the page's query (`__err`, `__path`), if
+/// any: another form's error is not this one's.
+pub fn from_query(q: &leptos_router::params::ParamsMap, fn_path: &str) -> Option<UiError> {
+    (q.get("__path").as_deref() == Some(fn_path))
+        .then(|| q.get("__err"))
+        .flatten()
+        .map(|e| server_fn::error::ServerFnUrlError::<UiError>::decode_err(&e))
+}
+
 impl From<LocalizedError> for UiError {
     fn from(l: LocalizedError) -> Self {
         UiError {

@@ -20,14 +20,18 @@ pub mod ssr;
 use crate::components::shell::AppShell;
 use crate::pages::accounts_page::AccountsPage;
 use crate::pages::attendance_page::AttendancePage;
+use crate::pages::attendance_summary_page::AttendanceSummaryPage;
 use crate::pages::book_page::BookPage;
 use crate::pages::bookings_page::BookingsPage;
+use crate::pages::class_page::ClassPage;
+use crate::pages::classes_page::ClassesPage;
 use crate::pages::device_labels_page::DeviceLabelsPage;
 use crate::pages::device_page::DevicePage;
 use crate::pages::devices_page::DevicesPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::on_time_page::OnTimePage;
 use crate::pages::password_page::PasswordPage;
 use crate::pages::periods_page::PeriodsPage;
 use crate::pages::roll_call_page::RollCallPage;
@@ -35,6 +39,7 @@ use crate::pages::school_import_page::SchoolImportPage;
 use crate::pages::school_page::SchoolPage;
 use crate::pages::schools_page::SchoolsPage;
 use crate::pages::teachers_page::TeachersPage;
+use crate::pages::timetable_page::TimetablePage;
 use crate::pages::utilisation_page::UtilisationPage;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
@@ -114,6 +119,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
                     <Route path=path!("/utilisation") view=UtilisationPage ssr=SsrMode::Async />
                     <Route path=path!("/attendance") view=AttendancePage ssr=SsrMode::Async />
+                    <Route path=path!("/attendance/on-time") view=OnTimePage ssr=SsrMode::Async />
+                    <Route path=path!("/classes") view=ClassesPage ssr=SsrMode::Async />
+                    <Route path=path!("/classes/:class") view=ClassPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/classes/:class/timetable")
+                        view=TimetablePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/classes/:class/attendance")
+                        view=AttendanceSummaryPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/classes/:class/lessons/:date/:period")
                         view=RollCallPage

@@ -170,3 +170,37 @@ test("the teacher's day is the home page", async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Tiết dạy hôm nay' })).toBeVisible();
   await checkA11y(page);
 });
+
+test("the class's week, its roster and its attendance summary", async ({ page }) => {
+  await login(page, ADMIN);
+  await page.goto('/classes');
+  await page.getByRole('link', { name: `PW ${tag()}`, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Lớp PW ${tag()}`);
+  await expect(page.getByText('45 học sinh hôm nay').first()).toBeVisible();
+  // Every lesson of the week links to its roll call.
+  const week = page.getByRole('table', { name: 'Các tiết học trong tuần và tình trạng điểm danh' });
+  await expect(week.getByRole('link', { name: /Khác/ }).first()).toHaveAttribute('href', new RegExp(`/classes/${world.classId}/lessons/`));
+  await checkA11y(page);
+  await page.getByRole('link', { name: 'Chuyên cần' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Chuyên cần lớp PW ${tag()}`);
+  await expect(page.getByRole('row').filter({ hasText: world.names[0] })).toBeVisible();
+  await checkA11y(page);
+  const csv = await page.request.get(`/api/v1/classes/${world.classId}/attendance/summary?format=csv`);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-disposition']).toContain('.csv');
+  expect(await csv.text()).toContain(world.names[0]);
+});
+
+test('a timetable file with a bad line is refused line by line, with or without JavaScript', async ({ page }) => {
+  await login(page, ADMIN);
+  await page.goto('/classes');
+  const card = page.getByRole('region', { name: 'Nhập thời khóa biểu từ tệp CSV' });
+  await card.getByLabel('Tệp CSV').setInputFiles({
+    name: 'tkb.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`class,day,period,subject,teacher\nPW ${tag()},Thứ 9,1,Toán,${LESSON_TEACHER}\n`),
+  });
+  await card.getByRole('button', { name: 'Nhập thời khóa biểu' }).click();
+  await expect(page.getByText('Dòng 2')).toBeVisible();
+  await expect(page.getByText(/Thứ phải viết là/)).toBeVisible();
+});

@@ -92,6 +92,21 @@ visit "/periods (school admin)" "$ADMIN" "/periods"
 visit "/teachers (school admin)" "$ADMIN" "/teachers"
 visit "/schools (department, 2,000)" "$DEPT" "/schools"
 visit "/utilisation (department)" "$DEPT" "/utilisation"
+visit "/attendance/on-time (department)" "$DEPT" "/attendance/on-time"
+visit "/attendance (school admin)" "$ADMIN" "/attendance?week=1"
+visit "/classes (school admin)" "$ADMIN" "/classes"
+# The demo school's first class (the demo gives the first equipped schools classes).
+CLASS=$(curl -s -H "cookie: $ADMIN" "$BASE/api/v1/schools/$SCHOOL/classes" | sed -n 's/^\[{"id":\([0-9]*\).*/\1/p')
+if [ -n "$CLASS" ]; then
+    visit "/classes/$CLASS (school admin)" "$ADMIN" "/classes/$CLASS"
+    visit "/classes/$CLASS/timetable (admin)" "$ADMIN" "/classes/$CLASS/timetable"
+    visit "/classes/$CLASS/attendance (admin)" "$ADMIN" "/classes/$CLASS/attendance"
+    LESSON=$(curl -s -H "cookie: $ADMIN" "$BASE/api/v1/classes/$CLASS/week" |
+        sed -n 's/.*"date":"\([0-9-]*\)","period":\([0-9]*\).*/\1\/\2/p' | head -1)
+    [ -n "$LESSON" ] && visit "/classes/$CLASS/lessons/… (admin)" "$ADMIN" "/classes/$CLASS/lessons/$LESSON"
+else
+    echo "(the first school has no classes: class pages not measured)"
+fi
 
 load() { # LABEL COOKIE PATH
     local out rps p99

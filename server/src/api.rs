@@ -10,7 +10,12 @@ pub mod schools;
 pub mod session;
 pub mod users;
 
+pub(crate) use devices::attachment;
+
 use crate::state::AppState;
+
+/// The content type of an Excel workbook.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 use axum::Json;
 use axum::extract::Extension;
 use lophoc::services::Caller;

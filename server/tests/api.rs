@@ -407,6 +407,9 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "GET /classes/{id}/attendance/summary",
         "GET /schools/{id}/attendance/on-time",
         "GET /me/lessons",
+        "GET /attendance/on-time",
+        "POST /schools/{id}/timetable/import",
+        "GET /classes/{id}/week",
     ];
     expected.sort();
     assert_eq!(routes, expected);

@@ -384,6 +384,105 @@ fn fn_missing(_: &Fixture, _: Scope, _: u32) -> Payload {
     Payload::Args(vec![("week", "true".into()), ("date", String::new())], &[])
 }
 
+/// A new timetable for the scope's 5A2 (5A1's Monday lesson stays), its teacher by username.
+fn timetable_csv(_: &Fixture, s: Scope, n: u32) -> Payload {
+    let who = ["day.a", "day.b"][s as usize];
+    Payload::Csv(format!(
+        "class,day,period,subject,teacher\n5A2,Thứ 3,{},toan,{who}\n",
+        1 + n % 5
+    ))
+}
+
+fn timetable_csv_upload(f: &Fixture, s: Scope, n: u32) -> Payload {
+    match timetable_csv(f, s, n) {
+        Payload::Csv(c) => Payload::Multipart("file", c),
+        _ => unreachable!(),
+    }
+}
+
+fn class_csv_upload(f: &Fixture, s: Scope, n: u32) -> Payload {
+    match class_csv(f, s, n) {
+        Payload::Csv(c) => Payload::Multipart("file", c),
+        _ => unreachable!(),
+    }
+}
+
+fn roster_csv_upload(f: &Fixture, s: Scope, n: u32) -> Payload {
+    match roster_csv(f, s, n) {
+        Payload::Csv(c) => Payload::MultipartArgs("file", c, &[("class", "{id}")]),
+        _ => unreachable!(),
+    }
+}
+
+fn fn_year(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("year", String::new())], &[])
+}
+
+fn fn_new_class(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("name", format!("8A{n}")),
+            ("grade", "8".into()),
+            ("school_year", "2026-2027".into()),
+            ("homeroom", String::new()),
+        ],
+        &[],
+    )
+}
+
+fn fn_class(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("date", String::new())], &[("class", "{id}")])
+}
+
+fn fn_class_range(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(
+        vec![("from", String::new()), ("to", String::new())],
+        &[("class", "{id}")],
+    )
+}
+
+fn fn_range(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("from", String::new()), ("to", String::new())], &[])
+}
+
+fn fn_new_student(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("code", format!("TAY{n}")),
+            ("full_name", "Học Sinh Thêm".into()),
+            ("gender", "Nữ".into()),
+            ("birth_date", "01/02/2016".into()),
+        ],
+        &[("class", "{id}")],
+    )
+}
+
+/// The timetable page's grid with [`timetable_json`]'s cells.
+fn fn_timetable_grid(_: &Fixture, s: Scope, n: u32) -> Payload {
+    let who = ["day.a", "day.b"][s as usize];
+    let p = 1 + n % 5;
+    Payload::MultipartFields(
+        vec![
+            ("from".into(), String::new()),
+            ("s1-1".into(), "Toán".into()),
+            ("t1-1".into(), who.into()),
+            (format!("s2-{p}"), "tieng_viet".into()),
+            (format!("t2-{p}"), who.into()),
+        ],
+        &[("class", "{id}")],
+    )
+}
+
+fn fn_move(f: &Fixture, s: Scope, _: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("to", f.other_class[s as usize].to_string()),
+            ("from", String::new()),
+        ],
+        &[("student", "{id}")],
+    )
+}
+
 fn recurring(f: &Fixture, s: Scope, _: u32) -> Payload {
     Payload::Json(json!({
         "device_id": f.pool[s as usize], "from": "2026-12-02", "until": "2026-12-16", "periods": [2],
@@ -1034,6 +1133,27 @@ const TABLE: &[Row] = &[
         expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
     },
     Row {
+        route: "GET /api/v1/attendance/on-time",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/schools/{id}/timetable/import",
+        id: Id::School,
+        body: timetable_csv,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}/week",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
         route: "GET /api/v1/me/lessons",
         id: Id::None,
         body: none,
@@ -1191,6 +1311,90 @@ const TABLE: &[Row] = &[
         body: fn_missing,
         ends_session: false,
         expect: "401 | 403 | 2xx | 422 | 422",
+    },
+    Row {
+        route: "POST /fn/school_classes",
+        id: Id::None,
+        body: fn_year,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 422 | 422",
+    },
+    Row {
+        route: "POST /fn/create_class",
+        id: Id::None,
+        body: fn_new_class,
+        ends_session: false,
+        expect: "401 | 403 | 2xx | 422 | 422",
+    },
+    Row {
+        route: "POST /fn/import_classes",
+        id: Id::None,
+        body: class_csv_upload,
+        ends_session: false,
+        expect: "401 | 403 | 2xx | 422 | 422",
+    },
+    Row {
+        route: "POST /fn/import_timetable",
+        id: Id::None,
+        body: timetable_csv_upload,
+        ends_session: false,
+        expect: "401 | 403 | 2xx | 422 | 422",
+    },
+    Row {
+        route: "POST /fn/class_page",
+        id: Id::Class,
+        body: fn_class,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/timetable_page",
+        id: Id::Class,
+        body: fn_class,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/save_timetable",
+        id: Id::Class,
+        body: fn_timetable_grid,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "POST /fn/add_student",
+        id: Id::Class,
+        body: fn_new_student,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "POST /fn/import_roster",
+        id: Id::Class,
+        body: roster_csv_upload,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "POST /fn/move_student",
+        id: Id::Student,
+        body: fn_move,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
+    Row {
+        route: "POST /fn/class_attendance",
+        id: Id::Class,
+        body: fn_class_range,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/on_time_by_school",
+        id: Id::None,
+        body: fn_range,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
     },
 ];
 

@@ -5,7 +5,9 @@
 //! class is kept with its dates, so moving a student keeps the history (and last month's roll
 //! calls keep their roster).
 
-use crate::classes::{Class, ClassInput, Gender, SchoolYear, Student};
+use crate::classes::{
+    Class, ClassInput, ClassesOverview, Gender, SchoolYear, StaffMember, Student,
+};
 use crate::dates::{parse_date, today_at};
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{ClassId, SchoolId, StudentId, UserId, YearId};
@@ -1016,4 +1018,132 @@ pub async fn move_student(
     }
     tx.commit().await.map_err(internal)?;
     Ok(())
+}
+
+/// The classes page of the caller's school: the classes of `year` (this year by default), the
+/// school's years, whether the caller runs the school and, if so, its staff for the forms.
+pub async fn overview(
+    ctx: &Ctx,
+    actor: &Actor,
+    year: Option<&str>,
+) -> Result<ClassesOverview, Error> {
+    let school = actor.school_or(None)?;
+    let year = year
+        .map(str::trim)
+        .filter(|y| !y.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| SchoolYear::name_of(today(ctx)));
+    let classes = list(ctx, actor, school, Some(&year)).await?;
+    let years = years(ctx, actor, school).await?;
+    let manage = actor.can_manage_school(school);
+    let staff = if manage {
+        staff(ctx, school).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ClassesOverview {
+        school_id: school,
+        year,
+        years,
+        classes,
+        manage,
+        staff,
+    })
+}
+
+/// A school's active teachers and administrators, by name.
+pub(crate) async fn staff(ctx: &Ctx, school: SchoolId) -> Result<Vec<StaffMember>, Error> {
+    let rows = sqlx::query(
+        "SELECT id, username, full_name FROM users WHERE school_id = $1 AND active = 1 \
+         AND role IN ('teacher', 'school_admin') ORDER BY search_key, username",
+    )
+    .bind(school)
+    .fetch_all(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            Ok(StaffMember {
+                id: r.try_get("id")?,
+                username: r.try_get("username")?,
+                full_name: r.try_get("full_name")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(internal)
+}
+
+/// One student as a form sends them (every field as typed).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct StudentForm {
+    /// Mã học sinh.
+    pub code: String,
+    /// Full name.
+    pub full_name: String,
+    /// `Nam` / `Nữ` or empty.
+    pub gender: String,
+    /// dd/mm/yyyy, `YYYY-MM-DD` or empty.
+    pub birth_date: String,
+}
+
+/// Adds one student to a class (the school's admins): each bad field named; a code the school
+/// knows already moves that student here from today.
+pub async fn add_student(
+    ctx: &Ctx,
+    actor: &Actor,
+    class: ClassId,
+    form: &StudentForm,
+    ip: Option<&str>,
+) -> Result<Student, Error> {
+    let (c, _) = get(ctx, actor, class).await?;
+    actor.must_manage_school(c.school_id)?;
+    let mut errs = FieldErrors::new();
+    let code = student_code(&form.code)
+        .map_err(|m| errs.add("code", m))
+        .ok();
+    let full_name = validate::full_name(&form.full_name)
+        .map_err(|m| errs.add("full_name", m))
+        .ok();
+    let gender = match form.gender.trim() {
+        "" => None,
+        g => Gender::parse(g).or_else(|| {
+            errs.add("gender", Msg::new("validation.gender"));
+            None
+        }),
+    };
+    let birth_date = match form.birth_date.trim() {
+        "" => None,
+        d => parse_date(d).filter(|d| *d < today(ctx)).or_else(|| {
+            errs.add("birth_date", Msg::new("validation.date"));
+            None
+        }),
+    };
+    errs.finish()?;
+    let row = NewStudent {
+        code: code.unwrap_or_default(),
+        full_name: full_name.unwrap_or_default(),
+        gender,
+        birth_date,
+    };
+    let size = members_on(ctx, class, today(ctx)).await?.len();
+    if size >= MAX_CLASS_SIZE {
+        return Err(Error::field(
+            "code",
+            Msg::new("validation.class_size").arg("max", MAX_CLASS_SIZE),
+        ));
+    }
+    enrol(
+        ctx,
+        Some(actor),
+        class,
+        std::slice::from_ref(&row),
+        None,
+        ip,
+    )
+    .await?;
+    members_on(ctx, class, today(ctx))
+        .await?
+        .into_iter()
+        .find(|s| s.code == row.code)
+        .ok_or_else(Error::internal)
 }

@@ -591,3 +591,244 @@ both_engines!(
         assert_eq!((lessons, on_time), (2, 0));
     }
 );
+
+both_engines!(
+    timetable_import_the_class_week_and_the_reports,
+    |t| async move {
+        let f = fixture(&t).await;
+        let s = f.admin.school_id.unwrap();
+        let other = classes::create(
+            &t.ctx,
+            &f.admin,
+            s,
+            &ClassInput {
+                name: "5A2".into(),
+                grade: 5,
+                school_year: "2026-2027".into(),
+                homeroom_teacher_id: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        // A school's timetable from next Monday: days as Vietnamese timetables write them, a
+        // class name in any case, a teacher by username or by a unique full name.
+        let next = d("2026-12-07");
+        let csv = format!(
+            "class;day;period;subject;teacher\n5A1;Thứ 2;1;Ngữ văn;{}\n5a2;T3;2;toan;{}\n",
+            f.homeroom.username, f.maths.username
+        );
+        let o = timetable::import_csv(&t.ctx, &f.admin, s, csv.as_bytes(), Some(next), None)
+            .await
+            .unwrap();
+        assert_eq!(o.updated, 2);
+        let new = timetable::get(&t.ctx, &f.admin, f.class, Some(next))
+            .await
+            .unwrap();
+        assert_eq!(new.items.len(), 1);
+        assert_eq!(new.items[0].subject, "ngu_van");
+        let before = timetable::get(&t.ctx, &f.admin, f.class, Some(d(MON)))
+            .await
+            .unwrap();
+        assert_eq!(before.items.len(), 3, "earlier days keep their timetable");
+        // Every bad line is named and nothing is written.
+        let bad = format!(
+            "class,day,period,subject,teacher\n9Z9,Thứ 2,1,toan,{m}\n5A1,2,1,toan,{m}\n5A1,Thứ 4,99,toan,{m}\n\
+             5A1,Thứ 5,1,Thiên văn,{m}\n5A1,Thứ 6,1,toan,nobody\n5A2,CN,1,toan,{m}\n5A2,Chủ nhật,1,tin học,{m}\n",
+            m = f.maths.username
+        );
+        let e = timetable::import_csv(&t.ctx, &f.admin, s, bad.as_bytes(), None, None)
+            .await
+            .unwrap_err();
+        let Details::Lines(lines) = &e.details else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            lines.iter().map(|l| l.line).collect::<Vec<_>>(),
+            [2, 3, 4, 5, 6, 8]
+        );
+        let kept = timetable::get(&t.ctx, &f.admin, other.id, Some(d("2026-12-08")))
+            .await
+            .unwrap();
+        assert_eq!(kept.items.len(), 1);
+        let e = timetable::import_csv(&t.ctx, &f.maths, s, csv.as_bytes(), None, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+
+        // The timetable page's grid: cells by name, each bad cell named by its field.
+        let cell = |w, p, s: &str, t: &str| crate::classes::CellText {
+            weekday: w,
+            period: p,
+            subject: s.into(),
+            teacher: t.into(),
+        };
+        let e = timetable::put_cells(
+            &t.ctx,
+            &f.admin,
+            other.id,
+            &[
+                cell(1, 1, "Thiên văn", &f.maths.username),
+                cell(1, 2, "Toán", "nobody"),
+                cell(1, 3, "", &f.maths.username),
+            ],
+            Some("2026-12-14".into()),
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(fields(&e), ["s1-1", "t1-2", "s1-3"]);
+        let saved = timetable::put_cells(
+            &t.ctx,
+            &f.admin,
+            other.id,
+            &[
+                cell(1, 1, "Mathematics", &f.maths.username.to_uppercase()),
+                cell(3, 2, "Tin học", &f.homeroom.username),
+            ],
+            Some("14/12/2026".into()),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(saved.from, Some(d("2026-12-14")));
+        assert_eq!(saved.items.len(), 2);
+        assert_eq!(saved.versions.len(), 2);
+        let e = timetable::put_cells(&t.ctx, &f.maths, other.id, &[], None, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        let page = timetable::editor(&t.ctx, &f.maths, other.id, Some(d("2026-12-15")))
+            .await
+            .unwrap();
+        assert!(!page.manage && page.staff.is_empty());
+        assert_eq!(page.timetable.items.len(), 2);
+
+        // The class's week: its lessons with their roll-call state; the school's staff only.
+        let week = roll_calls::class_week(&t.ctx, &f.homeroom, f.class, d(MON))
+            .await
+            .unwrap();
+        assert_eq!(
+            week.iter()
+                .map(|l| (l.date, l.period, l.roll_call.is_some()))
+                .collect::<Vec<_>>(),
+            [
+                (d(MON), 1, false),
+                (d(MON), 2, false),
+                (d("2026-12-01"), 1, false)
+            ]
+        );
+        roll_calls::put(
+            &t.ctx,
+            &f.maths,
+            f.class,
+            d(MON),
+            1,
+            &absent(&f, &[(1, Status::Excused)]),
+            None,
+        )
+        .await
+        .unwrap();
+        let view = roll_calls::class_view(&t.ctx, &f.homeroom, f.class, d("2026-12-02"))
+            .await
+            .unwrap();
+        assert_eq!(view.monday, d(MON));
+        assert_eq!(view.lessons[0].roll_call.unwrap().excused, 1);
+        assert_eq!(view.students.len(), 5);
+        assert!(!view.manage && view.other_classes.is_empty());
+        let admin_view = roll_calls::class_view(&t.ctx, &f.admin, f.class, d(MON))
+            .await
+            .unwrap();
+        assert!(admin_view.manage);
+        assert_eq!(admin_view.other_classes.len(), 1);
+        let e = roll_calls::class_week(&t.ctx, &f.stranger, f.class, d(MON))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+
+        // One student by hand: each bad field named, then added.
+        let bad = classes::StudentForm {
+            code: "HS 9".into(),
+            full_name: "Đỗ Thu Hà".into(),
+            gender: "?".into(),
+            birth_date: "31/02/2016".into(),
+        };
+        let e = classes::add_student(&t.ctx, &f.admin, f.class, &bad, None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["code", "gender", "birth_date"]);
+        let good = classes::StudentForm {
+            code: "HS009".into(),
+            gender: "Nữ".into(),
+            birth_date: "02/09/2016".into(),
+            ..bad
+        };
+        let e = classes::add_student(&t.ctx, &f.homeroom, f.class, &good, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        let st = classes::add_student(&t.ctx, &f.admin, f.class, &good, None)
+            .await
+            .unwrap();
+        assert_eq!(st.full_name, "Đỗ Thu Hà");
+        assert_eq!(
+            classes::students(&t.ctx, &f.admin, f.class, None)
+                .await
+                .unwrap()
+                .len(),
+            6
+        );
+
+        // The department's on-time view: every school with classes; not for a school.
+        let e = roll_calls::on_time_by_school(&t.ctx, &f.admin, d("2026-11-01"), d(MON))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        let dept = t.department().await;
+        let all = roll_calls::on_time_by_school(&t.ctx, &dept, d("2026-11-01"), d(MON))
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].code, "TH0001");
+        let (lessons, on_time) = roll_calls::on_time(&t.ctx, &dept, s, d("2026-11-01"), d(MON))
+            .await
+            .unwrap();
+        assert_eq!((all[0].lessons, all[0].on_time), (lessons, on_time));
+        assert!(lessons > 0);
+    }
+);
+
+#[test]
+fn summary_exports_keep_formulas_as_text() {
+    use crate::classes::{AttendanceSummary, Counts, StudentAttendance};
+    let s = AttendanceSummary {
+        class_id: ClassId(1),
+        from: d("2026-11-02"),
+        to: d("2026-11-30"),
+        roll_calls: 10,
+        students: vec![StudentAttendance {
+            student_id: StudentId(1),
+            code: "=HYPERLINK(\"http://x\")".into(),
+            full_name: "Nguyễn Văn An".into(),
+            lessons: 10,
+            counts: Counts {
+                present: 7,
+                late: 1,
+                excused: 1,
+                unexcused: 1,
+            },
+            absence_rate: 20.0,
+        }],
+    };
+    let csv = String::from_utf8(roll_calls::summary_csv(&s, crate::Lang::Vi)).unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains("Nguyễn Văn An,10,7,1,1,1,20.0"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}Mã học sinh") || csv.starts_with("Mã học sinh"),
+        "{csv}"
+    );
+    assert_eq!(s.over_threshold(20.0).len(), 1);
+    assert!(s.over_threshold(20.1).is_empty());
+    let xlsx = roll_calls::summary_xlsx(&s, crate::Lang::En).unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
+}

@@ -5,9 +5,9 @@
 //! lessons whose roll was taken on time.
 
 use crate::classes::{
-    AttendanceSummary, Class, Counts, Lesson, MAX_NOTE, MissingRollCall, ON_TIME_GRACE_MINUTES,
-    RollCall, RollCallChange, RollCallEntry, RollCallInput, RollCallView, RosterLine, Status,
-    StudentAttendance,
+    AttendanceSummary, Class, ClassView, Counts, Lesson, MAX_NOTE, MissingRollCall,
+    ON_TIME_GRACE_MINUTES, RollCall, RollCallChange, RollCallEntry, RollCallInput, RollCallView,
+    RosterLine, SchoolOnTime, Status, StudentAttendance,
 };
 use crate::dates::school_tz;
 use crate::error::{Error, ErrorCode, FieldError, Msg};
@@ -439,25 +439,32 @@ pub async fn get(
         .ok_or_else(Error::not_found)
 }
 
-/// Live bookings of a school's classes on a day: (class, period) → device names.
+/// Booked devices by class, day and period.
+type Devices = HashMap<(ClassId, NaiveDate, i64), Vec<String>>;
+
+/// Live bookings of a school's classes from `from` to `to`: (class, day, period) → device names.
 async fn booked_devices(
     ctx: &Ctx,
     school: SchoolId,
-    date: NaiveDate,
-) -> Result<HashMap<(ClassId, i64), Vec<String>>, Error> {
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Devices, Error> {
     let rows = sqlx::query(
-        "SELECT b.class_id, b.periods, b.quantity, d.name, d.quantity AS units FROM bookings b \
-         JOIN devices d ON d.id = b.device_id WHERE b.school_id = $1 AND b.date = $2 \
+        "SELECT b.class_id, b.date, b.periods, b.quantity, d.name, d.quantity AS units FROM bookings b \
+         JOIN devices d ON d.id = b.device_id WHERE b.school_id = $1 AND b.date >= $2 AND b.date <= $3 \
          AND b.class_id IS NOT NULL AND b.status IN ('booked', 'in_use', 'returned') ORDER BY d.name",
     )
     .bind(school)
-    .bind(date.to_string())
+    .bind(from.to_string())
+    .bind(to.to_string())
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    let mut out: HashMap<(ClassId, i64), Vec<String>> = HashMap::new();
+    let mut out: Devices = HashMap::new();
     for r in &rows {
         let class: ClassId = r.try_get("class_id").map_err(internal)?;
+        let date =
+            decode_date(&r.try_get::<String, _>("date").map_err(internal)?).map_err(internal)?;
         let periods: String = r.try_get("periods").map_err(internal)?;
         let name: String = r.try_get("name").map_err(internal)?;
         let qty: i64 = r.try_get("quantity").map_err(internal)?;
@@ -468,7 +475,7 @@ async fn booked_devices(
             name
         };
         for p in periods.split(',').filter_map(|p| p.trim().parse().ok()) {
-            out.entry((class, p)).or_default().push(label.clone());
+            out.entry((class, date, p)).or_default().push(label.clone());
         }
     }
     Ok(out)
@@ -514,7 +521,7 @@ fn lesson_of(
     slot: &Slot,
     grid: &crate::periods::PeriodGrid,
     taken: &HashMap<(ClassId, NaiveDate, i64), (Counts, bool)>,
-    devices: &HashMap<(ClassId, i64), Vec<String>>,
+    devices: &Devices,
 ) -> Lesson {
     let p = grid.items.iter().find(|p| p.number == slot.item.period);
     Lesson {
@@ -531,7 +538,7 @@ fn lesson_of(
             .get(&(slot.class_id, slot.date, slot.item.period))
             .map(|(c, _)| *c),
         devices: devices
-            .get(&(slot.class_id, slot.item.period))
+            .get(&(slot.class_id, slot.date, slot.item.period))
             .cloned()
             .unwrap_or_default(),
     }
@@ -550,11 +557,76 @@ pub async fn my_day(ctx: &Ctx, actor: &Actor, on: Option<NaiveDate>) -> Result<V
     }
     let grid = periods::load_grid(ctx, school).await?;
     let taken = taken_on(ctx, school, on, on).await?;
-    let devices = booked_devices(ctx, school, on).await?;
+    let devices = booked_devices(ctx, school, on, on).await?;
     Ok(slots
         .iter()
         .map(|s| lesson_of(s, &grid, &taken, &devices))
         .collect())
+}
+
+/// A class's lessons of the week starting `monday`, each with its roll-call state and booked
+/// devices (the class page: its homeroom teacher's week). The school's staff only.
+pub async fn class_week(
+    ctx: &Ctx,
+    actor: &Actor,
+    class: ClassId,
+    monday: NaiveDate,
+) -> Result<Vec<Lesson>, Error> {
+    let (c, _) = classes::get(ctx, actor, class).await?;
+    if !may_read(actor, c.school_id) {
+        return Err(Error::not_found());
+    }
+    let sunday = monday + chrono::Duration::days(6);
+    let slots = timetable::class_slots(ctx, c.school_id, class, monday, sunday).await?;
+    if slots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let grid = periods::load_grid(ctx, c.school_id).await?;
+    let taken = taken_on(ctx, c.school_id, monday, sunday).await?;
+    let devices = booked_devices(ctx, c.school_id, monday, sunday).await?;
+    Ok(slots
+        .iter()
+        .map(|s| lesson_of(s, &grid, &taken, &devices))
+        .collect())
+}
+
+/// A class's page: the week of `on` (Monday to Sunday) with each lesson's roll-call state, the
+/// students in the class today (the year's last day once it is over) and, for the school's
+/// administrators, the year's other classes to move a student to. The school's staff only.
+pub async fn class_view(
+    ctx: &Ctx,
+    actor: &Actor,
+    class: ClassId,
+    on: NaiveDate,
+) -> Result<ClassView, Error> {
+    let (c, year) = classes::get(ctx, actor, class).await?;
+    if !may_read(actor, c.school_id) {
+        return Err(Error::not_found());
+    }
+    let monday = crate::dates::monday_of(on);
+    let lessons = class_week(ctx, actor, class, monday).await?;
+    let day = today(ctx).clamp(year.starts, year.ends);
+    let students = classes::members_on(ctx, class, day).await?;
+    let manage = actor.can_manage_school(c.school_id);
+    let other_classes = if manage {
+        classes::list(ctx, actor, c.school_id, Some(&year.name))
+            .await?
+            .into_iter()
+            .filter(|k| k.id != class)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ClassView {
+        class: c,
+        year,
+        monday,
+        today: today(ctx),
+        lessons,
+        students,
+        manage,
+        other_classes,
+    })
 }
 
 /// What the roll-call page shows: the lesson, the students that day with their recorded state
@@ -569,7 +641,7 @@ pub async fn view(
     let (c, slot) = checked_lesson(ctx, actor, class, date, period).await?;
     let grid = periods::load_grid(ctx, c.school_id).await?;
     let taken = taken_on(ctx, c.school_id, date, date).await?;
-    let devices = booked_devices(ctx, c.school_id, date).await?;
+    let devices = booked_devices(ctx, c.school_id, date, date).await?;
     let lesson = lesson_of(&slot, &grid, &taken, &devices);
     let roll_call = find(ctx, class, date, period).await?;
     let recorded: HashMap<StudentId, &RollCallEntry> = roll_call
@@ -805,11 +877,7 @@ pub async fn summary(
 
 /// `part` of `whole` in percent with one decimal (0 when `whole` is 0).
 pub fn rate(part: i64, whole: i64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        (part as f64 * 1000.0 / whole as f64).round() / 10.0
-    }
+    crate::classes::percent(part, whole)
 }
 
 /// The share of a school's timetabled lessons from `from` to `to` whose roll was taken on time
@@ -840,4 +908,125 @@ pub async fn on_time(
         })
         .count();
     Ok((slots.len() as i64, on_time as i64))
+}
+
+/// [`on_time`] for every school with classes in the range (the department and sysadmins),
+/// lowest share first: the schools to call first.
+pub async fn on_time_by_school(
+    ctx: &Ctx,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<SchoolOnTime>, Error> {
+    if !actor.sees_all_schools() {
+        return Err(Error::forbidden());
+    }
+    check_range(from, to)?;
+    let rows = sqlx::query(
+        "SELECT DISTINCT s.id, s.code, s.name FROM schools s JOIN classes c ON c.school_id = s.id \
+         JOIN school_years y ON y.id = c.year_id WHERE y.starts <= $1 AND y.ends >= $2 ORDER BY s.code",
+    )
+    .bind(to.to_string())
+    .bind(from.to_string())
+    .fetch_all(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let school: SchoolId = r.try_get("id").map_err(internal)?;
+        let (lessons, on_time) = on_time(ctx, actor, school, from, to).await?;
+        out.push(SchoolOnTime {
+            school_id: school,
+            code: r.try_get("code").map_err(internal)?,
+            name: r.try_get("name").map_err(internal)?,
+            lessons,
+            on_time,
+            percent: rate(on_time, lessons),
+        });
+    }
+    out.sort_by(|a, b| {
+        a.percent
+            .total_cmp(&b.percent)
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    Ok(out)
+}
+
+fn summary_header(lang: crate::Lang) -> Vec<String> {
+    [
+        "summary.col.code",
+        "summary.col.name",
+        "summary.col.lessons",
+        "attendance.present",
+        "attendance.late",
+        "attendance.excused",
+        "attendance.unexcused",
+        "summary.col.absence_rate",
+    ]
+    .iter()
+    .map(|k| crate::i18n::t(lang, k).to_owned())
+    .collect()
+}
+
+/// A class's attendance summary as CSV (column names in `lang`, formulas neutralised).
+pub fn summary_csv(s: &AttendanceSummary, lang: crate::Lang) -> Vec<u8> {
+    let header = summary_header(lang);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = s
+        .students
+        .iter()
+        .map(|a| {
+            vec![
+                a.code.clone(),
+                a.full_name.clone(),
+                a.lessons.to_string(),
+                a.counts.present.to_string(),
+                a.counts.late.to_string(),
+                a.counts.excused.to_string(),
+                a.counts.unexcused.to_string(),
+                format!("{:.1}", a.absence_rate),
+            ]
+        })
+        .collect();
+    crate::services::csv_import::write(&header, &rows)
+}
+
+/// A class's attendance summary as an Excel workbook (text cells stay text, never formulas).
+pub fn summary_xlsx(s: &AttendanceSummary, lang: crate::Lang) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xl = |e: rust_xlsxwriter::XlsxError| {
+        tracing::error!(error = %e, "xlsx export");
+        Error::internal()
+    };
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = wb.add_worksheet();
+    sheet
+        .set_name(crate::i18n::t(lang, "summary.sheet"))
+        .map_err(xl)?;
+    for (c, h) in summary_header(lang).iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h.as_str(), &bold)
+            .map_err(xl)?;
+    }
+    for (i, a) in s.students.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, a.code.as_str()).map_err(xl)?;
+        sheet.write_string(r, 1, a.full_name.as_str()).map_err(xl)?;
+        for (c, v) in [
+            a.lessons,
+            a.counts.present,
+            a.counts.late,
+            a.counts.excused,
+            a.counts.unexcused,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sheet.write_number(r, 2 + c as u16, v as f64).map_err(xl)?;
+        }
+        sheet.write_number(r, 7, a.absence_rate).map_err(xl)?;
+    }
+    sheet.autofit();
+    wb.save_to_buffer().map_err(xl)
 }

@@ -3,19 +3,23 @@
 //! holiday, in the version in force that day.
 
 use crate::classes::{
-    SchoolYear, Timetable, TimetableInput, TimetableItem, parse_subject, weekday_number,
+    CellText, SchoolYear, TIMETABLE_CSV_HEADER, Timetable, TimetableEditor, TimetableInput,
+    TimetableItem, TimetableItemInput, parse_day, parse_subject, weekday_number,
 };
 use crate::dates::parse_date;
-use crate::error::{Error, FieldError, Msg};
+use crate::error::{Error, FieldError, LineError, Msg};
 use crate::ids::{ClassId, SchoolId, UserId};
+use crate::model::ImportOutcome;
 use crate::model::{Actor, Role};
 use crate::services::audit::{self, Record};
 use crate::services::classes;
+use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_date, internal};
 use crate::services::periods;
+use crate::text::fold;
 use chrono::NaiveDate;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The most cells a timetable may have (7 days × 10 periods).
@@ -130,6 +134,17 @@ pub(crate) async fn timetabled(
     teacher: Option<UserId>,
 ) -> Result<Vec<Slot>, Error> {
     slots(ctx, school, None, from, to, teacher).await
+}
+
+/// The lessons of one class from `from` to `to` (inclusive).
+pub(crate) async fn class_slots(
+    ctx: &Ctx,
+    school: SchoolId,
+    class: ClassId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Slot>, Error> {
+    slots(ctx, school, Some(class), from, to, None).await
 }
 
 /// [`timetabled`] for the whole school, or for one class (`class`), which reads only that
@@ -352,13 +367,29 @@ pub(crate) async fn write(
     items: &[TimetableItem],
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    let now = ctx.now();
-    let starts = from.unwrap_or(year.starts);
     let mut tx = ctx
         .db
         .begin_exclusive(&["timetable_versions", "timetable_items"])
         .await
         .map_err(internal)?;
+    write_tx(&mut tx, ctx.now(), actor, class, year, from, items, ip).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// [`write`] inside the caller's transaction (the CSV import writes every class in one).
+#[allow(clippy::too_many_arguments)]
+async fn write_tx(
+    tx: &mut Transaction<'static, Any>,
+    now: i64,
+    actor: Option<&Actor>,
+    class: ClassId,
+    year: &SchoolYear,
+    from: Option<NaiveDate>,
+    items: &[TimetableItem],
+    ip: Option<&str>,
+) -> Result<(), Error> {
+    let starts = from.unwrap_or(year.starts);
     let replaced: Vec<i64> =
         sqlx::query("SELECT id FROM timetable_versions WHERE class_id = $1 AND starts >= $2")
             .bind(class)
@@ -367,7 +398,7 @@ pub(crate) async fn write(
             } else {
                 "0000-01-01".to_owned()
             })
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await
             .map_err(internal)?
             .iter()
@@ -381,7 +412,7 @@ pub(crate) async fn write(
         ] {
             sqlx::query(&format!("DELETE FROM {table} = $1"))
                 .bind(*v)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(internal)?;
         }
@@ -394,7 +425,7 @@ pub(crate) async fn write(
     .bind(starts.to_string())
     .bind(now)
     .bind(actor.map(|a| a.user_id))
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await
     .map_err(internal)?
     .try_get("id")
@@ -408,7 +439,7 @@ pub(crate) async fn write(
         .bind(it.period)
         .bind(it.subject.clone())
         .bind(it.teacher_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(internal)?;
     }
@@ -423,7 +454,7 @@ pub(crate) async fn write(
             })
             .collect();
         audit::write(
-            &mut *tx,
+            &mut **tx,
             now,
             Record {
                 actor: Some(actor),
@@ -440,6 +471,245 @@ pub(crate) async fn write(
         )
         .await?;
     }
-    tx.commit().await.map_err(internal)?;
     Ok(())
+}
+
+/// Imports a school's timetable from CSV `class,day,period,subject,teacher` (one line per
+/// lesson of the week: `6A1,Thứ 2,1,Toán,gv.lan`): every class of the file gets a new version
+/// from `from` (the whole school year when absent), the others keep theirs. The classes are
+/// those of the school year of `from` (this year's by default); the teacher is a username, or a
+/// full name when only one member of staff has it. Every bad line reported and nothing written.
+pub async fn import_csv(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: SchoolId,
+    bytes: &[u8],
+    from: Option<NaiveDate>,
+    ip: Option<&str>,
+) -> Result<ImportOutcome, Error> {
+    actor.must_manage_school(school)?;
+    let year_name = SchoolYear::name_of(from.unwrap_or_else(|| classes::today(ctx)));
+    let year = classes::years(ctx, actor, school)
+        .await?
+        .into_iter()
+        .find(|y| y.name == year_name);
+    let Some(year) = year else {
+        return Err(Error::field(
+            "from",
+            Msg::new("validation.no_classes_in_year").arg("year", &year_name),
+        ));
+    };
+    if from.is_some_and(|d| !year.contains(d)) {
+        return Err(Error::field("from", Msg::new("validation.outside_year")));
+    }
+    let (lines, mut errors) = csv_import::read_lines(bytes, &TIMETABLE_CSV_HEADER)?;
+    let by_name: HashMap<String, ClassId> = classes::list(ctx, actor, school, Some(&year.name))
+        .await?
+        .into_iter()
+        .map(|c| (fold(&c.name), c.id))
+        .collect();
+    let grid = periods::load_grid(ctx, school).await?;
+    let (by_username, by_full_name) = staff_names(ctx, school).await?;
+    let mut cells: BTreeMap<ClassId, Vec<TimetableItem>> = BTreeMap::new();
+    let mut seen: HashMap<(ClassId, i64, i64), u64> = HashMap::new();
+    for l in &lines {
+        let mut bad = |field: &str, msg: Msg| errors.push(cell_error(l.line, field, msg));
+        let class = by_name.get(&fold(l.get(0))).copied();
+        if class.is_none() {
+            bad(
+                "class",
+                Msg::new("validation.class_unknown").arg("year", &year.name),
+            );
+        }
+        let day = parse_day(l.get(1));
+        if day.is_none() {
+            bad("day", Msg::new("validation.day"));
+        }
+        let period = l
+            .get(2)
+            .parse::<i64>()
+            .ok()
+            .filter(|p| grid.items.iter().any(|g| g.number == *p));
+        if period.is_none() {
+            bad("period", Msg::new("validation.period"));
+        }
+        let subject = parse_subject(l.get(3));
+        if subject.is_none() {
+            bad("subject", Msg::new("validation.subject"));
+        }
+        let who = l.get(4);
+        let teacher = by_username
+            .get(&who.to_lowercase())
+            .copied()
+            .or_else(|| match by_full_name.get(&fold(who)).map(Vec::as_slice) {
+                Some([one]) => Some(*one),
+                _ => None,
+            });
+        if teacher.is_none() {
+            bad("teacher", Msg::new("validation.teacher"));
+        }
+        let (Some(class), Some(day), Some(period), Some(subject), Some(teacher)) =
+            (class, day, period, subject, teacher)
+        else {
+            continue;
+        };
+        if let Some(first) = seen.insert((class, day, period), l.line) {
+            bad(
+                "period",
+                Msg::new("import.duplicate_in_file").arg("line", first),
+            );
+            continue;
+        }
+        cells.entry(class).or_default().push(TimetableItem {
+            weekday: day,
+            period,
+            subject: subject.to_owned(),
+            teacher_id: teacher,
+            teacher_name: None,
+        });
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e: &LineError| e.line);
+        return Err(Error::lines(errors));
+    }
+    if cells.is_empty() {
+        return Err(Error::lines(vec![LineError {
+            line: 1,
+            msg: Msg::new("import.empty"),
+        }]));
+    }
+    let mut tx = ctx
+        .db
+        .begin_exclusive(&["timetable_versions", "timetable_items"])
+        .await
+        .map_err(internal)?;
+    let now = ctx.now();
+    for (class, items) in &cells {
+        write_tx(&mut tx, now, Some(actor), *class, &year, from, items, ip).await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(ImportOutcome {
+        created: 0,
+        updated: cells.len() as u64,
+    })
+}
+
+/// A school's active staff by lowercase username, and by folded full name (names can repeat).
+async fn staff_names(
+    ctx: &Ctx,
+    school: SchoolId,
+) -> Result<(HashMap<String, UserId>, HashMap<String, Vec<UserId>>), Error> {
+    let rows = sqlx::query(
+        "SELECT id, username, full_name FROM users WHERE school_id = $1 AND active = 1 \
+         AND role IN ($2, $3)",
+    )
+    .bind(school)
+    .bind(Role::Teacher.as_str().to_owned())
+    .bind(Role::SchoolAdmin.as_str().to_owned())
+    .fetch_all(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    let mut by_username = HashMap::new();
+    let mut by_name: HashMap<String, Vec<UserId>> = HashMap::new();
+    for r in &rows {
+        let id: UserId = r.try_get("id").map_err(internal)?;
+        let u: String = r.try_get("username").map_err(internal)?;
+        let n: String = r.try_get("full_name").map_err(internal)?;
+        by_username.insert(u.to_lowercase(), id);
+        by_name.entry(fold(&n)).or_default().push(id);
+    }
+    Ok((by_username, by_name))
+}
+
+/// The timetable page of a class: the timetable in force on `on` (today by default) with its
+/// versions, the school's periods and, for its administrators, the staff. The school's staff.
+pub async fn editor(
+    ctx: &Ctx,
+    actor: &Actor,
+    class: ClassId,
+    on: Option<NaiveDate>,
+) -> Result<TimetableEditor, Error> {
+    let (c, year) = classes::get(ctx, actor, class).await?;
+    let timetable = get(ctx, actor, class, on).await?;
+    let grid = periods::load_grid(ctx, c.school_id).await?;
+    let manage = actor.can_manage_school(c.school_id);
+    let staff = if manage {
+        classes::staff(ctx, c.school_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(TimetableEditor {
+        periods: grid.items.iter().map(|p| p.number).collect(),
+        class: c,
+        year,
+        timetable,
+        manage,
+        staff,
+    })
+}
+
+/// Sets a class's timetable from the page's cells (subjects by code or name, teachers by
+/// username or unique full name), as a new version from `from` or for the whole year: each
+/// bad cell named by its form field, nothing written then.
+pub async fn put_cells(
+    ctx: &Ctx,
+    actor: &Actor,
+    class: ClassId,
+    cells: &[CellText],
+    from: Option<String>,
+    ip: Option<&str>,
+) -> Result<Timetable, Error> {
+    let (c, _) = classes::get(ctx, actor, class).await?;
+    actor.must_manage_school(c.school_id)?;
+    let (by_username, by_full_name) = staff_names(ctx, c.school_id).await?;
+    let mut errs = Vec::new();
+    let mut items = Vec::new();
+    for cell in cells {
+        let subject = parse_subject(&cell.subject);
+        if subject.is_none() {
+            errs.push(FieldError {
+                field: CellText::subject_field(cell.weekday, cell.period),
+                msg: Msg::new(if cell.subject.is_empty() {
+                    "validation.required"
+                } else {
+                    "validation.subject"
+                }),
+            });
+        }
+        let teacher = by_username
+            .get(&cell.teacher.to_lowercase())
+            .copied()
+            .or_else(
+                || match by_full_name.get(&fold(&cell.teacher)).map(Vec::as_slice) {
+                    Some([one]) => Some(*one),
+                    _ => None,
+                },
+            );
+        if teacher.is_none() {
+            errs.push(FieldError {
+                field: CellText::teacher_field(cell.weekday, cell.period),
+                msg: Msg::new(if cell.teacher.is_empty() {
+                    "validation.required"
+                } else {
+                    "validation.teacher"
+                }),
+            });
+        }
+        if let (Some(subject), Some(teacher)) = (subject, teacher) {
+            items.push(TimetableItemInput {
+                weekday: cell.weekday,
+                period: cell.period,
+                subject: subject.to_owned(),
+                teacher_id: teacher,
+            });
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Error::fields(errs));
+    }
+    let input = TimetableInput {
+        items,
+        from: from.filter(|f| !f.trim().is_empty()),
+    };
+    put(ctx, actor, class, &input, ip).await
 }

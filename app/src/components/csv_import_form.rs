@@ -64,6 +64,9 @@ pub fn CsvImportForm(
     /// A link shown with a success (href, text).
     #[prop(optional)]
     success_link: Option<(String, &'static str)>,
+    /// More fields of the form, above the file (e.g. the date a timetable starts).
+    #[prop(optional)]
+    extra: Option<Box<dyn FnOnce() -> AnyView + Send>>,
 ) -> impl IntoView {
     let query = use_query_map();
     let outcome = {
@@ -116,6 +119,7 @@ pub fn CsvImportForm(
                 .into_iter()
                 .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
                 .collect_view()}
+            {extra.map(|f| f())}
             <label class="file-drop" for=file_for>
                 <Icon name="upload" />
                 <span class="file-drop-title" id=label_id.clone()>{label}</span>

@@ -8,7 +8,7 @@
 use crate::api::devices::{DeviceDto, attachment, id_param, kind_param};
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::periods::PeriodDto;
-use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt};
+use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, XLSX};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -762,9 +762,6 @@ pub struct UtilisationQuery {
     /// `json` (default), `csv` or `xlsx`; the files' column names are in the caller's language.
     pub format: Option<String>,
 }
-
-/// The content type of an Excel workbook.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Periods booked, used (checked in) and not picked up, per device, kind and school (school
 /// admins for their school; the department and sysadmins for any school or all of them).

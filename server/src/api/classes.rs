@@ -6,17 +6,20 @@
 //! and [`lophoc::services::roll_calls`]; these handlers translate HTTP and nothing else.
 
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, created_or_ok, csv_body};
+use crate::api::{
+    ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, XLSX, attachment, created_or_ok, csv_body,
+};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use lophoc::classes::{
     AttendanceSummary, Class, ClassInput, Lesson, MissingRollCall, RollCall, RollCallInput,
-    SchoolYear, Student, Timetable, TimetableInput,
+    SchoolOnTime, SchoolYear, Student, Timetable, TimetableInput,
 };
 use lophoc::dates::parse_date;
 use lophoc::error::{Error, Msg};
@@ -43,6 +46,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(missing))
         .routes(routes!(summary))
         .routes(routes!(on_time))
+        .routes(routes!(on_time_by_school))
+        .routes(routes!(import_timetable))
+        .routes(routes!(class_week))
         .routes(routes!(my_lessons))
 }
 
@@ -453,19 +459,142 @@ fn range(state: &AppState, q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), Err
 /// Per-student attendance of a class over a range (the school's staff; 30 days to today by
 /// default): lessons, counts by status, absence rate.
 #[utoipa::path(get, path = "/classes/{id}/attendance/summary", tag = "roll calls",
-    params(("id" = i64, Path, description = "The class's id"), RangeQuery),
-    responses((status = 200, body = AttendanceSummary), (status = 401, description = "unauthenticated"),
+    params(("id" = i64, Path, description = "The class's id"), RangeQuery, FormatQuery),
+    responses((status = 200, description = "the summary; CSV and XLSX as attachments",
+               content((AttendanceSummary = "application/json"), (String = "text/csv"),
+                       (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 401, description = "unauthenticated"),
               (status = 404, description = "not_found"), (status = 422, description = "validation")))]
 async fn summary(
     State(state): State<AppState>,
     caller: CallerExt,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<RangeQuery>,
-) -> ApiResult<Json<AttendanceSummary>> {
+    ApiQuery(f): ApiQuery<FormatQuery>,
+) -> ApiResult<Response> {
+    let actor = caller.actor()?;
+    let (from, to) = range(&state, &q)?;
+    let format = report_format(&f.format)?;
+    let s = roll_calls::summary(&state.ctx, &actor, ClassId(id), from, to).await?;
+    let name = format!("attendance-{id}-{from}-{to}");
+    Ok(match format {
+        "csv" => attachment(
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+            roll_calls::summary_csv(&s, caller.lang),
+        ),
+        "xlsx" => attachment(
+            XLSX,
+            &format!("{name}.xlsx"),
+            roll_calls::summary_xlsx(&s, caller.lang)?,
+        ),
+        _ => Json(s).into_response(),
+    })
+}
+
+/// A report's format.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatQuery {
+    /// `json` (default), `csv` or `xlsx`; the files' column names are in the caller's language.
+    pub format: Option<String>,
+}
+
+fn report_format(v: &Option<String>) -> Result<&'static str, Error> {
+    match v.as_deref().map(str::trim).unwrap_or("") {
+        "" | "json" => Ok("json"),
+        "csv" => Ok("csv"),
+        "xlsx" => Ok("xlsx"),
+        _ => Err(Error::field(
+            "format",
+            Msg::new("api.validation.report_format"),
+        )),
+    }
+}
+
+/// The on-time share of every school with classes in the range, lowest first (extension: the
+/// department and sysadmins).
+#[utoipa::path(get, path = "/attendance/on-time", tag = "roll calls", params(RangeQuery),
+    responses((status = 200, body = Vec<SchoolOnTime>), (status = 401, description = "unauthenticated"),
+              (status = 403, description = "forbidden: the department's view"),
+              (status = 422, description = "validation")))]
+async fn on_time_by_school(
+    State(state): State<AppState>,
+    caller: CallerExt,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> ApiResult<Json<Vec<SchoolOnTime>>> {
     let actor = caller.actor()?;
     let (from, to) = range(&state, &q)?;
     Ok(Json(
-        roll_calls::summary(&state.ctx, &actor, ClassId(id), from, to).await?,
+        roll_calls::on_time_by_school(&state.ctx, &actor, from, to).await?,
+    ))
+}
+
+/// From when a timetable import applies.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FromQuery {
+    /// The first day of the new version (`YYYY-MM-DD` or dd/mm/yyyy); the whole school year
+    /// when absent.
+    pub from: Option<String>,
+}
+
+/// Import a school's timetable from CSV `class,day,period,subject,teacher` (extension; the
+/// school's admins): every class in the file gets a new version from `from`, all or nothing.
+#[utoipa::path(post, path = "/schools/{id}/timetable/import", tag = "classes",
+    params(("id" = i64, Path, description = "The school's id"), FromQuery),
+    request_body(content = String, content_type = "text/csv",
+                 description = "`class,day,period,subject,teacher` (day: `Thứ 2`…`Chủ nhật`, `T2`…`CN`), UTF-8, `,` or `;`"),
+    responses((status = 200, body = ImportResult, description = "`updated`: the classes given a new version"),
+              (status = 401, description = "unauthenticated"), (status = 403, description = "forbidden"),
+              (status = 404, description = "not_found"), (status = 413, description = "payload_too_large"),
+              (status = 415, description = "unsupported_media_type"),
+              (status = 422, description = "validation: `details: [{line, message}]`, nothing written")))]
+async fn import_timetable(
+    State(state): State<AppState>,
+    caller: CallerExt,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<FromQuery>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<ImportResult>> {
+    let actor = caller.actor()?;
+    let from = day("from", &q.from)?;
+    let body = csv_body(&headers, body)?;
+    let r = timetable::import_csv(
+        &state.ctx,
+        &actor,
+        SchoolId(id),
+        &body,
+        from,
+        Some(&caller.ip),
+    )
+    .await?;
+    Ok(Json(r.into()))
+}
+
+/// A class's lessons of a week (extension: the homeroom teacher's week), with their roll-call
+/// state and booked devices; the week of `date` (today by default), Monday to Sunday.
+#[utoipa::path(get, path = "/classes/{id}/week", tag = "roll calls",
+    params(("id" = i64, Path, description = "The class's id"), DateQuery),
+    responses((status = 200, body = Vec<Lesson>), (status = 401, description = "unauthenticated"),
+              (status = 404, description = "not_found"), (status = 422, description = "validation")))]
+async fn class_week(
+    State(state): State<AppState>,
+    caller: CallerExt,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DateQuery>,
+) -> ApiResult<Json<Vec<Lesson>>> {
+    let actor = caller.actor()?;
+    let on = day("date", &q.date)?.unwrap_or_else(|| lophoc::dates::today_at(state.ctx.now()));
+    Ok(Json(
+        roll_calls::class_week(
+            &state.ctx,
+            &actor,
+            ClassId(id),
+            lophoc::dates::monday_of(on),
+        )
+        .await?,
     ))
 }
 
