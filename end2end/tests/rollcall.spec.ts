@@ -204,3 +204,21 @@ test('a timetable file with a bad line is refused line by line, with or without 
   await expect(page.getByText('Dòng 2')).toBeVisible();
   await expect(page.getByText(/Thứ phải viết là/)).toBeVisible();
 });
+
+test('the timetable grid by hand: a bad cell is marked and kept, then saved from a date', async ({ page }) => {
+  await login(page, ADMIN);
+  await page.goto(`/classes/${world.classId}/timetable`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Thời khóa biểu lớp PW ${tag()}`);
+  // Saturday period 3: a subject and a teacher nobody has.
+  await page.getByLabel('Thứ Bảy, tiết 3: môn').fill('Tin học');
+  await page.getByLabel('Thứ Bảy, tiết 3: giáo viên').fill('khong.co.ai');
+  await page.getByRole('button', { name: 'Lưu thời khóa biểu' }).click();
+  await expect(page.getByLabel('Thứ Bảy, tiết 3: giáo viên')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Thứ Bảy, tiết 3: giáo viên')).toHaveValue('khong.co.ai');
+  await expect(page.getByLabel('Thứ Bảy, tiết 3: môn')).toHaveValue('Tin học');
+  await page.getByLabel('Thứ Bảy, tiết 3: giáo viên').fill(LESSON_TEACHER);
+  await page.getByLabel('Áp dụng từ ngày').fill(dmy(day(1)));
+  await page.getByRole('button', { name: 'Lưu thời khóa biểu' }).click();
+  await expect(page.getByText('Đã lưu thời khóa biểu.')).toBeVisible();
+  await checkA11y(page);
+});

@@ -120,6 +120,7 @@ fn Summary(c: Class, s: AttendanceSummary, threshold: f64) -> impl IntoView {
             ("to", display_date(s.to)),
         ],
     );
+    let region_label = caption.clone();
     view! {
         <div class="page-header">
             <div class="page-header-text">
@@ -169,8 +170,9 @@ fn Summary(c: Class, s: AttendanceSummary, threshold: f64) -> impl IntoView {
                 </a>
             </div>
         </div>
-        <div class="table-wrap">
-            <table class="table stack">
+        // Focusable: on a phone the table scrolls sideways, and a keyboard must reach it.
+        <div class="table-wrap" tabindex="0" role="region" aria-label=region_label>
+            <table class="table summary-table">
                 <caption class="sr-only">{caption}</caption>
                 <thead>
                     <tr>

@@ -259,7 +259,8 @@ fn Roster(students: Vec<Student>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-wrap">
+            // Focusable: on a phone the table scrolls sideways, and a keyboard must reach it.
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="roster-title">
                 <table class="table roster-table">
                     <caption class="sr-only">{count.clone()}</caption>
                     <thead>

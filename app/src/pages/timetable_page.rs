@@ -179,11 +179,13 @@ fn Editor(e: TimetableEditor) -> impl IntoView {
                 </a>
             </div>
         </div>
-        <SuccessNote message=Signal::derive(move || saved.then(|| tr("timetable.saved").to_owned())) />
-        {error.filter(|e| e.fields.is_empty()).map(|e| view! { <ErrorAlert error=e /> })}
-        {(!e.timetable.versions.is_empty())
-            .then(|| view! { <nav class="chips" aria-label=tr("timetable.versions")>{versions}</nav> })}
-        {body}
+        <div class="stack">
+            <SuccessNote message=Signal::derive(move || saved.then(|| tr("timetable.saved").to_owned())) />
+            {error.clone().map(|e| view! { <ErrorAlert error=e /> })}
+            {(!e.timetable.versions.is_empty())
+                .then(|| view! { <nav class="chips" aria-label=tr("timetable.versions")>{versions}</nav> })}
+            {body}
+        </div>
     }
 }
 
