@@ -718,17 +718,29 @@ both_engines!(
                 (d("2026-12-01"), 1, false)
             ]
         );
-        roll_calls::put(
-            &t.ctx,
-            &f.maths,
-            f.class,
-            d(MON),
-            1,
-            &absent(&f, &[(1, Status::Excused)]),
-            None,
-        )
-        .await
-        .unwrap();
+        let marks = absent(&f, &[(1, Status::Excused)]);
+        let (rc, created) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &marks, None)
+            .await
+            .unwrap();
+        assert!(created);
+        // What a PUT answers is what is stored, for the first take, a replay and a change.
+        let stored = || roll_calls::get(&t.ctx, &f.admin, f.class, d(MON), 1);
+        assert_eq!(rc, stored().await.unwrap());
+        t.advance(60);
+        let (again, created) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &marks, None)
+            .await
+            .unwrap();
+        assert!(!created);
+        assert_eq!(again, rc);
+        let changed = absent(&f, &[(1, Status::Excused), (2, Status::Late)]);
+        let (after, _) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &changed, None)
+            .await
+            .unwrap();
+        assert_eq!(after, stored().await.unwrap());
+        assert_ne!(after.updated_at, rc.updated_at);
+        roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &marks, None)
+            .await
+            .unwrap();
         let view = roll_calls::class_view(&t.ctx, &f.homeroom, f.class, d("2026-12-02"))
             .await
             .unwrap();

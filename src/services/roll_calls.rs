@@ -168,6 +168,9 @@ pub async fn put(
     // concurrent first takes (the loser waits for the winner's commit, inserts nothing and
     // reads the winner's row, locked).
     let mut tx = ctx.db.begin_exclusive(&[]).await.map_err(internal)?;
+    // The row as it was when a submission lands on an existing roll call.
+    let mut stored: Option<RollCallRow> = None;
+    let mut changed_entries = false;
     let inserted = sqlx::query(
         "INSERT INTO roll_calls (school_id, class_id, date, period, teacher_id, taken_by, taken_at, \
          updated_by, updated_at, on_time, present, late, excused, unexcused) \
@@ -213,19 +216,20 @@ pub async fn put(
         } else {
             ""
         };
-        let id: i64 = sqlx::query(&format!(
-            "SELECT id FROM roll_calls WHERE class_id = $1 AND date = $2 AND period = $3{lock}"
+        let row: RollCallRow = sqlx::query_as(&format!(
+            "{ROLL_CALL_SELECT} WHERE class_id = $1 AND date = $2 AND period = $3{lock}"
         ))
         .bind(class)
         .bind(date.to_string())
         .bind(period)
         .fetch_one(&mut *tx)
         .await
-        .map_err(internal)?
-        .try_get("id")
         .map_err(internal)?;
+        let id = row.id;
         let old = load_entries(&mut *tx, id).await?;
-        if old != entries {
+        stored = Some(row);
+        changed_entries = old != entries;
+        if changed_entries {
             if !may_edit_taken(actor, c.school_id, date, today) {
                 return Err(Error::with_msg(
                     ErrorCode::Forbidden,
@@ -275,9 +279,32 @@ pub async fn put(
         false
     };
     tx.commit().await.map_err(internal)?;
-    let rc = find(ctx, class, date, period)
-        .await?
-        .ok_or_else(Error::internal)?;
+    // The answer from what was written (no read-back): the new roll call, or the stored one
+    // with this submission's entries (the same ones, for a replay).
+    let rc = match stored {
+        None => RollCall {
+            class_id: class,
+            date,
+            period,
+            taken_by: actor.user_id,
+            taken_at: crate::dates::rfc3339(now),
+            updated_at: crate::dates::rfc3339(now),
+            on_time,
+            entries,
+            counts,
+        },
+        Some(r) => RollCall {
+            class_id: class,
+            date,
+            period,
+            taken_by: r.taken_by,
+            taken_at: crate::dates::rfc3339(r.taken_at),
+            updated_at: crate::dates::rfc3339(if changed_entries { now } else { r.updated_at }),
+            on_time: r.on_time == 1,
+            entries,
+            counts,
+        },
+    };
     Ok((rc, created))
 }
 
@@ -286,17 +313,23 @@ async fn insert_entries(
     id: i64,
     entries: &[RollCallEntry],
 ) -> Result<(), Error> {
-    for e in entries {
-        sqlx::query(
-            "INSERT INTO roll_call_entries (roll_call_id, student_id, status, note) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(e.student_id)
-        .bind(e.status.as_str().to_owned())
-        .bind(e.note.clone())
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+    // One statement for the whole list (a roll call has a few exceptions, at most a class).
+    for chunk in entries.chunks(100) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("($1, ${}, ${}, ${})", 2 + 3 * i, 3 + 3 * i, 4 + 3 * i))
+            .collect();
+        let sql = format!(
+            "INSERT INTO roll_call_entries (roll_call_id, student_id, status, note) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(id);
+        for e in chunk {
+            q = q
+                .bind(e.student_id)
+                .bind(e.status.as_str().to_owned())
+                .bind(e.note.clone());
+        }
+        q.execute(&mut **tx).await.map_err(internal)?;
     }
     Ok(())
 }
