@@ -430,6 +430,18 @@ fn fn_new_class(_: &Fixture, _: Scope, n: u32) -> Payload {
     )
 }
 
+fn fn_year_dates(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("name", "2026-2027".into()),
+            ("starts", format!("{:02}/09/2026", 1 + n % 7)),
+            ("term2_starts", "11/01/2027".into()),
+            ("ends", "31/05/2027".into()),
+        ],
+        &[],
+    )
+}
+
 fn fn_class(_: &Fixture, _: Scope, _: u32) -> Payload {
     Payload::Args(vec![("date", String::new())], &[("class", "{id}")])
 }
@@ -1318,6 +1330,13 @@ const TABLE: &[Row] = &[
         body: fn_year,
         ends_session: false,
         expect: "401 | 2xx | 2xx | 422 | 422",
+    },
+    Row {
+        route: "POST /fn/set_school_year",
+        id: Id::None,
+        body: fn_year_dates,
+        ends_session: false,
+        expect: "401 | 403 | 2xx | 422 | 422",
     },
     Row {
         route: "POST /fn/create_class",

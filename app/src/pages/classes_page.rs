@@ -11,7 +11,7 @@ use crate::components::notice::SuccessNote;
 use crate::error::from_query;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{
-    CreateClass, ImportClasses, ImportTimetable, back, school_classes,
+    CreateClass, ImportClasses, ImportTimetable, SetSchoolYear, back, school_classes,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -127,7 +127,10 @@ fn Overview(o: ClassesOverview) -> impl IntoView {
                     </div>
                 </section>
             </div>
-            <ImportTimetableCard />
+            <div class="grid-2">
+                <YearCard o=o.clone() />
+                <ImportTimetableCard />
+            </div>
         }
     });
     view! {
@@ -245,6 +248,67 @@ fn ImportTimetableCard() -> impl IntoView {
                 />
                 <p class="small">{tr("timetable.import_format")}</p>
                 <pre class="small">"class,day,period,subject,teacher\n6A1,Thứ 2,1,Toán,gv.nguyenlan\n6A1,Thứ 2,2,Ngữ văn,Trần Văn Minh\n6A2,T3,1,Tiếng Anh,gv.tranminh"</pre>
+            </div>
+        </section>
+    }
+}
+
+/// The dates of the year shown: its first day, the first day of học kỳ II, its last day (the
+/// usual ones until the school saves its own).
+#[component]
+fn YearCard(o: ClassesOverview) -> impl IntoView {
+    let query = use_query_map();
+    let (error, saved, typed) = query.with_untracked(|q| {
+        (
+            from_query(q, SetSchoolYear::PATH),
+            q.get(back::YEAR_SAVED).filter(|n| !n.is_empty()),
+            (q.get(back::STARTS), q.get(back::TERM2), q.get(back::ENDS)),
+        )
+    });
+    let stored = o.years.iter().find(|y| y.name == o.year);
+    let dates = stored
+        .map(|y| (y.starts, y.term2_starts, y.ends))
+        .or_else(|| SchoolYear::usual_dates(&o.year));
+    let iso = |i: usize| {
+        dates
+            .map(|d| [d.0, d.1, d.2][i].to_string())
+            .unwrap_or_default()
+    };
+    let (starts, term2, ends) = (
+        typed.0.unwrap_or_else(|| iso(0)),
+        typed.1.unwrap_or_else(|| iso(1)),
+        typed.2.unwrap_or_else(|| iso(2)),
+    );
+    let field = {
+        let error = error.clone();
+        move |f: &'static str| {
+            let error = error.clone();
+            Signal::derive(move || error.as_ref().and_then(|e| e.field(f)))
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="year-title">
+            <div class="card-header">
+                <h2 id="year-title">{trf("year.title", &[("year", o.year.clone())])}</h2>
+            </div>
+            <div class="card-body">
+                <SuccessNote message=Signal::derive(move || {
+                    saved.clone().map(|n| trf("year.saved", &[("name", n)]))
+                }) />
+                {error.clone().filter(|e| e.fields.is_empty()).map(|e| view! { <ErrorAlert error=e /> })}
+                {stored.is_none().then(|| view! { <p class="small muted">{tr("year.usual")}</p> })}
+                <form class="form" method="post" action=SetSchoolYear::PATH novalidate=true>
+                    <input type="hidden" name="name" value=o.year.clone() />
+                    <Field id="year-starts" name="starts" kind="date" label=tr("year.starts") value=starts error=field("starts") />
+                    <Field id="year-term2" name="term2_starts" kind="date" label=tr("year.term2") value=term2 error=field("term2_starts") />
+                    <Field id="year-ends" name="ends" kind="date" label=tr("year.ends") value=ends error=field("ends") />
+                    <div class="form-actions">
+                        <button type="submit" class="btn btn-secondary">
+                            <Icon name="check" />
+                            <span>{tr("year.save")}</span>
+                        </button>
+                    </div>
+                </form>
             </div>
         </section>
     }

@@ -6,7 +6,7 @@ use crate::error::UiError;
 use leptos::prelude::*;
 use lophoc::classes::{
     AttendanceSummary, ClassView, ClassesOverview, Lesson, MissingRollCall, RollCallView,
-    SchoolOnTime, TimetableEditor,
+    SchoolOnTime, SchoolYear, TimetableEditor,
 };
 use lophoc::ids::{ClassId, StudentId};
 use lophoc::model::ImportOutcome;
@@ -44,8 +44,20 @@ pub mod back {
     pub const CELLS: &str = "cells";
     /// After a timetable error, the start date as typed.
     pub const FROM: &str = "from";
+    /// A school year's dates were saved: its name.
+    pub const YEAR_SAVED: &str = "year_saved";
+    /// What was typed into the year form that failed.
+    pub const STARTS: &str = "starts";
+    /// See [`STARTS`].
+    pub const TERM2: &str = "term2_starts";
+    /// See [`STARTS`].
+    pub const ENDS: &str = "ends";
     /// Every key of the class forms: a new answer replaces the previous one.
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 19] = [
+        YEAR_SAVED,
+        STARTS,
+        TERM2,
+        ENDS,
         TIMETABLE_SAVED,
         CELLS,
         FROM,
@@ -230,6 +242,43 @@ pub async fn create_class(
             (back::NAME, name),
             (back::GRADE, grade),
             (back::HOMEROOM, homeroom),
+        ],
+    )
+}
+
+/// Sets the dates of one of the school's years (its administrators): the first day, the first
+/// day of học kỳ II and the last day (dd/mm/yyyy); a year not defined yet is created.
+#[server(prefix = "/fn", endpoint = "set_school_year")]
+pub async fn set_school_year(
+    name: String,
+    starts: String,
+    term2_starts: String,
+    ends: String,
+) -> Result<SchoolYear, UiError> {
+    use server_fn::ServerFn;
+    let r = async {
+        let (c, actor) = crate::ssr::actor()?;
+        let ctx = crate::ssr::ctx()?;
+        let fail = |e| crate::ssr::fail(&c, e);
+        let school = actor.school_or(None).map_err(fail)?;
+        let dates = lophoc::services::classes::YearDates {
+            starts: starts.clone(),
+            term2_starts: term2_starts.clone(),
+            ends: ends.clone(),
+        };
+        lophoc::services::classes::set_year(&ctx, &actor, school, &name, &dates, Some(&c.ip))
+            .await
+            .map_err(fail)
+    }
+    .await;
+    form::answer(
+        r,
+        SetSchoolYear::PATH,
+        |y| vec![(back::YEAR_SAVED, y.name.clone())],
+        vec![
+            (back::STARTS, starts),
+            (back::TERM2, term2_starts),
+            (back::ENDS, ends),
         ],
     )
 }
