@@ -21,6 +21,29 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .filter(|d| d.year() >= 1900)
 }
 
+/// An optional day as a form or a query sends it (empty or absent: none); anything that is not
+/// a day is a validation error on `field`.
+pub fn optional_date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, crate::Error> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => parse_date(s)
+            .map(Some)
+            .ok_or_else(|| crate::Error::field(field, crate::Msg::new("validation.date"))),
+    }
+}
+
+/// The range of a report from its optional `from` and `to`: by default to today, and the 30
+/// days up to `to`.
+pub fn report_range(
+    now: i64,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(NaiveDate, NaiveDate), crate::Error> {
+    let to = optional_date("to", to)?.unwrap_or_else(|| today_at(now));
+    let from = optional_date("from", from)?.unwrap_or(to - chrono::Duration::days(29));
+    Ok((from, to))
+}
+
 /// `dd/mm/yyyy`, as shown to users in both languages.
 pub fn display_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()

@@ -37,6 +37,12 @@ pub fn from_query(q: &leptos_router::params::ParamsMap, fn_path: &str) -> Option
         .map(|e| server_fn::error::ServerFnUrlError::<UiError>::decode_err(&e))
 }
 
+/// A field's message in a form's error, as a field takes it.
+pub fn field_error(error: &Option<UiError>, name: &str) -> leptos::prelude::Signal<Option<String>> {
+    let message = error.as_ref().and_then(|e| e.field(name));
+    leptos::prelude::Signal::derive(move || message.clone())
+}
+
 impl From<LocalizedError> for UiError {
     fn from(l: LocalizedError) -> Self {
         UiError {

@@ -16,6 +16,17 @@ use crate::state::AppState;
 
 /// The content type of an Excel workbook.
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A report's `format` parameter: `json` (also when absent), `csv` or `xlsx`; `None` for
+/// anything else.
+pub(crate) fn report_format(v: Option<&str>) -> Option<&'static str> {
+    match v.map(str::trim).unwrap_or("") {
+        "" | "json" => Some("json"),
+        "csv" => Some("csv"),
+        "xlsx" => Some("xlsx"),
+        _ => None,
+    }
+}
 use axum::Json;
 use axum::extract::Extension;
 use lophoc::services::Caller;

@@ -583,18 +583,11 @@ pub async fn import_csv(
 
 /// Active teachers and administrators of a school by username.
 async fn staff_by_username(ctx: &Ctx, school: SchoolId) -> Result<HashMap<String, UserId>, Error> {
-    let rows = sqlx::query(
-        "SELECT id, username FROM users WHERE school_id = $1 AND active = 1 \
-         AND role IN ('teacher', 'school_admin')",
-    )
-    .bind(school)
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("username")?, r.try_get("id")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal)
+    Ok(staff(ctx, school)
+        .await?
+        .into_iter()
+        .map(|m| (m.username, m.id))
+        .collect())
 }
 
 /// Writes checked classes in one transaction (import and seeding): matched by year and name.

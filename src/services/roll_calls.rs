@@ -7,7 +7,7 @@
 use crate::classes::{
     AttendanceSummary, Class, ClassView, Counts, Lesson, MAX_NOTE, MissingRollCall,
     ON_TIME_GRACE_MINUTES, RollCall, RollCallChange, RollCallEntry, RollCallInput, RollCallView,
-    RosterLine, SchoolOnTime, Status, StudentAttendance,
+    RosterLine, SchoolOnTime, Status, StudentAttendance, percent,
 };
 use crate::dates::school_tz;
 use crate::error::{Error, ErrorCode, FieldError, Msg};
@@ -609,14 +609,24 @@ pub async fn class_week(
     if !may_read(actor, c.school_id) {
         return Err(Error::not_found());
     }
+    week_of(ctx, c.school_id, class, monday).await
+}
+
+/// [`class_week`] once the class is read and the caller checked.
+async fn week_of(
+    ctx: &Ctx,
+    school: SchoolId,
+    class: ClassId,
+    monday: NaiveDate,
+) -> Result<Vec<Lesson>, Error> {
     let sunday = monday + chrono::Duration::days(6);
-    let slots = timetable::class_slots(ctx, c.school_id, class, monday, sunday).await?;
+    let slots = timetable::class_slots(ctx, school, class, monday, sunday).await?;
     if slots.is_empty() {
         return Ok(Vec::new());
     }
-    let grid = periods::load_grid(ctx, c.school_id).await?;
-    let taken = taken_on(ctx, c.school_id, monday, sunday).await?;
-    let devices = booked_devices(ctx, c.school_id, monday, sunday).await?;
+    let grid = periods::load_grid(ctx, school).await?;
+    let taken = taken_on(ctx, school, monday, sunday).await?;
+    let devices = booked_devices(ctx, school, monday, sunday).await?;
     Ok(slots
         .iter()
         .map(|s| lesson_of(s, &grid, &taken, &devices))
@@ -637,7 +647,7 @@ pub async fn class_view(
         return Err(Error::not_found());
     }
     let monday = crate::dates::monday_of(on);
-    let lessons = class_week(ctx, actor, class, monday).await?;
+    let lessons = week_of(ctx, c.school_id, class, monday).await?;
     let day = today(ctx).clamp(year.starts, year.ends);
     let students = classes::members_on(ctx, class, day).await?;
     let manage = actor.can_manage_school(c.school_id);
@@ -895,7 +905,7 @@ pub async fn summary(
     let students = students
         .into_values()
         .map(|mut s| {
-            s.absence_rate = rate(s.counts.absent(), s.lessons);
+            s.absence_rate = percent(s.counts.absent(), s.lessons);
             s
         })
         .collect();
@@ -906,11 +916,6 @@ pub async fn summary(
         roll_calls: calls.len() as i64,
         students,
     })
-}
-
-/// `part` of `whole` in percent with one decimal (0 when `whole` is 0).
-pub fn rate(part: i64, whole: i64) -> f64 {
-    crate::classes::percent(part, whole)
 }
 
 /// The share of a school's timetabled lessons from `from` to `to` whose roll was taken on time
@@ -974,7 +979,7 @@ pub async fn on_time_by_school(
             name: r.try_get("name").map_err(internal)?,
             lessons,
             on_time,
-            percent: rate(on_time, lessons),
+            percent: percent(on_time, lessons),
         });
     }
     out.sort_by(|a, b| {

@@ -9,8 +9,8 @@ use crate::classes::{
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, LineError, Msg};
 use crate::ids::{ClassId, SchoolId, UserId};
+use crate::model::Actor;
 use crate::model::ImportOutcome;
-use crate::model::{Actor, Role};
 use crate::services::audit::{self, Record};
 use crate::services::classes;
 use crate::services::csv_import::{self, cell_error};
@@ -247,10 +247,20 @@ pub async fn get(
     class: ClassId,
     on: Option<NaiveDate>,
 ) -> Result<Timetable, Error> {
-    let (c, year) = classes::get(ctx, actor, class).await?;
+    let (_, year) = classes::get(ctx, actor, class).await?;
+    in_force_of(ctx, class, &year, on).await
+}
+
+/// [`get`] once the class is read and the caller checked.
+async fn in_force_of(
+    ctx: &Ctx,
+    class: ClassId,
+    year: &SchoolYear,
+    on: Option<NaiveDate>,
+) -> Result<Timetable, Error> {
     let on = on.unwrap_or_else(|| classes::today(ctx).clamp(year.starts, year.ends));
     let (versions, items) = load_versions(ctx, "c.id = $1", class.0).await?;
-    let vs = versions.get(&c.id).cloned().unwrap_or_default();
+    let vs = versions.get(&class).cloned().unwrap_or_default();
     let current = in_force(&vs, on);
     Ok(Timetable {
         class_id: class,
@@ -276,7 +286,19 @@ pub async fn put(
 ) -> Result<Timetable, Error> {
     let (c, year) = classes::get(ctx, actor, class).await?;
     actor.must_manage_school(c.school_id)?;
-    let items = check_items(ctx, c.school_id, input).await?;
+    put_checked(ctx, actor, class, &year, input, ip).await
+}
+
+/// [`put`] once the class is read and the caller may change it.
+async fn put_checked(
+    ctx: &Ctx,
+    actor: &Actor,
+    class: ClassId,
+    year: &SchoolYear,
+    input: &TimetableInput,
+    ip: Option<&str>,
+) -> Result<Timetable, Error> {
+    let items = check_items(ctx, year.school_id, input).await?;
     let from = match input.from.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => match parse_date(s) {
@@ -285,8 +307,8 @@ pub async fn put(
             None => return Err(Error::field("from", Msg::new("validation.date"))),
         },
     };
-    write(ctx, Some(actor), class, &year, from, &items, ip).await?;
-    get(ctx, actor, class, Some(from.unwrap_or(year.starts))).await
+    write(ctx, Some(actor), class, year, from, &items, ip).await?;
+    in_force_of(ctx, class, year, Some(from.unwrap_or(year.starts))).await
 }
 
 /// Checks the cells: weekday 1–7, a period of the school's grid, a known subject, a teacher of
@@ -303,19 +325,11 @@ async fn check_items(
         ));
     }
     let grid = periods::load_grid(ctx, school).await?;
-    let staff: HashSet<UserId> = sqlx::query(
-        "SELECT id FROM users WHERE school_id = $1 AND active = 1 AND role IN ($2, $3)",
-    )
-    .bind(school)
-    .bind(Role::Teacher.as_str().to_owned())
-    .bind(Role::SchoolAdmin.as_str().to_owned())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect::<Result<_, _>>()
-    .map_err(internal)?;
+    let staff: HashSet<UserId> = classes::staff(ctx, school)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     let mut errs = Vec::new();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -599,24 +613,11 @@ async fn staff_names(
     ctx: &Ctx,
     school: SchoolId,
 ) -> Result<(HashMap<String, UserId>, HashMap<String, Vec<UserId>>), Error> {
-    let rows = sqlx::query(
-        "SELECT id, username, full_name FROM users WHERE school_id = $1 AND active = 1 \
-         AND role IN ($2, $3)",
-    )
-    .bind(school)
-    .bind(Role::Teacher.as_str().to_owned())
-    .bind(Role::SchoolAdmin.as_str().to_owned())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
     let mut by_username = HashMap::new();
     let mut by_name: HashMap<String, Vec<UserId>> = HashMap::new();
-    for r in &rows {
-        let id: UserId = r.try_get("id").map_err(internal)?;
-        let u: String = r.try_get("username").map_err(internal)?;
-        let n: String = r.try_get("full_name").map_err(internal)?;
-        by_username.insert(u.to_lowercase(), id);
-        by_name.entry(fold(&n)).or_default().push(id);
+    for m in classes::staff(ctx, school).await? {
+        by_username.insert(m.username.to_lowercase(), m.id);
+        by_name.entry(fold(&m.full_name)).or_default().push(m.id);
     }
     Ok((by_username, by_name))
 }
@@ -630,7 +631,7 @@ pub async fn editor(
     on: Option<NaiveDate>,
 ) -> Result<TimetableEditor, Error> {
     let (c, year) = classes::get(ctx, actor, class).await?;
-    let timetable = get(ctx, actor, class, on).await?;
+    let timetable = in_force_of(ctx, class, &year, on).await?;
     let grid = periods::load_grid(ctx, c.school_id).await?;
     let manage = actor.can_manage_school(c.school_id);
     let staff = if manage {
@@ -659,7 +660,7 @@ pub async fn put_cells(
     from: Option<String>,
     ip: Option<&str>,
 ) -> Result<Timetable, Error> {
-    let (c, _) = classes::get(ctx, actor, class).await?;
+    let (c, year) = classes::get(ctx, actor, class).await?;
     actor.must_manage_school(c.school_id)?;
     let (by_username, by_full_name) = staff_names(ctx, c.school_id).await?;
     let mut errs = Vec::new();
@@ -711,5 +712,5 @@ pub async fn put_cells(
         items,
         from: from.filter(|f| !f.trim().is_empty()),
     };
-    put(ctx, actor, class, &input, ip).await
+    put_checked(ctx, actor, class, &year, &input, ip).await
 }

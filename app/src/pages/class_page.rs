@@ -10,7 +10,7 @@ use crate::components::format::weekday_key;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
-use crate::error::from_query;
+use crate::error::{field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{AddStudent, ImportRoster, MoveStudent, back, class_page};
 use chrono::{Datelike, Duration};
@@ -300,13 +300,7 @@ fn AddStudentCard(class: i64) -> impl IntoView {
             q.get(back::BIRTH_DATE).unwrap_or_default(),
         )
     });
-    let field = {
-        let error = error.clone();
-        move |f: &'static str| {
-            let error = error.clone();
-            Signal::derive(move || error.as_ref().and_then(|e| e.field(f)))
-        }
-    };
+    let field = |f: &str| field_error(&error, f);
     let gender_error = field("gender");
     view! {
         <section class="card" aria-labelledby="student-add-title">

@@ -8,7 +8,7 @@ use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER, Field, SelectFiel
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
-use crate::error::from_query;
+use crate::error::{field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{
     CreateClass, ImportClasses, ImportTimetable, SetSchoolYear, back, school_classes,
@@ -157,13 +157,7 @@ fn AddClass(o: ClassesOverview) -> impl IntoView {
             q.get(back::HOMEROOM).unwrap_or_default(),
         )
     });
-    let field = {
-        let error = error.clone();
-        move |f: &'static str| {
-            let error = error.clone();
-            Signal::derive(move || error.as_ref().and_then(|e| e.field(f)))
-        }
-    };
+    let field = |f: &str| field_error(&error, f);
     let staff = o
         .staff
         .iter()
@@ -279,13 +273,7 @@ fn YearCard(o: ClassesOverview) -> impl IntoView {
         typed.1.unwrap_or_else(|| iso(1)),
         typed.2.unwrap_or_else(|| iso(2)),
     );
-    let field = {
-        let error = error.clone();
-        move |f: &'static str| {
-            let error = error.clone();
-            Signal::derive(move || error.as_ref().and_then(|e| e.field(f)))
-        }
-    };
+    let field = |f: &str| field_error(&error, f);
     view! {
         <section class="card" aria-labelledby="year-title">
             <div class="card-header">

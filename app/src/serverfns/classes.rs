@@ -171,16 +171,8 @@ pub async fn missing_roll_calls(
     let fail = |e| crate::ssr::fail(&c, e);
     let school = actor.school_or(None).map_err(fail)?;
     let today = lophoc::dates::today_at(ctx.now());
-    let (from, to) = match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => {
-            let d = lophoc::dates::parse_date(d).ok_or_else(|| {
-                fail(lophoc::Error::field(
-                    "date",
-                    lophoc::Msg::new("validation.date"),
-                ))
-            })?;
-            (d, d)
-        }
+    let (from, to) = match lophoc::dates::optional_date("date", date.as_deref()).map_err(fail)? {
+        Some(d) => (d, d),
         None if week => (lophoc::dates::monday_of(today), today),
         None => (today, today),
     };
@@ -316,15 +308,7 @@ pub async fn import_timetable(data: MultipartData) -> Result<ImportOutcome, UiEr
         let form = crate::serverfns::form::read_multipart(data, "file", MAX_CLASS_IMPORT_BYTES)
             .await
             .map_err(fail)?;
-        let from = match form.field("from").map(str::trim).filter(|v| !v.is_empty()) {
-            None => None,
-            Some(d) => Some(lophoc::dates::parse_date(d).ok_or_else(|| {
-                fail(lophoc::Error::field(
-                    "from",
-                    lophoc::Msg::new("validation.date"),
-                ))
-            })?),
-        };
+        let from = lophoc::dates::optional_date("from", form.field("from")).map_err(fail)?;
         lophoc::services::timetable::import_csv(&ctx, &actor, school, &form.file, from, Some(&c.ip))
             .await
             .map_err(fail)
@@ -340,15 +324,9 @@ pub async fn class_page(class: ClassId, date: Option<String>) -> Result<ClassVie
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
-    let on = match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => lophoc::dates::today_at(ctx.now()),
-        Some(d) => lophoc::dates::parse_date(d).ok_or_else(|| {
-            fail(lophoc::Error::field(
-                "date",
-                lophoc::Msg::new("validation.date"),
-            ))
-        })?,
-    };
+    let on = lophoc::dates::optional_date("date", date.as_deref())
+        .map_err(fail)?
+        .unwrap_or_else(|| lophoc::dates::today_at(ctx.now()));
     lophoc::services::roll_calls::class_view(&ctx, &actor, class, on)
         .await
         .map_err(fail)
@@ -364,15 +342,7 @@ pub async fn timetable_page(
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
-    let on = match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(d) => Some(lophoc::dates::parse_date(d).ok_or_else(|| {
-            fail(lophoc::Error::field(
-                "date",
-                lophoc::Msg::new("validation.date"),
-            ))
-        })?),
-    };
+    let on = lophoc::dates::optional_date("date", date.as_deref()).map_err(fail)?;
     lophoc::services::timetable::editor(&ctx, &actor, class, on)
         .await
         .map_err(fail)
@@ -488,15 +458,7 @@ pub async fn move_student(
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let from = match from.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            None => None,
-            Some(d) => Some(lophoc::dates::parse_date(d).ok_or_else(|| {
-                fail(lophoc::Error::field(
-                    "from",
-                    lophoc::Msg::new("validation.date"),
-                ))
-            })?),
-        };
+        let from = lophoc::dates::optional_date("from", from.as_deref()).map_err(fail)?;
         lophoc::services::classes::move_student(&ctx, &actor, student, to, from, Some(&c.ip))
             .await
             .map_err(fail)?;
@@ -525,7 +487,8 @@ pub async fn class_attendance(
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
-    let (from, to) = range(ctx.now(), from, to).map_err(fail)?;
+    let (from, to) =
+        lophoc::dates::report_range(ctx.now(), from.as_deref(), to.as_deref()).map_err(fail)?;
     let (k, _) = lophoc::services::classes::get(&ctx, &actor, class)
         .await
         .map_err(fail)?;
@@ -545,29 +508,12 @@ pub async fn on_time_by_school(
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
-    let (from, to) = range(ctx.now(), from, to).map_err(fail)?;
+    let (from, to) =
+        lophoc::dates::report_range(ctx.now(), from.as_deref(), to.as_deref()).map_err(fail)?;
     let items = lophoc::services::roll_calls::on_time_by_school(&ctx, &actor, from, to)
         .await
         .map_err(fail)?;
     Ok((from.to_string(), to.to_string(), items))
-}
-
-/// A range from two optional form dates: the 30 days to today by default.
-#[cfg(feature = "ssr")]
-fn range(
-    now: i64,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<(chrono::NaiveDate, chrono::NaiveDate), lophoc::Error> {
-    let day = |field: &str, v: Option<String>| match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => lophoc::dates::parse_date(s)
-            .map(Some)
-            .ok_or_else(|| lophoc::Error::field(field, lophoc::Msg::new("validation.date"))),
-    };
-    let to = day("to", to)?.unwrap_or_else(|| lophoc::dates::today_at(now));
-    let from = day("from", from)?.unwrap_or(to - chrono::Duration::days(29));
-    Ok((from, to))
 }
 
 #[cfg(feature = "ssr")]

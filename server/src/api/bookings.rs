@@ -8,7 +8,7 @@
 use crate::api::devices::{DeviceDto, attachment, id_param, kind_param};
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::periods::PeriodDto;
-use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, XLSX};
+use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, XLSX, report_format};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -783,15 +783,10 @@ async fn utilisation(
     let mut errs = FieldErrors::new();
     let school_id = id_param(&mut errs, "school_id", &q.school_id).map(SchoolId);
     let kind = kind_param(&mut errs, "kind", &q.kind);
-    let format = match q.format.as_deref().map(str::trim).unwrap_or("") {
-        "" | "json" => "json",
-        "csv" => "csv",
-        "xlsx" => "xlsx",
-        _ => {
-            errs.add("format", Msg::new("api.validation.report_format"));
-            "json"
-        }
-    };
+    let format = report_format(q.format.as_deref()).unwrap_or_else(|| {
+        errs.add("format", Msg::new("api.validation.report_format"));
+        "json"
+    });
     errs.finish()?;
     let f = UtilisationFilter {
         school_id,

@@ -8,6 +8,7 @@
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::{
     ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, XLSX, attachment, created_or_ok, csv_body,
+    report_format,
 };
 use crate::state::AppState;
 use axum::Json;
@@ -21,7 +22,6 @@ use lophoc::classes::{
     AttendanceSummary, Class, ClassInput, Lesson, MissingRollCall, RollCall, RollCallInput,
     SchoolOnTime, SchoolYear, Student, Timetable, TimetableInput,
 };
-use lophoc::dates::parse_date;
 use lophoc::error::{Error, Msg};
 use lophoc::ids::{ClassId, SchoolId, StudentId};
 use lophoc::services::classes::{self, YearDates};
@@ -54,12 +54,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// An optional day in a query: `YYYY-MM-DD` or dd/mm/yyyy; anything else is a 422 on `field`.
 fn day(field: &str, v: &Option<String>) -> Result<Option<NaiveDate>, Error> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => parse_date(s)
-            .map(Some)
-            .ok_or_else(|| Error::field(field, Msg::new("validation.date"))),
-    }
+    lophoc::dates::optional_date(field, v.as_deref())
 }
 
 /// A day in a path (`YYYY-MM-DD`): anything else names nothing (404).
@@ -450,10 +445,7 @@ pub struct RangeQuery {
 }
 
 fn range(state: &AppState, q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), Error> {
-    let today = lophoc::dates::today_at(state.ctx.now());
-    let to = day("to", &q.to)?.unwrap_or(today);
-    let from = day("from", &q.from)?.unwrap_or(to - chrono::Duration::days(29));
-    Ok((from, to))
+    lophoc::dates::report_range(state.ctx.now(), q.from.as_deref(), q.to.as_deref())
 }
 
 /// Per-student attendance of a class over a range (the school's staff; 30 days to today by
@@ -474,7 +466,8 @@ async fn summary(
 ) -> ApiResult<Response> {
     let actor = caller.actor()?;
     let (from, to) = range(&state, &q)?;
-    let format = report_format(&f.format)?;
+    let format = report_format(f.format.as_deref())
+        .ok_or_else(|| Error::field("format", Msg::new("api.validation.report_format")))?;
     let s = roll_calls::summary(&state.ctx, &actor, ClassId(id), from, to).await?;
     let name = format!("attendance-{id}-{from}-{to}");
     Ok(match format {
@@ -498,18 +491,6 @@ async fn summary(
 pub struct FormatQuery {
     /// `json` (default), `csv` or `xlsx`; the files' column names are in the caller's language.
     pub format: Option<String>,
-}
-
-fn report_format(v: &Option<String>) -> Result<&'static str, Error> {
-    match v.as_deref().map(str::trim).unwrap_or("") {
-        "" | "json" => Ok("json"),
-        "csv" => Ok("csv"),
-        "xlsx" => Ok("xlsx"),
-        _ => Err(Error::field(
-            "format",
-            Msg::new("api.validation.report_format"),
-        )),
-    }
 }
 
 /// The on-time share of every school with classes in the range, lowest first (extension: the
@@ -634,7 +615,7 @@ async fn on_time(
         to: to.min(lophoc::dates::today_at(state.ctx.now())),
         lessons,
         on_time,
-        percent: roll_calls::rate(on_time, lessons),
+        percent: lophoc::classes::percent(on_time, lessons),
     }))
 }
 
