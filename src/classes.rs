@@ -747,6 +747,19 @@ pub struct Lesson {
     pub roll_call: Option<Counts>,
     /// Devices booked for this class and period (names, with units for a pool).
     pub devices: Vec<String>,
+    /// Materials attached to the lesson (those the viewer may see).
+    #[serde(default)]
+    pub materials: Vec<MaterialRef>,
+}
+
+/// A material as a lesson lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MaterialRef {
+    /// The material.
+    pub id: crate::ids::MaterialId,
+    /// Its title.
+    pub title: String,
 }
 
 impl Lesson {

@@ -104,3 +104,7 @@ id_type!(
     /// An entry of the audit log.
     AuditId
 );
+id_type!(
+    /// A lesson material (a file or a link) of the library.
+    MaterialId
+);

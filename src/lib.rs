@@ -12,6 +12,7 @@ pub mod devices;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod materials;
 pub mod menu;
 pub mod model;
 pub mod periods;

@@ -14,6 +14,8 @@ pub mod csv_import;
 pub mod ctx;
 pub mod db;
 pub mod devices;
+pub mod files;
+pub mod materials;
 pub mod periods;
 pub mod roll_calls;
 pub mod schools;
@@ -33,6 +35,8 @@ mod auth_tests;
 mod bookings_tests;
 #[cfg(test)]
 mod classes_tests;
+#[cfg(test)]
+mod materials_tests;
 #[cfg(test)]
 mod schools_tests;
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod bookings;
 pub mod classes;
 pub mod devices;
 pub mod error;
+pub mod materials;
 pub mod periods;
 pub mod schools;
 pub mod session;
@@ -46,6 +47,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "devices", description = "A school's devices: inventory, history, CSV, QR labels"),
         (name = "periods", description = "A school's period grid, booking rule and holidays"),
         (name = "bookings", description = "Device bookings, the week view, utilisation"),
+        (name = "materials", description = "Lesson materials: upload, search, download with ranges, versions, lessons, storage"),
     )
 )]
 struct ApiDoc;
@@ -60,6 +62,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(periods::routes())
         .merge(bookings::routes())
         .merge(classes::routes())
+        .merge(materials::routes())
         .split_for_parts();
     let router = router.fallback(|| async { error::ApiError(lophoc::Error::not_found()) });
     (router, doc)
@@ -162,6 +165,19 @@ pub fn csv_body(
         };
         error::ApiError(lophoc::Error::new(code))
     })
+}
+
+/// Percent-encodes a value for RFC 5987 (`filename*=UTF-8''…`): every byte outside the
+/// unreserved ASCII set.
+pub(crate) fn encode_rfc5987(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The caller, as [`resolve_caller`](crate::middleware::resolve_caller) found it.

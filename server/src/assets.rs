@@ -59,7 +59,9 @@ pub async fn pkg_cache_headers(req: Request, next: Next) -> Response {
 }
 
 /// What is compressed on the fly: answers of more than 1 KB that are not compressed already
-/// (images, XLSX and other zip files, an answer that has a `Content-Encoding`).
+/// (images, XLSX and other zip files, an answer that has a `Content-Encoding`), nor materials'
+/// files: PDFs, audio, video and Office files are sent as stored, so their ranges, lengths
+/// and ETags are those of the bytes.
 pub fn compress_when() -> impl Predicate {
     DefaultPredicate::new()
         .and(SizeAbove::new(1024))
@@ -67,6 +69,11 @@ pub fn compress_when() -> impl Predicate {
             "application/vnd.openxmlformats",
         ))
         .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/msword"))
+        .and(NotForContentType::const_new("application/vnd.ms-"))
+        .and(NotForContentType::const_new("audio/"))
+        .and(NotForContentType::const_new("video/"))
 }
 
 /// On-the-fly compression of pages, JSON and CSV: brotli or gzip, whichever the client prefers,

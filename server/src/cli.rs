@@ -59,7 +59,14 @@ async fn open(common: &Common) -> Result<Ctx, Failure> {
     }
     let db = Db::connect(&url, 16).await?;
     db.migrate().await?;
-    Ok(Ctx::new(db))
+    // Materials' bytes: the data directory's `files/` (content-addressed, see
+    // lophoc::services::files). `serve` sets the upload cap from its flags.
+    Ok(
+        Ctx::new(db).with_files(lophoc::services::files::Files::local(
+            common.data_dir.join("files"),
+            lophoc::services::files::DEFAULT_MAX_BYTES,
+        )),
+    )
 }
 
 /// The CLI acts as a sysadmin that is not a row in the database.
@@ -94,13 +101,14 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure(error_line(&e)))?;
             println!(
-                "demo province: {} schools, {} accounts, {} devices, {} bookings, {} classes and {} roll calls created",
+                "demo province: {} schools, {} accounts, {} devices, {} bookings, {} classes, {} roll calls and {} materials created",
                 r.schools_created,
                 r.users_created,
                 r.devices_created,
                 r.bookings_created,
                 r.classes_created,
-                r.roll_calls_created
+                r.roll_calls_created,
+                r.materials_created
             );
             print_accounts(&r.accounts);
             Ok(())
@@ -192,13 +200,14 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure(error_line(&e)))?;
         println!(
-            "loaded the demo province: {} schools, {} accounts, {} devices, {} bookings, {} classes, {} roll calls",
+            "loaded the demo province: {} schools, {} accounts, {} devices, {} bookings, {} classes, {} roll calls, {} materials",
             r.schools_created,
             r.users_created,
             r.devices_created,
             r.bookings_created,
             r.classes_created,
-            r.roll_calls_created
+            r.roll_calls_created,
+            r.materials_created
         );
     }
     if args.demo {
@@ -209,6 +218,12 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
+    let ctx = {
+        let files = ctx
+            .files
+            .with_max_bytes(args.max_upload_mb.saturating_mul(1024 * 1024));
+        ctx.with_files(files)
+    };
     let ctx_for_jobs = ctx.clone();
     let state = AppState {
         ctx,

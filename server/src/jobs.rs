@@ -4,7 +4,8 @@
 //! ([`release_due`](lophoc::services::bookings::release_due)), and forgetting login-throttle
 //! counters nobody has touched for a quarter of an hour
 //! ([`forget_quiet`](lophoc::services::throttle::forget_quiet)), so a spray of made-up
-//! usernames does not fill the table. The services also release before
+//! usernames does not fill the table, and removing stored files that no material uses any more
+//! ([`sweep`](lophoc::services::materials::sweep), after an hour's grace). The services also release before
 //! bookings are read or made, so a released period is free when someone looks; this job makes
 //! the status right for reports and for pages nobody opens.
 
@@ -38,6 +39,11 @@ pub fn spawn_release(ctx: Ctx, every: Duration) -> tokio::task::JoinHandle<()> {
             }
             if let Err(e) = lophoc::services::throttle::forget_quiet(&ctx).await {
                 tracing::warn!(error = %e, "forgetting quiet login counters failed");
+            }
+            match lophoc::services::materials::sweep(&ctx).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "removed stored files no material uses"),
+                Err(e) => tracing::warn!(error = %e, "sweeping the file store failed"),
             }
         }
     })

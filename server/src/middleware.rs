@@ -204,10 +204,19 @@ pub async fn resolve_caller(
     res
 }
 
-/// Whether a route takes files (CSV imports, uploads): only these get the large body limit.
+/// Whether a route takes files (CSV imports, material uploads): only these get the large body
+/// limit.
 fn takes_files(path: &str) -> bool {
-    (path.starts_with("/api/") && path.ends_with("/import")) || path.starts_with("/fn/import_")
+    (path.starts_with("/api/") && path.ends_with("/import"))
+        || path == "/api/v1/materials"
+        || (path.starts_with("/api/v1/materials/") && path.ends_with("/file"))
+        || path.starts_with("/fn/import_")
+        || path.starts_with("/fn/upload_")
 }
+
+/// What a multipart upload adds to its file: part headers and boundaries, and the text fields
+/// of a material's form. The file itself is capped by the store while it streams.
+const MULTIPART_OVERHEAD: usize = 256 * 1024;
 
 /// Caps request bodies before anything reads them: the upload limit on routes that take files,
 /// about 1 MiB everywhere else. A declared length over the cap is refused at once (413 in the
@@ -215,7 +224,10 @@ fn takes_files(path: &str) -> bool {
 /// extractor reading it fails with 413 too. Nothing behind this reads a byte more.
 pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = if takes_files(req.uri().path()) {
-        state.http.max_upload_bytes
+        state
+            .http
+            .max_upload_bytes
+            .saturating_add(MULTIPART_OVERHEAD)
     } else {
         state.http.max_body_bytes
     };
@@ -277,7 +289,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // A material's PDF shown in our own page keeps its SAMEORIGIN; everything else: DENY.
+    if !h.contains_key(header::X_FRAME_OPTIONS) {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     h.insert(
         header::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static(

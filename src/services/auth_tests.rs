@@ -415,6 +415,7 @@ both_engines!(
             clock: t.ctx.clock.clone(),
             sessions: t.ctx.sessions,
             aggregates: Default::default(),
+            files: t.ctx.files.clone(),
         };
         let e = auth::login(&other_process, "hs.0", "wrong password!", IP, None)
             .await

@@ -61,6 +61,8 @@ pub struct Ctx {
     pub sessions: SessionSettings,
     /// Counts of the registry reused between requests (see [`super::aggregates`]).
     pub aggregates: Arc<super::aggregates::Aggregates>,
+    /// Where materials' bytes are stored.
+    pub files: super::files::Files,
 }
 
 impl Ctx {
@@ -71,7 +73,17 @@ impl Ctx {
             clock: Clock::System,
             sessions: SessionSettings::default(),
             aggregates: Arc::default(),
+            files: super::files::Files::local(
+                std::env::temp_dir().join("lophoc-files"),
+                super::files::DEFAULT_MAX_BYTES,
+            ),
         }
+    }
+
+    /// The same context with another file store (the data directory's, in `lophoc serve`).
+    pub fn with_files(mut self, files: super::files::Files) -> Ctx {
+        self.files = files;
+        self
     }
 
     /// Now, in unix seconds.

@@ -555,6 +555,7 @@ fn lesson_of(
     grid: &crate::periods::PeriodGrid,
     taken: &HashMap<(ClassId, NaiveDate, i64), (Counts, bool)>,
     devices: &Devices,
+    materials: &Materials,
 ) -> Lesson {
     let p = grid.items.iter().find(|p| p.number == slot.item.period);
     Lesson {
@@ -574,8 +575,15 @@ fn lesson_of(
             .get(&(slot.class_id, slot.date, slot.item.period))
             .cloned()
             .unwrap_or_default(),
+        materials: materials
+            .get(&(slot.class_id, slot.date, slot.item.period))
+            .cloned()
+            .unwrap_or_default(),
     }
 }
+
+/// The materials attached to lessons, by lesson.
+type Materials = HashMap<(ClassId, NaiveDate, i64), Vec<crate::classes::MaterialRef>>;
 
 /// A teacher's day (today by default): each lesson they teach with its roll-call state and the
 /// devices booked for it. Empty for users without a school.
@@ -591,9 +599,10 @@ pub async fn my_day(ctx: &Ctx, actor: &Actor, on: Option<NaiveDate>) -> Result<V
     let grid = periods::load_grid(ctx, school).await?;
     let taken = taken_on(ctx, school, on, on).await?;
     let devices = booked_devices(ctx, school, on, on).await?;
+    let materials = crate::services::materials::attached_in(ctx, actor, school, on, on).await?;
     Ok(slots
         .iter()
-        .map(|s| lesson_of(s, &grid, &taken, &devices))
+        .map(|s| lesson_of(s, &grid, &taken, &devices, &materials))
         .collect())
 }
 
@@ -609,12 +618,13 @@ pub async fn class_week(
     if !may_read(actor, c.school_id) {
         return Err(Error::not_found());
     }
-    week_of(ctx, c.school_id, class, monday).await
+    week_of(ctx, actor, c.school_id, class, monday).await
 }
 
 /// [`class_week`] once the class is read and the caller checked.
 async fn week_of(
     ctx: &Ctx,
+    actor: &Actor,
     school: SchoolId,
     class: ClassId,
     monday: NaiveDate,
@@ -627,9 +637,11 @@ async fn week_of(
     let grid = periods::load_grid(ctx, school).await?;
     let taken = taken_on(ctx, school, monday, sunday).await?;
     let devices = booked_devices(ctx, school, monday, sunday).await?;
+    let materials =
+        crate::services::materials::attached_in(ctx, actor, school, monday, sunday).await?;
     Ok(slots
         .iter()
-        .map(|s| lesson_of(s, &grid, &taken, &devices))
+        .map(|s| lesson_of(s, &grid, &taken, &devices, &materials))
         .collect())
 }
 
@@ -647,7 +659,7 @@ pub async fn class_view(
         return Err(Error::not_found());
     }
     let monday = crate::dates::monday_of(on);
-    let lessons = week_of(ctx, c.school_id, class, monday).await?;
+    let lessons = week_of(ctx, actor, c.school_id, class, monday).await?;
     let day = today(ctx).clamp(year.starts, year.ends);
     let students = classes::members_on(ctx, class, day).await?;
     let manage = actor.can_manage_school(c.school_id);
@@ -685,7 +697,9 @@ pub async fn view(
     let grid = periods::load_grid(ctx, c.school_id).await?;
     let taken = taken_on(ctx, c.school_id, date, date).await?;
     let devices = booked_devices(ctx, c.school_id, date, date).await?;
-    let lesson = lesson_of(&slot, &grid, &taken, &devices);
+    let materials =
+        crate::services::materials::attached_in(ctx, actor, c.school_id, date, date).await?;
+    let lesson = lesson_of(&slot, &grid, &taken, &devices, &materials);
     let roll_call = find(ctx, class, date, period).await?;
     let recorded: HashMap<StudentId, &RollCallEntry> = roll_call
         .iter()

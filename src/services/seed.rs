@@ -67,6 +67,8 @@ pub struct DemoReport {
     pub classes_created: u64,
     /// Roll calls written.
     pub roll_calls_created: u64,
+    /// Materials of the demo library.
+    pub materials_created: u64,
     /// The accounts worth trying first.
     pub accounts: Vec<DemoAccount>,
 }
@@ -338,6 +340,7 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
     equipped.sort_by_key(|(_, _, is_first)| !is_first);
     let (devices_created, bookings_created) = demo_devices(ctx, &equipped).await?;
     let (classes_created, roll_calls_created) = demo_classes(ctx, &equipped).await?;
+    let materials_created = demo_materials(ctx, &equipped).await?;
     let accounts = demo_accounts(opts);
     Ok(DemoReport {
         schools_created: created,
@@ -346,8 +349,269 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
         bookings_created,
         classes_created,
         roll_calls_created,
+        materials_created,
         accounts,
     })
+}
+
+/// The demo library's titles: (title, subject, grade, topic).
+const DEMO_MATERIALS: [(&str, &str, i64, &str); 24] = [
+    ("Toán lớp 6: Phân số và số thập phân", "toan", 6, "Phân số"),
+    (
+        "Toán lớp 6: Bài tập ôn tập chương I",
+        "toan",
+        6,
+        "Số tự nhiên",
+    ),
+    (
+        "Toán lớp 7: Tỉ lệ thức và dãy tỉ số bằng nhau",
+        "toan",
+        7,
+        "Tỉ lệ thức",
+    ),
+    (
+        "Toán lớp 9: Hệ phương trình bậc nhất hai ẩn",
+        "toan",
+        9,
+        "Đại số",
+    ),
+    (
+        "Ngữ văn 6: Bài thơ Đêm nay Bác không ngủ",
+        "ngu_van",
+        6,
+        "Thơ",
+    ),
+    (
+        "Ngữ văn 9: Truyện Kiều – Chị em Thuý Kiều",
+        "ngu_van",
+        9,
+        "Truyện thơ Nôm",
+    ),
+    (
+        "KHTN 6: Tế bào – đơn vị cơ sở của sự sống",
+        "khtn",
+        6,
+        "Tế bào",
+    ),
+    ("KHTN 7: Tốc độ chuyển động", "khtn", 7, "Chuyển động"),
+    (
+        "Tiếng Anh 6 Unit 1: My new school",
+        "ngoai_ngu",
+        6,
+        "Unit 1",
+    ),
+    (
+        "Tiếng Anh 9 Unit 3: Teen stress and pressure",
+        "ngoai_ngu",
+        9,
+        "Unit 3",
+    ),
+    (
+        "Lịch sử và Địa lý 6: Trái Đất trong hệ Mặt Trời",
+        "lich_su_dia_ly",
+        6,
+        "Trái Đất",
+    ),
+    ("Tiếng Việt 1: Học vần – bài 12", "tieng_viet", 1, "Học vần"),
+    (
+        "Tiếng Việt 3: Đọc hiểu – Chiếc áo len",
+        "tieng_viet",
+        3,
+        "Đọc hiểu",
+    ),
+    (
+        "Toán lớp 1: Phép cộng trong phạm vi 10",
+        "toan",
+        1,
+        "Phép cộng",
+    ),
+    ("Toán lớp 3: Bảng nhân 6", "toan", 3, "Bảng nhân"),
+    (
+        "Tự nhiên và Xã hội 3: Các bộ phận của cây",
+        "tu_nhien_xa_hoi",
+        3,
+        "Thực vật",
+    ),
+    (
+        "Tin học 5: Soạn thảo văn bản đơn giản",
+        "tin_hoc",
+        5,
+        "Soạn thảo",
+    ),
+    (
+        "Vật lý 10: Chuyển động thẳng biến đổi đều",
+        "vat_ly",
+        10,
+        "Động học",
+    ),
+    ("Ngữ văn 10: Văn bản thông tin", "ngu_van", 10, "Đọc hiểu"),
+    ("Toán 11: Giới hạn của dãy số", "toan", 11, "Giới hạn"),
+    (
+        "Tiếng Anh 12 Unit 5: Cultural identity",
+        "ngoai_ngu",
+        12,
+        "Unit 5",
+    ),
+    ("Âm nhạc: Bài hát Quê hương tươi đẹp", "am_nhac", 0, "Hát"),
+    (
+        "Mỹ thuật: Vẽ tranh đề tài gia đình",
+        "my_thuat",
+        0,
+        "Vẽ tranh",
+    ),
+    (
+        "Hoạt động trải nghiệm: Kỹ năng thoát hiểm",
+        "hdtn",
+        0,
+        "Kỹ năng sống",
+    ),
+];
+
+/// A small real PDF of one page that says `title` (its letters folded to ASCII: the standard
+/// PDF fonts have no Vietnamese glyphs). Made here, nothing downloaded.
+pub fn tiny_pdf(title: &str) -> Vec<u8> {
+    let text: String = fold(title)
+        .chars()
+        .filter(|c| c.is_ascii() && *c != '(' && *c != ')' && *c != '\\')
+        .collect();
+    let stream = format!("BT /F1 18 Tf 50 780 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A demo library for the schools with classes: every teacher shares a few lessons (small PDFs
+/// made here, and video links), some with the school, some with the province, one private; and
+/// attaches some to their lessons of the last weeks, so "where it was used" and the pilot's
+/// "teachers attaching materials" have something to show. Skipped where a school has materials.
+async fn demo_materials(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<u64, Error> {
+    use crate::materials::{MaterialForm, Scope};
+    use crate::services::materials::{self, Upload};
+    let mut created = 0;
+    let mut k = 0usize;
+    let today = today_at(ctx.now());
+    for (school, _, _) in schools.iter().take(SCHOOLS_WITH_CLASSES) {
+        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM materials WHERE school_id = $1")
+            .bind(*school)
+            .fetch_one(&ctx.db.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(internal)?;
+        if has > 0 {
+            continue;
+        }
+        let teachers: Vec<(UserId, String)> = sqlx::query(
+            "SELECT id, username FROM users WHERE school_id = $1 AND role = 'teacher' ORDER BY username",
+        )
+        .bind(*school)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("username")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(internal)?;
+        for (t, (id, username)) in teachers.iter().enumerate() {
+            let actor = crate::model::Actor {
+                user_id: *id,
+                username: username.clone(),
+                role: crate::model::Role::Teacher,
+                school_id: Some(SchoolId(*school)),
+            };
+            let mut mine = Vec::new();
+            for j in 0..4 {
+                let (title, subject, grade, topic) = DEMO_MATERIALS[k % DEMO_MATERIALS.len()];
+                k += 1;
+                let scope = match (t + j) % 4 {
+                    0 | 1 => Scope::School,
+                    2 => Scope::Province,
+                    _ => Scope::Private,
+                };
+                let link = j == 3;
+                let form = MaterialForm {
+                    title: title.to_owned(),
+                    subject: subject.to_owned(),
+                    grade: grade.to_string(),
+                    topic: topic.to_owned(),
+                    description: format!("Học liệu chia sẻ bởi giáo viên ({topic})."),
+                    scope: scope.as_str().to_owned(),
+                    url: if link {
+                        format!("https://www.youtube.com/watch?v=demo{k:04}")
+                    } else {
+                        String::new()
+                    },
+                };
+                let upload = if link {
+                    None
+                } else {
+                    let mut staged = ctx.files.stage().await?;
+                    staged.write(&tiny_pdf(title)).await?;
+                    Some(Upload {
+                        filename: format!("{}.pdf", fold(title).replace([' ', ':'], "-")),
+                        staged,
+                    })
+                };
+                let m = materials::create(ctx, &actor, &form, upload).await?;
+                mine.push(m.id);
+                created += 1;
+            }
+            // The first two teachers of a school attach materials to their lessons of the
+            // last two weeks (every other lesson).
+            if t < 2 {
+                let from = today - chrono::Duration::days(14);
+                let slots = crate::services::timetable::timetabled(
+                    ctx,
+                    SchoolId(*school),
+                    from,
+                    today,
+                    Some(*id),
+                )
+                .await?;
+                for (n, s) in slots.iter().enumerate().filter(|(n, _)| n % 2 == 0) {
+                    materials::attach(
+                        ctx,
+                        &actor,
+                        s.class_id,
+                        s.date,
+                        s.item.period,
+                        mine[n % mine.len()],
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(created)
 }
 
 /// How many equipped schools get classes, rosters, a timetable and weeks of roll calls.

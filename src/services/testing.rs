@@ -74,6 +74,7 @@ pub struct TestDb {
     /// The database's URL (tests that start the server binary on it).
     pub url: String,
     seq: AtomicU64,
+    _files: CleanupGuard,
     // Last, so the pool is dropped before the database is.
     _cleanup: CleanupGuard,
 }
@@ -167,6 +168,12 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
     };
     // From here on the cleanup runs even if connecting or migrating panics.
     let guard = CleanupGuard(cleanup);
+    let files_dir = std::env::temp_dir().join(format!(
+        "lophoc-test-files-{}-{}",
+        std::process::id(),
+        random_suffix()
+    ));
+    let files_guard = CleanupGuard(Cleanup::Dir(files_dir.clone()));
     let db = Db::connect(&url, POOL_SIZE)
         .await
         .unwrap_or_else(|e| panic!("cannot open the test database ({engine:?}): {e}"));
@@ -179,10 +186,15 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
             clock: Clock::Fixed(Arc::new(AtomicI64::new(START))),
             sessions: SessionSettings::default(),
             aggregates: Default::default(),
+            files: crate::services::files::Files::local(
+                files_dir,
+                crate::services::files::DEFAULT_MAX_BYTES,
+            ),
         },
         engine,
         url: url.clone(),
         seq: AtomicU64::new(0),
+        _files: files_guard,
         _cleanup: guard,
     }
 }

@@ -70,8 +70,10 @@ impl App {
     /// Like [`App::with_http`], serving the static files under `site_root`.
     pub async fn with_site(engine: Engine, http: HttpConfig, site_root: &str) -> App {
         let t = fresh_db(engine).await;
+        // The store's cap is the server's, as `lophoc serve` sets both from LOPHOC_MAX_UPLOAD_MB.
+        let files = t.ctx.files.with_max_bytes(http.max_upload_bytes as u64);
         let state = AppState {
-            ctx: t.ctx.clone(),
+            ctx: t.ctx.clone().with_files(files),
             leptos: leptos_options(site_root, "127.0.0.1:3000".parse().expect("an address")),
             http: Arc::new(http),
         };
@@ -83,34 +85,7 @@ impl App {
 
     /// Sends one request through the router.
     pub async fn send(&self, r: Req) -> Resp {
-        let mut b = Request::builder()
-            .method(r.method.clone())
-            .uri(&r.path)
-            .header(header::HOST, HOST);
-        for (k, v) in &r.headers {
-            b = b.header(k.as_str(), v.as_str());
-        }
-        let mut req = b.body(Body::from(r.body)).expect("a request");
-        if let Some(peer) = r.peer {
-            req.extensions_mut()
-                .insert(axum::extract::ConnectInfo(peer));
-        }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router is infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .expect("reading the body");
-        Resp {
-            status,
-            headers,
-            body: body.to_vec(),
-        }
+        send_to(self.router.clone(), r).await
     }
 
     /// A live session token for `actor`, opened directly (no password hashing: fast).
@@ -119,6 +94,33 @@ impl App {
             .await
             .expect("opening a session")
             .0
+    }
+}
+
+/// Sends a request through a router (a clone of [`App::router`], for concurrent requests).
+pub async fn send_to(router: Router, r: Req) -> Resp {
+    let mut b = Request::builder()
+        .method(r.method.clone())
+        .uri(&r.path)
+        .header(header::HOST, HOST);
+    for (k, v) in &r.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    let mut req = b.body(Body::from(r.body)).expect("a request");
+    if let Some(peer) = r.peer {
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+    }
+    let res = router.oneshot(req).await.expect("the router is infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .expect("reading the body");
+    Resp {
+        status,
+        headers,
+        body: body.to_vec(),
     }
 }
 
