@@ -95,6 +95,17 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
             "home.attendance_text",
         ));
     }
+    // The materials library: everyone signed in; a school's administrators also watch its
+    // storage against the quota.
+    items.push(card(
+        "/materials",
+        "nav.materials",
+        "book",
+        "home.materials_text",
+    ));
+    if actor.role == Role::SchoolAdmin {
+        items.push(entry("/materials/storage", "nav.storage", "box"));
+    }
     // The inventory: everyone reads it (the department picks a school); the school's
     // administrators also keep its period grid and holidays.
     items.push(entry("/devices", "nav.devices", "device"));
@@ -142,6 +153,7 @@ mod tests {
                 "/",
                 "/schools/7",
                 "/classes",
+                "/materials",
                 "/devices",
                 "/book",
                 "/bookings"
@@ -155,6 +167,8 @@ mod tests {
                 "/teachers",
                 "/classes",
                 "/attendance",
+                "/materials",
+                "/materials/storage",
                 "/devices",
                 "/periods",
                 "/book",
@@ -170,6 +184,7 @@ mod tests {
                     "/schools",
                     "/schools/import",
                     "/accounts",
+                    "/materials",
                     "/devices",
                     "/utilisation",
                     "/attendance/on-time"
@@ -187,7 +202,13 @@ mod tests {
             .collect();
         assert_eq!(
             cards,
-            ["/schools/3", "/teachers", "/classes", "/attendance"]
+            [
+                "/schools/3",
+                "/teachers",
+                "/classes",
+                "/attendance",
+                "/materials"
+            ]
         );
     }
 }

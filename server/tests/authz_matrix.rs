@@ -31,6 +31,7 @@ use lophoc::bookings::BookingRequest;
 use lophoc::classes::{ClassInput, TimetableInput, TimetableItemInput};
 use lophoc::devices::DeviceInput;
 use lophoc::ids::{DeviceId, SchoolId, UserId};
+use lophoc::materials::MaterialForm;
 use lophoc::model::{Actor, Role};
 use lophoc::periods::HolidayInput;
 use lophoc::services::classes::{self, NewStudent};
@@ -89,6 +90,14 @@ enum Id {
     Class,
     /// A student of the scope's school who is moved between its two classes.
     Student,
+    /// A file material of the scope's school (scope `school`, owned by the lesson teacher),
+    /// made afresh for the case.
+    Material,
+    /// A link material like [`Id::Material`].
+    MaterialLink,
+    /// `{id}` the scope's class 5A1 and `{material_id}` the fixture's material attached to its
+    /// Monday lesson.
+    ClassMaterial,
 }
 
 /// A request body.
@@ -112,6 +121,8 @@ enum Payload {
         Vec<(String, String)>,
         &'static [(&'static str, &'static str)],
     ),
+    /// `multipart/form-data` of text parts and one file part: (fields, file name, content).
+    Upload(Vec<(&'static str, String)>, &'static str, String),
     /// [`Payload::Multipart`] with text parts that take the case's path parameters, as in
     /// [`Payload::Args`].
     MultipartArgs(
@@ -149,6 +160,9 @@ struct Fixture {
     /// The teacher of each 5A1's Monday lesson (not the account rows' target, which they
     /// disable).
     lesson_teacher: [UserId; 2],
+    /// A province-wide material of each school's lesson teacher, attached to its 5A1's Monday
+    /// lesson.
+    material: [i64; 2],
 }
 
 impl Fixture {
@@ -412,6 +426,36 @@ fn roster_csv_upload(f: &Fixture, s: Scope, n: u32) -> Payload {
         Payload::Csv(c) => Payload::MultipartArgs("file", c, &[("class", "{id}")]),
         _ => unreachable!(),
     }
+}
+
+/// A small PDF: the bytes a material row stores (the department has no school: `province`).
+fn material_upload(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Upload(
+        vec![
+            ("title", format!("Học liệu {n}")),
+            ("subject", "toan".into()),
+            ("grade", "6".into()),
+            ("scope", "province".into()),
+        ],
+        "bai.pdf",
+        format!("%PDF-1.4\n% {n}\n%%EOF\n"),
+    )
+}
+
+fn material_file(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Upload(vec![], "ban-moi.pdf", format!("%PDF-1.4\n% moi {n}\n"))
+}
+
+fn material_patch(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"title": format!("Đổi tên {n}")}))
+}
+
+fn attach_material(f: &Fixture, s: Scope, _: u32) -> Payload {
+    Payload::Json(json!({"material_id": f.material[s as usize]}))
+}
+
+fn storage_quota(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"quota_bytes": 1_000_000_000 + n as i64}))
 }
 
 fn fn_year(_: &Fixture, _: Scope, _: u32) -> Payload {
@@ -1109,6 +1153,98 @@ const TABLE: &[Row] = &[
         expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
     },
     // The teacher is neither the lesson's (the target teacher is) nor the homeroom teacher.
+    // --- Materials (the teacher of school A is not the material's owner nor the lesson's) ---
+    Row {
+        route: "POST /api/v1/materials",
+        id: Id::None,
+        body: material_upload,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/materials",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/materials/{id}",
+        id: Id::Material,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "PATCH /api/v1/materials/{id}",
+        id: Id::Material,
+        body: material_patch,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "DELETE /api/v1/materials/{id}",
+        id: Id::Material,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/materials/{id}/file",
+        id: Id::Material,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/materials/{id}/file",
+        id: Id::Material,
+        body: material_file,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/materials/{id}/link",
+        id: Id::MaterialLink,
+        body: none,
+        ends_session: false,
+        expect: "401 | 3xx 404 | 3xx 404 | 404 | 3xx",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}/lessons/{date}/{period}/materials",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/classes/{id}/lessons/{date}/{period}/materials",
+        id: Id::Class,
+        body: attach_material,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "DELETE /api/v1/classes/{id}/lessons/{date}/{period}/materials/{material_id}",
+        id: Id::ClassMaterial,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/storage",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/schools/{id}/storage",
+        id: Id::School,
+        body: storage_quota,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
     Row {
         route: "PUT /api/v1/classes/{id}/lessons/{date}/{period}/roll-call",
         id: Id::Class,
@@ -1510,11 +1646,13 @@ async fn fingerprint(app: &App) -> String {
         .map(|r| r.try_get::<String, _>("name").expect("a table name"))
         .filter(|t| {
             // Records and counters that every request may touch: sessions, the audit log, the
-            // login throttle (a refused password change counts an attempt).
+            // login throttle (a refused password change counts an attempt), the log of
+            // materials opened (a download is recorded, and changes no material).
             ![
                 "sessions",
                 "audit_log",
                 "login_throttle",
+                "material_opens",
                 "_sqlx_migrations",
             ]
             .contains(&t.as_str())
@@ -1599,6 +1737,44 @@ async fn path_ids(app: &App, fx: &Fixture, id: Id, scope: Scope) -> Vec<(&'stati
         }
         Id::Class => vec![("{id}", fx.class[s])],
         Id::Student => vec![("{id}", fx.mover[s])],
+        Id::Material | Id::MaterialLink => {
+            let owner = Actor {
+                user_id: fx.lesson_teacher[s],
+                username: "chu.hoc.lieu".into(),
+                role: Role::Teacher,
+                school_id: Some(school),
+            };
+            let form = MaterialForm {
+                title: "Học liệu thử".into(),
+                subject: "toan".into(),
+                grade: "6".into(),
+                scope: "school".into(),
+                url: if matches!(id, Id::MaterialLink) {
+                    "https://hoc.vn/bai-1".into()
+                } else {
+                    String::new()
+                },
+                ..Default::default()
+            };
+            let upload = if matches!(id, Id::Material) {
+                let mut staged = app.t.ctx.files.stage().await.expect("staging");
+                staged
+                    .write(b"%PDF-1.4\n% fixture\n")
+                    .await
+                    .expect("writing");
+                Some(lophoc::services::materials::Upload {
+                    filename: "bai.pdf".into(),
+                    staged,
+                })
+            } else {
+                None
+            };
+            let m = lophoc::services::materials::create(&app.t.ctx, &owner, &form, upload)
+                .await
+                .expect("a fresh material");
+            vec![("{id}", m.id.0)]
+        }
+        Id::ClassMaterial => vec![("{id}", fx.class[s]), ("{material_id}", fx.material[s])],
     }
 }
 
@@ -1680,6 +1856,23 @@ fn build(row: &Row, fx: &Fixture, scope: Scope, n: u32, ids: &[(&str, i64)]) -> 
             body.push_str(&format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"import.csv\"\r\n\
                  Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+            ));
+            req.body(
+                &format!("multipart/form-data; boundary={boundary}"),
+                body.as_bytes(),
+            )
+        }
+        Payload::Upload(fields, filename, content) => {
+            let boundary = "lophoc-matrix-boundary";
+            let mut body = String::new();
+            for (field, value) in fields {
+                body.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+                ));
+            }
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n{content}\r\n--{boundary}--\r\n"
             ));
             req.body(
                 &format!("multipart/form-data; boundary={boundary}"),
@@ -1802,7 +1995,40 @@ http_test!(every_route_every_role, |app| async move {
         student[i] = roster[0].id.0;
         mover[i] = roster[1].id.0;
     }
+    let mut material = [0; 2];
+    for (i, school) in [a.id, b.id].into_iter().enumerate() {
+        let teacher = Actor {
+            user_id: lesson_teacher[i],
+            username: ["day.a", "day.b"][i].into(),
+            role: Role::Teacher,
+            school_id: Some(school),
+        };
+        let link = MaterialForm {
+            title: "Bài giảng video".into(),
+            subject: "toan".into(),
+            grade: "5".into(),
+            scope: "province".into(),
+            url: "https://www.youtube.com/watch?v=bai1".into(),
+            ..Default::default()
+        };
+        let m = lophoc::services::materials::create(&app.t.ctx, &teacher, &link, None)
+            .await
+            .expect("a fixture material");
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("a date");
+        lophoc::services::materials::attach(
+            &app.t.ctx,
+            &teacher,
+            lophoc::ids::ClassId(class[i]),
+            monday,
+            1,
+            m.id,
+        )
+        .await
+        .expect("attaching the fixture material");
+        material[i] = m.id.0;
+    }
     let fx = Fixture {
+        material,
         lesson_teacher,
         class,
         other_class,

@@ -31,10 +31,22 @@ use chrono::NaiveDate;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
-const SELECT: &str = "SELECT m.id, m.owner_id, m.school_id, m.title, m.subject, m.grade, m.topic, \
+/// The columns of a material row (alias `m`, the owner `u`).
+macro_rules! material_columns {
+    () => {
+        "m.id, m.owner_id, m.school_id, m.title, m.subject, m.grade, m.topic, \
      m.description, m.scope, m.kind, m.url, m.version, m.filename, m.size, m.sha256, \
-     m.content_type, m.opens, m.created_at, m.updated_at, u.full_name AS owner_name \
-     FROM materials m JOIN users u ON u.id = m.owner_id";
+     m.content_type, \
+     (SELECT COUNT(*) FROM material_opens o WHERE o.material_id = m.id) AS opens, m.created_at, m.updated_at, u.full_name AS owner_name \
+    "
+    };
+}
+
+const SELECT: &str = concat!(
+    "SELECT ",
+    material_columns!(),
+    " FROM materials m JOIN users u ON u.id = m.owner_id"
+);
 
 #[derive(sqlx::FromRow)]
 struct MaterialRow {
@@ -285,8 +297,8 @@ pub async fn create(
         let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
         let id: i64 = sqlx::query(
             "INSERT INTO materials (owner_id, school_id, title, subject, grade, topic, description, \
-             scope, kind, url, search_key, version, opens, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'link', $9, $10, 1, 0, $11, $11) RETURNING id",
+             scope, kind, url, search_key, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'link', $9, $10, 1, $11, $11) RETURNING id",
         )
         .bind(actor.user_id)
         .bind(school)
@@ -324,9 +336,9 @@ pub async fn create(
         let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
         let id: i64 = sqlx::query(
             "INSERT INTO materials (owner_id, school_id, title, subject, grade, topic, description, \
-             scope, kind, search_key, version, filename, size, sha256, content_type, opens, \
+             scope, kind, search_key, version, filename, size, sha256, content_type, \
              created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'file', $9, 1, $10, $11, $12, $13, 0, $14, $14) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'file', $9, 1, $10, $11, $12, $13, $14, $14) \
              RETURNING id",
         )
         .bind(actor.user_id)
@@ -580,6 +592,7 @@ pub async fn delete(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<(), Erro
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
     for sql in [
         "DELETE FROM lesson_materials WHERE material_id = $1",
+        "DELETE FROM material_opens WHERE material_id = $1",
         "DELETE FROM material_versions WHERE material_id = $1",
         "DELETE FROM materials WHERE id = $1",
     ] {
@@ -663,7 +676,7 @@ pub async fn open_file(
     };
     let (file, len) = ctx.files.open(&sha).await?;
     if count {
-        count_open(ctx, id).await?;
+        count_open(ctx, actor, id).await?;
     }
     Ok(FileOpen {
         file,
@@ -674,9 +687,12 @@ pub async fn open_file(
     })
 }
 
-async fn count_open(ctx: &Ctx, id: MaterialId) -> Result<(), Error> {
-    sqlx::query("UPDATE materials SET opens = opens + 1 WHERE id = $1")
+/// Records an opening in the log (see the migration: reading changes no material's row).
+async fn count_open(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<(), Error> {
+    sqlx::query("INSERT INTO material_opens (material_id, user_id, at) VALUES ($1, $2, $3)")
         .bind(id)
+        .bind(actor.user_id)
+        .bind(ctx.now())
         .execute(&ctx.db.pool)
         .await
         .map_err(internal)?;
@@ -690,7 +706,7 @@ pub async fn follow_link(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<Str
         .url
         .filter(|_| m.kind == Kind::Link)
         .ok_or_else(Error::not_found)?;
-    count_open(ctx, id).await?;
+    count_open(ctx, actor, id).await?;
     Ok(url)
 }
 
@@ -948,7 +964,7 @@ async fn attached(
         "SELECT lm.attached_by, lm.attached_at, {} FROM lesson_materials lm \
          JOIN materials m ON m.id = lm.material_id JOIN users u ON u.id = m.owner_id \
          WHERE lm.class_id = $1 AND lm.date = $2 AND lm.period = $3 ORDER BY lm.attached_at, m.id",
-        &SELECT["SELECT ".len()..SELECT.find(" FROM").unwrap_or(SELECT.len())]
+        material_columns!()
     ))
     .bind(class)
     .bind(date.to_string())
@@ -1187,8 +1203,18 @@ impl Parts {
 /// A multipart read failure: a body cut off by the server's size limit is 413, anything else
 /// (a malformed body, a dropped connection) 422.
 fn multipart_error(e: multer::Error) -> Error {
-    let text = format!("{e} {:?}", e);
-    if text.contains("length limit") || matches!(e, multer::Error::StreamSizeExceeded { .. }) {
+    // The server's body limit (http_body_util's `LengthLimitError`) arrives wrapped in
+    // multer's and axum's errors; it is told by its name.
+    let mut text = String::new();
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(c) = cause {
+        text.push_str(&format!("{c} {c:?} ").to_ascii_lowercase());
+        cause = c.source();
+    }
+    if text.contains("length limit")
+        || text.contains("lengthlimit")
+        || matches!(e, multer::Error::StreamSizeExceeded { .. })
+    {
         Error::new(ErrorCode::PayloadTooLarge)
     } else {
         tracing::info!(error = %e, "unreadable material upload");

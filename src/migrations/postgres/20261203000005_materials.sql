@@ -25,7 +25,6 @@ CREATE TABLE materials (
     size BIGINT,
     sha256 TEXT,
     content_type TEXT,
-    opens BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     CHECK ((kind = 'file' AND sha256 IS NOT NULL AND url IS NULL)
@@ -62,6 +61,16 @@ CREATE TABLE lesson_materials (
 );
 CREATE INDEX lesson_materials_material ON lesson_materials(material_id);
 CREATE INDEX lesson_materials_teacher ON lesson_materials(attached_by, date);
+
+-- Each opening of a material (a download, the start of a preview, a link followed): a log
+-- like the audit log, so reading a material changes no material's row.
+CREATE TABLE material_opens (
+    id BIGSERIAL PRIMARY KEY,
+    material_id BIGINT NOT NULL REFERENCES materials(id),
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    at BIGINT NOT NULL
+);
+CREATE INDEX material_opens_material ON material_opens(material_id);
 
 -- A school's storage quota for materials (none: no limit but the upload size).
 CREATE TABLE storage_quotas (
