@@ -220,11 +220,29 @@ ensure_chromium() {
     [ -x /usr/bin/chromium ] || die "apt-get installed chromium but /usr/bin/chromium is missing"
 }
 
+# The S3-compatible server the storage tests start (materials on the bucket backend): s3s-fs
+# from crates.io, the newest version that builds with this machine's Rust (1.95).
+S3S_FS_VERSION=0.14.1
+ensure_s3s_fs() {
+    if s3s-fs --version 2>/dev/null | grep -q "$S3S_FS_VERSION"; then
+        note "s3s-fs $S3S_FS_VERSION: present"
+        return 0
+    fi
+    wait_for_other_install s3s-fs
+    if s3s-fs --version 2>/dev/null | grep -q "$S3S_FS_VERSION"; then
+        note "s3s-fs $S3S_FS_VERSION: present"
+        return 0
+    fi
+    note "installing s3s-fs $S3S_FS_VERSION (the S3 server of the storage tests; a few minutes)"
+    cargo install s3s-fs --version "=$S3S_FS_VERSION" --features binary --locked
+}
+
 setup() {
     install_step "rust toolchain: wasm32 target, rustfmt, clippy" ensure_rust
     install_step "wasm-bindgen-cli (version from Cargo.lock)" ensure_wasm_bindgen
     install_step "node packages in end2end/ (Playwright, axe, binaryen)" ensure_node_packages
     install_step "chromium (Debian)" ensure_chromium
+    install_step "s3s-fs (S3 server for the storage tests)" ensure_s3s_fs
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -60,13 +60,24 @@ async fn open(common: &Common) -> Result<Ctx, Failure> {
     let db = Db::connect(&url, 16).await?;
     db.migrate().await?;
     // Materials' bytes: the data directory's `files/` (content-addressed, see
-    // lophoc::services::files). `serve` sets the upload cap from its flags.
-    Ok(
-        Ctx::new(db).with_files(lophoc::services::files::Files::local(
+    // lophoc::services::files), or a bucket; `serve` sets the upload cap from its flags.
+    use lophoc::services::files::{DEFAULT_MAX_BYTES, Files, S3Settings};
+    let files = match common.s3_bucket.as_deref().filter(|b| !b.trim().is_empty()) {
+        None => Files::local(common.data_dir.join("files"), DEFAULT_MAX_BYTES),
+        Some(bucket) => Files::s3(
+            &S3Settings {
+                bucket: bucket.trim().to_owned(),
+                endpoint: common.s3_endpoint.trim().to_owned(),
+                region: common.s3_region.trim().to_owned(),
+                access_key: common.s3_access_key.clone(),
+                secret_key: common.s3_secret_key.clone(),
+            },
             common.data_dir.join("files"),
-            lophoc::services::files::DEFAULT_MAX_BYTES,
-        )),
-    )
+            DEFAULT_MAX_BYTES,
+        )
+        .map_err(Failure)?,
+    };
+    Ok(Ctx::new(db).with_files(files))
 }
 
 /// The CLI acts as a sysadmin that is not a row in the database.

@@ -25,6 +25,33 @@ pub struct Common {
     /// directory).
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// Keep materials' bytes in this S3-compatible bucket instead of the data directory (so
+    /// several instances share them).
+    #[arg(long, env = "LOPHOC_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// The bucket's endpoint (`https://s3.example.vn`; empty for AWS).
+    #[arg(long, env = "LOPHOC_S3_ENDPOINT", global = true, default_value = "")]
+    pub s3_endpoint: String,
+    /// The bucket's region.
+    #[arg(
+        long,
+        env = "LOPHOC_S3_REGION",
+        global = true,
+        default_value = "us-east-1"
+    )]
+    pub s3_region: String,
+    /// The bucket's access key.
+    #[arg(
+        long,
+        env = "LOPHOC_S3_ACCESS_KEY",
+        global = true,
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub s3_access_key: String,
+    /// The bucket's secret key (from the environment only: a flag would show in `ps`).
+    #[arg(skip = std::env::var("LOPHOC_S3_SECRET_KEY").unwrap_or_default())]
+    pub s3_secret_key: String,
     /// Log format.
     #[arg(
         long,

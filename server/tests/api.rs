@@ -410,6 +410,19 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "GET /attendance/on-time",
         "POST /schools/{id}/timetable/import",
         "GET /classes/{id}/week",
+        "GET /materials",
+        "POST /materials",
+        "GET /materials/{id}",
+        "PATCH /materials/{id}",
+        "DELETE /materials/{id}",
+        "GET /materials/{id}/file",
+        "POST /materials/{id}/file",
+        "GET /materials/{id}/link",
+        "GET /classes/{id}/lessons/{date}/{period}/materials",
+        "POST /classes/{id}/lessons/{date}/{period}/materials",
+        "DELETE /classes/{id}/lessons/{date}/{period}/materials/{material_id}",
+        "GET /schools/{id}/storage",
+        "PUT /schools/{id}/storage",
     ];
     expected.sort();
     assert_eq!(routes, expected);
@@ -420,6 +433,7 @@ http_test!(openapi_document_lists_every_route, |app| async move {
             "/api/v1{}",
             p.replace("{id}", "1")
                 .replace("{holiday_id}", "1")
+                .replace("{material_id}", "1")
                 .replace("{date}", "2026-11-30")
                 .replace("{period}", "1")
                 .replace("{name}", "2026-2027")

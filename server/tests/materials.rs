@@ -395,3 +395,53 @@ http_test!(the_same_upload_fifty_times_at_once, |app| async move {
         "one blob, no temporary file"
     );
 });
+
+http_test!(round_trip_through_an_s3_bucket, |app| async move {
+    // The same router on the bucket backend (a real S3 server, s3s-fs, started by the harness).
+    let staging = app.t.ctx.files.root_for_tests().join("s3-staging");
+    let files = lophoc::services::testing::s3_files(&staging, 200 * 1024 * 1024);
+    let router = server::router(server::state::AppState {
+        ctx: app.t.ctx.clone().with_files(files),
+        leptos: server::state::leptos_options(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
+            "127.0.0.1:3000".parse().expect("an address"),
+        ),
+        http: std::sync::Arc::new(server::config::HttpConfig::default()),
+    });
+    let s = app.t.school("TH0001").await;
+    let owner = app.t.teacher(s.id).await;
+    let tok = app.session(&owner).await;
+    for len in [1_000usize, 100 * 1024 * 1024] {
+        let bytes = pdf_of(len);
+        let r = common::send_to(
+            router.clone(),
+            upload(&tok, &FIELDS, Some(("video.pdf", &bytes))),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let id = r.json()["material"]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/materials/{id}/file");
+        let got = common::send_to(router.clone(), Req::get(&path).session(&tok)).await;
+        assert_eq!(got.status, 200);
+        assert_eq!(
+            hex::encode(Sha256::digest(&got.body)),
+            hex::encode(Sha256::digest(&bytes)),
+            "byte-identical through the bucket"
+        );
+        let (a, b) = (len / 2, (len / 2 + 65_535).min(len - 1));
+        let part = common::send_to(
+            router.clone(),
+            Req::get(&path)
+                .session(&tok)
+                .header("range", &format!("bytes={a}-{b}")),
+        )
+        .await;
+        assert_eq!(part.status, 206);
+        assert_eq!(part.body, bytes[a..=b]);
+    }
+    assert_eq!(
+        std::fs::read_dir(staging.join("tmp")).unwrap().count(),
+        0,
+        "nothing left in staging"
+    );
+});

@@ -12,8 +12,10 @@
 //! deletes bytes another material still uses, and an upload that is being committed while
 //! another material with the same bytes is deleted keeps its file (committing touches it).
 //!
-//! The backend is the data directory. An S3-compatible bucket (several instances sharing
-//! files) is not built yet: it would be another variant of [`Backend`] behind the same calls.
+//! Two backends behind the same calls, chosen by configuration: the data directory (default)
+//! and an S3-compatible bucket (`object_store`), so several instances can share files. With a
+//! bucket, uploads are still staged and hashed in a local temporary file, then sent to the
+//! bucket in parts of [`PART_BYTES`]; reads stream the asked range from the bucket.
 
 use crate::error::{Error, ErrorCode};
 use sha2::{Digest, Sha256};
@@ -28,11 +30,34 @@ pub const SWEEP_GRACE: Duration = Duration::from_secs(3600);
 /// The default upload cap (API.md `LOPHOC_MAX_UPLOAD_MB`, 200).
 pub const DEFAULT_MAX_BYTES: u64 = 200 * 1024 * 1024;
 
+/// The part size of an upload to a bucket (S3's minimum is 5 MiB).
+pub const PART_BYTES: usize = 8 * 1024 * 1024;
+
 /// Where bytes live.
 #[derive(Debug)]
 enum Backend {
     /// A directory on this machine (the data directory's `files/`).
     Local(PathBuf),
+    /// An S3-compatible bucket; uploads are staged in `staging` first.
+    S3 {
+        store: Arc<dyn object_store::ObjectStore>,
+        staging: PathBuf,
+    },
+}
+
+/// Settings of an S3-compatible bucket.
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    /// The bucket.
+    pub bucket: String,
+    /// The endpoint (`https://s3.example.vn`, `http://127.0.0.1:9000`); empty for AWS itself.
+    pub endpoint: String,
+    /// The region (`us-east-1` when empty).
+    pub region: String,
+    /// The access key.
+    pub access_key: String,
+    /// The secret key. Never logged.
+    pub secret_key: String,
 }
 
 #[derive(Debug)]
@@ -81,10 +106,61 @@ impl Files {
         }
     }
 
+    /// A store in an S3-compatible bucket, staging uploads in the directory `staging`.
+    pub fn s3(
+        settings: &S3Settings,
+        staging: impl Into<PathBuf>,
+        max_bytes: u64,
+    ) -> Result<Files, String> {
+        let mut b = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(&settings.bucket)
+            .with_region(if settings.region.is_empty() {
+                "us-east-1"
+            } else {
+                settings.region.as_str()
+            })
+            .with_access_key_id(&settings.access_key)
+            .with_secret_access_key(&settings.secret_key);
+        if !settings.endpoint.is_empty() {
+            b = b
+                .with_endpoint(&settings.endpoint)
+                .with_allow_http(settings.endpoint.starts_with("http://"))
+                .with_virtual_hosted_style_request(false);
+        }
+        let store = b
+            .build()
+            .map_err(|e| format!("the S3 bucket's settings: {e}"))?;
+        Ok(Files {
+            inner: Arc::new(Inner {
+                backend: Backend::S3 {
+                    store: Arc::new(store),
+                    staging: staging.into(),
+                },
+                max_bytes,
+            }),
+        })
+    }
+
     /// The same store with another cap.
     pub fn with_max_bytes(&self, max_bytes: u64) -> Files {
-        let Backend::Local(root) = &self.inner.backend;
-        Files::local(root.clone(), max_bytes)
+        let backend = match &self.inner.backend {
+            Backend::Local(root) => Backend::Local(root.clone()),
+            Backend::S3 { store, staging } => Backend::S3 {
+                store: store.clone(),
+                staging: staging.clone(),
+            },
+        };
+        Files {
+            inner: Arc::new(Inner { backend, max_bytes }),
+        }
+    }
+
+    /// Which backend: `local` or `s3`.
+    pub fn backend_name(&self) -> &'static str {
+        match &self.inner.backend {
+            Backend::Local(_) => "local",
+            Backend::S3 { .. } => "s3",
+        }
     }
 
     /// The upload cap in bytes.
@@ -98,14 +174,20 @@ impl Files {
         self.root()
     }
 
+    /// The local directory: the store itself, or a bucket's staging directory.
     fn root(&self) -> &Path {
         match &self.inner.backend {
             Backend::Local(r) => r,
+            Backend::S3 { staging, .. } => staging,
         }
     }
 
     fn blob_path(&self, sha: &str) -> PathBuf {
         self.root().join(&sha[0..2]).join(&sha[2..4]).join(sha)
+    }
+
+    fn object_path(sha: &str) -> object_store::path::Path {
+        object_store::path::Path::from(format!("{}/{}/{sha}", &sha[0..2], &sha[2..4]))
     }
 
     /// Starts an upload: a new temporary file.
@@ -135,27 +217,55 @@ impl Files {
         })
     }
 
-    /// Opens a blob for reading, with its size. A blob that is missing is a 404 (logged: the
-    /// database names bytes the store does not have).
-    pub async fn open(&self, sha: &str) -> Result<(tokio::fs::File, u64), Error> {
+    /// Opens a blob for reading. A blob that is missing is a 404 (logged: the database names
+    /// bytes the store does not have).
+    pub async fn open(&self, sha: &str) -> Result<Opened, Error> {
         if !is_sha256(sha) {
             return Err(Error::not_found());
         }
-        let path = self.blob_path(sha);
-        let f = match tokio::fs::File::open(&path).await {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                tracing::error!(sha, "a stored material's bytes are missing");
-                return Err(Error::not_found());
+        match &self.inner.backend {
+            Backend::Local(_) => {
+                let path = self.blob_path(sha);
+                let f = match tokio::fs::File::open(&path).await {
+                    Ok(f) => f,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        tracing::error!(sha, "a stored material's bytes are missing");
+                        return Err(Error::not_found());
+                    }
+                    Err(e) => return Err(io_error("opening a stored file", e)),
+                };
+                let len = f
+                    .metadata()
+                    .await
+                    .map_err(|e| io_error("reading a stored file's size", e))?
+                    .len();
+                Ok(Opened {
+                    len,
+                    source: Source::Local(f),
+                })
             }
-            Err(e) => return Err(io_error("opening a stored file", e)),
-        };
-        let len = f
-            .metadata()
-            .await
-            .map_err(|e| io_error("reading a stored file's size", e))?
-            .len();
-        Ok((f, len))
+            Backend::S3 { store, .. } => {
+                let path = Files::object_path(sha);
+                let meta = match store.head(&path).await {
+                    Ok(m) => m,
+                    Err(object_store::Error::NotFound { .. }) => {
+                        tracing::error!(
+                            sha,
+                            "a stored material's bytes are missing from the bucket"
+                        );
+                        return Err(Error::not_found());
+                    }
+                    Err(e) => return Err(store_error("reading an object's size", e)),
+                };
+                Ok(Opened {
+                    len: meta.size,
+                    source: Source::S3 {
+                        store: store.clone(),
+                        path,
+                    },
+                })
+            }
+        }
     }
 
     /// Removes a blob at once (an upload whose rows could not be written). Missing is fine.
@@ -163,16 +273,28 @@ impl Files {
         if !is_sha256(sha) {
             return Ok(());
         }
-        match tokio::fs::remove_file(self.blob_path(sha)).await {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io_error("removing a stored file", e)),
+        match &self.inner.backend {
+            Backend::Local(_) => match tokio::fs::remove_file(self.blob_path(sha)).await {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(io_error("removing a stored file", e)),
+            },
+            Backend::S3 { store, .. } => match store.delete(&Files::object_path(sha)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(store_error("removing an object", e)),
+            },
         }
     }
 
     /// Whether a blob is stored.
     pub async fn exists(&self, sha: &str) -> bool {
-        is_sha256(sha) && tokio::fs::metadata(self.blob_path(sha)).await.is_ok()
+        if !is_sha256(sha) {
+            return false;
+        }
+        match &self.inner.backend {
+            Backend::Local(_) => tokio::fs::metadata(self.blob_path(sha)).await.is_ok(),
+            Backend::S3 { store, .. } => store.head(&Files::object_path(sha)).await.is_ok(),
+        }
     }
 
     /// Removes the blobs that `referenced` does not name and that nobody touched for `grace`,
@@ -184,11 +306,34 @@ impl Files {
         grace: Duration,
     ) -> Result<u64, Error> {
         let root = self.root().to_owned();
-        let referenced = referenced.clone();
-        tokio::task::spawn_blocking(move || sweep_dir(&root, &referenced, grace))
+        let refs = referenced.clone();
+        let mut removed = tokio::task::spawn_blocking(move || sweep_dir(&root, &refs, grace))
             .await
             .map_err(|_| Error::internal())?
-            .map_err(|e| io_error("sweeping the file store", e))
+            .map_err(|e| io_error("sweeping the file store", e))?;
+        if let Backend::S3 { store, .. } = &self.inner.backend {
+            use futures::TryStreamExt;
+            let objects: Vec<object_store::ObjectMeta> = store
+                .list(None)
+                .try_collect()
+                .await
+                .map_err(|e| store_error("listing the bucket", e))?;
+            let now = chrono::Utc::now();
+            for o in objects {
+                let Some(sha) = o.location.filename().map(str::to_owned) else {
+                    continue;
+                };
+                let age = (now - o.last_modified).to_std().unwrap_or_default();
+                if is_sha256(&sha) && !referenced.contains(&sha) && age >= grace {
+                    store
+                        .delete(&o.location)
+                        .await
+                        .map_err(|e| store_error("removing an object", e))?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
     }
 }
 
@@ -237,6 +382,148 @@ fn sweep_dir(
         }
     }
     Ok(removed)
+}
+
+fn store_error(what: &str, e: object_store::Error) -> Error {
+    tracing::error!(error = %e, "{what}");
+    Error::internal()
+}
+
+/// Sends a staged file to the bucket under its hash. An object already there is written again
+/// (the same bytes), which also refreshes its date for [`Files::sweep`]. Returns whether it was
+/// new.
+async fn send_to_bucket(
+    store: &Arc<dyn object_store::ObjectStore>,
+    sha: &str,
+    tmp: &Path,
+) -> Result<bool, Error> {
+    use tokio::io::AsyncReadExt;
+    let path = Files::object_path(sha);
+    let existed = store.head(&path).await.is_ok();
+    let mut f = tokio::fs::File::open(tmp)
+        .await
+        .map_err(|e| io_error("reading a staged upload", e))?;
+    let len = f
+        .metadata()
+        .await
+        .map_err(|e| io_error("reading a staged upload's size", e))?
+        .len();
+    if len as usize <= PART_BYTES {
+        let mut buf = Vec::with_capacity(len as usize);
+        f.read_to_end(&mut buf)
+            .await
+            .map_err(|e| io_error("reading a staged upload", e))?;
+        store
+            .put(&path, object_store::PutPayload::from(buf))
+            .await
+            .map_err(|e| store_error("sending an upload to the bucket", e))?;
+        return Ok(!existed);
+    }
+    let upload = store
+        .put_multipart(&path)
+        .await
+        .map_err(|e| store_error("starting a multipart upload", e))?;
+    let mut w = object_store::WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+    let mut buf = vec![0u8; 1024 * 1024];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .await
+            .map_err(|e| io_error("reading a staged upload", e))?;
+        if n == 0 {
+            break;
+        }
+        // At most two parts in flight: memory stays at a few parts whatever the file's size.
+        w.wait_for_capacity(2)
+            .await
+            .map_err(|e| store_error("sending a part to the bucket", e))?;
+        w.write(&buf[..n]);
+    }
+    w.finish()
+        .await
+        .map_err(|e| store_error("finishing a multipart upload", e))?;
+    Ok(!existed)
+}
+
+/// A stored blob opened for reading.
+#[derive(Debug)]
+pub struct Opened {
+    /// Its length in bytes.
+    pub len: u64,
+    source: Source,
+}
+
+#[derive(Debug)]
+enum Source {
+    Local(tokio::fs::File),
+    S3 {
+        store: Arc<dyn object_store::ObjectStore>,
+        path: object_store::path::Path,
+    },
+}
+
+/// The bytes of a blob as they stream.
+pub type ByteStream = futures::stream::BoxStream<'static, std::io::Result<bytes::Bytes>>;
+
+impl Opened {
+    /// The bytes from `start` to `end` (inclusive), streamed in chunks of 64 KiB (a local
+    /// file) or as the bucket sends them.
+    pub async fn range(self, start: u64, end: u64) -> Result<ByteStream, Error> {
+        use futures::StreamExt;
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        if self.len == 0 || start > end {
+            return Ok(futures::stream::empty().boxed());
+        }
+        match self.source {
+            Source::Local(mut f) => {
+                if start > 0 {
+                    f.seek(std::io::SeekFrom::Start(start))
+                        .await
+                        .map_err(|e| io_error("seeking in a stored file", e))?;
+                }
+                let reader = f.take(end - start + 1);
+                Ok(futures::stream::unfold(reader, |mut r| async move {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    match r.read(&mut buf).await {
+                        Ok(0) => None,
+                        Ok(n) => {
+                            buf.truncate(n);
+                            Some((Ok(bytes::Bytes::from(buf)), r))
+                        }
+                        Err(e) => Some((Err(e), r)),
+                    }
+                })
+                .boxed())
+            }
+            Source::S3 { store, path } => {
+                let opts = object_store::GetOptions {
+                    range: Some(object_store::GetRange::Bounded(start..end + 1)),
+                    ..Default::default()
+                };
+                let got = store
+                    .get_opts(&path, opts)
+                    .await
+                    .map_err(|e| store_error("reading an object", e))?;
+                Ok(got
+                    .into_stream()
+                    .map(|r| r.map_err(std::io::Error::other))
+                    .boxed())
+            }
+        }
+    }
+
+    /// Every byte (tests and small files).
+    pub async fn bytes(self) -> Result<Vec<u8>, Error> {
+        use futures::TryStreamExt;
+        let len = self.len;
+        let chunks: Vec<bytes::Bytes> = self
+            .range(0, len.saturating_sub(1))
+            .await?
+            .try_collect()
+            .await
+            .map_err(|e| io_error("reading a stored file", e))?;
+        Ok(chunks.concat())
+    }
 }
 
 /// An upload being written. Dropped without [`Staged::commit`], its temporary file is removed.
@@ -294,25 +581,34 @@ impl Staged {
             .map_err(|e| io_error("syncing an upload", e))?;
         drop(f);
         let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
-        let dest = self.files.blob_path(&sha);
         let tmp = self.path.take().ok_or_else(Error::internal)?;
-        let created = tokio::task::spawn_blocking(move || -> std::io::Result<bool> {
-            if let Some(dir) = dest.parent() {
-                std::fs::create_dir_all(dir)?;
+        let created = match &self.files.inner.backend {
+            Backend::Local(_) => {
+                let dest = self.files.blob_path(&sha);
+                tokio::task::spawn_blocking(move || -> std::io::Result<bool> {
+                    if let Some(dir) = dest.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    if dest.exists() {
+                        std::fs::remove_file(&tmp)?;
+                        let f = std::fs::OpenOptions::new().append(true).open(&dest)?;
+                        f.set_modified(SystemTime::now())?;
+                        Ok(false)
+                    } else {
+                        std::fs::rename(&tmp, &dest)?;
+                        Ok(true)
+                    }
+                })
+                .await
+                .map_err(|_| Error::internal())?
+                .map_err(|e| io_error("storing an upload", e))?
             }
-            if dest.exists() {
-                std::fs::remove_file(&tmp)?;
-                let f = std::fs::OpenOptions::new().append(true).open(&dest)?;
-                f.set_modified(SystemTime::now())?;
-                Ok(false)
-            } else {
-                std::fs::rename(&tmp, &dest)?;
-                Ok(true)
+            Backend::S3 { store, .. } => {
+                let sent = send_to_bucket(store, &sha, &tmp).await;
+                let _ = tokio::fs::remove_file(&tmp).await;
+                sent?
             }
-        })
-        .await
-        .map_err(|_| Error::internal())?
-        .map_err(|e| io_error("storing an upload", e))?;
+        };
         Ok((
             Blob {
                 sha256: sha,
@@ -359,8 +655,9 @@ mod tests {
         let (again, created) = b.commit().await.unwrap();
         assert_eq!(again.sha256, blob.sha256);
         assert!(!created, "identical bytes are stored once");
-        let (_, len) = files.open(&blob.sha256).await.unwrap();
-        assert_eq!(len, 14);
+        let opened = files.open(&blob.sha256).await.unwrap();
+        assert_eq!(opened.len, 14);
+        assert_eq!(opened.bytes().await.unwrap(), b"%PDF-1.7 hello");
 
         // Over the cap: 413, and the temporary file is gone once the upload is dropped.
         let mut big = files.stage().await.unwrap();

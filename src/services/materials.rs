@@ -624,8 +624,8 @@ pub async fn delete(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<(), Erro
 /// What a download needs: the open file, its length, and how to label it.
 #[derive(Debug)]
 pub struct FileOpen {
-    /// The bytes.
-    pub file: tokio::fs::File,
+    /// The bytes, opened.
+    pub file: crate::services::files::Opened,
     /// Their length.
     pub len: u64,
     /// SHA-256 (the ETag).
@@ -674,7 +674,8 @@ pub async fn open_file(
             )
         }
     };
-    let (file, len) = ctx.files.open(&sha).await?;
+    let file = ctx.files.open(&sha).await?;
+    let len = file.len;
     if count {
         count_open(ctx, actor, id).await?;
     }

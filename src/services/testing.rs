@@ -385,6 +385,98 @@ impl TestDb {
     }
 }
 
+/// The access key of the test S3 server.
+pub const S3_ACCESS_KEY: &str = "lophoc-test-access";
+const S3_SECRET_KEY: &str = "lophoc-test-secret-key-0123456789";
+
+/// A real S3-compatible server for the tests: `s3s-fs` (installed by `dev.sh`, from crates.io)
+/// serving a temporary directory on a loopback port, started once per test process and
+/// stopped when the process ends. When it cannot be started the test fails saying so.
+struct S3Server {
+    endpoint: String,
+    root: PathBuf,
+    _child: std::process::Child,
+}
+
+fn s3_server() -> &'static S3Server {
+    static SERVER: OnceLock<S3Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let root = std::env::temp_dir().join(format!("lophoc-test-s3-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("the S3 server's directory");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let bin = std::env::var("LOPHOC_S3S_FS").unwrap_or_else(|_| "s3s-fs".to_owned());
+        // A watchdog shell stops the server once this test process is gone (a static is never
+        // dropped, so nothing else would).
+        let script = r#"command -v "$2" >/dev/null || exit 127
+"$2" --host 127.0.0.1 --port "$3" --access-key "$4" --secret-key "$5" "$6" & c=$!
+while kill -0 "$1" 2>/dev/null && kill -0 "$c" 2>/dev/null; do sleep 1; done
+kill "$c" 2>/dev/null; wait "$c" 2>/dev/null; rm -rf "$6""#;
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg("sh")
+            .arg(std::process::id().to_string())
+            .arg(&bin)
+            .arg(port.to_string())
+            .args([S3_ACCESS_KEY, S3_SECRET_KEY])
+            .arg(&root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start the S3 test server `{bin}` ({e}). The storage tests run on both \
+                     backends and need it: `./dev.sh setup` installs it (cargo install s3s-fs)."
+                )
+            });
+        let mut up = false;
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                up = true;
+                break;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "the S3 test server `{bin}` exited ({status}). The storage tests run on both \
+                     backends and need it: `./dev.sh setup` installs it (cargo install s3s-fs)."
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(
+            up,
+            "the S3 test server `{bin}` did not listen on port {port} within 10 s"
+        );
+        S3Server {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            root,
+            _child: child,
+        }
+    })
+}
+
+/// A file store in a fresh bucket of the test S3 server, staging uploads in `staging`.
+pub fn s3_files(staging: &std::path::Path, max_bytes: u64) -> crate::services::files::Files {
+    let server = s3_server();
+    let bucket = format!("lophoc-t-{}", random_suffix().to_lowercase());
+    std::fs::create_dir_all(server.root.join(&bucket)).expect("a bucket");
+    crate::services::files::Files::s3(
+        &crate::services::files::S3Settings {
+            bucket,
+            endpoint: server.endpoint.clone(),
+            region: "us-east-1".into(),
+            access_key: S3_ACCESS_KEY.into(),
+            secret_key: S3_SECRET_KEY.into(),
+        },
+        staging,
+        max_bytes,
+    )
+    .expect("the test bucket's settings")
+}
+
 /// Defines one async test run twice, on a fresh SQLite database and on a fresh PostgreSQL
 /// database: `both_engines!(name, |t| async move { … })` makes the module `name` with the tests
 /// `name::sqlite` and `name::postgres`; `t` is the [`TestDb`].

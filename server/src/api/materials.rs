@@ -24,7 +24,6 @@ use lophoc::materials::{
 };
 use lophoc::services::materials::{self, FileOpen};
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -489,23 +488,10 @@ pub(crate) async fn send_file(headers: &HeaderMap, f: FileOpen) -> Response {
     let count = if f.len == 0 { 0 } else { end - start + 1 };
     res.headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(count));
-    let mut file = f.file;
-    if start > 0 && file.seek(std::io::SeekFrom::Start(start)).await.is_err() {
-        return ApiError(Error::internal()).into_response();
+    match f.file.range(start, end).await {
+        Ok(stream) => *res.body_mut() = Body::from_stream(stream),
+        Err(e) => return ApiError(e).into_response(),
     }
-    let reader = file.take(count);
-    let stream = futures::stream::unfold(reader, |mut r| async move {
-        let mut buf = vec![0u8; 64 * 1024];
-        match r.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(buf)), r))
-            }
-            Err(e) => Some((Err(e), r)),
-        }
-    });
-    *res.body_mut() = Body::from_stream(stream);
     res
 }
 
