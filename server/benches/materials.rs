@@ -71,12 +71,15 @@ fn body(seed: u64, len: usize) -> bytes::Bytes {
          --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"grade\"\r\n\r\n6\r\n\
          --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"scope\"\r\n\r\nschool\r\n\
          --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bai-{seed}.pdf\"\r\n\
-         Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+         Content-Type: application/pdf\r\n\r\n"
     )
     .into_bytes();
+    // The file: `len` bytes in all, a PDF by its first bytes.
+    let file_start = b.len();
+    b.extend_from_slice(b"%PDF-1.4\n");
     let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let start = b.len();
-    b.resize(start + len, 0);
+    b.resize(file_start + len, 0);
     for chunk in b[start..].chunks_mut(8) {
         x ^= x << 13;
         x ^= x >> 7;
