@@ -175,23 +175,49 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &MaterialFilter) -> Result<Page<M
         w.and("m.owner_id = {}", actor.user_id.0);
     }
     w.and_words("m.search_key", &words);
-    let count_sql = format!("SELECT COUNT(*) AS n FROM materials m{}", w.sql());
-    let total: i64 = w
-        .query(&count_sql)
-        .fetch_one(&ctx.db.pool)
-        .await
-        .and_then(|r| r.try_get("n"))
-        .map_err(internal)?;
+    // One scan: the page's ids with the number of matches beside them (a window count, which
+    // both engines have), then the page's rows by id. A page past the end has no row to carry
+    // the count: then it is counted on its own.
     let limit = f.limit.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE);
     let offset = f.offset.max(0);
-    let l = w.param(limit);
-    let o = w.param(offset);
+    let mut paged = w.clone();
+    let l = paged.param(limit);
+    let o = paged.param(offset);
     let sql = format!(
-        "{SELECT}{} ORDER BY m.updated_at DESC, m.id DESC LIMIT {l} OFFSET {o}",
-        w.sql()
+        "SELECT m.id, COUNT(*) OVER () AS total_n FROM materials m{} \
+         ORDER BY m.updated_at DESC, m.id DESC LIMIT {l} OFFSET {o}",
+        paged.sql()
     );
-    let rows = w
+    let page = paged
         .query(&sql)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    let mut ids = Vec::with_capacity(page.len());
+    let mut total = 0;
+    for r in &page {
+        ids.push(r.try_get::<MaterialId, _>("id").map_err(internal)?);
+        total = r.try_get::<i64, _>("total_n").map_err(internal)?;
+    }
+    if ids.is_empty() {
+        if offset > 0 {
+            let count_sql = format!("SELECT COUNT(*) AS n FROM materials m{}", w.sql());
+            total = w
+                .query(&count_sql)
+                .fetch_one(&ctx.db.pool)
+                .await
+                .and_then(|r| r.try_get("n"))
+                .map_err(internal)?;
+        }
+        return Ok(Page {
+            items: Vec::new(),
+            total,
+        });
+    }
+    let mut by_id = Where::new();
+    by_id.and_in("m.id", ids.iter().map(|i| i.0.into()));
+    let rows = by_id
+        .query(&format!("{SELECT}{}", by_id.sql()))
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?
@@ -199,10 +225,9 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &MaterialFilter) -> Result<Page<M
         .map(<MaterialRow as sqlx::FromRow<sqlx::any::AnyRow>>::from_row)
         .collect::<Result<Vec<_>, _>>()
         .map_err(internal)?;
-    Ok(Page {
-        items: rows_to_materials(rows)?,
-        total,
-    })
+    let mut items = rows_to_materials(rows)?;
+    items.sort_by_key(|m| ids.iter().position(|i| *i == m.id));
+    Ok(Page { items, total })
 }
 
 /// The school a new material belongs to, and a check of its scope: `school` needs a school.
