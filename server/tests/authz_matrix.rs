@@ -458,6 +458,56 @@ fn storage_quota(_: &Fixture, _: Scope, n: u32) -> Payload {
     Payload::Json(json!({"quota_bytes": 1_000_000_000 + n as i64}))
 }
 
+fn fn_material_library(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(
+        vec![("q", "hoc lieu".into()), ("mine", "false".into())],
+        &[],
+    )
+}
+
+fn fn_material(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("id", "{id}")])
+}
+
+fn fn_material_version(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::MultipartArgs(
+        "file",
+        format!("%PDF-1.4\n% ban {n}\n"),
+        &[("material", "{id}")],
+    )
+}
+
+fn fn_update_material(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("title", format!("Sửa tên {n}")),
+            ("subject", "toan".into()),
+            ("grade", "6".into()),
+            ("scope", "school".into()),
+        ],
+        &[("id", "{id}")],
+    )
+}
+
+/// The scope's fixture material and its 5A1's Monday lesson, as the material page's form
+/// names a lesson.
+fn fn_lesson_material(f: &Fixture, s: Scope, _: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("material", f.material[s as usize].to_string()),
+            ("lesson", format!("{}_{LESSON_DATE}_1", f.class[s as usize])),
+        ],
+        &[],
+    )
+}
+
+fn fn_quota(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![("quota_mb", format!("{}", 1000 + n))],
+        &[("school", "{id}")],
+    )
+}
+
 fn fn_year(_: &Fixture, _: Scope, _: u32) -> Payload {
     Payload::Args(vec![("year", String::new())], &[])
 }
@@ -1153,6 +1203,77 @@ const TABLE: &[Row] = &[
         expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
     },
     // The teacher is neither the lesson's (the target teacher is) nor the homeroom teacher.
+    // --- Materials' server functions (app/src/serverfns/materials.rs) ---
+    Row {
+        route: "POST /fn/material_library",
+        id: Id::None,
+        body: fn_material_library,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/material_page",
+        id: Id::Material,
+        body: fn_material,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/upload_material",
+        id: Id::None,
+        body: material_upload,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/upload_material_version",
+        id: Id::Material,
+        body: fn_material_version,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/update_material",
+        id: Id::Material,
+        body: fn_update_material,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/delete_material",
+        id: Id::Material,
+        body: fn_material,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/attach_material",
+        id: Id::None,
+        body: fn_lesson_material,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/detach_material",
+        id: Id::None,
+        body: fn_lesson_material,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/material_storage",
+        id: Id::School,
+        body: fn_school,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/set_material_quota",
+        id: Id::School,
+        body: fn_quota,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 403 | 2xx",
+    },
     // --- Materials (the teacher of school A is not the material's owner nor the lesson's) ---
     Row {
         route: "POST /api/v1/materials",
