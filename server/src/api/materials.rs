@@ -372,35 +372,44 @@ pub struct FileQuery {
     pub version: Option<String>,
 }
 
+/// A `Range` header that no part of the file satisfies (416).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsatisfiable;
+
 /// A byte range of a file of `len` bytes, as a `Range` header asks: `Ok(None)` for the whole
 /// file (no header, or one this server does not honour, such as several ranges), `Err` when it
 /// cannot be satisfied (416). Ends are inclusive.
-pub fn byte_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> {
+pub fn byte_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
     let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
         return Ok(None);
     };
     if spec.contains(',') {
         return Ok(None);
     }
-    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (a, b) = spec.split_once('-').ok_or(Unsatisfiable)?;
     let (a, b) = (a.trim(), b.trim());
     let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| ())?;
+        let n: u64 = b.parse().map_err(|_| Unsatisfiable)?;
         if n == 0 {
-            return Err(());
+            return Err(Unsatisfiable);
         }
-        (len.saturating_sub(n), len.checked_sub(1).ok_or(())?)
+        (
+            len.saturating_sub(n),
+            len.checked_sub(1).ok_or(Unsatisfiable)?,
+        )
     } else {
-        let start: u64 = a.parse().map_err(|_| ())?;
+        let start: u64 = a.parse().map_err(|_| Unsatisfiable)?;
         let end = if b.is_empty() {
-            len.checked_sub(1).ok_or(())?
+            len.checked_sub(1).ok_or(Unsatisfiable)?
         } else {
-            b.parse::<u64>().map_err(|_| ())?.min(len.saturating_sub(1))
+            b.parse::<u64>()
+                .map_err(|_| Unsatisfiable)?
+                .min(len.saturating_sub(1))
         };
         (start, end)
     };
     if start >= len || start > end {
-        return Err(());
+        return Err(Unsatisfiable);
     }
     Ok(Some((start, end)))
 }
@@ -477,7 +486,7 @@ pub(crate) async fn send_file(headers: &HeaderMap, f: FileOpen) -> Response {
             }
             (s, e)
         }
-        Err(()) => {
+        Err(Unsatisfiable) => {
             *res.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", f.len)) {
                 res.headers_mut().insert(header::CONTENT_RANGE, v);
@@ -810,11 +819,11 @@ mod tests {
         assert_eq!(byte_range(Some("bytes=50-500"), 100), Ok(Some((50, 99))));
         assert_eq!(byte_range(Some("bytes=0-1,5-6"), 100), Ok(None));
         assert_eq!(byte_range(Some("items=0-1"), 100), Ok(None));
-        assert_eq!(byte_range(Some("bytes=100-"), 100), Err(()));
-        assert_eq!(byte_range(Some("bytes=9-3"), 100), Err(()));
-        assert_eq!(byte_range(Some("bytes=x-3"), 100), Err(()));
-        assert_eq!(byte_range(Some("bytes=-0"), 100), Err(()));
-        assert_eq!(byte_range(Some("bytes=0-"), 0), Err(()));
+        assert_eq!(byte_range(Some("bytes=100-"), 100), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=9-3"), 100), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=x-3"), 100), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=-0"), 100), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=0-"), 0), Err(Unsatisfiable));
     }
 
     #[test]
