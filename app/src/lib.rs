@@ -30,6 +30,9 @@ use crate::pages::device_page::DevicePage;
 use crate::pages::devices_page::DevicesPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
+use crate::pages::material_page::MaterialPage;
+use crate::pages::material_storage_page::MaterialStoragePage;
+use crate::pages::materials_page::MaterialsPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::on_time_page::OnTimePage;
 use crate::pages::password_page::PasswordPage;
@@ -120,6 +123,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/utilisation") view=UtilisationPage ssr=SsrMode::Async />
                     <Route path=path!("/attendance") view=AttendancePage ssr=SsrMode::Async />
                     <Route path=path!("/attendance/on-time") view=OnTimePage ssr=SsrMode::Async />
+                    <Route path=path!("/materials") view=MaterialsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/materials/storage")
+                        view=MaterialStoragePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/materials/:id") view=MaterialPage ssr=SsrMode::Async />
                     <Route path=path!("/classes") view=ClassesPage ssr=SsrMode::Async />
                     <Route path=path!("/classes/:class") view=ClassPage ssr=SsrMode::Async />
                     <Route

@@ -8,6 +8,7 @@ pub mod classes;
 pub mod devices;
 #[cfg(feature = "ssr")]
 pub mod form;
+pub mod materials;
 pub mod periods;
 pub mod prefs;
 pub mod schools;

@@ -75,7 +75,7 @@ pub fn Field(
 /// A select with its label and error, like [`Field`].
 #[component]
 pub fn SelectField(
-    id: &'static str,
+    #[prop(into)] id: String,
     name: &'static str,
     label: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
@@ -88,7 +88,7 @@ pub fn SelectField(
     };
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <select
                 id=id
                 name=name
@@ -97,6 +97,50 @@ pub fn SelectField(
             >
                 {children()}
             </select>
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// A text area with its label, hint and error, like [`Field`] (never required).
+#[component]
+pub fn TextAreaField(
+    #[prop(into)] id: String,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = 4)] rows: u32,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                error.get().map(|_| error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows.to_string()
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+            >
+                {value}
+            </textarea>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }

@@ -1,7 +1,7 @@
 //! `/classes/:class`: a class's week (the homeroom teacher's view: every lesson with its
-//! roll-call state, a link to each), its roster today and, for the school's administrators,
-//! adding a student, importing the roster and moving a student to another class (the history
-//! is kept). Plain form posts; the answer comes back in the query.
+//! roll-call state, a link to each, and its materials), its roster today and, for the school's
+//! administrators, adding a student, importing the roster and moving a student to another class
+//! (the history is kept). Plain form posts; the answer comes back in the query.
 
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
@@ -9,6 +9,7 @@ use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER, Field};
 use crate::components::format::weekday_key;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::material_info::LessonMaterialLinks;
 use crate::components::notice::SuccessNote;
 use crate::error::{field_error, from_query};
 use crate::i18n::{tr, trf};
@@ -219,13 +220,22 @@ fn Cell(l: Lesson, today: chrono::NaiveDate) -> impl IntoView {
         (None, true) => view! { <span class="badge badge-warning">{tr("roll.not_taken")}</span> }.into_any(),
         (None, false) => ().into_any(),
     };
-    view! {
+    let cell = view! {
         <a class="week-cell" href=href>
             <span class="week-subject">{tr(&subject_label_key(&l.subject))}</span>
             <span class="muted small">{l.teacher_name.clone()}</span>
             {state}
         </a>
+    };
+    if l.materials.is_empty() {
+        return cell.into_any();
     }
+    // Links cannot nest: the materials follow the lesson's link.
+    view! {
+        {cell}
+        <LessonMaterialLinks materials=l.materials.clone() />
+    }
+    .into_any()
 }
 
 #[component]

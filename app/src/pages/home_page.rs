@@ -1,7 +1,8 @@
-//! The home page: a teacher's day (each timetabled lesson with its roll-call state and booked
-//! devices), then the way to the user's main tasks (`lophoc::menu`).
+//! The home page: a teacher's day (each timetabled lesson with its roll-call state, booked
+//! devices and attached materials), then the way to the user's main tasks (`lophoc::menu`).
 
 use crate::components::icon::Icon;
+use crate::components::material_info::LessonMaterialLinks;
 use crate::components::outbox::{OutboxTexts, RollCallOutbox};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
@@ -122,6 +123,9 @@ fn Day(lessons: Vec<Lesson>) -> impl IntoView {
                         </p>
                     }
                 });
+                let materials = (!l.materials.is_empty()).then(|| {
+                    view! { <LessonMaterialLinks materials=l.materials.clone() /> }
+                });
                 view! {
                     <li class="lesson">
                         <div class="lesson-when">
@@ -134,6 +138,7 @@ fn Day(lessons: Vec<Lesson>) -> impl IntoView {
                             {tr(&subject_label_key(&l.subject))}
                             <div>{badge}</div>
                             {devices}
+                            {materials}
                         </div>
                         <div class="lesson-action">{action}</div>
                     </li>

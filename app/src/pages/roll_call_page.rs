@@ -1,22 +1,28 @@
 //! `/classes/:class/lessons/:date/:period`: a lesson's roll call, built for a phone. Everyone
 //! starts present; a tap on a student's pill marks late, excused or unexcused; one submit. A
 //! plain multipart form (no JavaScript needed): the answer comes back as `?saved=1` or the
-//! error with the marks kept. Read-only for whoever may not write; the history of changes
-//! below.
+//! error with the marks kept. Read-only for whoever may not write; the lesson's materials
+//! (attached, taken off) and the history of changes below.
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::material_info::LessonMaterialLinks;
 use crate::components::notice::SuccessNote;
 use crate::components::outbox::{OutboxTexts, RollCallOutbox};
 use crate::error::UiError;
+use crate::error::from_query;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{TakeRollCall, back, lesson_roll_call};
+use crate::serverfns::materials::{
+    AttachMaterial, DetachMaterial, back as mback, lesson_key, material_library,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use lophoc::classes::{RollCallView, RosterLine, Status, subject_label_key};
+use lophoc::classes::{Lesson, RollCallView, RosterLine, Status, subject_label_key};
 use lophoc::dates::{display_date, display_timestamp};
+use lophoc::ids::MaterialId;
 use server_fn::ServerFn;
 use server_fn::error::ServerFnUrlError;
 
@@ -148,6 +154,9 @@ fn RollCall(v: RollCallView) -> impl IntoView {
             </p>
         }
     });
+    // The materials up front too: the teacher opens them in class.
+    let materials = (!l.materials.is_empty())
+        .then(|| view! { <LessonMaterialLinks materials=l.materials.clone() /> });
     let total = v.students.len();
     let body = if v.students.is_empty() {
         view! {
@@ -281,9 +290,136 @@ fn RollCall(v: RollCallView) -> impl IntoView {
         <div class="stack">
             {state}
             {devices}
+            {materials}
             {body}
+            <LessonMaterials lesson=v.lesson.clone() may_edit=v.may_write />
             {history}
         </div>
+    }
+}
+
+/// The lesson's materials, each a link to its page. Whoever may write the roll call (its
+/// teachers and the school's administrators, the same people the service lets attach) also
+/// takes one off and attaches one of their own newest materials.
+#[component]
+fn LessonMaterials(lesson: Lesson, may_edit: bool) -> impl IntoView {
+    let query = use_query_map();
+    let (error, note) = query.with_untracked(|q| {
+        let error =
+            from_query(q, AttachMaterial::PATH).or_else(|| from_query(q, DetachMaterial::PATH));
+        let note = if q.get(mback::DETACHED).is_some() {
+            Some(tr("materials.detached").to_owned())
+        } else {
+            q.get(mback::ATTACHED).map(|v| {
+                tr(if v == "0" {
+                    "materials.already_attached"
+                } else {
+                    "materials.attached"
+                })
+                .to_owned()
+            })
+        };
+        (error, note)
+    });
+    let key = lesson_key(lesson.class_id, lesson.date, lesson.period);
+    let attached: Vec<MaterialId> = lesson.materials.iter().map(|m| m.id).collect();
+    let list = if lesson.materials.is_empty() {
+        view! { <p class="muted">{tr("materials.lesson_none")}</p> }.into_any()
+    } else {
+        let items = lesson
+            .materials
+            .iter()
+            .map(|m| {
+                let detach = may_edit.then(|| {
+                    view! {
+                        <form class="row-form" method="post" action=DetachMaterial::PATH>
+                            <input type="hidden" name="material" value=m.id.to_string() />
+                            <input type="hidden" name="lesson" value=key.clone() />
+                            <button
+                                type="submit"
+                                class="btn btn-ghost btn-sm"
+                                aria-label=trf("materials.detach_named", &[("title", m.title.clone())])
+                            >
+                                <Icon name="close" />
+                                <span>{tr("materials.detach")}</span>
+                            </button>
+                        </form>
+                    }
+                });
+                view! {
+                    <li class="lesson-material">
+                        <a href=format!("/materials/{}", m.id)>
+                            <Icon name="book" class="icon-sm" />
+                            " "
+                            {m.title.clone()}
+                        </a>
+                        {detach}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="lesson-material-list">{items}</ul> }.into_any()
+    };
+    let attach = may_edit.then(|| {
+        // The caller's own newest materials (the library finds the rest).
+        let mine = OnceResource::new(material_library(None, None, None, None, true, Some(1)));
+        let key = key.clone();
+        view! {
+            <Suspense>
+                {move || {
+                    let (key, attached) = (key.clone(), attached.clone());
+                    Suspend::new(async move {
+                        let options: Vec<_> = mine
+                            .await
+                            .map(|p| p.items)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|m| !attached.contains(&m.id))
+                            .collect();
+                        if options.is_empty() {
+                            return view! {
+                                <p class="small">
+                                    {tr("materials.lesson_no_own")} " "
+                                    <a href="/materials#upload-title">{tr("materials.upload")}</a>
+                                </p>
+                            }
+                                .into_any();
+                        }
+                        let options = options
+                            .into_iter()
+                            .map(|m| view! { <option value=m.id.to_string()>{m.title}</option> })
+                            .collect_view();
+                        view! {
+                            <form class="form wide filters" method="post" action=AttachMaterial::PATH>
+                                <input type="hidden" name="lesson" value=key />
+                                <div class="field grow">
+                                    <label for="lesson-attach">{tr("materials.lesson_attach")}</label>
+                                    <select id="lesson-attach" name="material">{options}</select>
+                                </div>
+                                <button type="submit" class="btn btn-secondary">
+                                    <Icon name="plus" />
+                                    <span>{tr("materials.attach_submit")}</span>
+                                </button>
+                            </form>
+                        }
+                            .into_any()
+                    })
+                }}
+            </Suspense>
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="lesson-materials-title">
+            <div class="card-header">
+                <h2 id="lesson-materials-title">{tr("materials.of_lesson")}</h2>
+            </div>
+            <div class="card-body stack">
+                <SuccessNote message=Signal::derive(move || note.clone()) />
+                {error.map(|e| view! { <ErrorAlert error=e /> })}
+                {list}
+                {attach}
+            </div>
+        </section>
     }
 }
 

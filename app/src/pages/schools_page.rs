@@ -4,9 +4,10 @@
 
 use crate::components::badges::PilotBadge;
 use crate::components::error_alert::ErrorAlert;
-use crate::components::format::group_digits;
+use crate::components::format::{group_digits, query_value};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::pagination::{Pagination, page_count};
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
@@ -44,7 +45,7 @@ impl Filter {
             ("area", &self.area),
         ] {
             if !v.is_empty() {
-                parts.push(format!("{k}={}", encode(v)));
+                parts.push(format!("{k}={}", query_value(v)));
             }
         }
         if page > 1 {
@@ -56,19 +57,6 @@ impl Filter {
             format!("/schools?{}", parts.join("&"))
         }
     }
-}
-
-/// Percent-encodes a query value (UTF-8 bytes; space as `+`, like a form).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `/schools`.
@@ -378,7 +366,7 @@ fn Results(page: Page<School>, filter: Filter) -> impl IntoView {
     }
     let first = (filter.page - 1) * PAGE_SIZE + 1;
     let last = first + page.items.len() as i64 - 1;
-    let pages = (page.total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let pages = page_count(page.total, PAGE_SIZE);
     let (h_code, h_name, h_level, h_area, h_students, h_pilot) = (
         tr("schools.code"),
         tr("schools.name"),
@@ -424,83 +412,21 @@ fn Results(page: Page<School>, filter: Filter) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        {(pages > 1).then(|| view! { <Pagination filter pages first last total=page.total /> })}
+        {(pages > 1)
+            .then(|| {
+                let info = trf(
+                    "schools.showing",
+                    &[
+                        ("from", group_digits(first)),
+                        ("to", group_digits(last)),
+                        ("total", group_digits(page.total)),
+                    ],
+                );
+                let current = filter.page;
+                view! { <Pagination current pages href=Callback::new(move |p| filter.href(p)) info /> }
+            })}
     }
     .into_any()
-}
-
-/// Page links that keep the filters: first, last, and two either side of the current page.
-#[component]
-fn Pagination(filter: Filter, pages: i64, first: i64, last: i64, total: i64) -> impl IntoView {
-    let current = filter.page;
-    let mut shown: Vec<i64> = (1..=pages)
-        .filter(|p| *p == 1 || *p == pages || (p - current).abs() <= 2)
-        .collect();
-    shown.dedup();
-    let mut items = Vec::new();
-    let mut prev_shown = 0;
-    for p in shown {
-        if p > prev_shown + 1 {
-            items.push(view! { <span class="gap" aria-hidden="true">"…"</span> }.into_any());
-        }
-        prev_shown = p;
-        let label = trf("schools.page_n", &[("n", p.to_string())]);
-        items.push(if p == current {
-            view! { <span aria-current="page" aria-label=label>{p}</span> }.into_any()
-        } else {
-            view! { <a href=filter.href(p) aria-label=label>{p}</a> }.into_any()
-        });
-    }
-    let prev = if current > 1 {
-        view! {
-            <a href=filter.href(current - 1) rel="prev">
-                <Icon name="chevron-left" />
-                <span class="sr-only">{tr("schools.prev")}</span>
-            </a>
-        }
-        .into_any()
-    } else {
-        view! {
-            <span aria-disabled="true">
-                <Icon name="chevron-left" />
-                <span class="sr-only">{tr("schools.prev")}</span>
-            </span>
-        }
-        .into_any()
-    };
-    let next = if current < pages {
-        view! {
-            <a href=filter.href(current + 1) rel="next">
-                <Icon name="chevron-right" />
-                <span class="sr-only">{tr("schools.next")}</span>
-            </a>
-        }
-        .into_any()
-    } else {
-        view! {
-            <span aria-disabled="true">
-                <Icon name="chevron-right" />
-                <span class="sr-only">{tr("schools.next")}</span>
-            </span>
-        }
-        .into_any()
-    };
-    let info = trf(
-        "schools.showing",
-        &[
-            ("from", group_digits(first)),
-            ("to", group_digits(last)),
-            ("total", group_digits(total)),
-        ],
-    );
-    view! {
-        <nav class="pagination" aria-label=tr("schools.pages")>
-            {prev}
-            {items}
-            {next}
-            <span class="pagination-info">{info}</span>
-        </nav>
-    }
 }
 
 #[cfg(test)]
