@@ -61,6 +61,19 @@ pub fn matches_all(haystack: &str, query: &str) -> bool {
     fold(query).split_whitespace().all(|w| hay.contains(w))
 }
 
+/// Percent-encodes every byte of `s` outside the unreserved ASCII set (`A–Z a–z 0–9 - _ . ~`):
+/// a query value, or a file name in `filename*=UTF-8''…` (RFC 5987).
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,19 +167,6 @@ pub fn csv_body(
     })
 }
 
-/// Percent-encodes a value for RFC 5987 (`filename*=UTF-8''…`): every byte outside the
-/// unreserved ASCII set.
-pub(crate) fn encode_rfc5987(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The caller, as [`resolve_caller`](crate::middleware::resolve_caller) found it.
 pub type CallerExt = Extension<Caller>;
 

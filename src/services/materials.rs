@@ -25,7 +25,7 @@ use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, decode_date, internal, is_unique_violation};
 use crate::services::files::{Blob, Staged};
-use crate::services::timetable;
+use crate::services::{roll_calls, timetable};
 use crate::text::{fold, query_words};
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -649,10 +649,8 @@ pub async fn delete(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<(), Erro
 /// What a download needs: the open file, its length, and how to label it.
 #[derive(Debug)]
 pub struct FileOpen {
-    /// The bytes, opened.
+    /// The bytes, opened (with their length).
     pub file: crate::services::files::Opened,
-    /// Their length.
-    pub len: u64,
     /// SHA-256 (the ETag).
     pub sha256: String,
     /// Content type (from the content).
@@ -700,13 +698,11 @@ pub async fn open_file(
         }
     };
     let file = ctx.files.open(&sha).await?;
-    let len = file.len;
     if count {
         count_open(ctx, actor, id).await?;
     }
     Ok(FileOpen {
         file,
-        len,
         sha256: sha,
         content_type,
         filename,
@@ -848,21 +844,13 @@ async fn checked_lesson(
     period: i64,
 ) -> Result<(SchoolId, timetable::Slot), Error> {
     let (c, _) = classes::get(ctx, actor, class).await?;
-    if !(actor.role == Role::Sysadmin || actor.school_id == Some(c.school_id)) {
+    if !roll_calls::may_read(actor, c.school_id) {
         return Err(Error::not_found());
     }
     let slot = timetable::lesson(ctx, c.school_id, class, date, period)
         .await?
         .ok_or_else(|| Error::field("period", Msg::new("roll_call.no_lesson")))?;
     Ok((c.school_id, slot))
-}
-
-/// Whether the caller may attach to or detach from this lesson: its timetabled teacher, the
-/// class's homeroom teacher, the school's administrators, sysadmins.
-fn may_attach(actor: &Actor, school: SchoolId, slot: &timetable::Slot) -> bool {
-    actor.can_manage_school(school)
-        || (actor.school_id == Some(school)
-            && (slot.item.teacher_id == actor.user_id || slot.homeroom == Some(actor.user_id)))
 }
 
 /// Attaches a material the caller may see to a lesson (API.md `POST …/lessons/{date}/{period}/
@@ -877,7 +865,7 @@ pub async fn attach(
     material: MaterialId,
 ) -> Result<(Vec<Attachment>, bool), Error> {
     let (school, slot) = checked_lesson(ctx, actor, class, date, period).await?;
-    if !may_attach(actor, school, &slot) {
+    if !roll_calls::may_write(actor, school, &slot) {
         return Err(Error::forbidden());
     }
     let m = get(ctx, actor, material).await.map_err(|e| match e.code {
@@ -930,7 +918,7 @@ pub async fn detach(
     material: MaterialId,
 ) -> Result<Vec<Attachment>, Error> {
     let (school, slot) = checked_lesson(ctx, actor, class, date, period).await?;
-    if !may_attach(actor, school, &slot) {
+    if !roll_calls::may_write(actor, school, &slot) {
         return Err(Error::forbidden());
     }
     let now = ctx.now();

@@ -53,7 +53,7 @@ async fn read_all(t: &TestDb, who: &Actor, id: MaterialId) -> Vec<u8> {
     let f = materials::open_file(&t.ctx, who, id, None, true)
         .await
         .unwrap();
-    let len = f.len;
+    let len = f.file.len;
     let out = f.file.bytes().await.unwrap();
     assert_eq!(out.len() as u64, len);
     out
@@ -631,7 +631,7 @@ both_engines!(
         let f = materials::open_file(&ctx, &a, m.id, None, false)
             .await
             .unwrap();
-        assert_eq!(f.len, bytes.len() as u64);
+        assert_eq!(f.file.len, bytes.len() as u64);
         assert_eq!(
             f.file.bytes().await.unwrap(),
             bytes,

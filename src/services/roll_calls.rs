@@ -29,7 +29,7 @@ pub const MAX_RANGE_DAYS: i64 = 400;
 
 /// Whether the actor may take or change the roll of this lesson: its timetabled teacher, the
 /// class's homeroom teacher, the school's administrators, sysadmins.
-fn may_write(actor: &Actor, school: SchoolId, slot: &Slot) -> bool {
+pub(crate) fn may_write(actor: &Actor, school: SchoolId, slot: &Slot) -> bool {
     actor.can_manage_school(school)
         || (actor.school_id == Some(school)
             && (slot.item.teacher_id == actor.user_id || slot.homeroom == Some(actor.user_id)))
@@ -37,7 +37,7 @@ fn may_write(actor: &Actor, school: SchoolId, slot: &Slot) -> bool {
 
 /// Whether the actor may read a class's roll calls: the school's own staff and sysadmins
 /// (attendance is personal data; the department sees rates, not names).
-fn may_read(actor: &Actor, school: SchoolId) -> bool {
+pub(crate) fn may_read(actor: &Actor, school: SchoolId) -> bool {
     actor.role == Role::Sysadmin || actor.school_id == Some(school)
 }
 

@@ -53,14 +53,7 @@ pub fn referer(parts: &http::request::Parts) -> (String, Vec<(String, String)>) 
 
 /// Percent-encodes a query value.
 pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    lophoc::text::percent_encode(s)
 }
 
 /// For a plain form post, redirects back to the form's page with the outcome: `ok(value)` on

@@ -174,7 +174,8 @@ pub struct DeviceQuery {
     pub q: Option<String>,
 }
 
-fn present(v: &Option<String>) -> Option<&str> {
+/// A query parameter's value, trimmed; absent or blank is `None`.
+pub(crate) fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 

@@ -8,6 +8,7 @@
 //! inline under a sandboxing Content-Security-Policy. Who sees and changes what is decided by
 //! [`lophoc::services::materials`].
 
+use crate::api::devices::present;
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt};
 use crate::state::AppState;
@@ -153,10 +154,6 @@ pub struct MaterialQuery {
     pub limit: Option<String>,
     /// Skip this many.
     pub offset: Option<String>,
-}
-
-fn present(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 impl MaterialQuery {
@@ -426,7 +423,8 @@ fn disposition(kind: &str, filename: &str) -> HeaderValue {
             }
         })
         .collect();
-    let utf8 = crate::api::encode_rfc5987(filename);
+    // RFC 5987 `filename*`: every byte outside the unreserved ASCII set percent-encoded.
+    let utf8 = lophoc::text::percent_encode(filename);
     HeaderValue::from_str(&format!(
         "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{utf8}"
     ))
@@ -477,24 +475,24 @@ pub(crate) async fn send_file(headers: &HeaderMap, f: FileOpen) -> Response {
     // A range is honoured only for the version the client has (If-Range), else the whole file.
     let range_header = header_str(header::RANGE)
         .filter(|_| header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag));
-    let (start, end) = match byte_range(range_header, f.len) {
-        Ok(None) => (0, f.len.saturating_sub(1)),
+    let (start, end) = match byte_range(range_header, f.file.len) {
+        Ok(None) => (0, f.file.len.saturating_sub(1)),
         Ok(Some((s, e))) => {
             *res.status_mut() = StatusCode::PARTIAL_CONTENT;
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes {s}-{e}/{}", f.len)) {
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes {s}-{e}/{}", f.file.len)) {
                 res.headers_mut().insert(header::CONTENT_RANGE, v);
             }
             (s, e)
         }
         Err(Unsatisfiable) => {
             *res.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", f.len)) {
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", f.file.len)) {
                 res.headers_mut().insert(header::CONTENT_RANGE, v);
             }
             return res;
         }
     };
-    let count = if f.len == 0 { 0 } else { end - start + 1 };
+    let count = if f.file.len == 0 { 0 } else { end - start + 1 };
     res.headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(count));
     match f.file.range(start, end).await {
