@@ -16,6 +16,7 @@ pub mod materials;
 pub mod menu;
 pub mod model;
 pub mod periods;
+pub mod pilot;
 pub mod text;
 pub mod utilisation;
 pub mod validate;

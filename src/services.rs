@@ -17,6 +17,7 @@ pub mod devices;
 pub mod files;
 pub mod materials;
 pub mod periods;
+pub mod pilot;
 pub mod roll_calls;
 pub mod schools;
 pub mod seed;
@@ -37,6 +38,8 @@ mod bookings_tests;
 mod classes_tests;
 #[cfg(test)]
 mod materials_tests;
+#[cfg(test)]
+mod pilot_tests;
 #[cfg(test)]
 mod schools_tests;
 #[cfg(test)]

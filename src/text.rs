@@ -74,6 +74,17 @@ pub fn percent_encode(s: &str) -> String {
         .collect()
 }
 
+/// A number with one decimal as Vietnamese and English readers of this product see it: a
+/// decimal comma (`33,4`), and no `,0` on whole numbers (`20`).
+pub fn decimal1(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}").replace('.', ",")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

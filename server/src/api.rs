@@ -7,6 +7,7 @@ pub mod devices;
 pub mod error;
 pub mod materials;
 pub mod periods;
+pub mod pilot;
 pub mod schools;
 pub mod session;
 pub mod users;
@@ -48,6 +49,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "periods", description = "A school's period grid, booking rule and holidays"),
         (name = "bookings", description = "Device bookings, the week view, utilisation"),
         (name = "materials", description = "Lesson materials: upload, search, download with ranges, versions, lessons, storage"),
+        (name = "pilot", description = "Pilot adoption: which schools count toward the target, their evidence, criteria, targets, enrolments"),
     )
 )]
 struct ApiDoc;
@@ -63,6 +65,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(bookings::routes())
         .merge(classes::routes())
         .merge(materials::routes())
+        .merge(pilot::routes())
         .split_for_parts();
     let router = router.fallback(|| async { error::ApiError(lophoc::Error::not_found()) });
     (router, doc)

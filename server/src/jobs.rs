@@ -5,7 +5,9 @@
 //! counters nobody has touched for a quarter of an hour
 //! ([`forget_quiet`](lophoc::services::throttle::forget_quiet)), so a spray of made-up
 //! usernames does not fill the table, and removing stored files that no material uses any more
-//! ([`sweep`](lophoc::services::materials::sweep), after an hour's grace). The services also release before
+//! ([`sweep`](lophoc::services::materials::sweep), after an hour's grace), and keeping the
+//! pilot statuses made: today's when stale and one missing month of the trend a round
+//! ([`refresh`](lophoc::services::pilot::refresh)). The services also release before
 //! bookings are read or made, so a released period is free when someone looks; this job makes
 //! the status right for reports and for pages nobody opens.
 
@@ -44,6 +46,11 @@ pub fn spawn_release(ctx: Ctx, every: Duration) -> tokio::task::JoinHandle<()> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "removed stored files no material uses"),
                 Err(e) => tracing::warn!(error = %e, "sweeping the file store failed"),
+            }
+            match lophoc::services::pilot::refresh(&ctx, 1).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(runs = n, "pilot statuses computed"),
+                Err(e) => tracing::warn!(error = %e, "computing pilot statuses failed"),
             }
         }
     })

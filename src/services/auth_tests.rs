@@ -416,6 +416,7 @@ both_engines!(
             sessions: t.ctx.sessions,
             aggregates: Default::default(),
             files: t.ctx.files.clone(),
+            pilot_runs: Default::default(),
         };
         let e = auth::login(&other_process, "hs.0", "wrong password!", IP, None)
             .await

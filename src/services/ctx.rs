@@ -63,6 +63,9 @@ pub struct Ctx {
     pub aggregates: Arc<super::aggregates::Aggregates>,
     /// Where materials' bytes are stored.
     pub files: super::files::Files,
+    /// Held while a pilot run is made, so requests that find the same run stale make it once
+    /// (see [`super::pilot`]).
+    pub pilot_runs: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Ctx {
@@ -77,6 +80,7 @@ impl Ctx {
                 std::env::temp_dir().join("lophoc-files"),
                 super::files::DEFAULT_MAX_BYTES,
             ),
+            pilot_runs: Arc::default(),
         }
     }
 

@@ -190,6 +190,7 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
                 files_dir,
                 crate::services::files::DEFAULT_MAX_BYTES,
             ),
+            pilot_runs: Default::default(),
         },
         engine,
         url: url.clone(),
