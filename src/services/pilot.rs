@@ -299,6 +299,32 @@ async fn load_targets(ctx: &Ctx) -> Result<Targets, Error> {
     }
 }
 
+/// The demo province's targets, unless some are set: the plan's 20% by the end of 2025 and 35%
+/// by the end of 2030.
+pub(crate) async fn seed_targets(ctx: &Ctx) -> Result<(), Error> {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+    let t = Targets {
+        items: vec![
+            crate::pilot::Target {
+                percent: 20.0,
+                due: d(2025, 12, 31),
+            },
+            crate::pilot::Target {
+                percent: 35.0,
+                due: d(2030, 12, 31),
+            },
+        ],
+    };
+    let json = serde_json::to_string(&t).map_err(|_| Error::internal())?;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(TARGETS_KEY)
+        .bind(json)
+        .execute(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
 /// Sets the targets (province-wide department, sysadmin), audited.
 pub async fn set_targets(
     ctx: &Ctx,

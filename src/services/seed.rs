@@ -341,6 +341,10 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
     let (devices_created, bookings_created) = demo_devices(ctx, &equipped).await?;
     let (classes_created, roll_calls_created) = demo_classes(ctx, &equipped).await?;
     let materials_created = demo_materials(ctx, &equipped).await?;
+    // The pilot: the plan's target and a later one, and the statuses (today and the trend's
+    // month ends) made, so the dashboard opens at once.
+    crate::services::pilot::seed_targets(ctx).await?;
+    crate::services::pilot::refresh(ctx, crate::services::pilot::TREND_MONTHS as usize).await?;
     let accounts = demo_accounts(opts);
     Ok(DemoReport {
         schools_created: created,
@@ -617,7 +621,7 @@ async fn demo_materials(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<u6
 /// How many equipped schools get classes, rosters, a timetable and weeks of roll calls.
 pub const SCHOOLS_WITH_CLASSES: usize = 8;
 /// Weeks of roll calls before today.
-const ROLL_CALL_WEEKS: i64 = 3;
+const ROLL_CALL_WEEKS: i64 = 5;
 
 /// Classes with rosters and a timetable (Monday to Friday, the morning's first four periods, the
 /// school's teachers in turn) for the first [`SCHOOLS_WITH_CLASSES`] equipped schools, and roll
@@ -632,7 +636,7 @@ async fn demo_classes(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
     let year_name = SchoolYear::name_of(today);
     let mut rng = Lcg(11);
     let (mut classes_created, mut roll_calls) = (0, 0);
-    for (school, code, _) in schools.iter().take(SCHOOLS_WITH_CLASSES) {
+    for (position, (school, code, _)) in schools.iter().take(SCHOOLS_WITH_CLASSES).enumerate() {
         let school = SchoolId(*school);
         let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM classes WHERE school_id = $1")
             .bind(school)
@@ -741,7 +745,10 @@ async fn demo_classes(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
             }
             timetable::write(ctx, None, *class, &year, None, &items, None).await?;
         }
-        roll_calls += demo_roll_calls(ctx, school, &mut rng, today).await?;
+        // The pilot's story: the first five schools take roll on time, the last three are
+        // close (late too often) — see `demo_roll_calls`.
+        let late_by = if position < 5 { 12 } else { 24 };
+        roll_calls += demo_roll_calls(ctx, school, &mut rng, today, late_by).await?;
     }
     Ok((classes_created, roll_calls))
 }
@@ -753,6 +760,7 @@ async fn demo_roll_calls(
     school: SchoolId,
     rng: &mut Lcg,
     today: chrono::NaiveDate,
+    late_by: i64,
 ) -> Result<u64, Error> {
     use crate::services::{classes as cls, periods, timetable};
     let from = today - chrono::Duration::days(7 * ROLL_CALL_WEEKS);
@@ -783,8 +791,9 @@ async fn demo_roll_calls(
             .find(|p| p.number == s.item.period)
             .map(|p| p.ends.minutes())
             .unwrap_or(12 * 60);
-        // Taken from 10 minutes before the end of the period to 40 minutes after it.
-        let delay = rng.range(-10, 40);
+        // Taken from 10 minutes before the end of the period to `late_by` minutes after it
+        // (on time up to 15 minutes after: 12 → always, 24 → three in four).
+        let delay = rng.range(-10, late_by);
         let midnight = crate::dates::school_tz()
             .from_local_datetime(&s.date.and_hms_opt(0, 0, 0).unwrap_or_default())
             .single()
@@ -1023,6 +1032,9 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                 devs.push((id, quantity));
             }
         }
+        // Some enrolled schools stopped using their devices three weeks ago: the dashboard's
+        // silent schools.
+        let silent = n >= SCHOOLS_WITH_CLASSES && n % 4 == 1;
         if n < SCHOOLS_WITH_BOOKINGS && !teachers.is_empty() {
             let now_min = {
                 use chrono::Timelike;
@@ -1032,7 +1044,11 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                     .unwrap_or(0)
             };
             let mut day = today - chrono::Duration::days(56);
-            let last = today + chrono::Duration::days(14);
+            let last = if silent {
+                today - chrono::Duration::days(21)
+            } else {
+                today + chrono::Duration::days(14)
+            };
             while day <= last {
                 if chrono::Datelike::weekday(&day) == chrono::Weekday::Sun {
                     day += chrono::Duration::days(1);

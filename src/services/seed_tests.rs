@@ -227,3 +227,39 @@ both_engines!(demo_grows_without_touching_what_exists, |t| async move {
     assert_eq!(report.users_created, 20 * 2);
     assert_eq!(t.count("schools").await, 60);
 });
+
+both_engines!(demo_tells_a_pilot_story, |t| async move {
+    use crate::services::pilot::{self, StatusFilter};
+    seed::demo(&t.ctx, DemoOptions::default()).await.unwrap();
+    let (sogd, _) = auth::login(&t.ctx, "sogd", DEMO_PASSWORD, "127.0.0.1", None)
+        .await
+        .unwrap();
+    let dept = crate::model::Actor::from(&sogd);
+    let s = pilot::summary(&t.ctx, &dept, None).await.unwrap();
+    // Some schools count, some are close (one criterion short), some are silent.
+    assert_eq!((s.total_schools, s.enrolled_schools), (120, 30));
+    assert_eq!(s.counted_schools, 5, "{s:?}");
+    assert_eq!(s.silent_schools, 6);
+    assert_eq!(s.targets.len(), 2, "the plan's target and 2030's");
+    let enrolled = pilot::schools(
+        &t.ctx,
+        &dept,
+        &StatusFilter {
+            enrolled: Some(true),
+            counted: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let close = enrolled
+        .items
+        .iter()
+        .filter(|x| x.met + 1 == x.criteria.len() as i64)
+        .count();
+    assert_eq!(close, 3);
+    // The trend's month ends were made with the seed.
+    let tr = pilot::trend(&t.ctx, &dept, false).await.unwrap();
+    assert_eq!(tr.pending, 0);
+    assert_eq!(tr.points.last().map(|p| p.counted), Some(5));
+});
