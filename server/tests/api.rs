@@ -423,6 +423,20 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "DELETE /classes/{id}/lessons/{date}/{period}/materials/{material_id}",
         "GET /schools/{id}/storage",
         "PUT /schools/{id}/storage",
+        "GET /pilot/summary",
+        "GET /pilot/trend",
+        "GET /pilot/schools",
+        "GET /pilot/schools/{school_id}",
+        "GET /pilot/criteria",
+        "PUT /pilot/criteria",
+        "GET /pilot/criteria/history",
+        "PUT /pilot/enrollments/{school_id}",
+        "DELETE /pilot/enrollments/{school_id}",
+        "POST /pilot/enrollments/import",
+        "GET /pilot/targets",
+        "PUT /pilot/targets",
+        "GET /pilot/officers",
+        "PUT /pilot/officers/{user_id}",
     ];
     expected.sort();
     assert_eq!(routes, expected);
@@ -434,6 +448,8 @@ http_test!(openapi_document_lists_every_route, |app| async move {
             p.replace("{id}", "1")
                 .replace("{holiday_id}", "1")
                 .replace("{material_id}", "1")
+                .replace("{school_id}", "1")
+                .replace("{user_id}", "1")
                 .replace("{date}", "2026-11-30")
                 .replace("{period}", "1")
                 .replace("{name}", "2026-2027")
