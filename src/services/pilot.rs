@@ -1274,7 +1274,7 @@ pub async fn summary(
         .into_iter()
         .map(|(id, (name, n, e, c))| GroupCount::new(id.to_string(), name, n, e, c))
         .collect();
-    by_area.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
+    by_area.sort_by_key(|a| fold(&a.name));
     let targets = load_targets(ctx)
         .await?
         .items

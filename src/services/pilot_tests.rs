@@ -756,5 +756,5 @@ both_engines!(pilot_trend_and_refresh, |t| async move {
         let s = r.unwrap().unwrap();
         assert_eq!((s.total_schools, s.counted_schools), (4, 1));
     }
-    assert_eq!(t.count("pilot_status").await > 0, true);
+    assert!(t.count("pilot_status").await > 0);
 });
