@@ -61,12 +61,34 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
             "users",
             "home.accounts_text",
         ));
+        // The pilot: the dashboard (an area officer's shows their area), the list, and the
+        // province-wide settings (an area officer is refused there by the service).
+        items.push(card(
+            "/pilot",
+            "pilot.nav.dashboard",
+            "chart",
+            "pilot.home.dashboard_text",
+        ));
+        items.push(entry("/pilot/schools", "pilot.nav.schools", "school"));
+        items.push(entry("/pilot/settings", "pilot.nav.settings", "edit"));
     } else if let Some(s) = actor.school_id {
         items.push(card(
             format!("/schools/{s}"),
             "nav.my_school",
             "school",
             "home.my_school_text",
+        ));
+    }
+    // A school's administrators follow their school's pilot status (its teachers may open the
+    // same page; it is not in their menu).
+    if actor.role == Role::SchoolAdmin
+        && let Some(s) = actor.school_id
+    {
+        items.push(card(
+            format!("/pilot/schools/{s}"),
+            "pilot.nav.my_school",
+            "check-circle",
+            "pilot.home.my_school_text",
         ));
     }
     if actor.role == Role::SchoolAdmin {
@@ -164,6 +186,7 @@ mod tests {
             [
                 "/",
                 "/schools/7",
+                "/pilot/schools/7",
                 "/teachers",
                 "/classes",
                 "/attendance",
@@ -184,6 +207,9 @@ mod tests {
                     "/schools",
                     "/schools/import",
                     "/accounts",
+                    "/pilot",
+                    "/pilot/schools",
+                    "/pilot/settings",
                     "/materials",
                     "/devices",
                     "/utilisation",
@@ -204,6 +230,7 @@ mod tests {
             cards,
             [
                 "/schools/3",
+                "/pilot/schools/3",
                 "/teachers",
                 "/classes",
                 "/attendance",

@@ -292,10 +292,9 @@ impl Measured {
             CriterionKey::TeachersWithMaterialsPct => {
                 crate::classes::percent(self.teachers_with_materials, self.teachers)
             }
-            CriterionKey::RollCallOnTimePct => crate::classes::percent(
-                self.roll_calls_on_time.min(self.lessons),
-                self.lessons,
-            ),
+            CriterionKey::RollCallOnTimePct => {
+                crate::classes::percent(self.roll_calls_on_time.min(self.lessons), self.lessons)
+            }
         }
     }
 
@@ -330,10 +329,7 @@ impl Measured {
                 need(self.lessons, self.roll_calls_on_time.min(self.lessons)).max(1)
             }
         };
-        Some(Shortfall {
-            key: c.key,
-            amount,
-        })
+        Some(Shortfall { key: c.key, amount })
     }
 }
 
@@ -523,7 +519,10 @@ pub fn projected(points: &[TrendPoint], percent: f64) -> Option<NaiveDate> {
         return None;
     }
     let x0 = pts[0].as_of;
-    let xs: Vec<f64> = pts.iter().map(|p| (p.as_of - x0).num_days() as f64).collect();
+    let xs: Vec<f64> = pts
+        .iter()
+        .map(|p| (p.as_of - x0).num_days() as f64)
+        .collect();
     let ys: Vec<f64> = pts.iter().map(|p| p.percent).collect();
     let n = xs.len() as f64;
     let mx = xs.iter().sum::<f64>() / n;

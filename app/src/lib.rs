@@ -37,6 +37,11 @@ use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::on_time_page::OnTimePage;
 use crate::pages::password_page::PasswordPage;
 use crate::pages::periods_page::PeriodsPage;
+use crate::pages::pilot_page::PilotPage;
+use crate::pages::pilot_report_page::PilotReportPage;
+use crate::pages::pilot_school_page::PilotSchoolPage;
+use crate::pages::pilot_schools_page::PilotSchoolsPage;
+use crate::pages::pilot_settings_page::PilotSettingsPage;
 use crate::pages::roll_call_page::RollCallPage;
 use crate::pages::school_import_page::SchoolImportPage;
 use crate::pages::school_page::SchoolPage;
@@ -121,6 +126,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/book") view=BookPage ssr=SsrMode::Async />
                     <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
                     <Route path=path!("/utilisation") view=UtilisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/pilot") view=PilotPage ssr=SsrMode::Async />
+                    <Route path=path!("/pilot/schools") view=PilotSchoolsPage ssr=SsrMode::Async />
+                    <Route path=path!("/pilot/schools/:id") view=PilotSchoolPage ssr=SsrMode::Async />
+                    <Route path=path!("/pilot/settings") view=PilotSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/pilot/report") view=PilotReportPage ssr=SsrMode::Async />
                     <Route path=path!("/attendance") view=AttendancePage ssr=SsrMode::Async />
                     <Route path=path!("/attendance/on-time") view=OnTimePage ssr=SsrMode::Async />
                     <Route path=path!("/materials") view=MaterialsPage ssr=SsrMode::Async />

@@ -10,6 +10,7 @@ pub mod devices;
 pub mod form;
 pub mod materials;
 pub mod periods;
+pub mod pilot;
 pub mod prefs;
 pub mod schools;
 pub mod users;

@@ -95,7 +95,9 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
     let t = Instant::now();
     let rows = seed::demo_schools(schools_n);
     for chunk in rows.chunks(5_000) {
-        schools::upsert(ctx, None, chunk, None).await.expect("schools");
+        schools::upsert(ctx, None, chunk, None)
+            .await
+            .expect("schools");
     }
     let school_ids = ids(ctx, "SELECT id FROM schools ORDER BY code").await;
     let now = chrono::Utc::now().timestamp();
@@ -130,11 +132,30 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
     // Devices, teachers, a year and two classes per busy school.
     let mut devices = Batch::new(
         "devices",
-        &["school_id", "name", "kind", "quantity", "status", "search_key", "created_at", "updated_at"],
+        &[
+            "school_id",
+            "name",
+            "kind",
+            "quantity",
+            "status",
+            "search_key",
+            "created_at",
+            "updated_at",
+        ],
     );
     let mut users = Batch::new(
         "users",
-        &["username", "full_name", "role", "school_id", "password_hash", "active", "search_key", "created_at", "updated_at"],
+        &[
+            "username",
+            "full_name",
+            "role",
+            "school_id",
+            "password_hash",
+            "active",
+            "search_key",
+            "created_at",
+            "updated_at",
+        ],
     );
     let mut years = Batch::new(
         "school_years",
@@ -179,10 +200,11 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
     rows_written += devices.write(ctx).await + users.write(ctx).await + years.write(ctx).await;
     let teachers: std::collections::HashMap<i64, Vec<i64>> = {
         let mut m: std::collections::HashMap<i64, Vec<i64>> = Default::default();
-        for r in sqlx::query("SELECT id, school_id FROM users WHERE username LIKE 'bench.%' ORDER BY id")
-            .fetch_all(&ctx.db.pool)
-            .await
-            .expect("teachers")
+        for r in
+            sqlx::query("SELECT id, school_id FROM users WHERE username LIKE 'bench.%' ORDER BY id")
+                .fetch_all(&ctx.db.pool)
+                .await
+                .expect("teachers")
         {
             let id: i64 = sqlx::Row::try_get(&r, "id").expect("id");
             let s: i64 = sqlx::Row::try_get(&r, "school_id").expect("school");
@@ -190,21 +212,29 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
         }
         m
     };
-    let year_of: std::collections::HashMap<i64, i64> = sqlx::query("SELECT id, school_id FROM school_years")
-        .fetch_all(&ctx.db.pool)
-        .await
-        .expect("years")
-        .iter()
-        .map(|r| {
-            (
-                sqlx::Row::try_get(r, "school_id").expect("school"),
-                sqlx::Row::try_get(r, "id").expect("id"),
-            )
-        })
-        .collect();
+    let year_of: std::collections::HashMap<i64, i64> =
+        sqlx::query("SELECT id, school_id FROM school_years")
+            .fetch_all(&ctx.db.pool)
+            .await
+            .expect("years")
+            .iter()
+            .map(|r| {
+                (
+                    sqlx::Row::try_get(r, "school_id").expect("school"),
+                    sqlx::Row::try_get(r, "id").expect("id"),
+                )
+            })
+            .collect();
     let mut classes = Batch::new(
         "classes",
-        &["school_id", "year_id", "name", "grade", "homeroom_teacher_id", "created_at"],
+        &[
+            "school_id",
+            "year_id",
+            "name",
+            "grade",
+            "homeroom_teacher_id",
+            "created_at",
+        ],
     );
     for s in &busy {
         for c in 0..2 {
@@ -271,7 +301,22 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
     // Materials: one per teacher.
     let mut mats = Batch::new(
         "materials",
-        &["owner_id", "school_id", "title", "subject", "grade", "topic", "description", "scope", "kind", "url", "search_key", "version", "created_at", "updated_at"],
+        &[
+            "owner_id",
+            "school_id",
+            "title",
+            "subject",
+            "grade",
+            "topic",
+            "description",
+            "scope",
+            "kind",
+            "url",
+            "search_key",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
     );
     for (s, ts) in &teachers {
         for tch in ts {
@@ -294,34 +339,38 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
         }
     }
     rows_written += mats.write(ctx).await;
-    let material_of: std::collections::HashMap<i64, i64> = sqlx::query("SELECT id, owner_id FROM materials")
-        .fetch_all(&ctx.db.pool)
-        .await
-        .expect("materials")
-        .iter()
-        .map(|r| {
-            (
-                sqlx::Row::try_get(r, "owner_id").expect("owner"),
-                sqlx::Row::try_get(r, "id").expect("id"),
-            )
-        })
-        .collect();
-    let device_of: std::collections::HashMap<i64, i64> = sqlx::query("SELECT MIN(id) AS id, school_id FROM devices GROUP BY school_id")
-        .fetch_all(&ctx.db.pool)
-        .await
-        .expect("devices")
-        .iter()
-        .map(|r| {
-            (
-                sqlx::Row::try_get(r, "school_id").expect("school"),
-                sqlx::Row::try_get(r, "id").expect("id"),
-            )
-        })
-        .collect();
+    let material_of: std::collections::HashMap<i64, i64> =
+        sqlx::query("SELECT id, owner_id FROM materials")
+            .fetch_all(&ctx.db.pool)
+            .await
+            .expect("materials")
+            .iter()
+            .map(|r| {
+                (
+                    sqlx::Row::try_get(r, "owner_id").expect("owner"),
+                    sqlx::Row::try_get(r, "id").expect("id"),
+                )
+            })
+            .collect();
+    let device_of: std::collections::HashMap<i64, i64> =
+        sqlx::query("SELECT MIN(id) AS id, school_id FROM devices GROUP BY school_id")
+            .fetch_all(&ctx.db.pool)
+            .await
+            .expect("devices")
+            .iter()
+            .map(|r| {
+                (
+                    sqlx::Row::try_get(r, "school_id").expect("school"),
+                    sqlx::Row::try_get(r, "id").expect("id"),
+                )
+            })
+            .collect();
     // Every school day of the term: roll calls, bookings, materials attached.
     let mut rng = 12345u64;
     let mut next = move |m: u64| {
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (rng >> 33) % m
     };
     let mut day = year_start;
@@ -331,15 +380,49 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
         if wd <= 5 {
             let mut rc = Batch::new(
                 "roll_calls",
-                &["school_id", "class_id", "date", "period", "teacher_id", "taken_by", "taken_at", "updated_by", "updated_at", "on_time", "present", "late", "excused", "unexcused"],
+                &[
+                    "school_id",
+                    "class_id",
+                    "date",
+                    "period",
+                    "teacher_id",
+                    "taken_by",
+                    "taken_at",
+                    "updated_by",
+                    "updated_at",
+                    "on_time",
+                    "present",
+                    "late",
+                    "excused",
+                    "unexcused",
+                ],
             );
             let mut lm = Batch::new(
                 "lesson_materials",
-                &["class_id", "date", "period", "material_id", "attached_by", "attached_at"],
+                &[
+                    "class_id",
+                    "date",
+                    "period",
+                    "material_id",
+                    "attached_by",
+                    "attached_at",
+                ],
             );
             let mut bk = Batch::new(
                 "bookings",
-                &["school_id", "device_id", "teacher_id", "date", "quantity", "status", "periods", "first_period", "created_at", "updated_at", "checked_in_at"],
+                &[
+                    "school_id",
+                    "device_id",
+                    "teacher_id",
+                    "date",
+                    "quantity",
+                    "status",
+                    "periods",
+                    "first_period",
+                    "created_at",
+                    "updated_at",
+                    "checked_in_at",
+                ],
             );
             let ts = lophoc::dates::school_tz()
                 .from_local_datetime(&day.and_hms_opt(9, 0, 0).expect("time"))
@@ -410,7 +493,15 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
         .expect("bookings");
     let mut slots = Batch::new(
         "booking_slots",
-        &["booking_id", "device_id", "date", "period", "quantity", "pooled", "live"],
+        &[
+            "booking_id",
+            "device_id",
+            "date",
+            "period",
+            "quantity",
+            "pooled",
+            "live",
+        ],
     );
     let mut last: Option<(i64, String)> = None;
     let mut k = 0;

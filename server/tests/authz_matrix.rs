@@ -98,6 +98,12 @@ enum Id {
     /// `{id}` the scope's class 5A1 and `{material_id}` the fixture's material attached to its
     /// Monday lesson.
     ClassMaterial,
+    /// `{school_id}` the scope's school (the pilot routes name it so).
+    PilotSchool,
+    /// `{school_id}` the scope's school, enrolled afresh for the case.
+    PilotEnrolled,
+    /// `{user_id}` a department officer made afresh for the case (not one of the actors).
+    Officer,
 }
 
 /// A request body.
@@ -712,6 +718,96 @@ fn fn_week_of_device(_: &Fixture, _: Scope, _: u32) -> Payload {
 
 fn fn_cancel(_: &Fixture, _: Scope, _: u32) -> Payload {
     Payload::Args(vec![], &[("id", "{id}")])
+}
+
+// --- Pilot REST bodies ------------------------------------------------------------------
+
+fn rest_pilot_criteria(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"window_days": 30, "criteria": [
+        {"key": "enrolled", "threshold": 1, "required": true},
+        {"key": "roll_call_on_time_pct", "threshold": 50 + (n % 40), "required": true}
+    ]}))
+}
+
+fn rest_pilot_targets(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"items": [{"percent": 10 + (n % 80), "due": "2030-12-31"}]}))
+}
+
+fn rest_enrol(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"since": format!("2026-10-{:02}", 1 + n % 28)}))
+}
+
+fn rest_enrol_csv(f: &Fixture, s: Scope, n: u32) -> Payload {
+    Payload::Csv(format!(
+        "code,since\n{},2026-10-{:02}\n",
+        f.school(s).1,
+        1 + n % 28
+    ))
+}
+
+fn rest_officer_area(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Json(json!({"area_id": null}))
+}
+
+// --- Pilot server functions (app/src/serverfns/pilot.rs) ----------------------------------
+
+fn fn_pilot_candidates(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("q", "TH".into())], &[])
+}
+
+fn fn_pilot_school(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("as_of", String::new())], &[("school", "{id}")])
+}
+
+/// The criteria form: a window and thresholds that differ per case.
+fn fn_pilot_criteria(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("window_days", (28 + n % 30).to_string()),
+            ("crit[0][key]", "devices_in_service".into()),
+            ("crit[0][threshold]", (1 + n % 5).to_string()),
+            ("crit[0][required]", "on".into()),
+            ("crit[1][key]", "roll_call_on_time_pct".into()),
+            ("crit[1][threshold]", format!("{},5", 60 + n % 30)),
+        ],
+        &[],
+    )
+}
+
+fn fn_pilot_targets(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("rows[0][percent]", (20 + n % 50).to_string()),
+            ("rows[0][due]", "31/12/2027".into()),
+        ],
+        &[],
+    )
+}
+
+fn fn_pilot_enrol(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![("since", format!("{:02}/09/2026", 1 + n % 28))],
+        &[("school", "{id}")],
+    )
+}
+
+fn fn_pilot_unenrol(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(
+        vec![("name", "Trường".into())],
+        &[("school", "{school_id}")],
+    )
+}
+
+fn fn_pilot_csv(f: &Fixture, s: Scope, n: u32) -> Payload {
+    Payload::Multipart(
+        "file",
+        format!("code,since\n{},{:02}/10/2026\n", f.school(s).1, 1 + n % 28),
+    )
+}
+
+/// The case's officer (scoped to an area) given the whole province again.
+fn fn_officer_area(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("area", String::new())], &[("user", "{user_id}")])
 }
 
 /// Every route. Order matters only where a row changes what a later one sees (none do today:
@@ -1673,6 +1769,212 @@ const TABLE: &[Row] = &[
         ends_session: false,
         expect: "401 | 403 | 403 | 2xx | 2xx",
     },
+    // --- Pilot REST routes (server/src/api/pilot.rs).
+    Row {
+        route: "GET /api/v1/pilot/summary",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/pilot/trend",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/pilot/schools",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/pilot/schools/{school_id}",
+        id: Id::PilotSchool,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/pilot/criteria",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/pilot/criteria",
+        id: Id::None,
+        body: rest_pilot_criteria,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/pilot/criteria/history",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/pilot/enrollments/{school_id}",
+        id: Id::PilotSchool,
+        body: rest_enrol,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "DELETE /api/v1/pilot/enrollments/{school_id}",
+        id: Id::PilotEnrolled,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/pilot/enrollments/import",
+        id: Id::None,
+        body: rest_enrol_csv,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/pilot/targets",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/pilot/targets",
+        id: Id::None,
+        body: rest_pilot_targets,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/pilot/officers",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/pilot/officers/{user_id}",
+        id: Id::Officer,
+        body: rest_officer_area,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    // --- Pilot server functions (app/src/serverfns/pilot.rs): the province's view is the
+    // department's and sysadmins'; a school's evidence also its own staff's ---
+    Row {
+        route: "POST /fn/pilot_summary",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_trend",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_schools",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_school",
+        id: Id::School,
+        body: fn_pilot_school,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_criteria_history",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_targets",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_candidates",
+        id: Id::None,
+        body: fn_pilot_candidates,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_officers",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/pilot_areas",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/set_pilot_criteria",
+        id: Id::None,
+        body: fn_pilot_criteria,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/set_pilot_targets",
+        id: Id::None,
+        body: fn_pilot_targets,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/enrol_pilot_school",
+        id: Id::School,
+        body: fn_pilot_enrol,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/unenrol_pilot_school",
+        id: Id::PilotEnrolled,
+        body: fn_pilot_unenrol,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/enrol_pilot_csv",
+        id: Id::None,
+        body: fn_pilot_csv,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
+    Row {
+        route: "POST /fn/set_officer_area",
+        id: Id::Officer,
+        body: fn_officer_area,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx",
+    },
 ];
 
 /// Routes the router serves outside the OpenAPI document and the server functions.
@@ -1768,12 +2070,16 @@ async fn fingerprint(app: &App) -> String {
         .filter(|t| {
             // Records and counters that every request may touch: sessions, the audit log, the
             // login throttle (a refused password change counts an attempt), the log of
-            // materials opened (a download is recorded, and changes no material).
+            // materials opened (a download is recorded, and changes no material), and the
+            // pilot statuses, computed from the rest when a stale one is read (a cache: a
+            // denied request may have made it too, and it changes no record of anyone's).
             ![
                 "sessions",
                 "audit_log",
                 "login_throttle",
                 "material_opens",
+                "pilot_runs",
+                "pilot_status",
                 "_sqlx_migrations",
             ]
             .contains(&t.as_str())
@@ -1896,6 +2202,28 @@ async fn path_ids(app: &App, fx: &Fixture, id: Id, scope: Scope) -> Vec<(&'stati
             vec![("{id}", m.id.0)]
         }
         Id::ClassMaterial => vec![("{id}", fx.class[s]), ("{material_id}", fx.material[s])],
+        Id::PilotSchool => vec![("{school_id}", school.0)],
+        Id::PilotEnrolled => {
+            let since = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).expect("a date");
+            lophoc::services::pilot::enrol(&app.t.ctx, &fx.owner, school, since, None)
+                .await
+                .expect("a fresh enrolment");
+            vec![("{school_id}", school.0)]
+        }
+        Id::Officer => {
+            let o = app.t.department().await;
+            let area = app.t.school("KV9999").await.area_id;
+            lophoc::services::pilot::set_officer_area(
+                &app.t.ctx,
+                &fx.owner,
+                o.user_id,
+                Some(area),
+                None,
+            )
+            .await
+            .expect("a fresh area officer");
+            vec![("{user_id}", o.user_id.0)]
+        }
     }
 }
 

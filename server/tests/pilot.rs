@@ -51,7 +51,9 @@ http_test!(pilot_routes_keep_the_contract, |app| async move {
     let admin_s = app.session(&admin_a).await;
 
     // Anonymous: 401; a school admin: no province view.
-    app.send(Req::get("/api/v1/pilot/summary")).await.expect(401);
+    app.send(Req::get("/api/v1/pilot/summary"))
+        .await
+        .expect(401);
     app.send(Req::get("/api/v1/pilot/summary").session(&admin_s))
         .await
         .expect(403);
@@ -109,7 +111,15 @@ http_test!(pilot_routes_keep_the_contract, |app| async move {
     let l = r.json();
     assert_eq!(l["total"], 2);
     let first = &l["items"][0];
-    for key in ["school_id", "code", "name", "level", "area", "enrolled", "counted"] {
+    for key in [
+        "school_id",
+        "code",
+        "name",
+        "level",
+        "area",
+        "enrolled",
+        "counted",
+    ] {
         assert!(first.get(key).is_some(), "{key}");
     }
     let c = &first["criteria"][0];
@@ -141,7 +151,11 @@ http_test!(pilot_routes_keep_the_contract, |app| async move {
     assert!(text.contains("Mã trường"), "{text}");
     assert!(text.contains("TH0001") && text.contains("THCS0002"));
     let r = app
-        .send(Req::get("/api/v1/pilot/schools?format=csv").session(&dept_s).en())
+        .send(
+            Req::get("/api/v1/pilot/schools?format=csv")
+                .session(&dept_s)
+                .en(),
+        )
         .await;
     assert!(r.text().contains("School code"));
     let r = app
@@ -186,11 +200,7 @@ http_test!(pilot_routes_keep_the_contract, |app| async move {
                 .session(&dept_s),
         )
         .await;
-    assert!(
-        [413, 422].contains(&r.status.as_u16()),
-        "{}",
-        r.status
-    );
+    assert!([413, 422].contains(&r.status.as_u16()), "{}", r.status);
     assert_eq!(count(&app, "pilot_criteria").await, 0);
     let body = json!({"window_days": 14, "criteria": [
         {"key": "enrolled", "threshold": 1, "required": true},
@@ -271,8 +281,12 @@ http_test!(pilot_routes_keep_the_contract, |app| async move {
     )
     .await
     .expect(422);
-    app.send(Req::delete(&path).session(&dept_s)).await.expect(204);
-    app.send(Req::delete(&path).session(&dept_s)).await.expect(404);
+    app.send(Req::delete(&path).session(&dept_s))
+        .await
+        .expect(204);
+    app.send(Req::delete(&path).session(&dept_s))
+        .await
+        .expect(404);
     app.send(Req::delete("/api/v1/pilot/enrollments/999999").session(&dept_s))
         .await
         .expect(404);

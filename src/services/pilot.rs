@@ -506,7 +506,11 @@ pub async fn unenrol(
     )
     .await?;
     tx.commit().await.map_err(internal)?;
-    enrolment_changed(ctx, crate::dates::parse_date(&since).unwrap_or(earliest_since())).await
+    enrolment_changed(
+        ctx,
+        crate::dates::parse_date(&since).unwrap_or(earliest_since()),
+    )
+    .await
 }
 
 /// Enrols the schools of a CSV `code,since` (since `YYYY-MM-DD` or `dd/mm/yyyy`; empty: today),
@@ -560,7 +564,10 @@ pub async fn enrol_csv(
     let mut w = Where::new();
     w.and_in(
         "code",
-        wanted.iter().map(|(_, c, _)| c.clone().into()).collect::<Vec<_>>(),
+        wanted
+            .iter()
+            .map(|(_, c, _)| c.clone().into())
+            .collect::<Vec<_>>(),
     );
     let rows = if wanted.is_empty() {
         Vec::new()
@@ -579,7 +586,10 @@ pub async fn enrol_csv(
         let closed: Option<String> = r.try_get("closed_on").map_err(internal)?;
         by_code.insert(
             code,
-            (SchoolId(r.try_get("id").map_err(internal)?), closed.is_some()),
+            (
+                SchoolId(r.try_get("id").map_err(internal)?),
+                closed.is_some(),
+            ),
         );
     }
     let mut todo = Vec::new();
@@ -590,7 +600,9 @@ pub async fn enrol_csv(
                 "code",
                 Msg::new("pilot.error.unknown_school").arg("code", code),
             )),
-            Some((_, true)) => errors.push(cell_error(*line, "code", Msg::new("pilot.error.closed"))),
+            Some((_, true)) => {
+                errors.push(cell_error(*line, "code", Msg::new("pilot.error.closed")))
+            }
             Some((id, false)) => todo.push((*id, *since)),
         }
     }
@@ -834,7 +846,11 @@ async fn lessons_by_school(
         );
         async move { w.query(&sql).fetch_all(pool).await.map_err(internal) }
     };
-    let classes = fetch("SELECT c.id, c.school_id, y.starts, y.ends FROM classes c", "").await?;
+    let classes = fetch(
+        "SELECT c.id, c.school_id, y.starts, y.ends FROM classes c",
+        "",
+    )
+    .await?;
     if classes.is_empty() {
         return Ok(HashMap::new());
     }
@@ -863,7 +879,8 @@ async fn lessons_by_school(
         w.query(&sql).fetch_all(pool).await.map_err(internal)?
     };
 
-    let date = |r: &sqlx::any::AnyRow, c: &str| crate::services::db::get_date(r, c).map_err(internal);
+    let date =
+        |r: &sqlx::any::AnyRow, c: &str| crate::services::db::get_date(r, c).map_err(internal);
     let mut per_version: HashMap<i64, [i64; 8]> = HashMap::new();
     for r in &counts {
         let v: i64 = r.try_get("version_id").map_err(internal)?;
@@ -1009,7 +1026,12 @@ pub async fn ensure_run(ctx: &Ctx, as_of: NaiveDate) -> Result<Run, Error> {
 
 /// Measures every school on `as_of` and stores the run (replacing the date's earlier one) in
 /// one transaction.
-async fn make_run(ctx: &Ctx, as_of: NaiveDate, cid: i64, criteria: &Criteria) -> Result<Run, Error> {
+async fn make_run(
+    ctx: &Ctx,
+    as_of: NaiveDate,
+    cid: i64,
+    criteria: &Criteria,
+) -> Result<Run, Error> {
     let started = std::time::Instant::now();
     let measures = compute(ctx, as_of, criteria.window_days, None).await?;
     let now = ctx.now();
@@ -1210,11 +1232,7 @@ pub struct Summary {
 
 /// The share of schools that count on `as_of` (default today), by level and area, against the
 /// targets (the department and sysadmins; an area officer their area).
-pub async fn summary(
-    ctx: &Ctx,
-    actor: &Actor,
-    as_of: Option<NaiveDate>,
-) -> Result<Summary, Error> {
+pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Result<Summary, Error> {
     let area = scope(ctx, actor).await?;
     let as_of = check_as_of(ctx, as_of)?;
     let run = ensure_run(ctx, as_of).await?;
@@ -1243,8 +1261,8 @@ pub async fn summary(
     let (mut total, mut enrolled, mut counted, mut silent) = (0, 0, 0, 0);
     for r in &rows {
         let level: String = r.try_get("level").map_err(internal)?;
-        let level = crate::services::db::decode("level", &level, SchoolLevel::parse)
-            .map_err(internal)?;
+        let level =
+            crate::services::db::decode("level", &level, SchoolLevel::parse).map_err(internal)?;
         let n: i64 = r.try_get("total").map_err(internal)?;
         let e: i64 = r.try_get("enrolled").map_err(internal)?;
         let c: i64 = r.try_get("counted").map_err(internal)?;
@@ -1349,7 +1367,10 @@ pub async fn trend(ctx: &Ctx, actor: &Actor, make_missing: bool) -> Result<Trend
     let mut w = Where::new();
     w.and_in(
         "p.as_of",
-        ready.iter().map(|d| d.to_string().into()).collect::<Vec<_>>(),
+        ready
+            .iter()
+            .map(|d| d.to_string().into())
+            .collect::<Vec<_>>(),
     );
     if let Some(a) = area {
         w.and("s.area_id = {}", a.0);
@@ -1598,12 +1619,13 @@ pub async fn school(
         }
         _ => {
             if let Some(area) = scope(ctx, actor).await? {
-                let in_area = sqlx::query("SELECT 1 AS x FROM schools WHERE id = $1 AND area_id = $2")
-                    .bind(school)
-                    .bind(area.0)
-                    .fetch_optional(&ctx.db.pool)
-                    .await
-                    .map_err(internal)?;
+                let in_area =
+                    sqlx::query("SELECT 1 AS x FROM schools WHERE id = $1 AND area_id = $2")
+                        .bind(school)
+                        .bind(area.0)
+                        .fetch_optional(&ctx.db.pool)
+                        .await
+                        .map_err(internal)?;
                 if in_area.is_none() {
                     return Err(Error::not_found());
                 }
@@ -1615,13 +1637,13 @@ pub async fn school(
     let criteria = criteria_by_id(ctx, run.criteria_id).await?;
     let sql = format!("{STATUS_SELECT} WHERE p.as_of = $1 AND p.school_id = $2");
     let row = sqlx::query(&sql)
-    .bind(as_of.to_string())
-    .bind(school)
-    .fetch_optional(&ctx.db.pool)
-    .await
-    .map_err(internal)?
-    // A school closed on that date has no status: not found, like an unknown id.
-    .ok_or_else(Error::not_found)?;
+        .bind(as_of.to_string())
+        .bind(school)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        // A school closed on that date has no status: not found, like an unknown id.
+        .ok_or_else(Error::not_found)?;
     let status = status_from_row(&row, &criteria)?;
     let from = as_of - Duration::days(criteria.window_days - 1);
     let end = day_end(as_of);
@@ -1864,15 +1886,23 @@ pub fn export_xlsx(page: &StatusPage, lang: crate::Lang) -> Result<Vec<u8>, Erro
             sheet.write_number(r, 8 + j as u16, c.value).map_err(xl)?;
         }
         sheet
-            .write_string(r, 8 + s.criteria.len() as u16, cells[cells.len() - 1].as_str())
+            .write_string(
+                r,
+                8 + s.criteria.len() as u16,
+                cells[cells.len() - 1].as_str(),
+            )
             .map_err(xl)?;
     }
     sheet.autofit();
     let cs = wb.add_worksheet();
     cs.set_name(t("pilot.sheet.criteria")).map_err(xl)?;
-    for (c, h) in ["pilot.col.criterion", "pilot.col.threshold", "pilot.col.required"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "pilot.col.criterion",
+        "pilot.col.threshold",
+        "pilot.col.required",
+    ]
+    .iter()
+    .enumerate()
     {
         cs.write_string_with_format(0, c as u16, t(h), &bold)
             .map_err(xl)?;
@@ -1881,7 +1911,8 @@ pub fn export_xlsx(page: &StatusPage, lang: crate::Lang) -> Result<Vec<u8>, Erro
         let r = i as u32 + 1;
         cs.write_string(r, 0, t(c.key.label_key())).map_err(xl)?;
         cs.write_number(r, 1, c.threshold).map_err(xl)?;
-        cs.write_string(r, 2, yes_no(lang, c.required)).map_err(xl)?;
+        cs.write_string(r, 2, yes_no(lang, c.required))
+            .map_err(xl)?;
     }
     let r = page.criteria.criteria.len() as u32 + 2;
     cs.write_string(r, 0, t("pilot.col.window")).map_err(xl)?;

@@ -259,8 +259,26 @@ async fn world(t: &TestDb) -> World {
         booking(t, a, a_devices[0], teacher_a.user_id, day, 2, true).await;
         day += Duration::days(1);
     }
-    booking(t, a, a_devices[1], teacher_a.user_id, d("2026-11-10"), 5, false).await;
-    booking(t, a, a_devices[1], teacher_a.user_id, d("2026-10-15"), 2, true).await;
+    booking(
+        t,
+        a,
+        a_devices[1],
+        teacher_a.user_id,
+        d("2026-11-10"),
+        5,
+        false,
+    )
+    .await;
+    booking(
+        t,
+        a,
+        a_devices[1],
+        teacher_a.user_id,
+        d("2026-10-15"),
+        2,
+        true,
+    )
+    .await;
 
     // A's class and timetable: Monday to Friday, periods 1–5; 20 November (Teachers' Day) off.
     let class = classes::create(
@@ -387,152 +405,190 @@ async fn all(t: &TestDb, who: &Actor, as_of: Option<NaiveDate>) -> Vec<crate::pi
     .items
 }
 
-both_engines!(pilot_statuses_match_the_hand_computed_fixture, |t| async move {
-    let w = world(&t).await;
-    let today = d("2026-11-30");
-    let s = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
-    assert_eq!(s.as_of, today);
-    // D was merged on 1 November: not in the denominator.
-    assert_eq!(
-        (s.total_schools, s.enrolled_schools, s.counted_schools, s.percent),
-        (4, 3, 1, 25.0)
-    );
-    assert_eq!(s.silent_schools, 2, "B and E have recorded nothing");
-    assert_eq!(s.criteria_id, 0);
-    let lv: Vec<_> = s
-        .by_level
-        .iter()
-        .map(|g| (g.key.as_str(), g.total, g.counted, g.percent))
-        .collect();
-    assert_eq!(lv, vec![("tieu_hoc", 3, 1, 33.3), ("thcs", 1, 0, 0.0)]);
-    let ar: Vec<_> = s
-        .by_area
-        .iter()
-        .map(|g| (g.name.as_str(), g.total, g.counted))
-        .collect();
-    assert_eq!(ar, vec![("Phường Thử Nghiệm", 3, 1), ("Xã Bên Sông", 1, 0)]);
-    // The default target: 20% by the end of 2025, reached (25.0%).
-    assert_eq!(s.targets.len(), 1);
-    assert!(s.targets[0].reached);
-    assert_eq!(s.targets[0].schools_needed, 0);
+both_engines!(
+    pilot_statuses_match_the_hand_computed_fixture,
+    |t| async move {
+        let w = world(&t).await;
+        let today = d("2026-11-30");
+        let s = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
+        assert_eq!(s.as_of, today);
+        // D was merged on 1 November: not in the denominator.
+        assert_eq!(
+            (
+                s.total_schools,
+                s.enrolled_schools,
+                s.counted_schools,
+                s.percent
+            ),
+            (4, 3, 1, 25.0)
+        );
+        assert_eq!(s.silent_schools, 2, "B and E have recorded nothing");
+        assert_eq!(s.criteria_id, 0);
+        let lv: Vec<_> = s
+            .by_level
+            .iter()
+            .map(|g| (g.key.as_str(), g.total, g.counted, g.percent))
+            .collect();
+        assert_eq!(lv, vec![("tieu_hoc", 3, 1, 33.3), ("thcs", 1, 0, 0.0)]);
+        let ar: Vec<_> = s
+            .by_area
+            .iter()
+            .map(|g| (g.name.as_str(), g.total, g.counted))
+            .collect();
+        assert_eq!(ar, vec![("Phường Thử Nghiệm", 3, 1), ("Xã Bên Sông", 1, 0)]);
+        // The default target: 20% by the end of 2025, reached (25.0%).
+        assert_eq!(s.targets.len(), 1);
+        assert!(s.targets[0].reached);
+        assert_eq!(s.targets[0].schools_needed, 0);
 
-    let list = all(&t, &w.dept, None).await;
-    let codes: Vec<_> = list.iter().map(|s| s.code.as_str()).collect();
-    assert_eq!(codes, ["TH0001", "TH0002", "TH0003", "THCS0005"]);
-    let a = &list[0];
-    assert!(a.enrolled && a.counted);
-    assert_eq!(value(a, CriterionKey::Enrolled), (1.0, true));
-    assert_eq!(value(a, CriterionKey::DevicesInService), (3.0, true));
-    assert_eq!(value(a, CriterionKey::DeviceUsePeriodsPerWeek), (10.3, true));
-    assert_eq!(value(a, CriterionKey::TeachersWithMaterialsPct), (50.0, true));
-    assert_eq!(value(a, CriterionKey::RollCallOnTimePct), (85.0, true));
-    assert_eq!(a.measured.lessons, 100);
-    assert_eq!(a.measured.roll_calls_on_time, 85);
-    assert_eq!(a.measured.teachers, 4);
-    assert_eq!(a.last_activity, Some(today));
-    assert_eq!(a.met, 5);
-    let b = &list[1];
-    assert!(b.enrolled && !b.counted);
-    assert_eq!(value(b, CriterionKey::DevicesInService), (1.0, false));
-    assert_eq!(b.measured.teachers, 2);
-    assert_eq!(value(b, CriterionKey::TeachersWithMaterialsPct), (0.0, false));
-    assert_eq!(b.last_activity, None);
-    let missing = b
-        .criteria
-        .iter()
-        .find(|c| c.key == CriterionKey::TeachersWithMaterialsPct)
-        .and_then(|c| c.missing.clone())
-        .unwrap();
-    assert_eq!(missing.amount, 1, "1 of 2 teachers is 50%");
-    let c = &list[2];
-    assert!(!c.enrolled && !c.counted);
-    assert_eq!(value(c, CriterionKey::DevicesInService), (5.0, true));
-    let e = &list[3];
-    assert_eq!(e.met, 1, "only enrolled");
-    assert_eq!(e.measured, crate::pilot::Measured { enrolled: true, ..Default::default() });
+        let list = all(&t, &w.dept, None).await;
+        let codes: Vec<_> = list.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(codes, ["TH0001", "TH0002", "TH0003", "THCS0005"]);
+        let a = &list[0];
+        assert!(a.enrolled && a.counted);
+        assert_eq!(value(a, CriterionKey::Enrolled), (1.0, true));
+        assert_eq!(value(a, CriterionKey::DevicesInService), (3.0, true));
+        assert_eq!(
+            value(a, CriterionKey::DeviceUsePeriodsPerWeek),
+            (10.3, true)
+        );
+        assert_eq!(
+            value(a, CriterionKey::TeachersWithMaterialsPct),
+            (50.0, true)
+        );
+        assert_eq!(value(a, CriterionKey::RollCallOnTimePct), (85.0, true));
+        assert_eq!(a.measured.lessons, 100);
+        assert_eq!(a.measured.roll_calls_on_time, 85);
+        assert_eq!(a.measured.teachers, 4);
+        assert_eq!(a.last_activity, Some(today));
+        assert_eq!(a.met, 5);
+        let b = &list[1];
+        assert!(b.enrolled && !b.counted);
+        assert_eq!(value(b, CriterionKey::DevicesInService), (1.0, false));
+        assert_eq!(b.measured.teachers, 2);
+        assert_eq!(
+            value(b, CriterionKey::TeachersWithMaterialsPct),
+            (0.0, false)
+        );
+        assert_eq!(b.last_activity, None);
+        let missing = b
+            .criteria
+            .iter()
+            .find(|c| c.key == CriterionKey::TeachersWithMaterialsPct)
+            .and_then(|c| c.missing.clone())
+            .unwrap();
+        assert_eq!(missing.amount, 1, "1 of 2 teachers is 50%");
+        let c = &list[2];
+        assert!(!c.enrolled && !c.counted);
+        assert_eq!(value(c, CriterionKey::DevicesInService), (5.0, true));
+        let e = &list[3];
+        assert_eq!(e.met, 1, "only enrolled");
+        assert_eq!(
+            e.measured,
+            crate::pilot::Measured {
+                enrolled: true,
+                ..Default::default()
+            }
+        );
 
-    // The list and the summary agree exactly.
-    let counted = pilot::schools(
-        &t.ctx,
-        &w.dept,
-        &StatusFilter {
-            counted: Some(true),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(counted.total, s.counted_schools);
-    assert_eq!(counted.items[0].school_id, w.a);
-    let silent = pilot::schools(
-        &t.ctx,
-        &w.dept,
-        &StatusFilter {
-            silent_days: Some(pilot::SILENT_DAYS),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let ids: Vec<_> = silent.items.iter().map(|s| s.school_id).collect();
-    assert_eq!(ids, vec![w.b, w.e]);
-    assert_eq!(silent.total, s.silent_schools);
-    // Ranking: counting first, then by criteria met.
-    let ranked = all_ranked(&t, &w.dept).await;
-    // B, C and E meet one criterion each (B and E enrolled, C its devices): then by code.
-    assert_eq!(ranked, vec![w.a, w.b, w.c, w.e]);
-
-    // On 31 October: D was open, B not yet enrolled, A's repair not yet, its teachers' use low.
-    let past = pilot::summary(&t.ctx, &w.dept, Some(d("2026-10-31")))
+        // The list and the summary agree exactly.
+        let counted = pilot::schools(
+            &t.ctx,
+            &w.dept,
+            &StatusFilter {
+                counted: Some(true),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(
-        (past.total_schools, past.enrolled_schools, past.counted_schools, past.percent),
-        (5, 2, 0, 0.0)
-    );
-    let plist = all(&t, &w.dept, Some(d("2026-10-31"))).await;
-    assert_eq!(plist.len(), 5);
-    let pa = &plist[0];
-    assert_eq!(value(pa, CriterionKey::DevicesInService), (4.0, true));
-    assert_eq!(value(pa, CriterionKey::DeviceUsePeriodsPerWeek), (0.5, false));
-    assert_eq!(value(pa, CriterionKey::TeachersWithMaterialsPct), (25.0, false));
-    assert_eq!(pa.measured.lessons, 105);
-    assert_eq!(value(pa, CriterionKey::RollCallOnTimePct), (0.0, false));
-    assert!(!plist[1].enrolled, "B enrolled from 15 November");
-    assert_eq!(plist[3].school_id, w.dd);
+        assert_eq!(counted.total, s.counted_schools);
+        assert_eq!(counted.items[0].school_id, w.a);
+        let silent = pilot::schools(
+            &t.ctx,
+            &w.dept,
+            &StatusFilter {
+                silent_days: Some(pilot::SILENT_DAYS),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let ids: Vec<_> = silent.items.iter().map(|s| s.school_id).collect();
+        assert_eq!(ids, vec![w.b, w.e]);
+        assert_eq!(silent.total, s.silent_schools);
+        // Ranking: counting first, then by criteria met.
+        let ranked = all_ranked(&t, &w.dept).await;
+        // B, C and E meet one criterion each (B and E enrolled, C its devices): then by code.
+        assert_eq!(ranked, vec![w.a, w.b, w.c, w.e]);
 
-    // A school admin: their own school with its evidence; another school is not found; no
-    // province view.
-    let ev = pilot::school(&t.ctx, &w.admin_a, w.a, None).await.unwrap();
-    assert!(ev.status.counted);
-    assert_eq!((ev.from, ev.to), (d("2026-11-01"), today));
-    assert_eq!(
-        ev.teachers_without_materials,
-        vec!["Giáo viên Anh".to_owned(), "Giáo viên Dung".to_owned()]
-    );
-    assert_eq!(
-        ev.devices_out_of_service,
-        vec![("Màn hình tương tác".to_owned(), "in_repair".to_owned())]
-    );
-    assert!(pilot::school(&t.ctx, &w.teacher_a, w.a, None).await.is_ok());
-    let e = pilot::school(&t.ctx, &w.admin_a, w.b, None).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotFound);
-    let e = pilot::summary(&t.ctx, &w.admin_b, None).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::Forbidden);
-    let e = pilot::schools(&t.ctx, &w.teacher_a, &StatusFilter::default())
-        .await
-        .unwrap_err();
-    assert_eq!(e.code, ErrorCode::Forbidden);
-    // The merged school has no status today.
-    let e = pilot::school(&t.ctx, &w.dept, w.dd, None).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotFound);
-    // A date to come is refused.
-    let e = pilot::summary(&t.ctx, &w.dept, Some(d("2026-12-01")))
-        .await
-        .unwrap_err();
-    assert_eq!(fields(&e), ["as_of"]);
-    let _ = &w.teachers_a;
-});
+        // On 31 October: D was open, B not yet enrolled, A's repair not yet, its teachers' use low.
+        let past = pilot::summary(&t.ctx, &w.dept, Some(d("2026-10-31")))
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                past.total_schools,
+                past.enrolled_schools,
+                past.counted_schools,
+                past.percent
+            ),
+            (5, 2, 0, 0.0)
+        );
+        let plist = all(&t, &w.dept, Some(d("2026-10-31"))).await;
+        assert_eq!(plist.len(), 5);
+        let pa = &plist[0];
+        assert_eq!(value(pa, CriterionKey::DevicesInService), (4.0, true));
+        assert_eq!(
+            value(pa, CriterionKey::DeviceUsePeriodsPerWeek),
+            (0.5, false)
+        );
+        assert_eq!(
+            value(pa, CriterionKey::TeachersWithMaterialsPct),
+            (25.0, false)
+        );
+        assert_eq!(pa.measured.lessons, 105);
+        assert_eq!(value(pa, CriterionKey::RollCallOnTimePct), (0.0, false));
+        assert!(!plist[1].enrolled, "B enrolled from 15 November");
+        assert_eq!(plist[3].school_id, w.dd);
+
+        // A school admin: their own school with its evidence; another school is not found; no
+        // province view.
+        let ev = pilot::school(&t.ctx, &w.admin_a, w.a, None).await.unwrap();
+        assert!(ev.status.counted);
+        assert_eq!((ev.from, ev.to), (d("2026-11-01"), today));
+        assert_eq!(
+            ev.teachers_without_materials,
+            vec!["Giáo viên Anh".to_owned(), "Giáo viên Dung".to_owned()]
+        );
+        assert_eq!(
+            ev.devices_out_of_service,
+            vec![("Màn hình tương tác".to_owned(), "in_repair".to_owned())]
+        );
+        assert!(pilot::school(&t.ctx, &w.teacher_a, w.a, None).await.is_ok());
+        let e = pilot::school(&t.ctx, &w.admin_a, w.b, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        let e = pilot::summary(&t.ctx, &w.admin_b, None).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        let e = pilot::schools(&t.ctx, &w.teacher_a, &StatusFilter::default())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        // The merged school has no status today.
+        let e = pilot::school(&t.ctx, &w.dept, w.dd, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        // A date to come is refused.
+        let e = pilot::summary(&t.ctx, &w.dept, Some(d("2026-12-01")))
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["as_of"]);
+        let _ = &w.teachers_a;
+    }
+);
 
 async fn all_ranked(t: &TestDb, who: &Actor) -> Vec<SchoolId> {
     pilot::schools(&t.ctx, who, &StatusFilter::default())
@@ -544,194 +600,230 @@ async fn all_ranked(t: &TestDb, who: &Actor) -> Vec<SchoolId> {
         .collect()
 }
 
-both_engines!(pilot_criteria_targets_enrolments_and_areas, |t| async move {
-    let w = world(&t).await;
-    let today = d("2026-11-30");
-    let before = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
-    assert_eq!(before.counted_schools, 1);
+both_engines!(
+    pilot_criteria_targets_enrolments_and_areas,
+    |t| async move {
+        let w = world(&t).await;
+        let today = d("2026-11-30");
+        let before = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
+        assert_eq!(before.counted_schools, 1);
 
-    // Bad criteria: every problem at once, nothing stored.
-    let bad = Criteria {
-        window_days: 400,
-        criteria: vec![crate::pilot::Criterion {
-            key: CriterionKey::RollCallOnTimePct,
-            threshold: 101.0,
-            required: true,
-        }],
-    };
-    let e = pilot::set_criteria(&t.ctx, &w.dept, bad, None)
-        .await
-        .unwrap_err();
-    assert_eq!(fields(&e), ["window_days", "criteria[0].threshold"]);
-    assert_eq!(t.count("pilot_criteria").await, 0);
-    // School admins and teachers set nothing.
-    let e = pilot::set_criteria(&t.ctx, &w.admin_a, Criteria::default(), None)
-        .await
-        .unwrap_err();
-    assert_eq!(e.code, ErrorCode::Forbidden);
-
-    // Raising the roll-call threshold to 90%: A (85%) stops counting, at once.
-    let mut stricter = Criteria::default();
-    for c in &mut stricter.criteria {
-        if c.key == CriterionKey::RollCallOnTimePct {
-            c.threshold = 90.0;
-        }
-    }
-    let set = pilot::set_criteria(&t.ctx, &w.dept, stricter.clone(), Some("10.0.0.1"))
-        .await
-        .unwrap();
-    assert_eq!(set.schools, 4, "today's statuses were recomputed");
-    assert!(set.version.id > 0);
-    let after = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
-    assert_eq!((after.counted_schools, after.percent), (0, 0.0));
-    assert_eq!(after.criteria_id, set.version.id);
-    let a = pilot::school(&t.ctx, &w.admin_a, w.a, None).await.unwrap();
-    let rc = a
-        .status
-        .criteria
-        .iter()
-        .find(|c| c.key == CriterionKey::RollCallOnTimePct)
-        .unwrap();
-    assert!(!rc.met);
-    assert_eq!(rc.missing.as_ref().map(|m| m.amount), Some(5), "90 of 100 needed");
-    // The same criteria again: no new version.
-    pilot::set_criteria(&t.ctx, &w.dept, stricter, None)
-        .await
-        .unwrap();
-    assert_eq!(t.count("pilot_criteria").await, 1);
-    assert_eq!(t.audit("pilot.criteria").await.len(), 1);
-    // The history: the defaults until now, then the new version; the past keeps its criteria.
-    let h = pilot::criteria_history(&t.ctx, &w.dept).await.unwrap();
-    assert_eq!(h.len(), 2);
-    assert_eq!(h[0].id, 0);
-    assert!(h[0].until.is_some() && h[1].until.is_none());
-    let past = pilot::summary(&t.ctx, &w.dept, Some(d("2026-10-31")))
-        .await
-        .unwrap();
-    assert_eq!(past.criteria_id, 0);
-
-    // Targets: checked, stored, audited; the share needed.
-    let e = pilot::set_targets(
-        &t.ctx,
-        &w.dept,
-        Targets {
-            items: vec![Target {
-                percent: 150.0,
-                due: today,
+        // Bad criteria: every problem at once, nothing stored.
+        let bad = Criteria {
+            window_days: 400,
+            criteria: vec![crate::pilot::Criterion {
+                key: CriterionKey::RollCallOnTimePct,
+                threshold: 101.0,
+                required: true,
             }],
-        },
-        None,
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(fields(&e), ["items[0].percent"]);
-    let targets = Targets {
-        items: vec![
-            Target {
-                percent: 50.0,
-                due: d("2030-12-31"),
-            },
-            Target {
-                percent: 20.0,
-                due: d("2026-12-31"),
-            },
-        ],
-    };
-    let saved = pilot::set_targets(&t.ctx, &w.dept, targets, None)
-        .await
-        .unwrap();
-    assert_eq!(saved.items[0].due, d("2026-12-31"), "sorted by date");
-    let s = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
-    let needed: Vec<_> = s.targets.iter().map(|t| (t.percent, t.schools_needed)).collect();
-    assert_eq!(needed, vec![(20.0, 1), (50.0, 2)]);
-    assert_eq!(t.audit("pilot.targets").await.len(), 1);
+        };
+        let e = pilot::set_criteria(&t.ctx, &w.dept, bad, None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["window_days", "criteria[0].threshold"]);
+        assert_eq!(t.count("pilot_criteria").await, 0);
+        // School admins and teachers set nothing.
+        let e = pilot::set_criteria(&t.ctx, &w.admin_a, Criteria::default(), None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
 
-    // Enrolment: C joins; D (merged) cannot; a bad date is refused.
-    let e = pilot::enrol(&t.ctx, &w.dept, w.dd, today, None)
-        .await
-        .unwrap_err();
-    assert_eq!(fields(&e), ["school"]);
-    let e = pilot::enrol(&t.ctx, &w.dept, w.c, d("2019-01-01"), None)
-        .await
-        .unwrap_err();
-    assert_eq!(fields(&e), ["since"]);
-    let e = pilot::enrol(&t.ctx, &w.admin_a, w.c, today, None)
-        .await
-        .unwrap_err();
-    assert_eq!(e.code, ErrorCode::Forbidden);
-    pilot::enrol(&t.ctx, &w.dept, w.c, d("2026-11-02"), Some("10.0.0.1"))
-        .await
-        .unwrap();
-    let s = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
-    assert_eq!(s.enrolled_schools, 4, "the run was made again after the enrolment");
-    // Ending it, twice: the second is not found.
-    pilot::unenrol(&t.ctx, &w.dept, w.c, None).await.unwrap();
-    let e = pilot::unenrol(&t.ctx, &w.dept, w.c, None).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotFound);
-    assert_eq!(pilot::summary(&t.ctx, &w.dept, None).await.unwrap().enrolled_schools, 3);
-    let audit: Vec<_> = t
-        .audit_all()
-        .await
-        .into_iter()
-        .filter(|a| a.action.starts_with("pilot.") && a.action.contains("enrol"))
-        .map(|a| a.action)
-        .collect();
-    assert_eq!(audit.len(), 2);
-
-    // CSV: all or nothing; every bad line listed.
-    let bad = "code,since\nTH0003,2026-11-02\nXX9999,\nTH0004,\nTH0003,\n";
-    let e = pilot::enrol_csv(&t.ctx, &w.dept, bad.as_bytes(), None)
-        .await
-        .unwrap_err();
-    match &e.details {
-        Details::Lines(l) => {
-            let lines: Vec<_> = l.iter().map(|x| x.line).collect();
-            assert_eq!(lines, vec![3, 4, 5]);
+        // Raising the roll-call threshold to 90%: A (85%) stops counting, at once.
+        let mut stricter = Criteria::default();
+        for c in &mut stricter.criteria {
+            if c.key == CriterionKey::RollCallOnTimePct {
+                c.threshold = 90.0;
+            }
         }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(t.count("pilot_enrollments").await, 3, "nothing written");
-    let ok = "code;since\nTH0003;02/11/2026\nTH0002;2026-11-15\n";
-    let r = pilot::enrol_csv(&t.ctx, &w.dept, ok.as_bytes(), None)
-        .await
-        .unwrap();
-    assert_eq!((r.created, r.updated), (1, 1));
-    assert_eq!(t.count("pilot_enrollments").await, 4);
+        let set = pilot::set_criteria(&t.ctx, &w.dept, stricter.clone(), Some("10.0.0.1"))
+            .await
+            .unwrap();
+        assert_eq!(set.schools, 4, "today's statuses were recomputed");
+        assert!(set.version.id > 0);
+        let after = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
+        assert_eq!((after.counted_schools, after.percent), (0, 0.0));
+        assert_eq!(after.criteria_id, set.version.id);
+        let a = pilot::school(&t.ctx, &w.admin_a, w.a, None).await.unwrap();
+        let rc = a
+            .status
+            .criteria
+            .iter()
+            .find(|c| c.key == CriterionKey::RollCallOnTimePct)
+            .unwrap();
+        assert!(!rc.met);
+        assert_eq!(
+            rc.missing.as_ref().map(|m| m.amount),
+            Some(5),
+            "90 of 100 needed"
+        );
+        // The same criteria again: no new version.
+        pilot::set_criteria(&t.ctx, &w.dept, stricter, None)
+            .await
+            .unwrap();
+        assert_eq!(t.count("pilot_criteria").await, 1);
+        assert_eq!(t.audit("pilot.criteria").await.len(), 1);
+        // The history: the defaults until now, then the new version; the past keeps its criteria.
+        let h = pilot::criteria_history(&t.ctx, &w.dept).await.unwrap();
+        assert_eq!(h.len(), 2);
+        assert_eq!(h[0].id, 0);
+        assert!(h[0].until.is_some() && h[1].until.is_none());
+        let past = pilot::summary(&t.ctx, &w.dept, Some(d("2026-10-31")))
+            .await
+            .unwrap();
+        assert_eq!(past.criteria_id, 0);
 
-    // An area officer: the other area only, and no province-wide changes.
-    let officer = t.department().await;
-    let e = pilot::set_officer_area(&t.ctx, &w.dept, w.dept.user_id, Some(w.area_e), None)
+        // Targets: checked, stored, audited; the share needed.
+        let e = pilot::set_targets(
+            &t.ctx,
+            &w.dept,
+            Targets {
+                items: vec![Target {
+                    percent: 150.0,
+                    due: today,
+                }],
+            },
+            None,
+        )
         .await
         .unwrap_err();
-    assert_eq!(fields(&e), ["user"]);
-    pilot::set_officer_area(&t.ctx, &w.dept, officer.user_id, Some(w.area_e), None)
-        .await
-        .unwrap();
-    let s = pilot::summary(&t.ctx, &officer, None).await.unwrap();
-    assert_eq!(s.total_schools, 1);
-    assert_eq!(s.area.as_deref(), Some("Xã Bên Sông"));
-    let list = all(&t, &officer, None).await;
-    assert_eq!(list.iter().map(|s| s.school_id).collect::<Vec<_>>(), vec![w.e]);
-    let e = pilot::school(&t.ctx, &officer, w.a, None).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotFound);
-    assert!(pilot::school(&t.ctx, &officer, w.e, None).await.is_ok());
-    let e = pilot::enrol(&t.ctx, &officer, w.e, today, None)
-        .await
-        .unwrap_err();
-    assert_eq!(e.code, ErrorCode::Forbidden);
-    // Back to the whole province.
-    pilot::set_officer_area(&t.ctx, &w.dept, officer.user_id, None, None)
-        .await
-        .unwrap();
-    assert_eq!(pilot::summary(&t.ctx, &officer, None).await.unwrap().total_schools, 4);
-    let _ = (w.admin_b, w.teacher_a, w.b);
-});
+        assert_eq!(fields(&e), ["items[0].percent"]);
+        let targets = Targets {
+            items: vec![
+                Target {
+                    percent: 50.0,
+                    due: d("2030-12-31"),
+                },
+                Target {
+                    percent: 20.0,
+                    due: d("2026-12-31"),
+                },
+            ],
+        };
+        let saved = pilot::set_targets(&t.ctx, &w.dept, targets, None)
+            .await
+            .unwrap();
+        assert_eq!(saved.items[0].due, d("2026-12-31"), "sorted by date");
+        let s = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
+        let needed: Vec<_> = s
+            .targets
+            .iter()
+            .map(|t| (t.percent, t.schools_needed))
+            .collect();
+        assert_eq!(needed, vec![(20.0, 1), (50.0, 2)]);
+        assert_eq!(t.audit("pilot.targets").await.len(), 1);
+
+        // Enrolment: C joins; D (merged) cannot; a bad date is refused.
+        let e = pilot::enrol(&t.ctx, &w.dept, w.dd, today, None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["school"]);
+        let e = pilot::enrol(&t.ctx, &w.dept, w.c, d("2019-01-01"), None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["since"]);
+        let e = pilot::enrol(&t.ctx, &w.admin_a, w.c, today, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        pilot::enrol(&t.ctx, &w.dept, w.c, d("2026-11-02"), Some("10.0.0.1"))
+            .await
+            .unwrap();
+        let s = pilot::summary(&t.ctx, &w.dept, None).await.unwrap();
+        assert_eq!(
+            s.enrolled_schools, 4,
+            "the run was made again after the enrolment"
+        );
+        // Ending it, twice: the second is not found.
+        pilot::unenrol(&t.ctx, &w.dept, w.c, None).await.unwrap();
+        let e = pilot::unenrol(&t.ctx, &w.dept, w.c, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert_eq!(
+            pilot::summary(&t.ctx, &w.dept, None)
+                .await
+                .unwrap()
+                .enrolled_schools,
+            3
+        );
+        let audit: Vec<_> = t
+            .audit_all()
+            .await
+            .into_iter()
+            .filter(|a| a.action.starts_with("pilot.") && a.action.contains("enrol"))
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(audit.len(), 2);
+
+        // CSV: all or nothing; every bad line listed.
+        let bad = "code,since\nTH0003,2026-11-02\nXX9999,\nTH0004,\nTH0003,\n";
+        let e = pilot::enrol_csv(&t.ctx, &w.dept, bad.as_bytes(), None)
+            .await
+            .unwrap_err();
+        match &e.details {
+            Details::Lines(l) => {
+                let lines: Vec<_> = l.iter().map(|x| x.line).collect();
+                assert_eq!(lines, vec![3, 4, 5]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(t.count("pilot_enrollments").await, 3, "nothing written");
+        let ok = "code;since\nTH0003;02/11/2026\nTH0002;2026-11-15\n";
+        let r = pilot::enrol_csv(&t.ctx, &w.dept, ok.as_bytes(), None)
+            .await
+            .unwrap();
+        assert_eq!((r.created, r.updated), (1, 1));
+        assert_eq!(t.count("pilot_enrollments").await, 4);
+
+        // An area officer: the other area only, and no province-wide changes.
+        let officer = t.department().await;
+        let e = pilot::set_officer_area(&t.ctx, &w.dept, w.dept.user_id, Some(w.area_e), None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), ["user"]);
+        pilot::set_officer_area(&t.ctx, &w.dept, officer.user_id, Some(w.area_e), None)
+            .await
+            .unwrap();
+        let s = pilot::summary(&t.ctx, &officer, None).await.unwrap();
+        assert_eq!(s.total_schools, 1);
+        assert_eq!(s.area.as_deref(), Some("Xã Bên Sông"));
+        let list = all(&t, &officer, None).await;
+        assert_eq!(
+            list.iter().map(|s| s.school_id).collect::<Vec<_>>(),
+            vec![w.e]
+        );
+        let e = pilot::school(&t.ctx, &officer, w.a, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert!(pilot::school(&t.ctx, &officer, w.e, None).await.is_ok());
+        let e = pilot::enrol(&t.ctx, &officer, w.e, today, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        // Back to the whole province.
+        pilot::set_officer_area(&t.ctx, &w.dept, officer.user_id, None, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            pilot::summary(&t.ctx, &officer, None)
+                .await
+                .unwrap()
+                .total_schools,
+            4
+        );
+        let _ = (w.admin_b, w.teacher_a, w.b);
+    }
+);
 
 both_engines!(pilot_trend_and_refresh, |t| async move {
     let w = world(&t).await;
     // Month ends from September (the month of the first enrolment) to October, and today.
     let tr = pilot::trend(&t.ctx, &w.dept, false).await.unwrap();
-    assert_eq!(tr.pending, 2, "September's and October's ends are not made yet");
+    assert_eq!(
+        tr.pending, 2,
+        "September's and October's ends are not made yet"
+    );
     assert_eq!(tr.points.len(), 1, "today's");
     let made = pilot::refresh(&t.ctx, 10).await.unwrap();
     assert_eq!(made, 2);

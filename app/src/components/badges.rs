@@ -54,3 +54,20 @@ pub fn PilotBadge(school: School) -> impl IntoView {
         view! { <span class="badge badge-neutral">{tr("schools.not_in_pilot")}</span> }.into_any()
     }
 }
+
+/// A school's pilot status on a date: counts toward the target, enrolled but not (yet)
+/// counting, or not enrolled.
+#[component]
+pub fn CountedBadge(enrolled: bool, counted: bool) -> impl IntoView {
+    let (class, key) = match (enrolled, counted) {
+        (_, true) => ("badge badge-success", "pilot.status.counted"),
+        (true, false) => ("badge badge-warning", "pilot.status.not_counted"),
+        (false, false) => ("badge badge-neutral", "pilot.status.not_enrolled"),
+    };
+    view! {
+        <span class=class>
+            {counted.then(|| view! { <Icon name="check" /> })}
+            {tr(key)}
+        </span>
+    }
+}

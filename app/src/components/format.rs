@@ -99,3 +99,8 @@ pub fn units_text(d: &Device) -> String {
         tr("devices.single").to_owned()
     }
 }
+
+/// A share with one decimal and its sign, as the pilot pages write it: `33,4%`, `20%`.
+pub fn percent_text(x: f64) -> String {
+    format!("{}%", lophoc::text::decimal1(x))
+}

@@ -5,7 +5,9 @@
 
 use crate::api::devices::{attachment, id_param, present};
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::{ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, XLSX, csv_body, report_format};
+use crate::api::{
+    ApiJson, ApiPath, ApiQuery, CallerExt, ImportResult, XLSX, csv_body, report_format,
+};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -407,7 +409,11 @@ async fn schools(
             pilot::export_csv(&p, caller.lang),
         )
     } else {
-        attachment(XLSX, &format!("{name}.xlsx"), pilot::export_xlsx(&p, caller.lang)?)
+        attachment(
+            XLSX,
+            &format!("{name}.xlsx"),
+            pilot::export_xlsx(&p, caller.lang)?,
+        )
     })
 }
 
@@ -458,7 +464,10 @@ async fn school(
 #[utoipa::path(get, path = "/pilot/criteria", tag = "pilot",
     responses((status = 200, body = Criteria), (status = 401, description = "unauthenticated"),
               (status = 403, description = "forbidden")))]
-async fn get_criteria(State(state): State<AppState>, caller: CallerExt) -> ApiResult<Json<Criteria>> {
+async fn get_criteria(
+    State(state): State<AppState>,
+    caller: CallerExt,
+) -> ApiResult<Json<Criteria>> {
     let actor = caller.actor()?;
     Ok(Json(pilot::criteria(&state.ctx, &actor).await?.criteria))
 }
@@ -668,7 +677,10 @@ pub struct OfficerList {
 #[utoipa::path(get, path = "/pilot/officers", tag = "pilot",
     responses((status = 200, body = OfficerList), (status = 401, description = "unauthenticated"),
               (status = 403, description = "forbidden")))]
-async fn officers(State(state): State<AppState>, caller: CallerExt) -> ApiResult<Json<OfficerList>> {
+async fn officers(
+    State(state): State<AppState>,
+    caller: CallerExt,
+) -> ApiResult<Json<OfficerList>> {
     let actor = caller.actor()?;
     let items = pilot::officers(&state.ctx, &actor)
         .await?
