@@ -237,13 +237,13 @@ async fn setup(ctx: &Ctx, schools_n: usize, active: usize) -> (usize, NaiveDate)
         ],
     );
     for s in &busy {
-        for c in 0..2 {
+        for (c, homeroom) in teachers[s].iter().take(2).enumerate() {
             classes.push(vec![
                 int(*s),
                 int(year_of[s]),
                 text(format!("6A{c}")),
                 int(6),
-                int(teachers[s][c]),
+                int(*homeroom),
                 int(created),
             ]);
         }
