@@ -6,7 +6,7 @@
 //! required criterion over the window of `window_days` days that ends on that date.
 
 use crate::error::{Error, FieldErrors, Msg};
-use crate::ids::{AreaId, SchoolId};
+use crate::ids::{AreaId, SchoolId, UserId};
 use crate::model::SchoolLevel;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -552,6 +552,122 @@ pub fn is_silent(s: &SchoolStatus, as_of: NaiveDate, days: i64) -> bool {
     s.enrolled
         && s.last_activity
             .is_none_or(|d| (as_of - d).num_days() >= days)
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the pilot services return (here, not behind the `server` feature, so the pages use the
+// same types in the browser).
+
+/// Enrolled schools with no recorded use for this many days are "silent" (the dashboard's
+/// default).
+pub const SILENT_DAYS: i64 = 14;
+
+/// A version of the criteria and since when it is in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriteriaVersion {
+    /// 0: the built-in defaults.
+    pub id: i64,
+    /// The criteria.
+    pub criteria: Criteria,
+    /// Who set them (empty for the defaults).
+    pub set_by: String,
+    /// When (RFC 3339; none for the defaults).
+    pub set_at: Option<String>,
+    /// In force until the next version was set (RFC 3339), none: still in force.
+    pub until: Option<String>,
+}
+
+/// The department's dashboard numbers (API.md `GET /pilot/summary`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The date.
+    pub as_of: NaiveDate,
+    /// The area the caller is scoped to, if any.
+    pub area: Option<String>,
+    /// Schools open on the date (the denominator).
+    pub total_schools: i64,
+    /// Of them enrolled in the pilot.
+    pub enrolled_schools: i64,
+    /// Of them counting toward the target.
+    pub counted_schools: i64,
+    /// `counted / total`, one decimal.
+    pub percent: f64,
+    /// Enrolled schools with no recorded use for [`SILENT_DAYS`] days.
+    pub silent_schools: i64,
+    /// The targets, with how far the share is from each.
+    pub targets: Vec<TargetProgress>,
+    /// By level, youngest first.
+    pub by_level: Vec<GroupCount>,
+    /// By area, by name.
+    pub by_area: Vec<GroupCount>,
+    /// The criteria version the run used.
+    pub criteria_id: i64,
+    /// When the statuses were computed (RFC 3339).
+    pub computed_at: String,
+}
+
+/// The trend month by month and when each target will be reached at its pace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    /// The points made so far, oldest first (the last is today).
+    pub points: Vec<TrendPoint>,
+    /// Month ends not computed yet (the minute job makes them).
+    pub pending: usize,
+    /// The targets with their projected dates.
+    pub targets: Vec<TargetProgress>,
+}
+
+/// A page of schools' statuses and the run they come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusPage {
+    /// The date.
+    pub as_of: NaiveDate,
+    /// The page.
+    pub items: Vec<SchoolStatus>,
+    /// How many match in all.
+    pub total: i64,
+    /// The criteria of the run.
+    pub criteria: Criteria,
+    /// When computed (RFC 3339).
+    pub computed_at: String,
+}
+
+/// One school's evidence: its status, the window, and the people and things behind the
+/// numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The status.
+    pub status: SchoolStatus,
+    /// The window's first day.
+    pub from: NaiveDate,
+    /// Its last day (the as-of date).
+    pub to: NaiveDate,
+    /// The criteria's window in days.
+    pub window_days: i64,
+    /// The criteria version.
+    pub criteria_id: i64,
+    /// When computed (RFC 3339).
+    pub computed_at: String,
+    /// The school's teachers who have not attached a material to a lesson of the window
+    /// (full names, by name): who to ask.
+    pub teachers_without_materials: Vec<String>,
+    /// Devices out of service now (in repair or retired): name and status code.
+    pub devices_out_of_service: Vec<(String, String)>,
+}
+
+/// A department officer and the area they are scoped to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Officer {
+    /// The account.
+    pub user_id: UserId,
+    /// Login name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// The area, none: the whole province.
+    pub area_id: Option<AreaId>,
+    /// The area's name.
+    pub area: Option<String>,
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ use crate::pilot::{
     Criteria, GroupCount, Measured, SchoolStatus, TargetProgress, Targets, TrendPoint, evaluate,
     projected, schools_needed,
 };
+pub use crate::pilot::{
+    CriteriaVersion, Evidence, Officer, SILENT_DAYS, StatusPage, Summary, Trend,
+};
 use crate::services::audit::{self, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
@@ -41,9 +44,6 @@ use std::collections::{HashMap, HashSet};
 pub const FRESH_SECONDS: i64 = 600;
 /// The trend's length in months.
 pub const TREND_MONTHS: u32 = 12;
-/// Enrolled schools with no recorded use for this many days are "silent" (the dashboard's
-/// default).
-pub const SILENT_DAYS: i64 = 14;
 /// The most schools one page of the list holds.
 pub const MAX_PAGE: i64 = 5_000;
 /// The header of an enrolment CSV.
@@ -99,21 +99,6 @@ async fn must_manage(ctx: &Ctx, actor: &Actor) -> Result<(), Error> {
 
 // ---------------------------------------------------------------------------------------------
 // Criteria and targets
-
-/// A version of the criteria and since when it is in force.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CriteriaVersion {
-    /// 0: the built-in defaults.
-    pub id: i64,
-    /// The criteria.
-    pub criteria: Criteria,
-    /// Who set them (empty for the defaults).
-    pub set_by: String,
-    /// When (RFC 3339; none for the defaults).
-    pub set_at: Option<String>,
-    /// In force until the next version was set (RFC 3339), none: still in force.
-    pub until: Option<String>,
-}
 
 fn criteria_from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Criteria, i64, String), Error> {
     let id: i64 = r.try_get("id").map_err(internal)?;
@@ -1201,35 +1186,6 @@ pub async fn refresh(ctx: &Ctx, months: usize) -> Result<usize, Error> {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/// The department's dashboard numbers (API.md `GET /pilot/summary`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// The date.
-    pub as_of: NaiveDate,
-    /// The area the caller is scoped to, if any.
-    pub area: Option<String>,
-    /// Schools open on the date (the denominator).
-    pub total_schools: i64,
-    /// Of them enrolled in the pilot.
-    pub enrolled_schools: i64,
-    /// Of them counting toward the target.
-    pub counted_schools: i64,
-    /// `counted / total`, one decimal.
-    pub percent: f64,
-    /// Enrolled schools with no recorded use for [`SILENT_DAYS`] days.
-    pub silent_schools: i64,
-    /// The targets, with how far the share is from each.
-    pub targets: Vec<TargetProgress>,
-    /// By level, youngest first.
-    pub by_level: Vec<GroupCount>,
-    /// By area, by name.
-    pub by_area: Vec<GroupCount>,
-    /// The criteria version the run used.
-    pub criteria_id: i64,
-    /// When the statuses were computed (RFC 3339).
-    pub computed_at: String,
-}
-
 /// The share of schools that count on `as_of` (default today), by level and area, against the
 /// targets (the department and sysadmins; an area officer their area).
 pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Result<Summary, Error> {
@@ -1330,17 +1286,6 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
         criteria_id: run.criteria_id,
         computed_at: crate::dates::rfc3339(run.computed_at),
     })
-}
-
-/// The trend month by month and when each target will be reached at its pace.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Trend {
-    /// The points made so far, oldest first (the last is today).
-    pub points: Vec<TrendPoint>,
-    /// Month ends not computed yet (the minute job makes them).
-    pub pending: usize,
-    /// The targets with their projected dates.
-    pub targets: Vec<TargetProgress>,
 }
 
 /// The share month by month (the department and sysadmins; an area officer their area). With
@@ -1454,21 +1399,6 @@ pub struct StatusFilter {
     pub offset: Option<i64>,
 }
 
-/// A page of schools' statuses and the run they come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StatusPage {
-    /// The date.
-    pub as_of: NaiveDate,
-    /// The page.
-    pub items: Vec<SchoolStatus>,
-    /// How many match in all.
-    pub total: i64,
-    /// The criteria of the run.
-    pub criteria: Criteria,
-    /// When computed (RFC 3339).
-    pub computed_at: String,
-}
-
 const STATUS_SELECT: &str = "SELECT p.school_id, s.code, s.name, s.level, s.area_id, \
      a.name AS area, e.since, p.enrolled, p.counted, p.met, p.devices, p.device_periods, \
      p.teachers, p.teachers_with_materials, p.lessons, p.roll_calls_on_time, p.last_activity \
@@ -1579,29 +1509,6 @@ pub async fn schools(ctx: &Ctx, actor: &Actor, f: &StatusFilter) -> Result<Statu
     })
 }
 
-/// One school's evidence: its status, the window, and the people and things behind the
-/// numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// The status.
-    pub status: SchoolStatus,
-    /// The window's first day.
-    pub from: NaiveDate,
-    /// Its last day (the as-of date).
-    pub to: NaiveDate,
-    /// The criteria's window in days.
-    pub window_days: i64,
-    /// The criteria version.
-    pub criteria_id: i64,
-    /// When computed (RFC 3339).
-    pub computed_at: String,
-    /// The school's teachers who have not attached a material to a lesson of the window
-    /// (full names, by name): who to ask.
-    pub teachers_without_materials: Vec<String>,
-    /// Devices out of service now (in repair or retired): name and status code.
-    pub devices_out_of_service: Vec<(String, String)>,
-}
-
 /// One school's status and evidence on a date (API.md `GET /pilot/schools/{school_id}`): the
 /// department and sysadmins (an area officer in their area), and the school's own staff.
 /// Another school: 404.
@@ -1689,21 +1596,6 @@ pub async fn school(
 
 // ---------------------------------------------------------------------------------------------
 // Area officers
-
-/// A department officer and the area they are scoped to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Officer {
-    /// The account.
-    pub user_id: UserId,
-    /// Login name.
-    pub username: String,
-    /// Full name.
-    pub full_name: String,
-    /// The area, none: the whole province.
-    pub area_id: Option<AreaId>,
-    /// The area's name.
-    pub area: Option<String>,
-}
 
 /// The department's officers and their areas (province-wide department, sysadmin).
 pub async fn officers(ctx: &Ctx, actor: &Actor) -> Result<Vec<Officer>, Error> {

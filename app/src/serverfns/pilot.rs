@@ -3,9 +3,9 @@
 //! officers). Each server function is one call of [`lophoc::services::pilot`], which decides
 //! who may see and change what.
 //!
-//! The service's view types live behind the `server` feature of `lophoc`, so the pages' copies
-//! are here ([`SummaryView`], [`TrendView`], [`StatusList`], [`EvidenceView`],
-//! [`CriteriaVersionView`], [`OfficerView`]), filled from the service's on the server.
+//! The answers are the service's own types, from [`lophoc::pilot`] (pure, so the browser has
+//! them too), under the names the pages use ([`SummaryView`], [`TrendView`], [`StatusList`],
+//! [`EvidenceView`], [`CriteriaVersionView`], [`OfficerView`]).
 //!
 //! Every mutation is the target of a plain HTML form and answers it with a redirect back to the
 //! settings page (see [`crate::serverfns::form`]): the outcome, or the error and what was typed
@@ -16,13 +16,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::UiError;
-use chrono::NaiveDate;
 use leptos::prelude::*;
-use lophoc::ids::{AreaId, SchoolId, UserId};
+use lophoc::ids::{SchoolId, UserId};
 use lophoc::model::{Area, ImportOutcome, PilotStatus, School};
-use lophoc::pilot::{
-    Criteria, CriterionKey, GroupCount, SchoolStatus, TargetProgress, Targets, TrendPoint,
-};
+use lophoc::pilot::{CriterionKey, Targets};
 use serde::{Deserialize, Serialize};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -93,110 +90,13 @@ pub mod back {
     ];
 }
 
-/// The dashboard's numbers on a date (the service's `Summary`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SummaryView {
-    /// The date.
-    pub as_of: NaiveDate,
-    /// The area the caller is scoped to, if any.
-    pub area: Option<String>,
-    /// Schools open on the date.
-    pub total_schools: i64,
-    /// Of them enrolled.
-    pub enrolled_schools: i64,
-    /// Of them counting toward the target.
-    pub counted_schools: i64,
-    /// One decimal.
-    pub percent: f64,
-    /// Enrolled schools with no recorded use for [`SILENT_DAYS`] days.
-    pub silent_schools: i64,
-    /// The targets and how far the share is from each.
-    pub targets: Vec<TargetProgress>,
-    /// By level (the name is the level's translation key).
-    pub by_level: Vec<GroupCount>,
-    /// By area, by name (the key is the area's id).
-    pub by_area: Vec<GroupCount>,
-    /// When the statuses were computed (RFC 3339).
-    pub computed_at: String,
-}
-
-/// The days without recorded use that make an enrolled school "silent" on the dashboard.
-pub const SILENT_DAYS: i64 = 14;
-
-/// The trend month by month (the service's `Trend`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrendView {
-    /// The points made so far, oldest first (the last is today).
-    pub points: Vec<TrendPoint>,
-    /// Month ends still being computed by the background job.
-    pub pending: usize,
-    /// The targets with the date each is reached at the trend's pace.
-    pub targets: Vec<TargetProgress>,
-}
-
-/// A page of schools' statuses (the service's `StatusPage`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StatusList {
-    /// The date.
-    pub as_of: NaiveDate,
-    /// The page.
-    pub items: Vec<SchoolStatus>,
-    /// How many match in all.
-    pub total: i64,
-    /// The criteria the statuses were judged by.
-    pub criteria: Criteria,
-    /// When computed (RFC 3339).
-    pub computed_at: String,
-}
-
-/// One school's evidence (the service's `Evidence`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EvidenceView {
-    /// The status.
-    pub status: SchoolStatus,
-    /// The window's first day.
-    pub from: NaiveDate,
-    /// Its last day (the as-of date).
-    pub to: NaiveDate,
-    /// The window in days.
-    pub window_days: i64,
-    /// When computed (RFC 3339).
-    pub computed_at: String,
-    /// Teachers who attached no material to a lesson of the window.
-    pub teachers_without_materials: Vec<String>,
-    /// Devices out of service now: name and status code.
-    pub devices_out_of_service: Vec<(String, String)>,
-}
-
-/// A version of the criteria and when it was in force (the service's `CriteriaVersion`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CriteriaVersionView {
-    /// 0: the built-in defaults.
-    pub id: i64,
-    /// The criteria.
-    pub criteria: Criteria,
-    /// Who set them (empty for the defaults).
-    pub set_by: String,
-    /// Since when (RFC 3339; none for the defaults).
-    pub set_at: Option<String>,
-    /// Until when (RFC 3339; none: still in force).
-    pub until: Option<String>,
-}
-
-/// A department officer and their area (the service's `Officer`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfficerView {
-    /// The account.
-    pub user_id: UserId,
-    /// Login name.
-    pub username: String,
-    /// Full name.
-    pub full_name: String,
-    /// The area; none: the whole province.
-    pub area_id: Option<AreaId>,
-    /// The area's name.
-    pub area: Option<String>,
-}
+/// The dashboard's numbers, the trend, a page of statuses, one school's evidence, a version of
+/// the criteria and an officer: the service's own types ([`lophoc::pilot`]), named as the pages
+/// read them.
+pub use lophoc::pilot::{
+    CriteriaVersion as CriteriaVersionView, Evidence as EvidenceView, Officer as OfficerView,
+    SILENT_DAYS, StatusPage as StatusList, Summary as SummaryView, Trend as TrendView,
+};
 
 /// What saving the criteria did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -316,7 +216,6 @@ pub async fn pilot_summary(as_of: Option<String>) -> Result<SummaryView, UiError
     let as_of = lophoc::dates::optional_date("as_of", as_of.as_deref()).map_err(fail)?;
     lophoc::services::pilot::summary(&ctx, &actor, as_of)
         .await
-        .map(SummaryView::from)
         .map_err(fail)
 }
 
@@ -328,11 +227,6 @@ pub async fn pilot_trend() -> Result<TrendView, UiError> {
     let ctx = crate::ssr::ctx()?;
     lophoc::services::pilot::trend(&ctx, &actor, false)
         .await
-        .map(|t| TrendView {
-            points: t.points,
-            pending: t.pending,
-            targets: t.targets,
-        })
         .map_err(|e| crate::ssr::fail(&c, e))
 }
 
@@ -389,13 +283,6 @@ pub async fn pilot_schools(
     };
     lophoc::services::pilot::schools(&ctx, &actor, &f)
         .await
-        .map(|p| StatusList {
-            as_of: p.as_of,
-            items: p.items,
-            total: p.total,
-            criteria: p.criteria,
-            computed_at: p.computed_at,
-        })
         .map_err(fail)
 }
 
@@ -412,15 +299,6 @@ pub async fn pilot_school(
     let as_of = lophoc::dates::optional_date("as_of", as_of.as_deref()).map_err(fail)?;
     lophoc::services::pilot::school(&ctx, &actor, school, as_of)
         .await
-        .map(|e| EvidenceView {
-            status: e.status,
-            from: e.from,
-            to: e.to,
-            window_days: e.window_days,
-            computed_at: e.computed_at,
-            teachers_without_materials: e.teachers_without_materials,
-            devices_out_of_service: e.devices_out_of_service,
-        })
         .map_err(fail)
 }
 
@@ -431,17 +309,6 @@ pub async fn pilot_criteria_history() -> Result<Vec<CriteriaVersionView>, UiErro
     let ctx = crate::ssr::ctx()?;
     lophoc::services::pilot::criteria_history(&ctx, &actor)
         .await
-        .map(|h| {
-            h.into_iter()
-                .map(|v| CriteriaVersionView {
-                    id: v.id,
-                    criteria: v.criteria,
-                    set_by: v.set_by,
-                    set_at: v.set_at,
-                    until: v.until,
-                })
-                .collect()
-        })
         .map_err(|e| crate::ssr::fail(&c, e))
 }
 
@@ -473,7 +340,6 @@ pub async fn pilot_officers() -> Result<Vec<OfficerView>, UiError> {
     let ctx = crate::ssr::ctx()?;
     lophoc::services::pilot::officers(&ctx, &actor)
         .await
-        .map(|o| o.into_iter().map(OfficerView::from).collect())
         .map_err(|e| crate::ssr::fail(&c, e))
 }
 
@@ -517,7 +383,7 @@ pub async fn set_pilot_criteria(
                 required: row.required.is_some(),
             });
         }
-        let input = Criteria {
+        let input = lophoc::pilot::Criteria {
             window_days: window_days.trim().parse().unwrap_or(0),
             criteria,
         };
@@ -702,13 +568,12 @@ pub async fn set_officer_area(
         let area =
             match area.trim() {
                 "" => None,
-                a => Some(a.parse::<AreaId>().map_err(|_| {
+                a => Some(a.parse::<lophoc::ids::AreaId>().map_err(|_| {
                     fail(Error::field("area", Msg::new("pilot.error.unknown_area")))
                 })?),
             };
         lophoc::services::pilot::set_officer_area(&ctx, &actor, user, area, Some(&c.ip))
             .await
-            .map(OfficerView::from)
             .map_err(fail)
     }
     .await;
@@ -734,38 +599,6 @@ fn rename_rows(mut e: UiError, prefix: &str, to: &str, kept: &[usize]) -> UiErro
         }
     }
     e
-}
-
-#[cfg(feature = "ssr")]
-impl From<lophoc::services::pilot::Summary> for SummaryView {
-    fn from(s: lophoc::services::pilot::Summary) -> Self {
-        SummaryView {
-            as_of: s.as_of,
-            area: s.area,
-            total_schools: s.total_schools,
-            enrolled_schools: s.enrolled_schools,
-            counted_schools: s.counted_schools,
-            percent: s.percent,
-            silent_schools: s.silent_schools,
-            targets: s.targets,
-            by_level: s.by_level,
-            by_area: s.by_area,
-            computed_at: s.computed_at,
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<lophoc::services::pilot::Officer> for OfficerView {
-    fn from(o: lophoc::services::pilot::Officer) -> Self {
-        OfficerView {
-            user_id: o.user_id,
-            username: o.username,
-            full_name: o.full_name,
-            area_id: o.area_id,
-            area: o.area,
-        }
-    }
 }
 
 /// Plain-form answers with this module's keys (server only).
