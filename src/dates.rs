@@ -8,6 +8,17 @@ pub fn school_tz() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("valid offset")
 }
 
+/// Unix seconds at the start of day `d`, school time (midnight in Việt Nam).
+pub fn midnight(d: NaiveDate) -> i64 {
+    let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // A fixed offset: every local time is exactly one instant.
+    school_tz()
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.timestamp())
+        .unwrap_or_else(|| (local - chrono::Duration::hours(7)).and_utc().timestamp())
+}
+
 /// Parses `YYYY-MM-DD` (the API, links) or a day first as people type it: `dd/mm/yyyy`, also
 /// with one-digit day or month and with `-` or `.` between (`2-9-2026`, `02.09.2026`).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -92,6 +103,15 @@ pub fn monday_of(d: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn midnight_is_school_time() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        // 00:00 in Việt Nam is 17:00 UTC the day before.
+        assert_eq!(midnight(d), 1_795_971_600);
+        assert_eq!(today_at(midnight(d)), d);
+        assert_eq!(today_at(midnight(d) - 1), d.pred_opt().unwrap());
+    }
 
     #[test]
     fn a_day_first_date_as_people_type_it() {

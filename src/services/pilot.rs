@@ -19,7 +19,6 @@
 //! administrator (and a teacher) reads their own school's status ([`school`]).
 
 use crate::classes::weekday_number;
-use crate::dates::{school_tz, today_at};
 use crate::error::{Error, LineError, Msg};
 use crate::ids::{AreaId, SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Role, SchoolLevel};
@@ -31,11 +30,12 @@ pub use crate::pilot::{
     CriteriaVersion, Evidence, Officer, SILENT_DAYS, StatusPage, Summary, Trend,
 };
 use crate::services::audit::{self, Record};
+use crate::services::classes::today;
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, internal};
 use crate::text::{fold, query_words};
-use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -55,16 +55,7 @@ const INSERT_BATCH: usize = 400;
 
 /// Unix seconds at the end of day `d` (midnight after it, school time).
 fn day_end(d: NaiveDate) -> i64 {
-    let next = d.succ_opt().unwrap_or(d);
-    school_tz()
-        .from_local_datetime(&next.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .single()
-        .map(|t| t.timestamp())
-        .unwrap_or(i64::MAX)
-}
-
-fn today(ctx: &Ctx) -> NaiveDate {
-    today_at(ctx.now())
+    d.succ_opt().map_or(i64::MAX, crate::dates::midnight)
 }
 
 /// What the actor may see: `Ok(None)` the whole province, `Ok(Some(area))` one area; teachers

@@ -9,7 +9,6 @@ use crate::classes::{
     ON_TIME_GRACE_MINUTES, RollCall, RollCallChange, RollCallEntry, RollCallInput, RollCallView,
     RosterLine, SchoolOnTime, Status, StudentAttendance, percent,
 };
-use crate::dates::school_tz;
 use crate::error::{Error, ErrorCode, FieldError, Msg};
 use crate::ids::{ClassId, SchoolId, StudentId, UserId};
 use crate::model::{Actor, Role};
@@ -20,7 +19,7 @@ use crate::services::db::{Engine, decode, decode_date, internal};
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
 use crate::text::clean;
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -55,13 +54,7 @@ fn on_time_until(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64
         .find(|p| p.number == period)
         .map(|p| p.ends.minutes() + ON_TIME_GRACE_MINUTES)
         .unwrap_or(24 * 60);
-    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    school_tz()
-        .from_local_datetime(&midnight)
-        .single()
-        .map(|t| t.timestamp())
-        .unwrap_or(0)
-        + minutes * 60
+    crate::dates::midnight(date) + minutes * 60
 }
 
 /// The lesson behind a roll-call request, checked: the class readable (else 404), the day not

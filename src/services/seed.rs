@@ -17,7 +17,6 @@ use crate::services::ctx::Ctx;
 use crate::services::db::internal;
 use crate::services::schools::{NewSchool, upsert};
 use crate::text::fold;
-use chrono::TimeZone;
 use sqlx::Row;
 
 /// The password of every demo account.
@@ -798,11 +797,7 @@ async fn demo_roll_calls(
         // Taken from 10 minutes before the end of the period to `late_by` minutes after it
         // (on time up to 15 minutes after: 12 → always, 24 → three in four).
         let delay = rng.range(-10, late_by);
-        let midnight = crate::dates::school_tz()
-            .from_local_datetime(&s.date.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .single()
-            .map(|t| t.timestamp())
-            .unwrap_or(0);
+        let midnight = crate::dates::midnight(s.date);
         let taken_at = midnight + (end + delay) * 60;
         let on_time = delay <= crate::classes::ON_TIME_GRACE_MINUTES;
         let mut entries = Vec::new();
@@ -1108,13 +1103,7 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                             "cancelled"
                         };
                         let live = matches!(status, "booked" | "returned");
-                        let midnight = chrono::TimeZone::from_local_datetime(
-                            &crate::dates::school_tz(),
-                            &day.and_hms_opt(0, 0, 0).unwrap_or_default(),
-                        )
-                        .single()
-                        .map(|t| t.timestamp())
-                        .unwrap_or(now);
+                        let midnight = crate::dates::midnight(day);
                         let (cin, cout) = if status == "returned" {
                             (Some(midnight + (start - 5) * 60), Some(midnight + end * 60))
                         } else {
