@@ -778,6 +778,7 @@ mod tests {
             username: "a".into(),
             role: Role::Teacher,
             school_id: Some(SchoolId(1)),
+            area: None,
         };
         let s1 = Some(SchoolId(1));
         let s2 = Some(SchoolId(2));

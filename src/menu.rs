@@ -42,19 +42,23 @@ fn card(
 /// The navigation of this user, in order: home first.
 pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
     let mut items = vec![entry("/", "nav.home", "home")];
-    if actor.sees_all_schools() {
+    if actor.is_above_schools() {
         items.push(card(
             "/schools",
             "nav.schools",
             "school",
             "home.registry_text",
         ));
-        items.push(card(
-            "/schools/import",
-            "nav.import_schools",
-            "upload",
-            "home.import_text",
-        ));
+        // The registry's import and the pilot's settings are province-wide: not for an area
+        // officer (the services refuse them too).
+        if actor.sees_all_schools() {
+            items.push(card(
+                "/schools/import",
+                "nav.import_schools",
+                "upload",
+                "home.import_text",
+            ));
+        }
         items.push(card(
             "/accounts",
             "nav.accounts",
@@ -62,7 +66,7 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
             "home.accounts_text",
         ));
         // The pilot: the dashboard (an area officer's shows their area), the list, and the
-        // province-wide settings (an area officer is refused there by the service).
+        // province-wide settings.
         items.push(card(
             "/pilot",
             "pilot.nav.dashboard",
@@ -70,7 +74,9 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
             "pilot.home.dashboard_text",
         ));
         items.push(entry("/pilot/schools", "pilot.nav.schools", "school"));
-        items.push(entry("/pilot/settings", "pilot.nav.settings", "edit"));
+        if actor.may_set_officer_areas() {
+            items.push(entry("/pilot/settings", "pilot.nav.settings", "edit"));
+        }
     } else if let Some(s) = actor.school_id {
         items.push(card(
             format!("/schools/{s}"),
@@ -143,7 +149,7 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
     if actor.role != Role::Teacher {
         items.push(entry("/utilisation", "nav.utilisation", "chart"));
     }
-    if actor.sees_all_schools() {
+    if actor.is_above_schools() {
         items.push(entry("/attendance/on-time", "nav.on_time", "clipboard"));
     }
     items
@@ -160,6 +166,7 @@ mod tests {
             username: "u".into(),
             role,
             school_id: school.map(SchoolId),
+            area: None,
         }
     }
 
@@ -217,6 +224,21 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn an_area_officer_is_offered_no_province_wide_settings() {
+        let officer = Actor {
+            area: Some(crate::model::AreaScope {
+                id: crate::ids::AreaId(2),
+                schools: vec![SchoolId(5)],
+            }),
+            ..actor(Role::Department, None)
+        };
+        let h = hrefs(&officer);
+        assert!(h.contains(&"/schools".to_owned()) && h.contains(&"/pilot".to_owned()));
+        assert!(!h.contains(&"/schools/import".to_owned()));
+        assert!(!h.contains(&"/pilot/settings".to_owned()));
     }
 
     #[test]

@@ -144,6 +144,20 @@ pub struct User {
     /// Someone else set the password (an administrator's reset): the user must choose their own
     /// before doing anything else.
     pub must_change_password: bool,
+    /// An area officer's area: a department account scoped to one area reads and changes only
+    /// that area's schools. Absent for everyone else (a province-wide department account too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<AreaScope>,
+}
+
+/// The area an officer is scoped to, with its schools as they are now (read with the session,
+/// so a change of scope or a school moving to another area applies at the next request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaScope {
+    /// The area.
+    pub id: AreaId,
+    /// Its schools.
+    pub schools: Vec<SchoolId>,
 }
 
 /// A user with the fields administrators see.
@@ -169,26 +183,49 @@ pub struct Actor {
     pub role: Role,
     /// School of a teacher or school admin.
     pub school_id: Option<SchoolId>,
+    /// An area officer's area (see [`User::area`]).
+    #[serde(default)]
+    pub area: Option<AreaScope>,
 }
 
 impl Actor {
-    /// The department and sysadmins see every school.
+    /// Sysadmins and the province-wide department see every school of the province; an area
+    /// officer sees their area's (see [`Actor::area_id`]), everyone else their own school.
     pub fn sees_all_schools(&self) -> bool {
+        self.role.sees_all_schools() && self.area.is_none()
+    }
+
+    /// The area an officer is scoped to: lists of schools are limited to it.
+    pub fn area_id(&self) -> Option<AreaId> {
+        self.area.as_ref().map(|a| a.id)
+    }
+
+    /// A role above the schools (department, sysadmin), whether province-wide or one area's.
+    pub fn is_above_schools(&self) -> bool {
         self.role.sees_all_schools()
     }
 
-    /// Whether the actor may create or manage an account of `role` at `school`: sysadmins any,
-    /// the department school administrators and its own officers, a school administrator the
-    /// teachers of their school.
+    /// **Who manages whom**, the one rule every account change asks (create, change, disable,
+    /// reset a password, import): only a sysadmin manages department and sysadmin accounts;
+    /// the department manages school administrators of the schools it sees (an officer: of
+    /// their area); a school administrator the teachers of their school. Nobody acts on their
+    /// own account through it (see [`Actor::may_act_on`]).
     pub fn may_manage_account(&self, role: Role, school: Option<SchoolId>) -> bool {
         match self.role {
             Role::Sysadmin => true,
-            Role::Department => matches!(role, Role::SchoolAdmin | Role::Department),
+            Role::Department => {
+                role == Role::SchoolAdmin && school.is_some_and(|s| self.can_read_school(s))
+            }
             Role::SchoolAdmin => {
                 role == Role::Teacher && school.is_some() && school == self.school_id
             }
             Role::Teacher => false,
         }
+    }
+
+    /// Whether the actor may set officers' areas: sysadmins and the province-wide department.
+    pub fn may_set_officer_areas(&self) -> bool {
+        self.role == Role::Sysadmin || (self.role == Role::Department && self.area.is_none())
     }
 
     /// The roles of the accounts this actor may create, in the order a form offers them.
@@ -200,7 +237,16 @@ impl Actor {
             Role::Sysadmin,
         ]
         .into_iter()
-        .filter(|&r| self.may_manage_account(r, self.school_id))
+        .filter(|&r| {
+            // Roles above the schools name the school in the form: a role is offered when the
+            // rule allows it at some school they see (any school, for the province-wide).
+            let school = match (self.school_id, &self.area) {
+                (Some(own), _) => Some(own),
+                (None, Some(area)) => area.schools.first().copied(),
+                (None, None) => self.sees_all_schools().then_some(SchoolId(0)),
+            };
+            self.may_manage_account(r, None) || self.may_manage_account(r, school)
+        })
         .collect()
     }
 
@@ -212,7 +258,11 @@ impl Actor {
 
     /// Whether the actor may read this school's records.
     pub fn can_read_school(&self, school: SchoolId) -> bool {
-        self.sees_all_schools() || self.school_id == Some(school)
+        match (&self.area, self.role.sees_all_schools()) {
+            (Some(a), true) => a.schools.contains(&school),
+            (None, true) => true,
+            (_, false) => self.school_id == Some(school),
+        }
     }
 
     /// Whether the actor may change this school's own records (inventory, rosters, teachers).
@@ -253,6 +303,7 @@ impl From<&User> for Actor {
             username: u.username.clone(),
             role: u.role,
             school_id: u.school_id,
+            area: u.area.clone(),
         }
     }
 }
@@ -398,6 +449,7 @@ mod tests {
             username: "a".into(),
             role,
             school_id: school.map(SchoolId),
+            area: None,
         }
     }
 
@@ -409,6 +461,7 @@ mod tests {
             role,
             school_id: school.map(SchoolId),
             must_change_password: false,
+            area: None,
         }
     }
 
@@ -419,10 +472,28 @@ mod tests {
             actor(Sysadmin, None).creatable_roles(),
             [SchoolAdmin, Department, Teacher, Sysadmin]
         );
-        assert_eq!(
-            actor(Department, None).creatable_roles(),
-            [SchoolAdmin, Department]
+        assert_eq!(actor(Department, None).creatable_roles(), [SchoolAdmin]);
+        let officer = Actor {
+            area: Some(AreaScope {
+                id: AreaId(1),
+                schools: vec![SchoolId(4)],
+            }),
+            ..actor(Department, None)
+        };
+        assert_eq!(officer.creatable_roles(), [SchoolAdmin]);
+        assert!(officer.may_manage_account(SchoolAdmin, Some(SchoolId(4))));
+        assert!(
+            !officer.may_manage_account(SchoolAdmin, Some(SchoolId(5))),
+            "a school outside the area"
         );
+        let empty_area = Actor {
+            area: Some(AreaScope {
+                id: AreaId(1),
+                schools: vec![],
+            }),
+            ..actor(Department, None)
+        };
+        assert!(empty_area.creatable_roles().is_empty());
         assert_eq!(actor(SchoolAdmin, Some(4)).creatable_roles(), [Teacher]);
         assert!(actor(Teacher, Some(4)).creatable_roles().is_empty());
     }
@@ -432,7 +503,11 @@ mod tests {
         use Role::*;
         let dept = actor(Department, None);
         assert!(!dept.may_act_on(&user(1, Department, None)), "own account");
-        assert!(dept.may_act_on(&user(2, Department, None)));
+        assert!(
+            !dept.may_act_on(&user(2, Department, None)),
+            "only a sysadmin manages department accounts"
+        );
+        assert!(actor(Sysadmin, None).may_act_on(&user(2, Department, None)));
         assert!(dept.may_act_on(&user(3, SchoolAdmin, Some(4))));
         assert!(!dept.may_act_on(&user(4, Sysadmin, None)));
         assert!(!dept.may_act_on(&user(5, Teacher, Some(4))));

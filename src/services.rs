@@ -20,6 +20,7 @@ pub mod periods;
 pub mod pilot;
 pub mod roll_calls;
 pub mod schools;
+pub mod scope;
 pub mod seed;
 pub mod throttle;
 pub mod timetable;
@@ -42,6 +43,8 @@ mod materials_tests;
 mod pilot_tests;
 #[cfg(test)]
 mod schools_tests;
+#[cfg(test)]
+mod scope_tests;
 #[cfg(test)]
 mod seed_tests;
 #[cfg(test)]

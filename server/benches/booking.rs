@@ -178,6 +178,7 @@ async fn setup(url: &str) -> World {
             username: format!("gv.do.tai.{i}"),
             role,
             school_id: Some(school),
+            area: None,
         });
     }
     let admin = users.pop().expect("the admin");

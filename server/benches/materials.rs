@@ -310,6 +310,7 @@ async fn run_engine(name: &str, url: &str, file_mb: usize, library: usize) {
         username: "gv.hl.1".into(),
         role: Role::Teacher,
         school_id: Some(school),
+        area: None,
     };
     for q in [
         "toan",

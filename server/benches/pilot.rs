@@ -550,6 +550,7 @@ async fn run_engine(label: &str, url: &str, schools_n: usize, active: usize) {
         username: "bench".into(),
         role: Role::Sysadmin,
         school_id: None,
+        area: None,
     };
     let r = pilot::recompute(&ctx, today).await.expect("run");
     println!(

@@ -95,6 +95,7 @@ async fn setup(url: &str) -> World {
             username: format!("gv.dd.{i}"),
             role,
             school_id: Some(school),
+            area: None,
         });
     }
     let admin = users.pop().expect("the admin");

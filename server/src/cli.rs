@@ -87,6 +87,7 @@ fn system_actor() -> Actor {
         username: "cli".into(),
         role: Role::Sysadmin,
         school_id: None,
+        area: None,
     }
 }
 

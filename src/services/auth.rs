@@ -277,6 +277,7 @@ pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> 
             .ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
         school_id: r.try_get::<Option<i64>, _>("school_id")?.map(SchoolId),
         must_change_password: r.try_get::<i64, _>("must_change_password")? == 1,
+        area: None,
     })
 }
 
@@ -420,7 +421,11 @@ pub async fn session_user(ctx: &Ctx, token: &str) -> Result<Option<User>, Error>
             .await
             .map_err(internal)?;
     }
-    Ok(Some(user_from_row(&r).map_err(internal)?))
+    let mut user = user_from_row(&r).map_err(internal)?;
+    if user.role == Role::Department {
+        user.area = super::scope::officer_area(&ctx.db.pool, user.id).await?;
+    }
+    Ok(Some(user))
 }
 
 /// Ends a session on the server, without a record (a login replacing the browser's old one).

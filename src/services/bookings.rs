@@ -532,11 +532,8 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
             return Err(Error::not_found());
         }
         w.and("b.school_id = {}", s.0);
-    } else if !actor.sees_all_schools() {
-        let Some(own) = actor.school_id else {
-            return Ok(vec![]);
-        };
-        w.and("b.school_id = {}", own.0);
+    } else if !crate::services::scope::restrict(&mut w, actor, "b.school_id") {
+        return Ok(vec![]);
     }
     if let Some(d) = f.device_id {
         devices::get(ctx, actor, d).await?;

@@ -768,11 +768,8 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<MaterialVi
             .map_err(internal)?;
     let mut w = Where::new();
     w.and("lm.material_id = {}", id.0);
-    if !actor.sees_all_schools() {
-        w.and(
-            "c.school_id = {}",
-            actor.school_id.map(|s| s.0).unwrap_or(-1),
-        );
+    if !crate::services::scope::restrict(&mut w, actor, "c.school_id") {
+        w.and_sql("1 = 0");
     }
     let sql = format!(
         "SELECT lm.class_id, c.name AS class_name, lm.date, lm.period, u.full_name \

@@ -59,32 +59,23 @@ fn day_end(d: NaiveDate) -> i64 {
 }
 
 /// What the actor may see: `Ok(None)` the whole province, `Ok(Some(area))` one area; teachers
-/// and school administrators have no province view (403).
-pub async fn scope(ctx: &Ctx, actor: &Actor) -> Result<Option<AreaId>, Error> {
+/// and school administrators have no province view (403). The area comes with the session
+/// (see [`crate::services::scope`]).
+pub async fn scope(_ctx: &Ctx, actor: &Actor) -> Result<Option<AreaId>, Error> {
     match actor.role {
         Role::Sysadmin => Ok(None),
-        Role::Department => officer_area(ctx, actor.user_id).await,
+        Role::Department => Ok(actor.area_id()),
         _ => Err(Error::forbidden()),
     }
 }
 
-async fn officer_area(ctx: &Ctx, user: UserId) -> Result<Option<AreaId>, Error> {
-    sqlx::query("SELECT area_id FROM officer_areas WHERE user_id = $1")
-        .bind(user)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .map_err(internal)?
-        .map(|r| r.try_get::<i64, _>("area_id").map(AreaId))
-        .transpose()
-        .map_err(internal)
-}
-
 /// Ok for who sets the province's pilot (enrolments, criteria, targets, officers' areas): the
 /// department's province-wide officers and sysadmins.
-async fn must_manage(ctx: &Ctx, actor: &Actor) -> Result<(), Error> {
-    match scope(ctx, actor).await? {
-        None => Ok(()),
-        Some(_) => Err(Error::forbidden()),
+async fn must_manage(_ctx: &Ctx, actor: &Actor) -> Result<(), Error> {
+    if actor.may_set_officer_areas() {
+        Ok(())
+    } else {
+        Err(Error::forbidden())
     }
 }
 
@@ -1647,7 +1638,9 @@ pub async fn set_officer_area(
             return Err(Error::field("area", Msg::new("pilot.error.unknown_area")));
         }
     }
-    let old = officer_area(ctx, user).await?;
+    let old = crate::services::scope::officer_area(&ctx.db.pool, user)
+        .await?
+        .map(|a| a.id);
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
     sqlx::query("DELETE FROM officer_areas WHERE user_id = $1")
         .bind(user)

@@ -784,6 +784,7 @@ both_engines!(
         pilot::set_officer_area(&t.ctx, &w.dept, officer.user_id, Some(w.area_e), None)
             .await
             .unwrap();
+        let officer = t.refreshed(&officer).await;
         let s = pilot::summary(&t.ctx, &officer, None).await.unwrap();
         assert_eq!(s.total_schools, 1);
         assert_eq!(s.area.as_deref(), Some("Xã Bên Sông"));
@@ -805,6 +806,7 @@ both_engines!(
         pilot::set_officer_area(&t.ctx, &w.dept, officer.user_id, None, None)
             .await
             .unwrap();
+        let officer = t.refreshed(&officer).await;
         assert_eq!(
             pilot::summary(&t.ctx, &officer, None)
                 .await

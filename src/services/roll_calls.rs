@@ -15,7 +15,7 @@ use crate::model::{Actor, Role};
 use crate::services::audit::{self, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Engine, decode, decode_date, internal};
+use crate::services::db::{Engine, Where, decode, decode_date, internal};
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
 use crate::text::clean;
@@ -963,17 +963,22 @@ pub async fn on_time_by_school(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<SchoolOnTime>, Error> {
-    if !actor.sees_all_schools() {
+    if !actor.is_above_schools() {
         return Err(Error::forbidden());
     }
     check_range(from, to)?;
-    let rows = sqlx::query(
+    let mut w = Where::new();
+    w.and("y.starts <= {}", to.to_string())
+        .and("y.ends >= {}", from.to_string());
+    crate::services::scope::restrict(&mut w, actor, "s.id");
+    let sql = format!(
         "SELECT DISTINCT s.id, s.code, s.name FROM schools s JOIN classes c ON c.school_id = s.id \
-         JOIN school_years y ON y.id = c.year_id WHERE y.starts <= $1 AND y.ends >= $2 ORDER BY s.code",
-    )
-    .bind(to.to_string())
-    .bind(from.to_string())
-    .fetch_all(&ctx.db.pool)
+         JOIN school_years y ON y.id = c.year_id{} ORDER BY s.code",
+        w.sql()
+    );
+    let rows = w
+        .query(&sql)
+        .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
     let mut out = Vec::with_capacity(rows.len());

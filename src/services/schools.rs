@@ -9,6 +9,7 @@ use crate::services::audit::{self, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, internal};
+use crate::services::scope;
 use crate::text::{fold, query_words};
 use crate::validate;
 use sqlx::Row;
@@ -59,11 +60,8 @@ fn school_from_row(r: &sqlx::any::AnyRow) -> Result<School, sqlx::Error> {
 /// actor can see no school at all.
 fn filter_sql(actor: &Actor, f: &SchoolFilter) -> Result<Option<Where>, Error> {
     let mut w = Where::new();
-    if !actor.sees_all_schools() {
-        let Some(own) = actor.school_id else {
-            return Ok(None);
-        };
-        w.and("s.id = {}", own.0);
+    if !scope::restrict(&mut w, actor, "s.id") {
+        return Ok(None);
     }
     if let Some(level) = f.level {
         w.and("s.level = {}", level.as_str());
@@ -123,7 +121,7 @@ async fn rows(ctx: &Ctx, mut w: Where, f: &SchoolFilter) -> Result<Vec<School>, 
 /// their counts per level (see [`summary`]) and the areas (department and sysadmin). The
 /// page's total is the summary's, so the list needs no count of its own.
 pub async fn registry(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Registry, Error> {
-    if !actor.sees_all_schools() {
+    if !actor.is_above_schools() {
         return Err(Error::forbidden());
     }
     let summary = summary(ctx, actor, f).await?;
@@ -267,11 +265,19 @@ pub async fn id_by_code(ctx: &Ctx, code: &str) -> Result<Option<SchoolId>, Error
         .map_err(internal)
 }
 
-/// The areas with their number of schools, by name (for the filter).
+/// The areas with their number of schools, by name (for the filter); an area officer's own.
 pub async fn areas(ctx: &Ctx, actor: &Actor) -> Result<Vec<Area>, Error> {
-    if !actor.sees_all_schools() {
+    if !actor.is_above_schools() {
         return Err(Error::forbidden());
     }
+    if let Some(own) = actor.area_id() {
+        let all = province_areas(ctx).await?;
+        return Ok(all.into_iter().filter(|a| a.id == own).collect());
+    }
+    province_areas(ctx).await
+}
+
+async fn province_areas(ctx: &Ctx) -> Result<Vec<Area>, Error> {
     let now = ctx.now();
     if let Some(hit) = ctx.aggregates.areas(now) {
         return Ok(hit);

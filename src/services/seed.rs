@@ -550,6 +550,7 @@ async fn demo_materials(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<u6
                 username: username.clone(),
                 role: crate::model::Role::Teacher,
                 school_id: Some(SchoolId(*school)),
+                area: None,
             };
             let mut mine = Vec::new();
             for j in 0..4 {

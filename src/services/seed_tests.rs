@@ -140,6 +140,7 @@ both_engines!(demo_builds_a_province_and_is_idempotent, |t| async move {
         username: "gv".into(),
         role: Role::Teacher,
         school_id: Some(first_id),
+        area: None,
     };
     let day = crate::services::roll_calls::my_day(&t.ctx, &gv, None)
         .await

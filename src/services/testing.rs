@@ -283,6 +283,7 @@ impl TestDb {
             username: "fixture".into(),
             role: Role::Sysadmin,
             school_id: None,
+            area: None,
         };
         schools::get(&self.ctx, &sys, id)
             .await
@@ -321,6 +322,7 @@ impl TestDb {
             username: username.to_owned(),
             role,
             school_id: school,
+            area: None,
         }
     }
 
@@ -345,6 +347,28 @@ impl TestDb {
     /// A department account.
     pub async fn department(&self) -> Actor {
         self.user(Role::Department, None).await
+    }
+
+    /// A department account scoped to `area` (an area officer), as its session sees it.
+    pub async fn officer(&self, area: crate::ids::AreaId) -> Actor {
+        let a = self.department().await;
+        sqlx::query("INSERT INTO officer_areas (user_id, area_id) VALUES ($1, $2)")
+            .bind(a.user_id)
+            .bind(area.0)
+            .execute(&self.ctx.db.pool)
+            .await
+            .expect("scoping the officer");
+        self.refreshed(&a).await
+    }
+
+    /// The actor as its next request would see it (an officer's area read again).
+    pub async fn refreshed(&self, a: &Actor) -> Actor {
+        Actor {
+            area: crate::services::scope::officer_area(&self.ctx.db.pool, a.user_id)
+                .await
+                .expect("reading the officer's area"),
+            ..a.clone()
+        }
     }
 
     /// A system administrator.

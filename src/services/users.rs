@@ -36,9 +36,11 @@ pub struct NewUser {
     pub password: String,
 }
 
-/// Whether `actor` may see the account list of `school`.
+/// Whether `actor` may see the account list of `school`: the department and sysadmins for the
+/// schools they see (an area officer: their area's), a school administrator their own.
 fn may_list(actor: &Actor, school: SchoolId) -> bool {
-    actor.sees_all_schools() || (actor.role == Role::SchoolAdmin && actor.school_id == Some(school))
+    (actor.is_above_schools() && actor.can_read_school(school))
+        || (actor.role == Role::SchoolAdmin && actor.school_id == Some(school))
 }
 
 fn account_from_row(r: &sqlx::any::AnyRow) -> Result<UserAccount, sqlx::Error> {
@@ -135,7 +137,7 @@ pub async fn list_teachers(
 /// A school, found by its registry code, and its administrators (the department and
 /// sysadmins; anyone else 403). An unknown code is a field error on `school_code`.
 pub async fn school_admins(ctx: &Ctx, actor: &Actor, code: &str) -> Result<SchoolAdmins, Error> {
-    if !actor.sees_all_schools() {
+    if !actor.is_above_schools() {
         return Err(Error::forbidden());
     }
     let id = schools::id_by_code(ctx, code)
@@ -225,6 +227,7 @@ pub async fn create(
         role,
         school_id: school,
         must_change_password: false,
+        area: None,
     };
     audit::write(
         &mut *tx,
@@ -296,7 +299,9 @@ pub async fn list(
 
 /// The department and sysadmin accounts (for sysadmins and the department).
 pub async fn list_department(ctx: &Ctx, actor: &Actor) -> Result<Page<UserAccount>, Error> {
-    if !actor.sees_all_schools() {
+    // An area officer reads the list too (colleagues, no school's staff); acting on those
+    // accounts is a sysadmin's (see `Actor::may_manage_account`).
+    if !actor.is_above_schools() {
         return Err(Error::forbidden());
     }
     let rows = sqlx::query(&format!(
@@ -351,7 +356,8 @@ pub async fn set_active(
     ip: Option<&str>,
 ) -> Result<UserAccount, Error> {
     let acc = managed(ctx, actor, id).await?;
-    if id == actor.user_id && !active {
+    // Nobody changes their own active flag (a sysadmin re-enabling themselves included).
+    if id == actor.user_id {
         return Err(Error::with_msg(
             ErrorCode::Validation,
             Msg::new("error.cannot_disable_self"),
@@ -553,7 +559,10 @@ pub async fn import_csv(
             .map_err(internal)?;
         if let Some(r) = row {
             let acc = account_from_row(&r).map_err(internal)?;
-            if !actor.may_manage_account(acc.user.role, acc.user.school_id) {
+            // Nobody changes their own role or school, not even through a file.
+            if acc.user.id == actor.user_id
+                || !actor.may_manage_account(acc.user.role, acc.user.school_id)
+            {
                 errors.push(cell_error(
                     *line,
                     "username",
@@ -586,6 +595,7 @@ pub async fn import_csv(
             role: *role,
             school_id: *school,
             must_change_password: false,
+            area: None,
         };
         match existing.get(username) {
             Some(acc)

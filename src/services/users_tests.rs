@@ -78,7 +78,8 @@ both_engines!(create_permission_matrix, |t| async move {
         (&sa, Sysadmin, None, Err(ErrorCode::Forbidden)),
         (&dept, SchoolAdmin, Some(a.id), Ok(Some(a.id))),
         (&dept, SchoolAdmin, Some(b.id), Ok(Some(b.id))),
-        (&dept, Department, None, Ok(None)),
+        // Only a sysadmin creates department and sysadmin accounts.
+        (&dept, Department, None, Err(ErrorCode::Forbidden)),
         (&dept, Teacher, Some(a.id), Err(ErrorCode::Forbidden)),
         (&dept, Sysadmin, None, Err(ErrorCode::Forbidden)),
         (&sys, Teacher, Some(b.id), Ok(Some(b.id))),

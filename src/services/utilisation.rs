@@ -24,7 +24,7 @@ pub async fn view(
     f: &UtilisationFilter,
 ) -> Result<UtilisationView, Error> {
     let f = UtilisationFilter {
-        school_id: if actor.sees_all_schools() {
+        school_id: if actor.is_above_schools() {
             f.school_id
         } else {
             f.school_id.or(actor.school_id)
@@ -42,7 +42,7 @@ pub async fn view(
     Ok(UtilisationView {
         report,
         school,
-        sees_all: actor.sees_all_schools(),
+        sees_all: actor.is_above_schools(),
     })
 }
 
@@ -57,10 +57,10 @@ pub async fn utilisation(
     let school = match f.school_id {
         Some(s) if actor.can_read_school(s) => Some(s),
         Some(_) => return Err(Error::not_found()),
-        None if actor.sees_all_schools() => None,
+        None if actor.is_above_schools() => None,
         None => Some(actor.school_id.ok_or_else(Error::forbidden)?),
     };
-    if !actor.sees_all_schools() && actor.role == Role::Teacher {
+    if actor.role == Role::Teacher {
         // Teachers have "my bookings"; the report is for those who run the inventory.
         return Err(Error::forbidden());
     }
@@ -96,8 +96,14 @@ pub async fn utilisation(
         w.param(today.to_string()),
     );
     w.and_sql("d.status <> 'retired'");
-    if let Some(s) = school {
-        w.and("d.school_id = {}", s.0);
+    match school {
+        Some(s) => {
+            w.and("d.school_id = {}", s.0);
+        }
+        // Every school the actor sees: the province, or an officer's area.
+        None => {
+            crate::services::scope::restrict(&mut w, actor, "d.school_id");
+        }
     }
     if let Some(k) = f.kind {
         w.and("d.kind = {}", k.as_str());
