@@ -420,7 +420,10 @@ async fn the_device_cookie_keeps_the_owner_in(engine: Engine) {
             .send(
                 login(&owner.username, "doan-mo-ne")
                     .peer_ip("10.0.0.2")
-                    .header("x-forwarded-for", &format!("198.18.{}.{}", i / 200, i % 200)),
+                    .header(
+                        "x-forwarded-for",
+                        &format!("198.18.{}.{}", i / 200, i % 200),
+                    ),
             )
             .await;
         assert!(matches!(r.status.as_u16(), 401 | 429), "{}", r.status);
@@ -463,7 +466,12 @@ async fn the_device_cookie_keeps_the_owner_in(engine: Engine) {
                 .header("cookie", &format!("lophoc_device={device}")),
         )
         .await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}: {}", r.status, r.text());
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}: {}",
+        r.status,
+        r.text()
+    );
     assert!(r.cookie("lophoc_device").is_some_and(|d| d != device));
     assert!(r.session_cookie().is_some());
 }
@@ -497,11 +505,23 @@ async fn a_busy_server_says_so(engine: Engine) {
             .await;
         r.expect(503);
         assert_eq!(r.code(), "unavailable");
-        let wait: u64 = r.header("retry-after").parse().expect("Retry-After seconds");
+        let wait: u64 = r
+            .header("retry-after")
+            .parse()
+            .expect("Retry-After seconds");
         assert!((1..60).contains(&wait));
-        let msg = r.json()["error"]["message"].as_str().unwrap_or("").to_owned();
-        assert!(msg.contains(if lang == "en" { "busy" } else { "bận" }), "{msg}");
-        assert!(!msg.contains("many attempts") && !msg.contains("quá nhiều lần"), "{msg}");
+        let msg = r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        assert!(
+            msg.contains(if lang == "en" { "busy" } else { "bận" }),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("many attempts") && !msg.contains("quá nhiều lần"),
+            "{msg}"
+        );
     }
     drop(held);
     app.send(login(&a.username, FIXTURE_PASSWORD))

@@ -314,10 +314,7 @@ impl Resp {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| {
-                c.split_once('=')
-                    .is_some_and(|(k, _)| k.trim() == name)
-            })
+            .find(|c| c.split_once('=').is_some_and(|(k, _)| k.trim() == name))
             .map(str::to_owned)
     }
 }
