@@ -410,6 +410,14 @@ build_site() {
     "$step" "build: target/site (public/, CSS, wasm-bindgen$([ "$release" = 1 ] && echo ', wasm-opt -Oz'))" \
         assemble_site "$TARGET_DIR/wasm32-unknown-unknown/$wasm_profile/app.wasm" "$release"
     last_step_ok || return 1
+    if [ "${REUSE_SERVER_BIN:-0}" = 1 ] && [ "$release" = 0 ] && [ -x "$TARGET_DIR/debug/lophoc" ]; then
+        # `cargo test -p server` has just built this binary from the same sources (cargo builds a
+        # package's binaries for its integration tests). Building it again without the tests'
+        # dev-dependencies would recompile the three workspace crates for nothing.
+        skip_step "build: server binary ($profile): $TARGET_DIR/$profile/lophoc" \
+            "reusing the one \`cargo test -p server\` built"
+        return 0
+    fi
     "$step" "build: server binary ($profile): $TARGET_DIR/$profile/lophoc" "${run[@]}" "${cargo_server[@]}"
     last_step_ok
 }
@@ -428,7 +436,10 @@ lophoc_test_features() {
 }
 
 cmd_run() {
-    setup
+    # Only what running needs: no browser, no S3 server (those are for the tests).
+    install_step "rust toolchain: wasm32 target, rustfmt, clippy" ensure_rust
+    install_step "wasm-bindgen-cli (version from Cargo.lock)" ensure_wasm_bindgen
+    install_step "node packages in end2end/ (binaryen's wasm-opt)" ensure_node_packages
     build_site install_step --release
     print_timings
     echo
@@ -476,6 +487,8 @@ cmd_test() {
         features=$(lophoc_test_features)
         check_step "cargo test lophoc (--features $features; SQLite + PostgreSQL)" cargo test -p lophoc --features "$features"
         check_step "cargo test server (HTTP; SQLite + PostgreSQL)" cargo test -p server
+        # The browser tests then run the `lophoc` binary this step built.
+        last_step_ok && REUSE_SERVER_BIN=1
         # The UI's own unit tests (query strings, form rows, formatting), on the server side.
         check_step "cargo test app (ssr)" cargo test -p app --features ssr
     fi

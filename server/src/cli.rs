@@ -151,7 +151,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 ),
                 None => None,
             };
-            let u = users::create(
+            // The operator chose this password (for themselves or for a first administrator):
+            // no change is asked at sign-in, unlike an account an administrator creates.
+            let u = users::create_by_operator(
                 &ctx,
                 &system_actor(),
                 &users::NewUser {
@@ -225,7 +227,7 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
     if args.demo {
         print_accounts(&seed::demo_accounts(seed::DemoOptions::default()));
     }
-    lophoc::services::auth::warm_up().await;
+    lophoc::services::auth::warm_up(&ctx).await;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure(format!("cannot listen on {addr}: {e}")))?;

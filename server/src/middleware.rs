@@ -151,6 +151,10 @@ pub async fn resolve_caller(
     let token = header_str(h, header::COOKIE)
         .and_then(|c| cookie(c, name))
         .map(str::to_owned);
+    // The device cookie only matters to a login, which judges it (see `auth::sign_in`).
+    let device = header_str(h, header::COOKIE)
+        .and_then(|c| cookie(c, Caller::device_cookie_name(client.https)))
+        .map(str::to_owned);
     let user = match &token {
         Some(t) if !t.is_empty() && t.len() <= 128 => {
             match auth::session_user(&state.ctx, t).await {
@@ -175,6 +179,7 @@ pub async fn resolve_caller(
     let caller = Caller {
         user,
         token,
+        device,
         lang,
         ip: client.ip,
         secure: client.https,

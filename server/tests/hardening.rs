@@ -390,3 +390,151 @@ http_test!(
             .expect(200);
     }
 );
+
+/// The owner's browser got a device cookie at its last sign-in; an attack on the account from
+/// rotating addresses (behind the trusted proxy, a new `X-Forwarded-For` each time) never keeps
+/// it out, while a browser without it waits. The login form sets the same cookie.
+async fn the_device_cookie_keeps_the_owner_in(engine: Engine) {
+    let http = HttpConfig {
+        trust_proxy: true,
+        trusted_proxies: vec!["10.0.0.0/24".parse().expect("a network")],
+        ..HttpConfig::default()
+    };
+    let app = App::with_http(engine, http).await;
+    let s = app.t.school("TH0001").await;
+    let owner = app.t.teacher(s.id).await;
+    let r = app
+        .send(login(&owner.username, FIXTURE_PASSWORD).peer_ip("10.0.0.2"))
+        .await;
+    r.expect(200);
+    let line = r.set_cookie("lophoc_device").expect("a device cookie");
+    assert!(
+        line.contains("HttpOnly") && line.contains("SameSite=Lax") && line.contains("Max-Age="),
+        "{line}"
+    );
+    let mut device = r.cookie("lophoc_device").expect("a device token");
+    assert!(r.session_cookie().is_some());
+    let (mut tries, mut ok) = (0, 0);
+    for i in 0..60 {
+        let r = app
+            .send(
+                login(&owner.username, "doan-mo-ne")
+                    .peer_ip("10.0.0.2")
+                    .header(
+                        "x-forwarded-for",
+                        &format!("198.18.{}.{}", i / 200, i % 200),
+                    ),
+            )
+            .await;
+        assert!(matches!(r.status.as_u16(), 401 | 429), "{}", r.status);
+        if i % 10 == 9 {
+            tries += 1;
+            let r = app
+                .send(
+                    login(&owner.username, FIXTURE_PASSWORD)
+                        .peer_ip("10.0.0.2")
+                        .header("x-forwarded-for", "203.0.113.5")
+                        .header("cookie", &format!("lophoc_device={device}")),
+                )
+                .await;
+            if r.status.as_u16() == 200 {
+                ok += 1;
+                device = r.cookie("lophoc_device").expect("a new device token");
+            }
+        }
+    }
+    assert_eq!((ok, tries), (6, 6), "the owner's browser always gets in");
+    // The same owner from a browser without the cookie waits for the attack to stop.
+    let r = app
+        .send(
+            login(&owner.username, FIXTURE_PASSWORD)
+                .peer_ip("10.0.0.2")
+                .header("x-forwarded-for", "203.0.113.5"),
+        )
+        .await;
+    r.expect(429);
+    assert_eq!(r.code(), "rate_limited");
+    // The login form (a server function) sets the device cookie too.
+    let r = app
+        .send(
+            Req::post("/fn/login")
+                .form(&[
+                    ("username", owner.username.as_str()),
+                    ("password", FIXTURE_PASSWORD),
+                ])
+                .peer_ip("10.0.0.2")
+                .header("cookie", &format!("lophoc_device={device}")),
+        )
+        .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}: {}",
+        r.status,
+        r.text()
+    );
+    assert!(r.cookie("lophoc_device").is_some_and(|d| d != device));
+    assert!(r.session_cookie().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_device_cookie_keeps_the_owner_in_sqlite() {
+    the_device_cookie_keeps_the_owner_in(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_device_cookie_keeps_the_owner_in_postgres() {
+    the_device_cookie_keeps_the_owner_in(Engine::Postgres).await
+}
+
+/// Every hashing thread taken for longer than the queue waits: 503 with `Retry-After` and a
+/// message saying the server is busy, never 429 "too many attempts".
+async fn a_busy_server_says_so(engine: Engine) {
+    let mut t = lophoc::services::testing::fresh_db(engine).await;
+    t.ctx.hashing = lophoc::services::auth::Hashing::new(1, std::time::Duration::from_millis(20));
+    let held = t.ctx.hashing.occupy_all().await;
+    let app = App::on(
+        t,
+        HttpConfig::default(),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
+    );
+    let s = app.t.school("TH0001").await;
+    let a = app.t.teacher(s.id).await;
+    for lang in ["vi", "en"] {
+        let r = app
+            .send(login(&a.username, FIXTURE_PASSWORD).header("accept-language", lang))
+            .await;
+        r.expect(503);
+        assert_eq!(r.code(), "unavailable");
+        let wait: u64 = r
+            .header("retry-after")
+            .parse()
+            .expect("Retry-After seconds");
+        assert!((1..60).contains(&wait));
+        let msg = r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        assert!(
+            msg.contains(if lang == "en" { "busy" } else { "bận" }),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("many attempts") && !msg.contains("quá nhiều lần"),
+            "{msg}"
+        );
+    }
+    drop(held);
+    app.send(login(&a.username, FIXTURE_PASSWORD))
+        .await
+        .expect(200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_server_says_so_sqlite() {
+    a_busy_server_says_so(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_server_says_so_postgres() {
+    a_busy_server_says_so(Engine::Postgres).await
+}

@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorCode, Msg};
 use crate::ids::{SchoolId, UserId};
 use crate::model::{Actor, Role, User};
 use crate::services::audit::{self, Record};
+use crate::services::caller::Caller;
 use crate::services::ctx::Ctx;
 use crate::services::db::internal;
 use crate::services::throttle;
@@ -31,6 +32,23 @@ impl std::fmt::Debug for SessionToken {
     }
 }
 
+/// A device token as the device cookie carries it (see [`sign_in`]). Never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceToken(pub String);
+
+impl std::fmt::Debug for DeviceToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceToken(…)")
+    }
+}
+
+/// 256 random bits, URL-safe base64.
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -43,17 +61,25 @@ fn argon2() -> Argon2<'static> {
 /// A job for the hashing threads.
 type HashJob = Box<dyn FnOnce() + Send>;
 
-/// The threads that run Argon2, about one per core, started on first use. Each hash takes
-/// 19 MiB and a core for tens of milliseconds. A few threads of their own, rather than tokio's
-/// blocking pool (up to hundreds of threads), keep the memory bounded: each holds one working
-/// block (see [`MEMORY`]).
-fn hashing_threads() -> &'static (tokio::sync::Semaphore, std::sync::mpsc::SyncSender<HashJob>) {
-    static POOL: OnceLock<(tokio::sync::Semaphore, std::sync::mpsc::SyncSender<HashJob>)> =
-        OnceLock::new();
-    POOL.get_or_init(|| {
-        let n = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .clamp(1, 8);
+/// How long a hash waits for a thread, by default, before the request is answered 503 +
+/// `Retry-After`: a burst of correct passwords (a school's teachers signing in at the bell)
+/// queues, it is not refused.
+pub const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The seconds a busy answer asks the client to wait.
+const BUSY_RETRY_AFTER: u64 = 3;
+
+/// Threads that run Argon2 and the gate admitting work to them.
+struct HashPool {
+    /// At most one job per thread in flight.
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+    jobs: std::sync::mpsc::SyncSender<HashJob>,
+    threads: usize,
+}
+
+impl HashPool {
+    /// Starts `n` hashing threads.
+    fn start(n: usize) -> HashPool {
         // Never more jobs than threads in flight: the semaphore admits at most `n`.
         let (tx, rx) = std::sync::mpsc::sync_channel::<HashJob>(n);
         let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
@@ -81,49 +107,129 @@ fn hashing_threads() -> &'static (tokio::sync::Semaphore, std::sync::mpsc::SyncS
                 tracing::error!(error = %e, "cannot start a hashing thread");
             }
         }
-        (tokio::sync::Semaphore::new(n), tx)
-    })
+        HashPool {
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(n)),
+            jobs: tx,
+            threads: n,
+        }
+    }
 }
 
-/// How long a hash may wait for a thread before the request is answered 503 + `Retry-After`.
-const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Where Argon2 runs: a few threads of their own, about one per core, rather than tokio's
+/// blocking pool (up to hundreds of threads), so the memory stays bounded (each thread holds one
+/// 19 MiB working block, see [`MEMORY`]); work beyond the threads queues for at most
+/// [`Hashing::queue_wait`], then the request is answered 503 + `Retry-After` ("busy", never "too
+/// many attempts"). Cheap to clone; every clone shares the threads.
+#[derive(Clone)]
+pub struct Hashing {
+    pool: std::sync::Arc<HashPool>,
+    /// How long work waits for a thread before the busy answer.
+    pub queue_wait: std::time::Duration,
+}
 
-/// Runs Argon2 work on the hashing threads, at most one per thread at once; the rest wait up to
-/// [`HASH_QUEUE_WAIT`], then get 503 + `Retry-After` instead of piling up.
-async fn with_hashing_slot<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Error> {
-    let (slots, jobs) = hashing_threads();
-    let permit = match tokio::time::timeout(HASH_QUEUE_WAIT, slots.acquire()).await {
-        Ok(Ok(p)) => p,
-        _ => {
-            tracing::warn!("password hashing queue full; answered 503");
-            return Err(Error {
-                retry_after: Some(2),
-                ..Error::new(ErrorCode::Unavailable)
-            });
-        }
-    };
-    let (done, result) = tokio::sync::oneshot::channel();
-    let job: HashJob = Box::new(move || {
-        let _ = done.send(work());
-    });
-    // A permit guarantees room in the channel: this never blocks.
-    if jobs.send(job).is_err() {
-        tracing::error!("hashing threads gone");
-        return Err(Error::internal());
+impl std::fmt::Debug for Hashing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hashing")
+            .field("threads", &self.pool.threads)
+            .field("queue_wait", &self.queue_wait)
+            .finish()
     }
-    let r = result.await.map_err(|_| {
-        tracing::error!("hashing job failed");
-        Error::internal()
-    });
-    drop(permit);
-    r
+}
+
+impl Default for Hashing {
+    /// The process's threads (one per core, 1–8, started on first use), waiting up to
+    /// [`HASH_QUEUE_WAIT`].
+    fn default() -> Self {
+        static POOL: OnceLock<std::sync::Arc<HashPool>> = OnceLock::new();
+        let pool = POOL
+            .get_or_init(|| {
+                let n = std::thread::available_parallelism()
+                    .map_or(2, |n| n.get())
+                    .clamp(1, 8);
+                std::sync::Arc::new(HashPool::start(n))
+            })
+            .clone();
+        Hashing {
+            pool,
+            queue_wait: HASH_QUEUE_WAIT,
+        }
+    }
+}
+
+impl Hashing {
+    /// A pool of its own with `threads` threads (tests, benchmarks): work waits up to
+    /// `queue_wait` for one.
+    pub fn new(threads: usize, queue_wait: std::time::Duration) -> Hashing {
+        Hashing {
+            pool: std::sync::Arc::new(HashPool::start(threads.max(1))),
+            queue_wait,
+        }
+    }
+
+    /// The same threads with another bound on the wait.
+    pub fn with_queue_wait(mut self, queue_wait: std::time::Duration) -> Hashing {
+        self.queue_wait = queue_wait;
+        self
+    }
+
+    /// Takes every thread's slot until the returned guard is dropped, as a burst of hashes in
+    /// flight does (tests of the busy answer: deterministic, no timing).
+    #[cfg(any(test, feature = "testing"))]
+    pub async fn occupy_all(&self) -> tokio::sync::OwnedSemaphorePermit {
+        self.pool
+            .slots
+            .clone()
+            .acquire_many_owned(self.pool.threads as u32)
+            .await
+            .expect("the hashing gate is never closed")
+    }
+
+    /// Runs Argon2 work on the threads, at most one per thread at once; the rest wait up to
+    /// [`Hashing::queue_wait`], then get 503 + `Retry-After` instead of piling up.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Error> {
+        let permit = match tokio::time::timeout(self.queue_wait, self.pool.slots.acquire()).await {
+            Ok(Ok(p)) => p,
+            _ => {
+                tracing::warn!("password hashing queue full; answered 503");
+                return Err(busy());
+            }
+        };
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: HashJob = Box::new(move || {
+            let _ = done.send(work());
+        });
+        // A permit guarantees room in the channel: this never blocks.
+        if self.pool.jobs.send(job).is_err() {
+            tracing::error!("hashing threads gone");
+            return Err(Error::internal());
+        }
+        let r = result.await.map_err(|_| {
+            tracing::error!("hashing job failed");
+            Error::internal()
+        });
+        drop(permit);
+        r
+    }
+}
+
+/// 503: the hashing threads are all taken for longer than the queue waits. The message says
+/// the server is busy and when to try again, never "too many attempts".
+fn busy() -> Error {
+    Error {
+        msg: Msg::new("error.login_busy").arg("seconds", BUSY_RETRY_AFTER),
+        retry_after: Some(BUSY_RETRY_AFTER),
+        ..Error::new(ErrorCode::Unavailable)
+    }
 }
 
 /// Hashes a password on the hashing threads.
-pub async fn hash_password(password: String) -> Result<String, Error> {
-    with_hashing_slot(move || hash_password_blocking(&password)).await?
+pub async fn hash_password(ctx: &Ctx, password: String) -> Result<String, Error> {
+    ctx.hashing
+        .run(move || hash_password_blocking(&password))
+        .await?
 }
 
 /// Hashes a password on the current thread (for seeding and the CLI).
@@ -213,24 +319,27 @@ fn dummy_hash() -> &'static str {
 
 /// Computes the dummy hash now (at start-up), so the first login of an unknown user takes as
 /// long as every later one instead of paying for the hash it is compared against.
-pub async fn warm_up() {
+pub async fn warm_up(ctx: &Ctx) {
     // On the hashing threads, whose working memory every later hash reuses.
-    let _ = with_hashing_slot(|| {
-        let _ = dummy_hash();
-    })
-    .await;
+    let _ = ctx
+        .hashing
+        .run(|| {
+            let _ = dummy_hash();
+        })
+        .await;
 }
 
-async fn verify(password: String, phc: Option<String>) -> Result<bool, Error> {
-    with_hashing_slot(move || match phc {
-        Some(h) => verify_blocking(&password, &h),
-        None => {
-            // Same work as a real check, then a refusal.
-            verify_blocking(&password, dummy_hash());
-            false
-        }
-    })
-    .await
+async fn verify(ctx: &Ctx, password: String, phc: Option<String>) -> Result<bool, Error> {
+    ctx.hashing
+        .run(move || match phc {
+            Some(h) => verify_blocking(&password, &h),
+            None => {
+                // Same work as a real check, then a refusal.
+                verify_blocking(&password, dummy_hash());
+                false
+            }
+        })
+        .await
 }
 
 /// 429 with the seconds to wait, in the message and in `Retry-After`.
@@ -281,21 +390,75 @@ pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> 
     })
 }
 
-/// Checks a username and password and opens a session. `old_token` (a session cookie the
-/// browser already had) is ended, so the id always changes at login. Unknown user, wrong
+/// One sign-in as an adapter (the REST API, the login form) received it. No `Debug`: it holds
+/// a password.
+#[derive(Clone, Copy)]
+pub struct Attempt<'a> {
+    /// As typed (case and surrounding spaces are ignored).
+    pub username: &'a str,
+    /// As typed.
+    pub password: &'a str,
+    /// The client's address.
+    pub addr: &'a str,
+    /// The session cookie the browser already had: ended, so the id always changes at login.
+    pub old_session: Option<&'a str>,
+    /// The device cookie the browser carried, if any.
+    pub device: Option<&'a str>,
+}
+
+impl<'a> Attempt<'a> {
+    /// The attempt of `caller` (its address, session and device cookies) with these credentials.
+    pub fn of(caller: &'a Caller, username: &'a str, password: &'a str) -> Attempt<'a> {
+        Attempt {
+            username,
+            password,
+            addr: &caller.ip,
+            old_session: caller.token.as_deref(),
+            device: caller.device.as_deref(),
+        }
+    }
+}
+
+/// A successful sign-in: the user, the new session and the browser's new device token (the
+/// adapter sets both cookies, see [`Caller::session_cookie`] and [`Caller::device_cookie`]).
+#[derive(Debug)]
+pub struct SignedIn {
+    /// Who signed in.
+    pub user: User,
+    /// The new session.
+    pub session: SessionToken,
+    /// The device token that replaces whatever the browser carried.
+    pub device: DeviceToken,
+}
+
+/// The most device tokens an account keeps (its most recent sign-ins); older ones are forgotten.
+const DEVICES_PER_ACCOUNT: i64 = 20;
+
+/// Checks a username and password and opens a session (RELIABILITY.md #4). Unknown user, wrong
 /// password and disabled account get the same answer.
-pub async fn login(
-    ctx: &Ctx,
-    username: &str,
-    password: &str,
-    addr: &str,
-    old_token: Option<&str>,
-) -> Result<(User, SessionToken), Error> {
-    check_login_lengths(username, password)?;
+///
+/// Throttling (see [`throttle`]): a browser presenting a valid device cookie for this account
+/// (OWASP "device cookies": it has signed in to it before) is counted on its own counter only,
+/// so an attack on the account does not keep the owner out; any other attempt is counted per
+/// account × address, per account and per address. Either way the attempt is counted before
+/// the hash. When the hashing threads stay busy beyond their queue's bound the answer is 503
+/// with `Retry-After` and the attempt is not counted. A success issues a new device token (the
+/// one presented, if any, is replaced).
+pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
+    check_login_lengths(a.username, a.password)?;
     let now = ctx.now();
-    let name = username.trim().to_lowercase();
+    let addr = a.addr;
+    let name = a.username.trim().to_lowercase();
+    let device = match a.device {
+        Some(t) => known_device(ctx, t, &name).await?,
+        None => None,
+    };
     // Counted before the password is checked, so a burst cannot be verified in full.
-    if let Some(wait) = throttle::reserve(ctx, &name, addr).await? {
+    let refused = match &device {
+        Some(d) => throttle::reserve_device(ctx, d).await?,
+        None => throttle::reserve(ctx, &name, addr).await?,
+    };
+    if let Some(wait) = refused {
         audit::write(
             &ctx.db.pool,
             now,
@@ -325,7 +488,17 @@ pub async fn login(
         ),
         None => (None, None, false),
     };
-    let ok = verify(password.to_owned(), phc).await?;
+    let ok = match verify(ctx, a.password.to_owned(), phc).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            // Not checked (busy): not an attempt either.
+            match &device {
+                Some(d) => throttle::release_device(ctx, d).await?,
+                None => throttle::release(ctx, &name, addr).await?,
+            }
+            return Err(e);
+        }
+    };
     let user = match user {
         Some(u) if ok && active => u,
         _ => {
@@ -345,11 +518,15 @@ pub async fn login(
             return Err(Error::new(ErrorCode::InvalidCredentials));
         }
     };
-    throttle::succeeded(ctx, &name, addr).await?;
-    if let Some(old) = old_token {
+    match &device {
+        Some(d) => throttle::device_succeeded(ctx, d).await?,
+        None => throttle::succeeded(ctx, &name, addr).await?,
+    }
+    if let Some(old) = a.old_session {
         end_session(ctx, old).await?;
     }
-    let token = new_session(ctx, user.id).await?;
+    let session = new_session(ctx, user.id).await?;
+    let device = new_device(ctx, user.id, device.as_deref()).await?;
     let actor = Actor::from(&user);
     audit::write(
         &ctx.db.pool,
@@ -364,15 +541,95 @@ pub async fn login(
         },
     )
     .await?;
-    Ok((user, token))
+    Ok(SignedIn {
+        user,
+        session,
+        device,
+    })
+}
+
+/// [`sign_in`] from a browser without a device cookie, keeping only the user and the session
+/// (tests and scripts that do not care about the device).
+pub async fn login(
+    ctx: &Ctx,
+    username: &str,
+    password: &str,
+    addr: &str,
+    old_token: Option<&str>,
+) -> Result<(User, SessionToken), Error> {
+    let s = sign_in(
+        ctx,
+        Attempt {
+            username,
+            password,
+            addr,
+            old_session: old_token,
+            device: None,
+        },
+    )
+    .await?;
+    Ok((s.user, s.session))
+}
+
+/// The hash of `token` if it is a live device token of the account `username` (already
+/// trimmed and lower-cased); anything else (unknown, too old, another account's, malformed) is
+/// no device.
+async fn known_device(ctx: &Ctx, token: &str, username: &str) -> Result<Option<String>, Error> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let hash = token_hash(token);
+    let found = sqlx::query(
+        "SELECT d.token_hash FROM login_devices d JOIN users u ON u.id = d.user_id \
+         WHERE d.token_hash = $1 AND u.username = $2 AND d.created_at > $3",
+    )
+    .bind(hash.clone())
+    .bind(username.to_owned())
+    .bind(ctx.now() - crate::services::caller::DEVICE_COOKIE_MAX_AGE)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(found.map(|_| hash))
+}
+
+/// Issues a device token for `user` (the browser's proof that it has signed in to the account),
+/// replacing `replaces` (the hash of the token it presented) and forgetting all but the account's
+/// most recent [`DEVICES_PER_ACCOUNT`].
+async fn new_device(ctx: &Ctx, user: UserId, replaces: Option<&str>) -> Result<DeviceToken, Error> {
+    let token = random_token();
+    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+    if let Some(old) = replaces {
+        sqlx::query("DELETE FROM login_devices WHERE token_hash = $1")
+            .bind(old.to_owned())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    sqlx::query("INSERT INTO login_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+        .bind(token_hash(&token))
+        .bind(user.0)
+        .bind(ctx.now())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query(
+        "DELETE FROM login_devices WHERE user_id = $1 AND token_hash NOT IN \
+         (SELECT token_hash FROM login_devices WHERE user_id = $1 \
+          ORDER BY created_at DESC, token_hash DESC LIMIT $2)",
+    )
+    .bind(user.0)
+    .bind(DEVICES_PER_ACCOUNT)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(DeviceToken(token))
 }
 
 /// Opens a session for a user (login, tests).
 pub async fn new_session(ctx: &Ctx, user: UserId) -> Result<SessionToken, Error> {
     let now = ctx.now();
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let token = random_token();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -496,7 +753,7 @@ pub async fn change_password(
         .transpose()
         .map_err(internal)?;
     let actor = Actor::from(user);
-    if !verify(current.to_owned(), phc).await? {
+    if !verify(ctx, current.to_owned(), phc).await? {
         audit::write(
             &ctx.db.pool,
             ctx.now(),
@@ -516,7 +773,7 @@ pub async fn change_password(
         ));
     }
     throttle::succeeded(ctx, &user.username, ip).await?;
-    let hash = hash_password(new).await?;
+    let hash = hash_password(ctx, new).await?;
     let now = ctx.now();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
     sqlx::query(

@@ -417,6 +417,7 @@ both_engines!(
             aggregates: Default::default(),
             files: t.ctx.files.clone(),
             pilot_runs: Default::default(),
+            hashing: Default::default(),
         };
         let e = auth::login(&other_process, "hs.0", "wrong password!", IP, None)
             .await
@@ -588,5 +589,333 @@ both_engines!(
                 assert!(!text.contains(secret), "{secret:?} in {text}");
             }
         }
+    }
+);
+
+/// A sign-in from the browser that carries `device` (a device cookie), at `addr`.
+fn on_device<'a>(
+    username: &'a str,
+    password: &'a str,
+    addr: &'a str,
+    device: &'a str,
+) -> auth::Attempt<'a> {
+    auth::Attempt {
+        username,
+        password,
+        addr,
+        old_session: None,
+        device: Some(device),
+    }
+}
+
+both_engines!(
+    the_owners_browser_signs_in_during_an_attack_on_the_account,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let owner = t.teacher(s.id).await;
+        let guesser = t.teacher(s.id).await;
+        // The owner's browser has signed in before: it carries a device cookie.
+        let first = auth::sign_in(
+            &t.ctx,
+            auth::Attempt {
+                username: &owner.username,
+                password: FIXTURE_PASSWORD,
+                addr: IP,
+                old_session: None,
+                device: None,
+            },
+        )
+        .await
+        .unwrap();
+        let mut device = first.device.0.clone();
+        // The guesser has a device cookie too, for an account of their own.
+        let theirs = auth::sign_in(
+            &t.ctx,
+            auth::Attempt {
+                username: &guesser.username,
+                password: FIXTURE_PASSWORD,
+                addr: OTHER_IP,
+                old_session: None,
+                device: None,
+            },
+        )
+        .await
+        .unwrap()
+        .device;
+        // 300 wrong passwords, each from a new address; every 30 the owner signs in.
+        let (mut tries, mut ok) = (0, 0);
+        for i in 0..300 {
+            let addr = format!("10.{}.{}.1", i / 250, i % 250);
+            let e = auth::login(&t.ctx, &owner.username, "doan-mo-ne", &addr, None)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(
+                    e.code,
+                    ErrorCode::InvalidCredentials | ErrorCode::RateLimited
+                ),
+                "{e:?}"
+            );
+            if i % 30 == 29 {
+                tries += 1;
+                match auth::sign_in(
+                    &t.ctx,
+                    on_device(&owner.username, FIXTURE_PASSWORD, IP, &device),
+                )
+                .await
+                {
+                    Ok(s) => {
+                        assert_eq!(s.user.id, owner.user_id);
+                        assert_ne!(s.device.0, device, "a new device token at every sign-in");
+                        device = s.device.0;
+                        ok += 1;
+                    }
+                    Err(e) => panic!("owner try {tries}: {e:?}"),
+                }
+            }
+        }
+        assert_eq!((ok, tries), (10, 10), "every owner try gets in");
+        // The attack itself stayed throttled: few passwords checked, and a browser without the
+        // owner's cookie (or with another account's, or a replaced one) waits.
+        let checked = t.audit("login_failed").await.len() as i64;
+        assert!(
+            checked <= throttle::PER_ACCOUNT.free + 1,
+            "{checked} checked"
+        );
+        for cookie in [None, Some(theirs.0.as_str()), Some(first.device.0.as_str())] {
+            let e = auth::sign_in(
+                &t.ctx,
+                auth::Attempt {
+                    username: &owner.username,
+                    password: FIXTURE_PASSWORD,
+                    addr: IP,
+                    old_session: None,
+                    device: cookie,
+                },
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(e.code, ErrorCode::RateLimited);
+        }
+        // The device's own counter: a stolen cookie guesses a few times, then waits too.
+        for _ in 0..throttle::PER_DEVICE.free {
+            let e = auth::sign_in(
+                &t.ctx,
+                on_device(&owner.username, "doan-mo-ne", IP, &device),
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidCredentials);
+        }
+        auth::sign_in(
+            &t.ctx,
+            on_device(&owner.username, "doan-mo-ne", IP, &device),
+        )
+        .await
+        .unwrap_err();
+        let e = auth::sign_in(
+            &t.ctx,
+            on_device(&owner.username, FIXTURE_PASSWORD, IP, &device),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::RateLimited);
+        // Only hashes are stored, never a device token.
+        let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM login_devices")
+            .fetch_all(&t.ctx.db.pool)
+            .await
+            .unwrap();
+        assert!(!stored.contains(&device) && !stored.is_empty());
+    }
+);
+
+both_engines!(
+    a_colleague_who_has_not_failed_is_never_refused_behind_a_busy_address,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let a = t.teacher(s.id).await;
+        let colleague = t.teacher(s.id).await;
+        // From the school's address: a guesser tries many names (each counted, none refused)
+        // and hammers A.
+        for i in 0..throttle::PER_ADDR.free + 20 {
+            throttle::reserve(&t.ctx, &format!("hs.{i}"), IP)
+                .await
+                .unwrap();
+        }
+        for _ in 0..20 {
+            auth::login(&t.ctx, &a.username, "doan-mo-ne", IP, None)
+                .await
+                .unwrap_err();
+        }
+        let counted: i64 = sqlx::query_scalar("SELECT failures FROM login_throttle WHERE key = $1")
+            .bind(format!("a:{IP}"))
+            .fetch_one(&t.ctx.db.pool)
+            .await
+            .unwrap();
+        assert!(
+            counted > throttle::PER_ADDR.free,
+            "{counted} failures from the address"
+        );
+        // The colleague has not failed: in at once, whatever the address did.
+        auth::login(&t.ctx, &colleague.username, FIXTURE_PASSWORD, IP, None)
+            .await
+            .expect("a colleague behind the same address signs in");
+        // A name that has already failed from there waits for the address, as before.
+        let e = auth::login(&t.ctx, "hs.0", "doan-mo-ne", IP, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::RateLimited);
+    }
+);
+
+both_engines!(
+    fifty_correct_logins_from_one_address_ten_at_a_time_all_get_in,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let mut names = Vec::new();
+        for _ in 0..50 {
+            names.push(t.teacher(s.id).await.username);
+        }
+        // The real clock (whole seconds tick during the burst) and the real hashing threads.
+        let ctx = crate::services::Ctx {
+            clock: crate::services::ctx::Clock::System,
+            ..t.ctx.clone()
+        };
+        let mut got = Vec::new();
+        for batch in names.chunks(10) {
+            let tries = batch.iter().map(|name| {
+                let ctx = ctx.clone();
+                let name = name.clone();
+                tokio::spawn(async move {
+                    auth::login(&ctx, &name, FIXTURE_PASSWORD, IP, None)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.code)
+                })
+            });
+            got.extend(futures_join(tries).await);
+        }
+        let refused: Vec<_> = got.iter().filter_map(|r| r.err()).collect();
+        assert!(refused.is_empty(), "refused: {refused:?}");
+        assert_eq!(got.len(), 50);
+    }
+);
+
+both_engines!(
+    a_login_that_read_the_clock_before_a_concurrent_one_is_not_refused,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let x = t.teacher(s.id).await;
+        let y = t.teacher(s.id).await;
+        // X's login read 07:00:01 and was counted first; Y's had read 07:00:00 and then waited
+        // for the counter's row (another process, a second boundary between the two reads).
+        t.advance(1);
+        auth::login(&t.ctx, &x.username, FIXTURE_PASSWORD, IP, None)
+            .await
+            .unwrap();
+        t.advance(-1);
+        auth::login(&t.ctx, &y.username, FIXTURE_PASSWORD, IP, None)
+            .await
+            .expect("no second owed to a counter that owes no delay");
+        assert!(t.audit("login_throttled").await.is_empty());
+    }
+);
+
+both_engines!(
+    a_hashing_queue_without_a_free_thread_answers_busy_not_too_many_attempts,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let a = t.teacher(s.id).await;
+        // One hashing thread whose slot is taken for the whole test: nothing gets a thread
+        // within the (short) bound.
+        let ctx = crate::services::Ctx {
+            hashing: auth::Hashing::new(1, std::time::Duration::from_millis(20)),
+            ..t.ctx.clone()
+        };
+        let held = ctx.hashing.occupy_all().await;
+        for _ in 0..2 * throttle::PER_ACCOUNT_ADDR.free {
+            let e = auth::login(&ctx, &a.username, FIXTURE_PASSWORD, IP, None)
+                .await
+                .unwrap_err();
+            assert_eq!(e.code, ErrorCode::Unavailable);
+            assert_eq!(e.code.status(), 503);
+            assert_eq!(e.msg.key, "error.login_busy");
+            assert!(e.retry_after.is_some_and(|s| (1..60).contains(&s)));
+        }
+        assert!(t.audit("login_failed").await.is_empty());
+        assert!(t.audit("login_throttled").await.is_empty());
+        // Unchecked attempts were not counted: once a thread is free, the password gets in.
+        drop(held);
+        auth::login(&ctx, &a.username, FIXTURE_PASSWORD, IP, None)
+            .await
+            .expect("not throttled by busy answers");
+    }
+);
+
+both_engines!(
+    accounts_an_administrator_creates_must_change_their_password_first,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let admin = t.school_admin(s.id).await;
+        let new = |username: &str| users::NewUser {
+            username: username.into(),
+            full_name: "Giáo Viên Mới".into(),
+            role: "teacher".into(),
+            school_id: Some(s.id),
+            password: "admin-chon-cho".into(),
+        };
+        let created = users::create(&t.ctx, &admin, &new("gv.moi"), Some(IP))
+            .await
+            .unwrap();
+        assert!(created.must_change_password);
+        let csv = "username,full_name,role,school_code,password\ngv.nhap,Giáo Viên Nhập,teacher,TH0001,admin-chon-cho\n";
+        users::import_csv(&t.ctx, &admin, csv.as_bytes(), Some(IP))
+            .await
+            .unwrap();
+        for name in ["gv.moi", "gv.nhap"] {
+            let (u, tok) = auth::login(&t.ctx, name, "admin-chon-cho", IP, None)
+                .await
+                .unwrap();
+            assert!(u.must_change_password, "{name}");
+            let caller = crate::services::Caller {
+                user: auth::session_user(&t.ctx, &tok.0).await.unwrap(),
+                ..Default::default()
+            };
+            let e = caller.actor().unwrap_err();
+            assert_eq!(e.msg.key, "error.password_change_required", "{name}");
+            auth::change_password(
+                &t.ctx,
+                &u,
+                "admin-chon-cho",
+                "cua-rieng-toi",
+                Some(&tok.0),
+                IP,
+            )
+            .await
+            .unwrap();
+            let caller = crate::services::Caller {
+                user: auth::session_user(&t.ctx, &tok.0).await.unwrap(),
+                ..Default::default()
+            };
+            caller
+                .actor()
+                .expect("allowed once the password is the user's own");
+        }
+        // The operator's `lophoc user add`: the password is theirs, no change asked.
+        let sys = crate::model::Actor {
+            user_id: crate::ids::UserId(0),
+            username: "cli".into(),
+            role: crate::model::Role::Sysadmin,
+            school_id: None,
+            area: None,
+        };
+        let op = users::create_by_operator(&t.ctx, &sys, &new("gv.van.hanh"), Some("cli"))
+            .await
+            .unwrap();
+        assert!(!op.must_change_password);
+        let (u, _) = auth::login(&t.ctx, "gv.van.hanh", "admin-chon-cho", IP, None)
+            .await
+            .unwrap();
+        assert!(!u.must_change_password);
     }
 );

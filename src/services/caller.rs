@@ -10,6 +10,13 @@ pub const SESSION_COOKIE: &str = "lophoc_session";
 /// The name of the session cookie under HTTPS: the `__Host-` prefix pins it to this host and
 /// path `/` and requires `Secure`.
 pub const SESSION_COOKIE_SECURE: &str = "__Host-lophoc_session";
+/// The name of the device cookie over plain HTTP: set at every sign-in, it marks this browser
+/// as one that has signed in to the account before (RELIABILITY.md #4, see `auth::sign_in`).
+pub const DEVICE_COOKIE: &str = "lophoc_device";
+/// The name of the device cookie under HTTPS (`__Host-`, as the session cookie).
+pub const DEVICE_COOKIE_SECURE: &str = "__Host-lophoc_device";
+/// How long a browser keeps its device cookie, in seconds (a year; renewed at every sign-in).
+pub const DEVICE_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
 /// The name of the language cookie.
 pub const LANG_COOKIE: &str = "lophoc_lang";
 
@@ -20,6 +27,9 @@ pub struct Caller {
     pub user: Option<User>,
     /// The session token the request carried (live or not). Never logged.
     pub token: Option<String>,
+    /// The device cookie the request carried (whether it is valid is the login's business).
+    /// Never logged.
+    pub device: Option<String>,
     /// The language to answer in: the language cookie, else `Accept-Language`, else Vietnamese.
     pub lang: Lang,
     /// The client's address.
@@ -59,6 +69,30 @@ impl Caller {
             format!("{SESSION_COOKIE_SECURE}=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0")
         } else {
             format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+        }
+    }
+
+    /// The `Set-Cookie` value that stores a new device token. `HttpOnly`, and kept when the
+    /// session ends (logging out does not make the browser a stranger).
+    pub fn device_cookie(&self, token: &str) -> String {
+        if self.secure {
+            format!(
+                "{DEVICE_COOKIE_SECURE}={token}; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age={DEVICE_COOKIE_MAX_AGE}"
+            )
+        } else {
+            format!(
+                "{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={DEVICE_COOKIE_MAX_AGE}"
+            )
+        }
+    }
+
+    /// The device cookie's name as this request reads it: under HTTPS only the `__Host-` one
+    /// counts, as for the session cookie.
+    pub fn device_cookie_name(secure: bool) -> &'static str {
+        if secure {
+            DEVICE_COOKIE_SECURE
+        } else {
+            DEVICE_COOKIE
         }
     }
 

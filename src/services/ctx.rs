@@ -66,6 +66,8 @@ pub struct Ctx {
     /// Held while a pilot run is made, so requests that find the same run stale make it once
     /// (see [`super::pilot`]).
     pub pilot_runs: Arc<tokio::sync::Mutex<()>>,
+    /// The threads that hash passwords, and how long a hash waits for one.
+    pub hashing: super::auth::Hashing,
 }
 
 impl Ctx {
@@ -81,6 +83,7 @@ impl Ctx {
                 super::files::DEFAULT_MAX_BYTES,
             ),
             pilot_runs: Arc::default(),
+            hashing: super::auth::Hashing::default(),
         }
     }
 

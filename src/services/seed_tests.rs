@@ -28,6 +28,11 @@ both_engines!(demo_builds_a_province_and_is_idempotent, |t| async move {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", acc.username));
         assert_eq!(u.role.as_str(), acc.role);
+        assert!(
+            !u.must_change_password,
+            "{}: demo accounts sign in directly",
+            acc.username
+        );
     }
     let roles: BTreeSet<_> = report.accounts.iter().map(|a| a.role).collect();
     assert_eq!(roles.len(), 4, "one account of every role to try");

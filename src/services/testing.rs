@@ -191,6 +191,7 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
                 crate::services::files::DEFAULT_MAX_BYTES,
             ),
             pilot_runs: Default::default(),
+            hashing: Default::default(),
         },
         engine,
         url: url.clone(),

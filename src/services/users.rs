@@ -187,20 +187,42 @@ pub async fn create_in_school_with_code(
     })
 }
 
-/// Creates an account.
+/// Creates an account. Its password was chosen by the creator, not the user: it lets the user in
+/// once, to choose their own (as after [`reset_password`]).
 pub async fn create(
     ctx: &Ctx,
     actor: &Actor,
     n: &NewUser,
     ip: Option<&str>,
 ) -> Result<User, Error> {
+    create_with(ctx, actor, n, ip, true).await
+}
+
+/// Creates an account whose password its user chose: the operator's `lophoc user add` on the
+/// server (typically their own first administrator account). No change is asked at sign-in.
+pub async fn create_by_operator(
+    ctx: &Ctx,
+    actor: &Actor,
+    n: &NewUser,
+    ip: Option<&str>,
+) -> Result<User, Error> {
+    create_with(ctx, actor, n, ip, false).await
+}
+
+async fn create_with(
+    ctx: &Ctx,
+    actor: &Actor,
+    n: &NewUser,
+    ip: Option<&str>,
+    must_change_password: bool,
+) -> Result<User, Error> {
     let (username, full_name, role, school, password) = check_new(ctx, actor, n).await?;
-    let hash = hash_password(password).await?;
+    let hash = hash_password(ctx, password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
     let res = sqlx::query(
-        "INSERT INTO users (username, full_name, role, school_id, password_hash, active, search_key, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) RETURNING id",
+        "INSERT INTO users (username, full_name, role, school_id, password_hash, active, search_key, created_at, updated_at, must_change_password) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9) RETURNING id",
     )
     .bind(username.clone())
     .bind(full_name.clone())
@@ -210,6 +232,7 @@ pub async fn create(
     .bind(fold(&format!("{username} {full_name}")))
     .bind(now)
     .bind(now)
+    .bind(i64::from(must_change_password))
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match res {
@@ -226,7 +249,7 @@ pub async fn create(
         full_name,
         role,
         school_id: school,
-        must_change_password: false,
+        must_change_password,
         area: None,
     };
     audit::write(
@@ -411,7 +434,7 @@ pub async fn reset_password(
 ) -> Result<(), Error> {
     let acc = managed(ctx, actor, id).await?;
     let password = validate::password(password).map_err(|m| Error::field("password", m))?;
-    let hash = hash_password(password).await?;
+    let hash = hash_password(ctx, password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
     // Someone else chose this password: it lets the user in once, to choose their own.
@@ -581,7 +604,10 @@ pub async fn import_csv(
     let mut hashes = HashMap::new();
     for (_, username, _, _, _, password) in &valid {
         if !existing.contains_key(username) {
-            hashes.insert(username.clone(), hash_password(password.clone()).await?);
+            hashes.insert(
+                username.clone(),
+                hash_password(ctx, password.clone()).await?,
+            );
         }
     }
     let now = ctx.now();
@@ -631,9 +657,10 @@ pub async fn import_csv(
                 .await?;
             }
             None => {
+                // The importer chose the password: the user replaces it at the first sign-in.
                 let id: i64 = sqlx::query(
-                    "INSERT INTO users (username, full_name, role, school_id, password_hash, active, search_key, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) RETURNING id",
+                    "INSERT INTO users (username, full_name, role, school_id, password_hash, active, search_key, created_at, updated_at, must_change_password) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, 1) RETURNING id",
                 )
                 .bind(username.clone())
                 .bind(full_name.clone())

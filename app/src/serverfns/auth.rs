@@ -10,7 +10,7 @@ pub async fn whoami() -> Result<Option<User>, UiError> {
     Ok(crate::ssr::caller().user)
 }
 
-/// Checks the login, sets the session cookie (a new id every time) and goes to `next`: a plain
+/// Checks the login, sets the session cookie (a new id every time) and the device cookie and goes to `next`: a plain
 /// form post gets a redirect (a script calling the function gets the path back), so the next
 /// page is loaded in full with the new session.
 #[server(prefix = "/fn", endpoint = "login")]
@@ -24,11 +24,14 @@ pub async fn login(
     let ctx = ctx()?;
     // Checked first: a bad target is refused before any password is looked at.
     let next = safe_path(next.as_deref())?;
-    let (_, token) =
-        lophoc::services::auth::login(&ctx, &username, &password, &c.ip, c.token.as_deref())
-            .await
-            .map_err(|e| fail(&c, e))?;
-    set_cookie(&c.session_cookie(&token.0));
+    let s = lophoc::services::auth::sign_in(
+        &ctx,
+        lophoc::services::auth::Attempt::of(&c, &username, &password),
+    )
+    .await
+    .map_err(|e| fail(&c, e))?;
+    set_cookie(&c.session_cookie(&s.session.0));
+    set_cookie(&c.device_cookie(&s.device.0));
     if crate::ssr::is_plain_form_post() {
         leptos_axum::redirect(&next);
     }

@@ -67,29 +67,34 @@ pub struct UserEnvelope {
     pub user: UserDto,
 }
 
-/// Log in: sets the session cookie. Unknown user and wrong password get the same answer.
+/// Log in: sets the session cookie and the device cookie (a browser that has signed in to the
+/// account before is throttled apart from attacks on the account). Unknown user and wrong
+/// password get the same answer.
 #[utoipa::path(post, path = "/session", tag = "session", request_body = LoginBody,
     responses((status = 200, body = UserEnvelope), (status = 401, description = "invalid_credentials"),
-              (status = 422, description = "validation"), (status = 429, description = "rate_limited")))]
+              (status = 422, description = "validation"), (status = 429, description = "rate_limited"),
+              (status = 503, description = "unavailable: busy checking passwords; `Retry-After` set")))]
 async fn login(
     State(state): State<AppState>,
     caller: CallerExt,
     ApiJson(b): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
-    let (user, token) = auth::login(
+    let s = auth::sign_in(
         &state.ctx,
-        &b.username,
-        &b.password,
-        &caller.ip,
-        caller.token.as_deref(),
+        auth::Attempt::of(&caller, &b.username, &b.password),
     )
     .await?;
     let mut res = Json(UserEnvelope {
-        user: UserDto::from(&user),
+        user: UserDto::from(&s.user),
     })
     .into_response();
-    if let Ok(v) = HeaderValue::from_str(&caller.session_cookie(&token.0)) {
-        res.headers_mut().append(header::SET_COOKIE, v);
+    for cookie in [
+        caller.session_cookie(&s.session.0),
+        caller.device_cookie(&s.device.0),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
     }
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -69,7 +69,12 @@ impl App {
 
     /// Like [`App::with_http`], serving the static files under `site_root`.
     pub async fn with_site(engine: Engine, http: HttpConfig, site_root: &str) -> App {
-        let t = fresh_db(engine).await;
+        App::on(fresh_db(engine).await, http, site_root)
+    }
+
+    /// The router over a database the test prepared (its context changed, say), serving the
+    /// static files under `site_root`.
+    pub fn on(t: TestDb, http: HttpConfig, site_root: &str) -> App {
         // The store's cap is the server's, as `lophoc serve` sets both from LOPHOC_MAX_UPLOAD_MB.
         let files = t.ctx.files.with_max_bytes(http.max_upload_bytes as u64);
         let state = AppState {
@@ -292,14 +297,24 @@ impl Resp {
 
     /// The session token the response sets, if any.
     pub fn session_cookie(&self) -> Option<String> {
+        self.cookie("lophoc_session")
+    }
+
+    /// The value of the cookie `name` the response sets (not a removal), if any.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let line = self.set_cookie(name)?;
+        let (kv, _) = line.split_once(';').unwrap_or((&line, ""));
+        let (_, v) = kv.split_once('=')?;
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    /// The whole `Set-Cookie` line of the cookie `name`, if any.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|c| {
-                let (kv, _) = c.split_once(';').unwrap_or((c, ""));
-                let (k, v) = kv.split_once('=')?;
-                (k.trim() == "lophoc_session" && !v.is_empty()).then(|| v.to_owned())
-            })
+            .find(|c| c.split_once('=').is_some_and(|(k, _)| k.trim() == name))
+            .map(str::to_owned)
     }
 }
