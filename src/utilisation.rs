@@ -2,7 +2,7 @@
 //! no-shows and still to come.
 
 use crate::devices::{DeviceKind, DeviceStatus};
-use crate::ids::{DeviceId, SchoolId};
+use crate::ids::{AreaId, DeviceId, SchoolId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +48,32 @@ pub struct Utilisation {
     pub kinds: Vec<KindTotal>,
     /// Per school (for the department's view across schools), by code.
     pub schools: Vec<SchoolTotal>,
+    /// Per area (the department's overview: a page of areas, by name; see
+    /// [`Utilisation::areas_total`]).
+    #[serde(default)]
+    pub areas: Vec<AreaTotal>,
+    /// How many areas the overview has in all (its pages together).
+    #[serde(default)]
+    pub areas_total: i64,
+}
+
+/// The totals of one area (commune or ward).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaTotal {
+    /// The area.
+    pub area_id: AreaId,
+    /// Its name.
+    pub name: String,
+    /// How many of its schools have devices.
+    pub schools: i64,
+    /// How many devices they have (not retired).
+    pub devices: i64,
+    /// Periods booked.
+    pub booked: i64,
+    /// Periods used.
+    pub used: i64,
+    /// No-show periods.
+    pub no_show: i64,
 }
 
 /// The totals of one school.
@@ -99,7 +125,16 @@ pub struct UtilisationFilter {
     /// Only this kind.
     #[serde(default)]
     pub kind: Option<DeviceKind>,
+    /// The department's overview: only this area's schools (without a school).
+    #[serde(default)]
+    pub area: Option<AreaId>,
+    /// The page of the overview's areas, from 1.
+    #[serde(default)]
+    pub page: Option<i64>,
 }
+
+/// How many areas one page of the department's overview shows.
+pub const AREAS_PER_PAGE: i64 = 50;
 
 /// The utilisation report as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +143,9 @@ pub struct UtilisationView {
     pub report: Utilisation,
     /// The school reported on (code and name), or none for every school.
     pub school: Option<(SchoolId, String, String)>,
+    /// The area the department's overview is narrowed to (id and name).
+    #[serde(default)]
+    pub area: Option<(AreaId, String)>,
     /// Whether the caller may look across schools (department, sysadmin).
     pub sees_all: bool,
 }

@@ -235,10 +235,15 @@ test('the school admin reads the utilisation of the school: a chart and its numb
   await expect(page.getByRole('table', { name: 'Theo thiết bị' }).getByRole('link', { name: DISPLAY })).toHaveCount(0);
 });
 
-test('the department compares schools and opens one', async ({ page }) => {
+test('the department compares areas, then the schools of one area, and opens a school', async ({ page }) => {
   await login(page, DEMO_USERS.department);
   await page.goto('/utilisation');
-  await expect(page.getByRole('img', { name: /trường đặt nhiều nhất/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /xã\/phường đặt nhiều nhất/ })).toBeVisible();
+  const areas = page.getByRole('table', { name: 'Theo xã/phường' });
+  await expect(areas).toBeVisible();
+  await areas.getByRole('link', { name: 'Phường Hạc Thành', exact: true }).click();
+  await expect(page).toHaveURL(/area=\d+/);
+  await expect(page.getByText('Xã/phường: Phường Hạc Thành')).toBeVisible();
   const schools = page.getByRole('table', { name: 'Theo trường' });
   await expect(schools).toBeVisible();
   await checkA11y(page);

@@ -5,12 +5,13 @@ use crate::dates::{parse_date, today_at};
 use crate::devices::{DeviceKind, DeviceStatus};
 use crate::error::{Error, FieldErrors, Msg};
 use crate::i18n::{Lang, t};
-use crate::ids::{DeviceId, SchoolId};
+use crate::ids::{AreaId, DeviceId, SchoolId};
 use crate::model::{Actor, Role};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, internal};
 use crate::utilisation::{
-    KindTotal, SchoolTotal, Utilisation, UtilisationFilter, UtilisationRow, UtilisationView,
+    AREAS_PER_PAGE, AreaTotal, KindTotal, SchoolTotal, Utilisation, UtilisationFilter,
+    UtilisationRow, UtilisationView,
 };
 use chrono::{Duration, NaiveDate};
 use sqlx::Row;
@@ -31,6 +32,9 @@ pub async fn view(
         },
         ..f.clone()
     };
+    if actor.is_above_schools() && f.school_id.is_none() {
+        return overview(ctx, actor, &f).await;
+    }
     let report = utilisation(ctx, actor, &f).await?;
     let school = match f.school_id {
         Some(id) => {
@@ -42,28 +46,150 @@ pub async fn view(
     Ok(UtilisationView {
         report,
         school,
+        area: None,
         sees_all: actor.is_above_schools(),
     })
 }
 
-/// Utilisation over a range: per device, periods booked, used (checked in), no-shows
-/// (released) and still pending, and totals per kind and per school. School staff see their
-/// school; the department and sysadmins any school or (no school given) every school.
-pub async fn utilisation(
+/// The department's view across schools, aggregated in the database so a nation's page stays
+/// small: the totals per kind, and either a page of areas ([`AREAS_PER_PAGE`], by name) or,
+/// with `f.area`, that area's schools. Every number is over the schools the actor sees.
+async fn overview(
     ctx: &Ctx,
     actor: &Actor,
     f: &UtilisationFilter,
-) -> Result<Utilisation, Error> {
-    let school = match f.school_id {
-        Some(s) if actor.can_read_school(s) => Some(s),
-        Some(_) => return Err(Error::not_found()),
-        None if actor.is_above_schools() => None,
-        None => Some(actor.school_id.ok_or_else(Error::forbidden)?),
+) -> Result<UtilisationView, Error> {
+    let (from, to) = range(ctx, f)?;
+    let area = match f.area {
+        None => None,
+        Some(id) => {
+            let name = crate::services::schools::areas(ctx, actor)
+                .await?
+                .into_iter()
+                .find(|a| a.id == id)
+                .map(|a| a.name)
+                .ok_or_else(Error::not_found)?;
+            Some((id, name))
+        }
     };
-    if actor.role == Role::Teacher {
-        // Teachers have "my bookings"; the report is for those who run the inventory.
-        return Err(Error::forbidden());
+    let today = today_at(ctx.now());
+    let mut w = Where::new();
+    let params = (
+        w.param(from.to_string()),
+        w.param(to.to_string()),
+        w.param(today.to_string()),
+    );
+    w.and_sql("d.status <> 'retired'");
+    crate::services::scope::restrict(&mut w, actor, "d.school_id");
+    if let Some(k) = f.kind {
+        w.and("d.kind = {}", k.as_str());
     }
+    if let Some((id, _)) = &area {
+        w.and("sc.area_id = {}", id.0);
+    }
+    let kinds = totals(ctx, &w, &params, "d.kind", "d.kind")
+        .await?
+        .iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok(KindTotal {
+                kind: decode("device kind", &kind, DeviceKind::parse)?,
+                devices: r.try_get("devices")?,
+                booked: r.try_get("booked")?,
+                used: r.try_get("used")?,
+                no_show: r.try_get("no_show")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(internal)?;
+    let (mut schools, mut areas, mut areas_total) = (vec![], vec![], 0);
+    if area.is_some() {
+        // An area (a commune or ward) has tens of schools: all of them, by code.
+        schools = totals(ctx, &w, &params, "sc.id, sc.code, sc.name", "sc.code")
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(SchoolTotal {
+                    school_id: SchoolId(r.try_get("id")?),
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    devices: r.try_get("devices")?,
+                    booked: r.try_get("booked")?,
+                    used: r.try_get("used")?,
+                    no_show: r.try_get("no_show")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal)?;
+    } else {
+        // Every area is summed (the grouping reads every device either way; a nation has a
+        // few thousand areas), one page of them is sent.
+        let all = totals(ctx, &w, &params, "a.id, a.name", "a.name, a.id").await?;
+        areas_total = all.len() as i64;
+        let pages = (areas_total + AREAS_PER_PAGE - 1) / AREAS_PER_PAGE;
+        let page = f.page.unwrap_or(1).clamp(1, pages.max(1));
+        areas = all
+            .iter()
+            .skip(((page - 1) * AREAS_PER_PAGE) as usize)
+            .take(AREAS_PER_PAGE as usize)
+            .map(|r| {
+                Ok(AreaTotal {
+                    area_id: AreaId(r.try_get("id")?),
+                    name: r.try_get("name")?,
+                    schools: r.try_get("schools")?,
+                    devices: r.try_get("devices")?,
+                    booked: r.try_get("booked")?,
+                    used: r.try_get("used")?,
+                    no_show: r.try_get("no_show")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(internal)?;
+    }
+    Ok(UtilisationView {
+        report: Utilisation {
+            from,
+            to,
+            devices: vec![],
+            kinds,
+            schools,
+            areas,
+            areas_total,
+        },
+        school: None,
+        area,
+        sees_all: true,
+    })
+}
+
+/// Booked, used and no-show periods and the devices and schools counted, grouped by `group`
+/// (columns of `d` devices, `sc` schools, `a` areas), over the devices `w` selects; `params`
+/// are `w`'s placeholders of the range's first and last day and today. The same sums as the
+/// per-device report, so the numbers agree.
+async fn totals(
+    ctx: &Ctx,
+    w: &Where,
+    params: &(String, String, String),
+    group: &str,
+    order: &str,
+) -> Result<Vec<sqlx::any::AnyRow>, Error> {
+    let (from_p, to_p, today_p) = params;
+    let sql = format!(
+        "SELECT {group}, COUNT(DISTINCT d.school_id) AS schools, COUNT(DISTINCT d.id) AS devices, \
+         CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
+         CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < {today_p}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show \
+         FROM devices d JOIN schools sc ON sc.id = d.school_id JOIN areas a ON a.id = sc.area_id \
+         LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= {from_p} AND s.date <= {to_p} \
+         LEFT JOIN bookings b ON b.id = s.booking_id{} \
+         GROUP BY {group} ORDER BY {order}",
+        w.sql()
+    );
+    w.query(&sql).fetch_all(&ctx.db.pool).await.map_err(internal)
+}
+
+/// The range a report covers: `from` and `to` as given, else the last 30 days; at most 400 days.
+fn range(ctx: &Ctx, f: &UtilisationFilter) -> Result<(NaiveDate, NaiveDate), Error> {
     let today = today_at(ctx.now());
     let mut errs = FieldErrors::new();
     let parse =
@@ -86,7 +212,29 @@ pub async fn utilisation(
         errs.add("to", Msg::new("validation.date_range"));
     }
     errs.finish()?;
-    let (from, to) = (from.unwrap_or(today), to.unwrap_or(today));
+    Ok((from.unwrap_or(today), to.unwrap_or(today)))
+}
+
+/// Utilisation over a range: per device, periods booked, used (checked in), no-shows
+/// (released) and still pending, and totals per kind and per school. School staff see their
+/// school; the department and sysadmins any school or (no school given) every school.
+pub async fn utilisation(
+    ctx: &Ctx,
+    actor: &Actor,
+    f: &UtilisationFilter,
+) -> Result<Utilisation, Error> {
+    let school = match f.school_id {
+        Some(s) if actor.can_read_school(s) => Some(s),
+        Some(_) => return Err(Error::not_found()),
+        None if actor.is_above_schools() => None,
+        None => Some(actor.school_id.ok_or_else(Error::forbidden)?),
+    };
+    if actor.role == Role::Teacher {
+        // Teachers have "my bookings"; the report is for those who run the inventory.
+        return Err(Error::forbidden());
+    }
+    let today = today_at(ctx.now());
+    let (from, to) = range(ctx, f)?;
     // A read writes nothing: a booking still stored `booked` on a past day is a no-show here
     // (today's are released by the minute job and the write paths).
     let mut w = Where::new();
@@ -181,6 +329,8 @@ pub async fn utilisation(
         devices: devices_out,
         kinds: kinds.into_values().collect(),
         schools: schools.into_values().collect(),
+        areas: vec![],
+        areas_total: 0,
     })
 }
 

@@ -1,7 +1,8 @@
 //! `/utilisation`: booked vs used vs no-show periods over a date range (default the last 30
-//! days), per kind (a chart and its table), per device, and for the department per school (a
-//! chart of the busiest schools and the table; a school's link narrows the report to it with
-//! `?school=ID`). The filters are a GET form, so a report is a link; CSV and Excel come from
+//! days), per kind (a chart and its table), per device, and for the department an overview
+//! aggregated in the database: per area (a chart of the busiest areas and a paged table; an
+//! area's link, `?area=ID`, lists its schools), then per school (a school's link narrows the
+//! report to it with `?school=ID`). The filters are a GET form, so a report is a link; CSV and Excel come from
 //! the REST API (`GET /api/v1/utilisation`).
 
 use crate::components::error_alert::ErrorAlert;
@@ -9,6 +10,7 @@ use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER};
 use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::pagination::{Pagination, page_count};
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 
@@ -18,13 +20,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::dates::display_iso_date;
 use lophoc::devices::DeviceKind;
-use lophoc::ids::SchoolId;
-use lophoc::utilisation::{Utilisation, UtilisationRow};
+use lophoc::ids::{AreaId, SchoolId};
+use lophoc::utilisation::{AREAS_PER_PAGE, Utilisation, UtilisationRow};
 
 /// The report's filters as the query string carries them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Filter {
     school: Option<SchoolId>,
+    area: Option<AreaId>,
+    page: Option<i64>,
     from: String,
     to: String,
     kind: String,
@@ -33,9 +37,19 @@ struct Filter {
 impl Filter {
     /// The query string (empty values left out), without the leading `?`.
     fn query(&self, school: Option<SchoolId>) -> String {
+        self.query_of(school, None, None)
+    }
+
+    fn query_of(&self, school: Option<SchoolId>, area: Option<AreaId>, page: Option<i64>) -> String {
         let mut parts = Vec::new();
         if let Some(s) = school {
             parts.push(format!("school={s}"));
+        }
+        if let Some(a) = area {
+            parts.push(format!("area={a}"));
+        }
+        if let Some(p) = page.filter(|p| *p > 1) {
+            parts.push(format!("page={p}"));
         }
         for (k, v) in [("from", &self.from), ("to", &self.to), ("kind", &self.kind)] {
             if !v.is_empty() {
@@ -46,7 +60,20 @@ impl Filter {
     }
 
     fn href(&self, school: Option<SchoolId>) -> String {
-        let q = self.query(school);
+        Self::url(self.query(school))
+    }
+
+    /// The overview narrowed to an area (its schools), the range kept.
+    fn area_href(&self, area: AreaId) -> String {
+        Self::url(self.query_of(None, Some(area), None))
+    }
+
+    /// A page of the overview's areas, the range kept.
+    fn page_href(&self, page: i64) -> String {
+        Self::url(self.query_of(None, None, Some(page)))
+    }
+
+    fn url(q: String) -> String {
         if q.is_empty() {
             "/utilisation".into()
         } else {
@@ -75,6 +102,8 @@ pub fn UtilisationPage() -> impl IntoView {
         let get = |k: &str| q.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
         Filter {
             school: get("school").parse().ok(),
+            area: get("area").parse().ok(),
+            page: get("page").parse().ok(),
             from: get("from"),
             to: get("to"),
             kind: get("kind"),
@@ -84,7 +113,7 @@ pub fn UtilisationPage() -> impl IntoView {
         move || filter.get(),
         |f| {
             let opt = |s: String| (!s.is_empty()).then_some(s);
-            utilisation_report(f.school, opt(f.from), opt(f.to), opt(f.kind))
+            utilisation_report(f.school, opt(f.from), opt(f.to), opt(f.kind), f.area, f.page)
         },
     );
     view! {
@@ -130,6 +159,7 @@ fn Filters(filter: Filter, error: Option<UiError>, from: String, to: String) -> 
     view! {
         <form method="get" action="/utilisation" class="filters" role="search">
             {filter.school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
+            {filter.area.map(|a| view! { <input type="hidden" name="area" value=a.to_string() /> })}
             <div class="field" class:invalid=from_bad>
                 <label for="util-from">{tr("util.from")}</label>
                 <input
@@ -181,6 +211,7 @@ fn Report(report: UtilisationView, filter: Filter) -> impl IntoView {
     let UtilisationView {
         report: u,
         school,
+        area,
         sees_all,
     } = report;
     // The range the report covers (the defaults filled in), for the form and the downloads.
@@ -204,12 +235,13 @@ fn Report(report: UtilisationView, filter: Filter) -> impl IntoView {
         format!("/api/v1/utilisation?{}", q.join("&"))
     };
     let (csv, xlsx) = (download("csv"), download("xlsx"));
-    let scope = match &school {
-        Some((_, code, name)) => trf(
+    let scope = match (&school, &area) {
+        (Some((_, code, name)), _) => trf(
             "util.scope_school",
             &[("code", code.clone()), ("name", name.clone())],
         ),
-        None => tr("util.scope_all").to_owned(),
+        (None, Some((_, name))) => trf("util.scope_area", &[("name", name.clone())]),
+        (None, None) => tr("util.scope_all").to_owned(),
     };
     let range = trf(
         "util.range",
@@ -218,7 +250,7 @@ fn Report(report: UtilisationView, filter: Filter) -> impl IntoView {
             ("to", lophoc::dates::display_date(u.to)),
         ],
     );
-    let back_to_all = (sees_all && school.is_some()).then(|| {
+    let back_to_all = (sees_all && (school.is_some() || area.is_some())).then(|| {
         let href = filter.href(None);
         view! {
             <p>
@@ -233,12 +265,14 @@ fn Report(report: UtilisationView, filter: Filter) -> impl IntoView {
         (b + k.booked, us + k.used, n + k.no_show)
     });
     let devices: i64 = u.kinds.iter().map(|k| k.devices).sum();
-    let per_school = (sees_all && school.is_none())
+    let per_area = (sees_all && school.is_none() && area.is_none())
+        .then(|| view! { <Areas u=u.clone() filter=filter.clone() /> });
+    let per_school = (sees_all && school.is_none() && area.is_some())
         .then(|| view! { <Schools u=u.clone() filter=filter.clone() /> });
     let per_device = school
         .is_some()
         .then(|| view! { <Devices rows=u.devices.clone() /> });
-    let pick_school = (sees_all && school.is_none())
+    let pick_school = (sees_all && school.is_none() && area.is_some())
         .then(|| view! { <p class="muted">{tr("util.pick_school")}</p> });
     view! {
         <div class="stack stack-lg">
@@ -282,6 +316,7 @@ fn Report(report: UtilisationView, filter: Filter) -> impl IntoView {
                 </div>
             </div>
             <Kinds u=u.clone() />
+            {per_area}
             {per_school}
             {pick_school}
             {per_device}
@@ -574,6 +609,119 @@ fn Schools(u: Utilisation, filter: Filter) -> impl IntoView {
     }
 }
 
+/// How many areas the department's chart shows.
+const TOP_AREAS: usize = 10;
+
+/// The department's overview: the busiest areas of this page as a chart, the page's areas as
+/// a table whose names list each area's schools, and links to the other pages.
+#[component]
+fn Areas(u: Utilisation, filter: Filter) -> impl IntoView {
+    let mut top = u.areas.clone();
+    top.sort_by(|a, b| b.booked.cmp(&a.booked).then(a.name.cmp(&b.name)));
+    top.retain(|a| a.booked > 0);
+    top.truncate(TOP_AREAS);
+    let chart = (!top.is_empty()).then(|| {
+        let title = trf("util.top_areas", &[("n", top.len().to_string())]);
+        let desc = top
+            .iter()
+            .map(|a| {
+                trf(
+                    "util.school_desc",
+                    &[
+                        ("school", a.name.clone()),
+                        ("booked", a.booked.to_string()),
+                        ("used", a.used.to_string()),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let groups = top
+            .iter()
+            .map(|a| Group {
+                label: shorten(&a.name, 40),
+                values: [a.booked, a.used, a.no_show],
+            })
+            .collect();
+        view! {
+            <div>
+                <h3>{title.clone()}</h3>
+                <GroupedBars id="areas-chart" title desc groups series=2 />
+            </div>
+        }
+    });
+    let (h_area, h_schools, h_booked, h_used, h_no_show, h_rate) = (
+        tr("util.area"),
+        tr("util.schools"),
+        tr("util.booked_short"),
+        tr("util.used_short"),
+        tr("util.no_show_short"),
+        tr("util.rate"),
+    );
+    let rows = u
+        .areas
+        .iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <td class="name-cell">
+                        <a href=filter.area_href(a.area_id)>{a.name.clone()}</a>
+                    </td>
+                    <td class="num hide-sm">{group_digits(a.schools)}</td>
+                    <td class="num">{group_digits(a.booked)}</td>
+                    <td class="num">{group_digits(a.used)}</td>
+                    <td class="num hide-sm">{group_digits(a.no_show)}</td>
+                    <td class="num">{rate_text(a.used, a.booked)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let pages = page_count(u.areas_total, AREAS_PER_PAGE);
+    let current = filter.page.unwrap_or(1).clamp(1, pages.max(1));
+    let pagination = (pages > 1).then(|| {
+        let first = (current - 1) * AREAS_PER_PAGE + 1;
+        let last = (first + u.areas.len() as i64 - 1).max(first);
+        let info = trf(
+            "util.areas_showing",
+            &[
+                ("from", group_digits(first)),
+                ("to", group_digits(last)),
+                ("total", group_digits(u.areas_total)),
+            ],
+        );
+        let f = filter.clone();
+        view! { <Pagination current pages href=Callback::new(move |p| f.page_href(p)) info /> }
+    });
+    view! {
+        <section class="card" aria-labelledby="areas-title">
+            <div class="card-header">
+                <h2 id="areas-title">{tr("util.by_area")}</h2>
+            </div>
+            <div class="card-body grid-chart">
+                {chart}
+                <div class="table-wrap scroll" tabindex="0">
+                    <table class="table compact">
+                        <caption class="sr-only">{tr("util.by_area")}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{h_area}</th>
+                                <th scope="col" class="num hide-sm">{h_schools}</th>
+                                <th scope="col" class="num">{h_booked}</th>
+                                <th scope="col" class="num">{h_used}</th>
+                                <th scope="col" class="num hide-sm">{h_no_show}</th>
+                                <th scope="col" class="num">{h_rate}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </div>
+            {pagination}
+            <p class="muted small">{tr("util.pick_area")}</p>
+        </section>
+    }
+}
+
 /// Per device, for one school.
 #[component]
 fn Devices(rows: Vec<UtilisationRow>) -> impl IntoView {
@@ -657,6 +805,8 @@ mod tests {
     fn school_links_keep_the_range() {
         let f = Filter {
             school: None,
+            area: None,
+            page: None,
             from: "2026-11-01".into(),
             to: String::new(),
             kind: "projector".into(),
@@ -666,5 +816,14 @@ mod tests {
             "/utilisation?school=7&from=2026-11-01&kind=projector"
         );
         assert_eq!(Filter::default().href(None), "/utilisation");
+        assert_eq!(
+            f.area_href(AreaId(3)),
+            "/utilisation?area=3&from=2026-11-01&kind=projector"
+        );
+        assert_eq!(
+            f.page_href(2),
+            "/utilisation?page=2&from=2026-11-01&kind=projector"
+        );
+        assert_eq!(f.page_href(1), "/utilisation?from=2026-11-01&kind=projector");
     }
 }

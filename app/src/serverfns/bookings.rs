@@ -370,13 +370,16 @@ pub async fn list_bookings(scope: Option<String>) -> Result<BookingList, UiError
 }
 
 /// Utilisation over a range (default the last 30 days): school administrators their school,
-/// the department and sysadmins one school (`school`) or every school.
+/// the department and sysadmins one school (`school`), or the overview across schools: a page
+/// of areas, or one area's schools (`area`).
 #[server(prefix = "/fn", endpoint = "utilisation_report")]
 pub async fn utilisation_report(
     school: Option<SchoolId>,
     from: Option<String>,
     to: Option<String>,
     kind: Option<String>,
+    area: Option<lophoc::ids::AreaId>,
+    page: Option<i64>,
 ) -> Result<UtilisationView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
@@ -388,6 +391,8 @@ pub async fn utilisation_report(
         kind: nonempty(kind)
             .as_deref()
             .and_then(lophoc::devices::DeviceKind::parse),
+        area,
+        page,
     };
     lophoc::services::utilisation::view(&ctx, &actor, &f)
         .await

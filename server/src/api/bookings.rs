@@ -793,6 +793,7 @@ async fn utilisation(
         from: q.from,
         to: q.to,
         kind,
+        ..Default::default()
     };
     let u = lophoc::services::utilisation::utilisation(&state.ctx, &actor, &f).await?;
     let name = format!("utilisation-{}-{}", u.from, u.to);
