@@ -15,9 +15,10 @@
 //! before its bytes are stored, and the transaction that writes the rows checks again under a
 //! per-school lock ([`Db::begin_locking_row`](crate::services::db::Db::begin_locking_row) on
 //! the school's `storage_quotas` row; `BEGIN IMMEDIATE` on SQLite), so of uploads racing for
-//! the last room exactly those that fit are kept. Measured before the lock: 20 uploads of
-//! 200 KB at once into room for 4 kept 6 on SQLite and 7 on PostgreSQL. A refused upload's
-//! new bytes are removed again.
+//! the last room exactly those that fit are kept. Before it, 20 uploads of 200 KB at once into
+//! room for 4 kept 6 on SQLite and 7 on PostgreSQL (issue 18); without the second check, all
+//! 20 pass the first one (`concurrent_uploads_never_exceed_the_quota`). A refused upload's new
+//! bytes are removed again.
 
 use crate::classes::{Lesson, MaterialRef};
 use crate::error::{Error, ErrorCode, Msg};
