@@ -508,7 +508,7 @@ http_test!(
         let owner = app.t.teacher(s.id).await;
         let tok = app.session(&owner).await;
         let body = multipart(&FIELDS, Some(("chậm.pdf", &pdf_of(600_000))));
-        let sha = hex::encode(Sha256::digest(&pdf_of(600_000)));
+        let sha = hex::encode(Sha256::digest(pdf_of(600_000)));
         let chunks: Vec<Vec<u8>> = body
             .chunks(body.len() / 6 + 1)
             .map(<[u8]>::to_vec)
