@@ -8,11 +8,14 @@ import { defineConfig } from '@playwright/test';
 // ../target/site), started on its own port with a fresh data directory (SQLite) and the demo
 // province loaded.
 
-const PORT = 3199;
+// `LOPHOC_E2E_PORT`, `LOPHOC_E2E_DATA_DIR` and `LOPHOC_E2E_SITE_ROOT` let two runs share a
+// machine (each its own port, data and site); the defaults are the usual single run's.
+const PORT = Number(process.env.LOPHOC_E2E_PORT ?? 3199);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-const DATA_DIR = '/tmp/lophoc-e2e';
+const DATA_DIR = process.env.LOPHOC_E2E_DATA_DIR ?? '/tmp/lophoc-e2e';
 // `LOPHOC_E2E_BIN` lets a run point at another build (e.g. ../target/release/lophoc).
 const BIN = process.env.LOPHOC_E2E_BIN ?? '../target/debug/lophoc';
+const SITE_ROOT = process.env.LOPHOC_E2E_SITE_ROOT ?? '../target/site';
 
 // Flags that work as root in a headless sandbox with no internet: without the background-networking
 // ones Chromium keeps trying to reach Google's hosts and gets refused.
@@ -87,7 +90,7 @@ export default defineConfig({
     command: `rm -rf ${DATA_DIR} && env -u DATABASE_URL ${BIN} serve --demo --addr 127.0.0.1:${PORT} --data-dir ${DATA_DIR}`,
     url: `${BASE_URL}/healthz`,
     env: {
-      LEPTOS_SITE_ROOT: '../target/site',
+      LEPTOS_SITE_ROOT: SITE_ROOT,
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },
     reuseExistingServer: false,

@@ -5,6 +5,10 @@
 use crate::i18n::{Lang, t, tf};
 use serde::{Deserialize, Serialize};
 
+/// The text of the error the server gives a request body that stopped arriving (an upload
+/// stalled past its idle timeout); readers of a body tell it from other failures by it.
+pub const BODY_IDLE: &str = "request body idle timeout";
+
 /// The error codes of API.md, with their HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -21,6 +25,8 @@ pub enum ErrorCode {
     CrossOrigin,
     /// 404: no such thing, or not visible to this user.
     NotFound,
+    /// 408: an upload's body stopped arriving.
+    RequestTimeout,
     /// 409: the slot is taken, the name exists.
     Conflict,
     /// 413: over the configured size.
@@ -45,6 +51,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden | ErrorCode::CrossOrigin => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::RequestTimeout => 408,
             ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -64,6 +71,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::CrossOrigin => "cross_origin",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -83,6 +91,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "error.forbidden",
             ErrorCode::CrossOrigin => "error.cross_origin",
             ErrorCode::NotFound => "error.not_found",
+            ErrorCode::RequestTimeout => "error.request_timeout",
             ErrorCode::Conflict => "error.conflict",
             ErrorCode::PayloadTooLarge => "error.payload_too_large",
             ErrorCode::UnsupportedMediaType => "error.unsupported_media_type",

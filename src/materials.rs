@@ -277,6 +277,7 @@ pub fn check_filename(name: &str) -> Result<String, Msg> {
     if name.chars().count() > MAX_FILENAME {
         return Err(Msg::new("validation.too_long").arg("max", MAX_FILENAME));
     }
+    crate::validate::visible(&name)?;
     Ok(name)
 }
 
@@ -366,6 +367,8 @@ impl MaterialForm {
         let title = capped(&mut errs, "title", &self.title, MAX_TITLE);
         if title.chars().count() < 2 {
             errs.add("title", Msg::new("materials.title_required"));
+        } else if let Err(m) = crate::validate::visible(&title) {
+            errs.add("title", m);
         }
         let subject = parse_subject(&self.subject);
         if subject.is_none() {
@@ -722,6 +725,37 @@ mod tests {
             assert!(check_filename(bad).is_err(), "{bad:?}");
         }
         assert!(check_filename(&"a".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn names_and_titles_refuse_bidi_and_zero_width_characters() {
+        // `Bài giảng\u{202E}fdp.exe` is shown as `Bài giảngexe.pdf`.
+        for bad in [
+            "Bài giảng\u{202E}fdp.exe",
+            "a\u{200B}.pdf",
+            "\u{FEFF}a.pdf",
+            "a\u{2067}.pdf",
+        ] {
+            assert_eq!(
+                check_filename(bad).unwrap_err().key,
+                "validation.invisible_chars"
+            );
+            let f = MaterialForm {
+                title: bad.into(),
+                subject: "toan".into(),
+                grade: "6".into(),
+                scope: "private".into(),
+                url: "https://hoc.vn/".into(),
+                ..Default::default()
+            };
+            let e = f.check(true).unwrap_err();
+            let crate::error::Details::Fields(fields) = e.details else {
+                panic!("fields")
+            };
+            assert_eq!(fields.len(), 1, "{fields:?}");
+            assert_eq!(fields[0].field, "title");
+            assert_eq!(fields[0].msg.key, "validation.invisible_chars");
+        }
     }
 
     #[test]

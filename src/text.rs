@@ -74,6 +74,31 @@ pub fn percent_encode(s: &str) -> String {
         .collect()
 }
 
+/// Whether `c` is a character that changes how text around it is shown without being seen
+/// itself: the bidirectional controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069
+/// isolates, U+200E/U+200F marks, U+061C the Arabic letter mark) and the zero-width ones
+/// (U+200B–U+200D, U+2060 word joiner, U+FEFF). In a name or a title they only serve to
+/// disguise it: `gpj.exe` shown as `exe.jpg`, or two names that look the same and differ.
+/// Vietnamese needs none of them.
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Whether `s` has a character of [`is_invisible_control`].
+pub fn has_invisible_control(s: &str) -> bool {
+    s.chars().any(is_invisible_control)
+}
+
 /// A number with one decimal as Vietnamese and English readers of this product see it: a
 /// decimal comma (`33,4`), and no `,0` on whole numbers (`20`).
 pub fn decimal1(x: f64) -> String {
@@ -102,6 +127,30 @@ mod tests {
         let decomposed = "Hoa\u{300}";
         assert_eq!(clean(decomposed), "Hoà");
         assert_eq!(clean(" a  b "), "a b");
+    }
+
+    #[test]
+    fn invisible_controls() {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{200C}',
+            '\u{200D}', '\u{2060}', '\u{FEFF}',
+        ] {
+            assert!(is_invisible_control(c), "{:04X}", c as u32);
+            assert!(has_invisible_control(&format!("Bài {c}1")));
+        }
+        // Vietnamese with its combining marks (decomposed too), and other neighbours of the
+        // refused ranges, stay.
+        for ok in [
+            "Nguyễn Thị Hoà",
+            "Hoa\u{300}",
+            "a\u{2010}b",
+            "x\u{2029}",
+            "\u{2070}",
+            "\u{061B}",
+        ] {
+            assert!(!has_invisible_control(ok), "{ok:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,18 @@
 //! Validated values: each check returns the cleaned value or the message to show.
 
 use crate::error::Msg;
-use crate::text::clean;
+use crate::text::{clean, has_invisible_control};
+
+/// Refuses text with a bidirectional control or a zero-width character
+/// ([`crate::text::is_invisible_control`]): names and titles are shown as they are typed,
+/// so a character that reorders or hides what is shown would disguise them.
+pub fn visible(s: &str) -> Result<(), Msg> {
+    if has_invisible_control(s) {
+        Err(Msg::new("validation.invisible_chars"))
+    } else {
+        Ok(())
+    }
+}
 
 /// A login name: 3–32 of a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit; stored in
 /// lower case so logins ignore case.
@@ -29,6 +40,7 @@ pub fn full_name(s: &str) -> Result<String, Msg> {
     if n.chars().count() < 2 || n.chars().count() > 100 {
         return Err(Msg::new("validation.full_name"));
     }
+    visible(&n)?;
     Ok(n)
 }
 
@@ -70,6 +82,7 @@ pub fn name(s: &str, max: usize) -> Result<String, Msg> {
     if n.chars().count() > max {
         return Err(Msg::new("validation.too_long").arg("max", max));
     }
+    visible(&n)?;
     Ok(n)
 }
 
@@ -149,5 +162,27 @@ mod tests {
         assert_eq!(students("1.250").unwrap(), 1250);
         assert!(students("-3").is_err());
         assert!(students("abc").is_err());
+    }
+
+    #[test]
+    fn names_refuse_bidi_and_zero_width_characters() {
+        for bad in [
+            "Trường \u{202E}gnp.exe",
+            "Lê\u{200B}Lợi",
+            "\u{FEFF}Hoa",
+            "Hoa\u{2066}x\u{2069}",
+        ] {
+            assert_eq!(
+                name(bad, 200).unwrap_err().key,
+                "validation.invisible_chars",
+                "{bad:?}"
+            );
+            assert_eq!(
+                full_name(bad).unwrap_err().key,
+                "validation.invisible_chars",
+                "{bad:?}"
+            );
+        }
+        assert!(visible("Trường THCS Lê Lợi").is_ok());
     }
 }

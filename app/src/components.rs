@@ -17,6 +17,7 @@ pub mod material_info;
 pub mod material_upload;
 pub mod notice;
 pub mod outbox;
+pub mod page_title;
 pub mod pagination;
 pub mod pilot_filter;
 pub mod pilot_groups;

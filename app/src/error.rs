@@ -43,6 +43,24 @@ pub fn field_error(error: &Option<UiError>, name: &str) -> leptos::prelude::Sign
     leptos::prelude::Signal::derive(move || message.clone())
 }
 
+/// Gives the page being rendered the status of a refusal it shows: a page that answers "you are
+/// not allowed" answers HTTP 403, not 200 (monitoring, the authorization matrix and crawlers
+/// read the status, not the text). Called by the components that show errors
+/// ([`ErrorAlert`](crate::components::error_alert::ErrorAlert),
+/// [`Forbidden`](crate::components::notice::Forbidden)), so every page that shows a refusal
+/// sets it without thinking of it. Other errors keep the page's status: a form's 422 or 409
+/// after a redirect is shown on a page that itself loaded fine. In the browser: nothing.
+pub fn set_page_status(code: ErrorCode) {
+    #[cfg(feature = "ssr")]
+    if code == ErrorCode::Forbidden
+        && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    {
+        res.set_status(http::StatusCode::FORBIDDEN);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
 impl From<LocalizedError> for UiError {
     fn from(l: LocalizedError) -> Self {
         UiError {

@@ -17,6 +17,7 @@ pub mod serverfns;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use crate::components::page_title::AppTitle;
 use crate::components::shell::AppShell;
 use crate::pages::accounts_page::AccountsPage;
 use crate::pages::attendance_page::AttendancePage;
@@ -50,7 +51,7 @@ use crate::pages::teachers_page::TeachersPage;
 use crate::pages::timetable_page::TimetablePage;
 use crate::pages::utilisation_page::UtilisationPage;
 use leptos::prelude::*;
-use leptos_meta::{Title, provide_meta_context};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -107,7 +108,8 @@ pub fn App() -> impl IntoView {
     i18n::provide_lang();
     components::session::provide_session();
     view! {
-        <Title formatter=|t: String| if t.is_empty() { "Lớp Học".to_owned() } else { format!("{t} · Lớp Học") } />
+        // Every page's title goes through this one escaping formatter (see `page_title`).
+        <AppTitle />
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

@@ -162,6 +162,8 @@ pub fn csv_body(
     body.map_err(|r| {
         let code = if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             lophoc::ErrorCode::PayloadTooLarge
+        } else if format!("{r} {r:?}").contains(lophoc::error::BODY_IDLE) {
+            lophoc::ErrorCode::RequestTimeout
         } else {
             tracing::warn!(error = %r, "reading an import body failed");
             lophoc::ErrorCode::Validation

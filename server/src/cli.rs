@@ -248,6 +248,8 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
             trust_proxy: args.trust_proxy,
             trusted_proxies: args.trusted_proxies.clone(),
             max_body_bytes: crate::config::MAX_BODY_BYTES,
+            request_timeout: crate::config::REQUEST_TIMEOUT,
+            upload_idle_timeout: crate::config::UPLOAD_IDLE_TIMEOUT,
         }),
     };
     let app = crate::router(state);

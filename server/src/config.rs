@@ -272,7 +272,18 @@ pub struct HttpConfig {
     pub trust_proxy: bool,
     /// The reverse proxies whose forwarding headers are believed.
     pub trusted_proxies: Vec<ProxyNet>,
+    /// The longest a request may take, start to answer (503 after it). Not for uploads and
+    /// imports, whose body may take longer to arrive: see [`HttpConfig::upload_idle_timeout`].
+    pub request_timeout: std::time::Duration,
+    /// An upload or import is cut off (408) when no byte of its body arrives for this long;
+    /// however long the whole body takes while it keeps arriving.
+    pub upload_idle_timeout: std::time::Duration,
 }
+
+/// The longest a request other than an upload may take.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+/// How long an upload's body may stall before it is cut off.
+pub const UPLOAD_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The body limit of forms and JSON: far above any real form, far below what hurts.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -288,6 +299,8 @@ impl Default for HttpConfig {
                 "127.0.0.0/8".parse().expect("a network"),
                 "::1".parse().expect("an address"),
             ],
+            request_timeout: REQUEST_TIMEOUT,
+            upload_idle_timeout: UPLOAD_IDLE_TIMEOUT,
         }
     }
 }

@@ -18,7 +18,6 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -92,7 +91,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::resolve_caller,
         ))
-        .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::refuse_cross_origin,
+        ))
         // axum's extractors stop at this (the largest) limit; `limit_body` applies each
         // route's own before them.
         .layer(DefaultBodyLimit::max(state.http.max_upload_bytes))
@@ -106,9 +108,9 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(assets::compression())
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(120),
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::timeouts,
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(

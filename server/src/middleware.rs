@@ -209,6 +209,63 @@ pub async fn resolve_caller(
     res
 }
 
+/// The time limits (RELIABILITY.md: no request holds a connection for ever). A request is
+/// answered within [`HttpConfig::request_timeout`] (503 after it) — except one that takes files:
+/// a 200 MB upload over a school's 4 Mbit/s line takes minutes and must not be cut off while
+/// its bytes keep coming. Its body is cut off instead when no byte arrives for
+/// [`HttpConfig::upload_idle_timeout`] (a stalled or trickling client holding a connection),
+/// which the store's reader turns into 408, removing what was staged; its size is capped by
+/// [`limit_body`] and the store.
+pub async fn timeouts(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if takes_files(req.uri().path()) {
+        let idle = state.http.upload_idle_timeout;
+        let (parts, body) = req.into_parts();
+        let body = Body::from_stream(idle_timeout(body, idle));
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let lang = request_lang(req.headers());
+    match tokio::time::timeout(state.http.request_timeout, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            response(&Error::new(ErrorCode::Unavailable), lang)
+        }
+    }
+}
+
+/// A body's bytes as they come, ending with [`BodyIdle`] when none arrives for `idle`.
+fn idle_timeout(
+    body: Body,
+    idle: std::time::Duration,
+) -> impl futures::Stream<Item = Result<axum::body::Bytes, axum::BoxError>> + Send {
+    use futures::StreamExt;
+    futures::stream::unfold(Some(body.into_data_stream()), move |s| async move {
+        let mut s = s?;
+        match tokio::time::timeout(idle, s.next()).await {
+            Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(s))),
+            Ok(Some(Err(e))) => Some((Err(axum::BoxError::from(e)), None)),
+            Ok(None) => None,
+            Err(_) => {
+                tracing::info!(idle_secs = idle.as_secs_f64(), "upload stalled; cut off");
+                Some((Err(axum::BoxError::from(BodyIdle)), None))
+            }
+        }
+    })
+}
+
+/// An upload's body stopped arriving (see [`timeouts`]). Told apart from other read errors by
+/// the store's reader ([`lophoc::services::materials::read_multipart`]) by its text.
+#[derive(Debug)]
+pub struct BodyIdle;
+
+impl std::fmt::Display for BodyIdle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(lophoc::error::BODY_IDLE)
+    }
+}
+
+impl std::error::Error for BodyIdle {}
+
 /// Whether a route takes files (CSV imports, material uploads): only these get the large body
 /// limit.
 fn takes_files(path: &str) -> bool {
@@ -247,10 +304,67 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Whether a browser's `Origin` names this server: the same scheme, host and port. The host is
+/// the request's `Host`; the scheme is the one this server is reached by (HTTPS when it is
+/// configured so or a trusted proxy says so, see [`client_info`]); a port left out is the
+/// scheme's default. `https://host` is another origin than `http://host`: a page served over
+/// plain HTTP on the same name (a captive portal, a sibling service) must not post here, and
+/// the other way round. `null` (a sandboxed frame, a `data:` page) matches nothing.
+pub fn same_origin(origin: &str, host: &str, https: bool) -> bool {
+    let Some((scheme, rest)) = origin.trim().split_once("://") else {
+        return false;
+    };
+    let expected_scheme = if https { "https" } else { "http" };
+    if !scheme.eq_ignore_ascii_case(expected_scheme) || rest.is_empty() || rest.contains('/') {
+        return false;
+    }
+    let default_port = if https { 443 } else { 80 };
+    match (
+        authority(rest, default_port),
+        authority(host.trim(), default_port),
+    ) {
+        (Some(a), Some(b)) => a.0.eq_ignore_ascii_case(&b.0) && a.1 == b.1,
+        _ => false,
+    }
+}
+
+/// `host[:port]` (an IPv6 address in brackets) as (host, port), the port `default` when absent;
+/// `None` for anything else (user info, a path, a port that is not a number).
+fn authority(s: &str, default: u16) -> Option<(String, u16)> {
+    if s.is_empty() || s.contains(['@', '/', '?', '#', ' ']) {
+        return None;
+    }
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        let (h, after) = rest.split_once(']')?;
+        match after {
+            "" => (format!("[{h}]"), None),
+            p => (format!("[{h}]"), Some(p.strip_prefix(':')?)),
+        }
+    } else {
+        match s.rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), Some(p)),
+            None => (s.to_owned(), None),
+        }
+    };
+    if host.is_empty() || host == "[]" {
+        return None;
+    }
+    let port = match port {
+        None => default,
+        Some(p) => p.parse::<u16>().ok()?,
+    };
+    Some((host, port))
+}
+
 /// Refuses cross-site state-changing requests (API.md): `Sec-Fetch-Site` present and neither
-/// `same-origin` nor `none`, or `Origin` present and not this host. A request with neither
-/// header (a script, curl) passes. Applies to the REST API, the server functions and forms.
-pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
+/// `same-origin` nor `none`, or `Origin` present and not this server's origin (scheme, host
+/// and port, see [`same_origin`]). A request with neither header (a script, curl) passes.
+/// Applies to the REST API, the server functions and forms.
+pub async fn refuse_cross_origin(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -260,16 +374,21 @@ pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
     let origin_ok = match header_str(h, header::ORIGIN) {
         None => true,
         Some(origin) => {
-            let host = header_str(h, header::HOST).unwrap_or("");
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-            !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+            let https = request_client(&state, &req).https;
+            same_origin(origin, header_str(h, header::HOST).unwrap_or(""), https)
         }
     };
     if site_ok && origin_ok {
         return next.run(req).await;
     }
     let lang = request_lang(h);
-    tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-origin request refused");
+    tracing::warn!(
+        method = %req.method(),
+        path = %req.uri().path(),
+        origin = header_str(h, header::ORIGIN).unwrap_or("-"),
+        "cross-origin request refused (behind a TLS proxy, set LOPHOC_TRUST_PROXY or \
+         LOPHOC_SECURE_COOKIES=on so the server knows it is served over HTTPS)"
+    );
     response(&Error::new(ErrorCode::CrossOrigin), lang)
 }
 
@@ -391,4 +510,45 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        assert!(same_origin("http://lophoc.test", "lophoc.test", false));
+        assert!(same_origin("http://LOPHOC.test", "lophoc.test", false));
+        assert!(same_origin("https://lophoc.test", "lophoc.test", true));
+        assert!(same_origin("https://lophoc.test:443", "lophoc.test", true));
+        assert!(same_origin("http://lophoc.test", "lophoc.test:80", false));
+        assert!(same_origin(
+            "http://127.0.0.1:3000",
+            "127.0.0.1:3000",
+            false
+        ));
+        assert!(same_origin("http://[::1]:3000", "[::1]:3000", false));
+        for (origin, host, https) in [
+            ("https://lophoc.test", "lophoc.test", false),
+            ("http://lophoc.test", "lophoc.test", true),
+            ("http://lophoc.test:8080", "lophoc.test", false),
+            ("http://lophoc.test", "lophoc.test:8080", false),
+            ("http://127.0.0.1:3001", "127.0.0.1:3000", false),
+            ("http://evil.example", "lophoc.test", false),
+            ("http://lophoc.test.evil.example", "lophoc.test", false),
+            ("http://user@lophoc.test", "lophoc.test", false),
+            ("http://lophoc.test/", "lophoc.test", false),
+            ("http://lophoc.test:x", "lophoc.test", false),
+            ("null", "lophoc.test", false),
+            ("", "lophoc.test", false),
+            ("http://lophoc.test", "", false),
+            ("http://[::1]:3000", "[::2]:3000", false),
+        ] {
+            assert!(
+                !same_origin(origin, host, https),
+                "{origin} vs {host} (https: {https})"
+            );
+        }
+    }
 }

@@ -538,3 +538,187 @@ async fn a_busy_server_says_so_sqlite() {
 async fn a_busy_server_says_so_postgres() {
     a_busy_server_says_so(Engine::Postgres).await
 }
+
+/// The cross-site check compares the whole origin — scheme, host and port — with the server's
+/// own: `https://host` is not `http://host` (issue 18), whichever of the two the server is.
+async fn origin_scheme_and_port(engine: Engine) {
+    let plain = App::new(engine).await;
+    let s = plain.t.school("TH0001").await;
+    let a = plain.t.teacher(s.id).await;
+    let token = plain.session(&a).await;
+    // Served over plain HTTP: only `http://lophoc.test` is this site.
+    let logout = |origin: &str, token: &str| {
+        Req::delete("/api/v1/session")
+            .session(token)
+            .header("origin", origin)
+    };
+    for other in [
+        "https://lophoc.test",
+        "http://lophoc.test:8443",
+        "https://lophoc.test:80",
+        "null",
+    ] {
+        let r = plain.send(logout(other, &token)).await;
+        r.expect(403);
+        assert_eq!(r.code(), "cross_origin", "{other}");
+    }
+    plain
+        .send(Req::get("/api/v1/session").session(&token))
+        .await
+        .expect(200);
+    plain
+        .send(logout("http://lophoc.test", &token))
+        .await
+        .expect(204);
+
+    // Served over HTTPS (configured so, or told by a trusted proxy): only `https://lophoc.test`.
+    let tls = App::with_http(
+        engine,
+        HttpConfig {
+            secure_cookies: SecureCookies::On,
+            ..HttpConfig::default()
+        },
+    )
+    .await;
+    let s = tls.t.school("TH0001").await;
+    let a = tls.t.teacher(s.id).await;
+    let token = tls.session(&a).await;
+    let logout = |origin: &str| {
+        Req::delete("/api/v1/session")
+            .header("cookie", &format!("__Host-lophoc_session={token}"))
+            .header("origin", origin)
+    };
+    for other in ["http://lophoc.test", "https://lophoc.test:8443"] {
+        let r = tls.send(logout(other)).await;
+        r.expect(403);
+        assert_eq!(r.code(), "cross_origin", "{other}");
+    }
+    tls.send(logout("https://lophoc.test:443"))
+        .await
+        .expect(204);
+
+    let proxied = App::with_http(
+        engine,
+        HttpConfig {
+            trust_proxy: true,
+            ..HttpConfig::default()
+        },
+    )
+    .await;
+    let s = proxied.t.school("TH0001").await;
+    let a = proxied.t.teacher(s.id).await;
+    let token = proxied.session(&a).await;
+    let via_proxy = |origin: &str, proto: &str, token: &str| {
+        Req::delete("/api/v1/session")
+            .peer_ip("127.0.0.1")
+            .header("x-forwarded-proto", proto)
+            .header("cookie", &format!("__Host-lophoc_session={token}"))
+            .header("origin", origin)
+    };
+    let r = proxied
+        .send(via_proxy("http://lophoc.test", "https", &token))
+        .await;
+    r.expect(403);
+    proxied
+        .send(via_proxy("https://lophoc.test", "https", &token))
+        .await
+        .expect(204);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn origin_scheme_and_port_sqlite() {
+    origin_scheme_and_port(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn origin_scheme_and_port_postgres() {
+    origin_scheme_and_port(Engine::Postgres).await
+}
+
+// A page that refuses its reader says so with HTTP 403, not a 200 carrying a "not allowed"
+// text: the pilot's settings (department only) for a teacher and a school administrator; the
+// schools registry page for a teacher. The department reads the settings: 200.
+http_test!(forbidden_pages_answer_403, |app| async move {
+    let s = app.t.school("TH0001").await;
+    let teacher = app.t.teacher(s.id).await;
+    let admin = app.t.school_admin(s.id).await;
+    let dept = app.t.department().await;
+    for who in [&teacher, &admin] {
+        let token = app.session(who).await;
+        for path in ["/pilot/settings", "/pilot/schools", "/schools/import"] {
+            let r = app.send(Req::get(path).session(&token)).await;
+            assert_eq!(r.status, 403, "{path} for {:?}", who.role);
+            assert!(
+                r.text().contains("role=\"alert\""),
+                "{path}: the refusal is shown"
+            );
+        }
+    }
+    let token = app.session(&dept).await;
+    let r = app.send(Req::get("/pilot/settings").session(&token)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+});
+
+/// The text between `<title>` and `</title>` of a page.
+fn title_of(html: &str) -> &str {
+    let start = html.find("<title>").expect("a <title>") + "<title>".len();
+    let end = html[start..].find("</title>").expect("its end") + start;
+    &html[start..end]
+}
+
+// Stored HTML injection through the page title (issue 18): a title that closes `<title>` and
+// plants a refresh and a heading is written into the head as text, escaped, on every page
+// that names itself after user text (a material, a device, a school).
+http_test!(user_text_in_the_title_is_escaped, |app| async move {
+    const PLANTED: &str = "</title><meta http-equiv=refresh content=\"4;url=http://evil.example/\"><h1 id=pwn>Phiên hết hạn…</h1>";
+    let s = app.t.school("TH0001").await;
+    let teacher = app.t.teacher(s.id).await;
+    let token = app.session(&teacher).await;
+    let r = app
+        .send(
+            Req::post("/api/v1/materials")
+                .session(&token)
+                .body(
+                    "multipart/form-data; boundary=XyZ",
+                    format!(
+                        "--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{PLANTED}\r\n\
+                         --XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\ntoan\r\n\
+                         --XyZ\r\nContent-Disposition: form-data; name=\"grade\"\r\n\r\n6\r\n\
+                         --XyZ\r\nContent-Disposition: form-data; name=\"scope\"\r\n\r\nprovince\r\n\
+                         --XyZ\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nhttps://hoc.vn/\r\n\
+                         --XyZ--\r\n"
+                    )
+                    .as_bytes(),
+                ),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["material"]["id"].as_i64().unwrap();
+    let admin = app.t.school_admin(s.id).await;
+    let admin_token = app.session(&admin).await;
+    let device = app
+        .send(
+            Req::post(&format!("/api/v1/schools/{}/devices", s.id.0))
+                .session(&admin_token)
+                .json(&json!({"name": PLANTED, "kind": "projector"})),
+        )
+        .await;
+    assert_eq!(device.status, 201, "{}", device.text());
+    let device_id = device.json()["device"]["id"].as_i64().unwrap();
+    for path in [format!("/materials/{id}"), format!("/devices/{device_id}")] {
+        let page = app.send(Req::get(&path).session(&admin_token)).await;
+        assert_eq!(page.status, 200, "{path}");
+        let html = page.text();
+        let title = title_of(&html);
+        assert!(!title.contains('<'), "{path}: {title}");
+        assert!(
+            title.starts_with("&lt;/title&gt;&lt;meta http-equiv=refresh"),
+            "{path}: {title}"
+        );
+        assert!(
+            !html.contains("<meta http-equiv=refresh"),
+            "{path}: nothing planted"
+        );
+        assert!(!html.contains("<h1 id=pwn>"), "{path}: nothing planted");
+    }
+});

@@ -445,3 +445,132 @@ http_test!(round_trip_through_an_s3_bucket, |app| async move {
         "nothing left in staging"
     );
 });
+
+/// A body that arrives in `chunks`, each after `gap`; `stall` more after the first chunk.
+fn slow_body(
+    chunks: Vec<Vec<u8>>,
+    gap: std::time::Duration,
+    stall: std::time::Duration,
+) -> axum::body::Body {
+    use futures::StreamExt;
+    let stream =
+        futures::stream::iter(chunks.into_iter().enumerate()).then(move |(i, c)| async move {
+            tokio::time::sleep(if i == 1 { gap + stall } else { gap }).await;
+            Ok::<_, std::io::Error>(bytes::Bytes::from(c))
+        });
+    axum::body::Body::from_stream(stream)
+}
+
+/// Sends `body` as an upload of a material, the answer's status and JSON.
+async fn send_slow(
+    app: &App,
+    path: &str,
+    token: &str,
+    content_type: &str,
+    body: axum::body::Body,
+) -> (u16, serde_json::Value) {
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("host", common::HOST)
+        .header("cookie", format!("lophoc_session={token}"))
+        .header("content-type", content_type)
+        .body(body)
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or_default())
+}
+
+// Issue 18: an upload slower than the whole-request timeout (120 s in production, which cut a
+// 200 MB file at 0.5 MB/s with a 503) is kept while its bytes keep coming, and one that stalls
+// longer than the idle timeout (60 s) is cut off with 408, nothing written. Here the timeouts
+// are 1 s and 2 s: a body arriving over 3.5 s (a chunk every 0.5–0.7 s) is 201; one that stops
+// for 3 s is 408 after 2 s, no row and no file left; an ordinary request still ends at 1 s (503).
+http_test!(
+    uploads_end_on_an_idle_body_not_on_the_clock,
+    |app| async move {
+        use std::time::{Duration, Instant};
+        let app = App::with_http(
+            app.t.engine,
+            server::config::HttpConfig {
+                request_timeout: Duration::from_secs(1),
+                upload_idle_timeout: Duration::from_secs(2),
+                ..Default::default()
+            },
+        )
+        .await;
+        let s = app.t.school("TH0001").await;
+        let owner = app.t.teacher(s.id).await;
+        let tok = app.session(&owner).await;
+        let body = multipart(&FIELDS, Some(("chậm.pdf", &pdf_of(600_000))));
+        let sha = hex::encode(Sha256::digest(pdf_of(600_000)));
+        let chunks: Vec<Vec<u8>> = body
+            .chunks(body.len() / 6 + 1)
+            .map(<[u8]>::to_vec)
+            .collect();
+        assert_eq!(chunks.len(), 6);
+        let ct = format!("multipart/form-data; boundary={BOUNDARY}");
+        let t0 = Instant::now();
+        let (status, json) = send_slow(
+            &app,
+            "/api/v1/materials",
+            &tok,
+            &ct,
+            slow_body(chunks.clone(), Duration::from_millis(600), Duration::ZERO),
+        )
+        .await;
+        let took = t0.elapsed();
+        assert_eq!(status, 201, "{json}");
+        assert!(took > Duration::from_secs(3), "the body took {took:?}");
+        assert_eq!(json["material"]["sha256"], json!(sha));
+
+        // A stall of 3 s after the first chunk: cut off at the idle timeout.
+        let before = app.t.count("materials").await;
+        let t0 = Instant::now();
+        let (status, json) = send_slow(
+            &app,
+            "/api/v1/materials",
+            &tok,
+            &ct,
+            slow_body(chunks, Duration::from_millis(100), Duration::from_secs(3)),
+        )
+        .await;
+        let took = t0.elapsed();
+        assert_eq!(status, 408, "{json}");
+        assert_eq!(json["error"]["code"], "request_timeout");
+        assert!(
+            took < Duration::from_millis(2900),
+            "cut off at the idle timeout: {took:?}"
+        );
+        assert_eq!(app.t.count("materials").await, before);
+        // The staged part is removed when the reader gives up (dropping it), a moment later at most.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(
+            files_left(&app).await,
+            (0, 1),
+            "one stored file (the first), no temporary file"
+        );
+
+        // Anything else still ends at the whole-request timeout: a login whose body is late.
+        let login =
+            serde_json::to_vec(&json!({"username": owner.username, "password": "x"})).unwrap();
+        let (status, _) = send_slow(
+            &app,
+            "/api/v1/session",
+            &tok,
+            "application/json",
+            slow_body(
+                vec![login[..5].to_vec(), login[5..].to_vec()],
+                Duration::ZERO,
+                Duration::from_millis(1500),
+            ),
+        )
+        .await;
+        assert_eq!(status, 503);
+    }
+);

@@ -129,6 +129,30 @@ impl Db {
         }
     }
 
+    /// Begins a transaction that checks a per-key budget and then spends it (a school's storage
+    /// quota), serialised with every other transaction begun here for the same `key`, so no
+    /// two of them both see room for one. SQLite: `BEGIN IMMEDIATE` (the database's one write
+    /// lock; these transactions are short). PostgreSQL: the row of `table` whose `key_column`
+    /// is `key` is locked (`SELECT … FOR UPDATE`) until the end of the transaction; other keys
+    /// and readers are not blocked. A key without a row locks nothing: it has no budget.
+    /// `table` and `key_column` are this crate's names, never input.
+    pub async fn begin_locking_row(
+        &self,
+        table: &'static str,
+        key_column: &'static str,
+        key: i64,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                let sql = format!("SELECT 1 FROM {table} WHERE {key_column} = $1 FOR UPDATE");
+                sqlx::query(&sql).bind(key).fetch_optional(&mut *tx).await?;
+                Ok(tx)
+            }
+        }
+    }
+
     /// A cheap round trip, for `/healthz`.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()

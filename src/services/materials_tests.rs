@@ -678,3 +678,86 @@ both_engines!(
         );
     }
 );
+
+// The quota under concurrent uploads: 20 files of 200 KB at once into room for 4. Before the
+// per-school lock, SQLite kept 6 and PostgreSQL 7 (each checked the use before any had written
+// its rows). Now exactly 4 are kept, the 16 others are 413 with no row, no version, no
+// temporary file and no stored bytes of their own left; a file replaced over the quota too.
+both_engines!(concurrent_uploads_never_exceed_the_quota, |t| async move {
+    const SIZE: usize = 200 * 1024;
+    let s = t.school("TH0001").await;
+    let admin = t.school_admin(s.id).await;
+    let a = t.teacher(s.id).await;
+    let first = add_file(&t, &a, "Đầu tiên", Scope::School, &pdf("0")).await;
+    let used = materials::storage(&t.ctx, &admin, s.id)
+        .await
+        .unwrap()
+        .total_bytes;
+    let room = 4 * SIZE as i64 + SIZE as i64 / 2;
+    materials::set_quota(&t.ctx, &admin, s.id, Some(used + room))
+        .await
+        .unwrap();
+    let file = |i: usize| {
+        let mut b = pdf(&format!("tệp {i}"));
+        b.resize(SIZE, b'a' + (i % 26) as u8);
+        b
+    };
+    let mut staged = Vec::new();
+    for i in 0..20 {
+        staged.push(upload(&t, &format!("bai-{i}.pdf"), &file(i)).await);
+    }
+    let tasks: Vec<_> = staged
+        .into_iter()
+        .enumerate()
+        .map(|(i, up)| {
+            let (ctx, a) = (t.ctx.clone(), a.clone());
+            tokio::spawn(async move {
+                let f = form(&format!("Bài {i}"), "toan", 6, Scope::School);
+                materials::create(&ctx, &a, &f, Some(up)).await
+            })
+        })
+        .collect();
+    let mut kept = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => kept += 1,
+            Err(e) => assert_eq!(e.code, ErrorCode::PayloadTooLarge, "{e:?}"),
+        }
+    }
+    assert_eq!(kept, 4, "of 20 concurrent uploads with room for 4");
+    assert_eq!(t.count("materials").await, 5);
+    assert_eq!(t.count("material_versions").await, 5);
+    let u = materials::storage(&t.ctx, &admin, s.id).await.unwrap();
+    assert!(
+        u.total_bytes <= used + room,
+        "{} over {}",
+        u.total_bytes,
+        used + room
+    );
+    assert_eq!(tmp_files(&t), 0);
+    // Bytes: the first file's and the 4 kept, nothing of the refused ones.
+    let referenced: std::collections::HashSet<String> =
+        sqlx::query("SELECT sha256 FROM material_versions")
+            .fetch_all(&t.ctx.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| sqlx::Row::get::<String, _>(r, "sha256"))
+            .collect();
+    for i in 0..20 {
+        let sha = hex::encode(Sha256::digest(file(i)));
+        assert_eq!(
+            t.ctx.files.exists(&sha).await,
+            referenced.contains(&sha),
+            "file {i}: stored bytes only for a kept upload"
+        );
+    }
+    // Replacing a file is a new version: it counts too, under the same lock.
+    let up = upload(&t, "thay.pdf", &file(99)).await;
+    let e = materials::replace_file(&t.ctx, &a, first.id, up)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PayloadTooLarge);
+    assert_eq!(t.count("material_versions").await, 5);
+    assert_eq!(tmp_files(&t), 0);
+});

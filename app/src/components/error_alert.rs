@@ -11,6 +11,7 @@ pub fn ErrorAlert(
     /// The error.
     error: UiError,
 ) -> impl IntoView {
+    crate::error::set_page_status(error.code);
     let lines = error.lines.clone();
     view! {
         <div class="alert alert-error" role="alert">

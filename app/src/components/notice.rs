@@ -1,13 +1,14 @@
 //! Whole-section notices: refused, not found, done.
 
 use crate::components::icon::Icon;
+use crate::components::page_title::PageTitle;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// "You are not allowed to do this", for a role the page is not for.
 #[component]
 pub fn Forbidden() -> impl IntoView {
+    crate::error::set_page_status(lophoc::ErrorCode::Forbidden);
     view! {
         <div class="alert alert-error" role="alert">
             <Icon name="lock" />
@@ -24,7 +25,7 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=tr("notfound.title") />
+        <PageTitle text=tr("notfound.title") />
         <div class="empty">
             <Icon name="alert" />
             <h1 class="empty-title">{tr("notfound.title")}</h1>

@@ -9,6 +9,7 @@ use crate::components::field::{Field, SubmitButton};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::{Forbidden, SuccessNote};
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
@@ -17,7 +18,6 @@ use crate::serverfns::users::{
     list_school_admins,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::{Actor, Role, UserAccount};
 
@@ -54,7 +54,7 @@ pub fn AccountsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=tr("accounts.title") />
+        <PageTitle text=tr("accounts.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("accounts.title")}</h1>

@@ -6,10 +6,10 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::page_title::PageTitle;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::missing_roll_calls;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::classes::{MissingRollCall, roll_call_href, subject_label_key};
 use lophoc::dates::display_date;
@@ -34,7 +34,7 @@ pub fn AttendancePage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=tr("missing.title") />
+        <PageTitle text=tr("missing.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("missing.title")}</h1>

@@ -6,10 +6,10 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::page_title::PageTitle;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::class_attendance;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::classes::{ABSENCE_THRESHOLD, AttendanceSummary, Class};
 use lophoc::dates::display_date;
@@ -36,7 +36,7 @@ pub fn AttendanceSummaryPage() -> impl IntoView {
     });
     let data = OnceResource::new(class_attendance(class, from, to));
     view! {
-        <Title text=tr("summary.title") />
+        <PageTitle text=tr("summary.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {

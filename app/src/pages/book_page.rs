@@ -18,12 +18,12 @@ use crate::components::loading::Loading;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::bookings::{
     BookDevice, BookOutcome, BookingSetup, booking_options, booking_week, keys, parse_numbers,
 };
 use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use lophoc::bookings::SkippedDay;
@@ -215,7 +215,7 @@ pub fn BookPage() -> impl IntoView {
         |(kind, device, week, dpage)| booking_week(kind, device, week, Some(dpage)),
     );
     view! {
-        <Title text=tr("book.title") />
+        <PageTitle text=tr("book.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("book.title")}</h1>

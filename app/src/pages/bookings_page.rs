@@ -9,9 +9,9 @@ use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::i18n::{tr, trf};
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::bookings::{BookingList, CancelBooking, PAST_DAYS, keys, list_bookings};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::bookings::{Booking, BookingStatus};
 
@@ -26,7 +26,7 @@ pub fn BookingsPage() -> impl IntoView {
         |(scope, _)| list_bookings(scope),
     );
     view! {
-        <Title text=tr("bookings.title") />
+        <PageTitle text=tr("bookings.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("bookings.title")}</h1>

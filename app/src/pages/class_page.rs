@@ -11,12 +11,12 @@ use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::material_info::LessonMaterialLinks;
 use crate::components::notice::SuccessNote;
+use crate::components::page_title::PageTitle;
 use crate::error::{field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{AddStudent, ImportRoster, MoveStudent, back, class_page};
 use chrono::{Datelike, Duration};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::classes::{ClassView, Lesson, Student, subject_label_key};
 use lophoc::dates::display_date;
@@ -35,7 +35,7 @@ pub fn ClassPage() -> impl IntoView {
     let date = query.with_untracked(|q| q.get("date").filter(|d| !d.trim().is_empty()));
     let data = OnceResource::new(class_page(class, date));
     view! {
-        <Title text=tr("class.title") />
+        <PageTitle text=tr("class.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -8,13 +8,13 @@ use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER, Field, SelectFiel
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
+use crate::components::page_title::PageTitle;
 use crate::error::{field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{
     CreateClass, ImportClasses, ImportTimetable, SetSchoolYear, back, school_classes,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::classes::{ClassesOverview, SchoolYear};
 use server_fn::ServerFn;
@@ -26,7 +26,7 @@ pub fn ClassesPage() -> impl IntoView {
     let year = query.with_untracked(|q| q.get("year").filter(|y| !y.trim().is_empty()));
     let data = OnceResource::new(school_classes(year));
     view! {
-        <Title text=tr("classes.title") />
+        <PageTitle text=tr("classes.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("classes.title")}</h1>

@@ -13,9 +13,9 @@ use crate::components::school_picker::{SchoolPicker, picker_schools};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::devices::{LabelSet, label_sheets};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::ids::SchoolId;
 
@@ -33,7 +33,7 @@ pub fn DeviceLabelsPage() -> impl IntoView {
     let picker = picker_schools(school);
     let sheets = Resource::new(move || school.get(), label_sheets);
     view! {
-        <Title text=tr("labels.title") />
+        <PageTitle text=tr("labels.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || {
                 // Read outside the future, so that choosing a school re-renders the page.

@@ -14,12 +14,12 @@ use crate::components::notice::{NotFound, SuccessNote};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::devices::{
     DeviceCheckIn, DeviceCheckOut, DevicePage as DeviceView, TodayBooking, UpdateDevice, back,
     get_device,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::ErrorCode;
 use lophoc::dates::{display_date, display_timestamp};
@@ -101,7 +101,7 @@ fn Device(
     let today = display_date(d.today);
     let bookings = d.bookings.clone();
     view! {
-        <Title text=device.name.clone() />
+        <PageTitle text=device.name.clone() />
         <p>
             <a class="btn btn-ghost btn-sm" href=back_href>
                 <Icon name="chevron-left" />

@@ -16,11 +16,11 @@ use crate::components::school_picker::{SchoolPicker, picker_schools};
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::devices::{
     CreateDevice, ImportDevices, Inventory, back, inventory_access, list_devices,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::devices::{DeviceKind, DeviceStatus};
 use lophoc::ids::SchoolId;
@@ -71,7 +71,7 @@ pub fn DevicesPage() -> impl IntoView {
         |(f, ..)| list_devices(f.school, opt(&f.kind), opt(&f.status), opt(&f.q)),
     );
     view! {
-        <Title text=tr("devices.title") />
+        <PageTitle text=tr("devices.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || {
                 // Read outside the future, so that choosing a school re-renders the page.

@@ -4,11 +4,11 @@
 use crate::components::icon::Icon;
 use crate::components::material_info::LessonMaterialLinks;
 use crate::components::outbox::{OutboxTexts, RollCallOutbox};
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::my_day;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use lophoc::classes::{Lesson, subject_label_key};
 use lophoc::menu::menu;
 use lophoc::model::Actor;
@@ -20,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
     // Every school's staff may teach: the service answers an empty day for the rest.
     let day = OnceResource::new(my_day());
     view! {
-        <Title text=tr("nav.home") />
+        <PageTitle text=tr("nav.home") />
         <Suspense>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;

@@ -4,11 +4,11 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
 use crate::components::lang_switch::LangSwitch;
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::tr;
 use crate::serverfns::auth::Login;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
@@ -21,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
     let error = move || login.value().get().and_then(Result::err);
     view! {
-        <Title text=tr("login.title") />
+        <PageTitle text=tr("login.title") />
         <Suspense>
             {move || Suspend::new(async move {
                 if let Ok(Some(_)) = session.0.await {

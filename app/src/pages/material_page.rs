@@ -14,6 +14,7 @@ use crate::components::material_fields::MaterialFields;
 use crate::components::material_info::{ScopeBadge, grade_label, type_and_size, type_of};
 use crate::components::material_upload::{UploadProgress, UploadTexts};
 use crate::components::notice::{NotFound, SuccessNote};
+use crate::components::page_title::PageTitle;
 use crate::error::{UiError, field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::pages::materials_page::ACCEPT;
@@ -22,7 +23,6 @@ use crate::serverfns::materials::{
     material_page,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::classes::{roll_call_href, subject_label_key};
 use lophoc::dates::display_timestamp;
@@ -117,7 +117,7 @@ fn MaterialDetails(v: MaterialView) -> impl IntoView {
         }
     });
     view! {
-        <Title text=m.title.clone() />
+        <PageTitle text=m.title.clone() />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{m.title.clone()}</h1>

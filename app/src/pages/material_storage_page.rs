@@ -9,11 +9,11 @@ use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
+use crate::components::page_title::PageTitle;
 use crate::error::{field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::materials::{SetMaterialQuota, back, material_storage};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::classes::percent;
 use lophoc::ids::SchoolId;
@@ -38,7 +38,7 @@ pub fn MaterialStoragePage() -> impl IntoView {
         query.with_untracked(|q| q.get("school").and_then(|s| s.trim().parse().ok()));
     let data = OnceResource::new(material_storage(school));
     view! {
-        <Title text=tr("materials.storage.title") />
+        <PageTitle text=tr("materials.storage.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("materials.storage.title")}</h1>

@@ -19,13 +19,13 @@ use crate::components::material_info::{
 };
 use crate::components::material_upload::{UploadProgress, UploadTexts};
 use crate::components::notice::SuccessNote;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::{Pagination, page_count};
 use crate::components::session::use_session;
 use crate::error::{UiError, field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::materials::{UploadMaterial, back, material_library};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use lophoc::classes::subject_label_key;
@@ -133,7 +133,7 @@ pub fn MaterialsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=tr("materials.title") />
+        <PageTitle text=tr("materials.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("materials.title")}</h1>

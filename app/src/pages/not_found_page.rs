@@ -1,9 +1,9 @@
 //! The 404 page.
 
 use crate::components::icon::Icon;
+use crate::components::page_title::PageTitle;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// "Not found", with status 404.
 #[component]
@@ -13,7 +13,7 @@ pub fn NotFoundPage() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=tr("notfound.title") />
+        <PageTitle text=tr("notfound.title") />
         <main id="main" class="main">
             <div class="empty">
                 <Icon name="alert" />

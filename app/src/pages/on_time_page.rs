@@ -7,10 +7,10 @@ use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER};
 use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::page_title::PageTitle;
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::on_time_by_school;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::classes::SchoolOnTime;
 use lophoc::dates::display_iso_date;
@@ -27,7 +27,7 @@ pub fn OnTimePage() -> impl IntoView {
     });
     let data = OnceResource::new(on_time_by_school(from, to));
     view! {
-        <Title text=tr("on_time.title") />
+        <PageTitle text=tr("on_time.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("on_time.title")}</h1>

@@ -4,11 +4,11 @@
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::tr;
 use crate::serverfns::auth::ChangePassword;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 /// Current and new password; works without JavaScript.
@@ -19,7 +19,7 @@ pub fn PasswordPage() -> impl IntoView {
     let error = move || change.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.field(name));
     view! {
-        <Title text=tr("password.title") />
+        <PageTitle text=tr("password.title") />
         <Suspense>
             {move || Suspend::new(async move {
                 let forced = match session.0.await {

@@ -15,12 +15,12 @@ use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::periods::{
     AddHoliday, PeriodRow, RemoveHoliday, SavePeriods, SchoolPeriods, back, decode_draft,
     get_periods,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::dates::display_date;
 use lophoc::ids::SchoolId;
@@ -78,7 +78,7 @@ pub fn PeriodsPage() -> impl IntoView {
     let grid = Resource::new(move || school.get(), get_periods);
     let holidays = grid;
     view! {
-        <Title text=tr("periods.title") />
+        <PageTitle text=tr("periods.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || {
                 // Read outside the future, so that choosing a school re-renders the page.

@@ -12,6 +12,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::format::{group_digits, percent_text};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::{Pagination, page_count};
 use crate::components::pilot_filter::PilotFilter;
 use crate::components::pilot_groups::{AreaOrder, GroupChart, GroupKind, GroupTable, order_areas};
@@ -21,7 +22,6 @@ use crate::error::UiError;
 use crate::i18n::{tr, trf};
 use crate::serverfns::pilot::{SILENT_DAYS, SummaryView, TrendView, pilot_summary, pilot_trend};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::pilot::GroupCount;
 
@@ -73,7 +73,7 @@ pub fn PilotPage() -> impl IntoView {
     let summary = OnceResource::new(pilot_summary(asked));
     let trend = OnceResource::new(pilot_trend());
     view! {
-        <Title text=tr("pilot.dash.title") />
+        <PageTitle text=tr("pilot.dash.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("pilot.dash.title")}</h1>

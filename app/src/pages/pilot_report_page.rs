@@ -9,6 +9,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::format::{group_digits, percent_text};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::page_title::PageTitle;
 use crate::components::pilot_filter::PilotFilter;
 use crate::components::pilot_groups::{AreaOrder, GroupChart, GroupKind, GroupTable, order_areas};
 use crate::components::pilot_trend::TrendSection;
@@ -19,7 +20,6 @@ use crate::serverfns::pilot::{
     MAX_PER_PAGE, StatusList, SummaryView, TrendView, pilot_schools, pilot_summary, pilot_trend,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::dates::display_date;
 
@@ -52,7 +52,7 @@ pub fn PilotReportPage() -> impl IntoView {
         Some(REPORT_SCHOOLS),
     ));
     view! {
-        <Title text=tr("pilot.report.title") />
+        <PageTitle text=tr("pilot.report.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || {
                 let as_of = as_of.clone();

@@ -13,12 +13,12 @@ use crate::components::format::{group_digits, percent_text};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::NotFound;
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{current_lang, tr, trf};
 use crate::serverfns::pilot::{EvidenceView, SILENT_DAYS, pilot_school};
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::ErrorCode;
 use lophoc::dates::display_date;
@@ -57,7 +57,7 @@ pub fn PilotSchoolPage() -> impl IntoView {
                         (Ok(_), _) => view! { <NotFound /> }.into_any(),
                         (Err(e), _) if e.code == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
                         (Err(e), Some(id)) if e.field("as_of").is_some() => view! {
-                            <Title text=tr("pilot.school.title") />
+                            <PageTitle text=tr("pilot.school.title") />
                             <h1>{tr("pilot.school.title")}</h1>
                             <AsOfForm action=format!("/pilot/schools/{id}") id="evidence-as-of" value=as_of.unwrap_or_default() error=e.field("as_of").unwrap_or_default() />
                         }
@@ -199,7 +199,7 @@ fn Evidence(
     let teachers = e.teachers_without_materials.clone();
     let devices = e.devices_out_of_service.clone();
     view! {
-        <Title text=trf("pilot.school.title_of", &[("name", s.name.clone())]) />
+        <PageTitle text=trf("pilot.school.title_of", &[("name", s.name.clone())]) />
         {dept.then(|| view! {
             <p>
                 <a class="btn btn-ghost btn-sm" href="/pilot/schools">

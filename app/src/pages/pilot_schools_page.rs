@@ -10,13 +10,13 @@ use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER};
 use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::{Pagination, page_count};
 use crate::components::pilot_filter::PilotFilter;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 use crate::serverfns::pilot::{PAGE_SIZE, SILENT_DAYS, StatusList, pilot_areas, pilot_schools};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::{Area, SchoolLevel};
 use lophoc::pilot::is_silent;
@@ -41,7 +41,7 @@ pub fn PilotSchoolsPage() -> impl IntoView {
     ));
     let areas = OnceResource::new(pilot_areas());
     view! {
-        <Title text=tr("pilot.list.title") />
+        <PageTitle text=tr("pilot.list.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("pilot.list.title")}</h1>

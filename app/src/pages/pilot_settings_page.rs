@@ -17,6 +17,7 @@ use crate::components::format::{group_digits, query_value};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::{Pagination, page_count};
 use crate::components::session::use_session;
 use crate::error::{UiError, field_error, from_query};
@@ -28,7 +29,6 @@ use crate::serverfns::pilot::{
     pilot_targets,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use lophoc::dates::{display_date, display_timestamp};
@@ -127,7 +127,7 @@ pub fn PilotSettingsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=tr("pilot.settings.title") />
+        <PageTitle text=tr("pilot.settings.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("pilot.settings.title")}</h1>

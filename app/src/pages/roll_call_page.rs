@@ -10,6 +10,7 @@ use crate::components::loading::Loading;
 use crate::components::material_info::LessonMaterialLinks;
 use crate::components::notice::SuccessNote;
 use crate::components::outbox::{OutboxTexts, RollCallOutbox};
+use crate::components::page_title::PageTitle;
 use crate::error::UiError;
 use crate::error::from_query;
 use crate::i18n::{tr, trf};
@@ -18,7 +19,6 @@ use crate::serverfns::materials::{
     AttachMaterial, DetachMaterial, back as mback, lesson_key, material_library,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::classes::{Lesson, RollCallView, RosterLine, Status, subject_label_key};
 use lophoc::dates::{display_date, display_timestamp};
@@ -59,7 +59,7 @@ pub fn RollCallPage() -> impl IntoView {
             .map(|_| tr("roll.saved").to_owned())
     };
     view! {
-        <Title text=tr("roll.title") />
+        <PageTitle text=tr("roll.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || {
                 let (error, marks) = (error.clone(), marks.clone());

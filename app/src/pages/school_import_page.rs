@@ -11,9 +11,9 @@ use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::tr;
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::schools::ImportSchools;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use server_fn::ServerFn;
 
 /// The header of a schools CSV, as API.md and the service define it.
@@ -59,7 +59,7 @@ const EXAMPLE: [[&str; 6]; 3] = [
 pub fn SchoolImportPage() -> impl IntoView {
     let session = use_session();
     view! {
-        <Title text=tr("school_import.title") />
+        <PageTitle text=tr("school_import.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;

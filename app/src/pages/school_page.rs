@@ -10,9 +10,9 @@ use crate::components::notice::NotFound;
 use crate::components::session::use_session;
 use crate::i18n::tr;
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::schools::get_school;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use lophoc::ErrorCode;
 use lophoc::ids::SchoolId;
@@ -60,7 +60,7 @@ fn SchoolDetails(school: School, back: bool) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| tr("school.none").to_owned());
     view! {
-        <Title text=school.name.clone() />
+        <PageTitle text=school.name.clone() />
         {back
             .then(|| {
                 view! {

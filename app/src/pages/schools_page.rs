@@ -7,13 +7,13 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::format::{group_digits, query_value};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::{Pagination, page_count};
 use crate::components::session::use_session;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 use crate::serverfns::schools::{PAGE_SIZE, RegistryPage, SchoolCounts, school_registry};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::{Area, Page, School, SchoolLevel};
@@ -65,7 +65,7 @@ pub fn SchoolsPage() -> impl IntoView {
     let session = use_session();
     let data = Data::new();
     view! {
-        <Title text=tr("schools.title") />
+        <PageTitle text=tr("schools.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let user = session.0.await.ok().flatten()?;

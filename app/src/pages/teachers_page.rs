@@ -9,6 +9,7 @@ use crate::components::field::SubmitButton;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::{Forbidden, SuccessNote};
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
 use crate::pages::accounts_page::{AccountTable, RowOutcome};
@@ -16,7 +17,6 @@ use crate::serverfns::users::{
     CreateTeacher, ImportUsers, ResetUserPassword, SetUserActive, back, list_teachers,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::{Actor, Role};
 use server_fn::ServerFn;
@@ -48,7 +48,7 @@ pub fn TeachersPage() -> impl IntoView {
         |(q, ..)| list_teachers(q),
     );
     view! {
-        <Title text=tr("teachers.title") />
+        <PageTitle text=tr("teachers.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("teachers.title")}</h1>

@@ -10,12 +10,12 @@ use crate::components::format::weekday_key;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
+use crate::components::page_title::PageTitle;
 use crate::error::{UiError, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::classes::{SaveTimetable, back, timetable_page};
 use chrono::Weekday;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::classes::{CellText, SUBJECTS, TimetableEditor, subject_label_key};
 use lophoc::dates::display_date;
@@ -44,7 +44,7 @@ pub fn TimetablePage() -> impl IntoView {
     let date = query.with_untracked(|q| q.get("date").filter(|d| !d.trim().is_empty()));
     let data = OnceResource::new(timetable_page(class, date));
     view! {
-        <Title text=tr("timetable.title") />
+        <PageTitle text=tr("timetable.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {

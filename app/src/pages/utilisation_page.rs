@@ -14,9 +14,9 @@ use crate::components::pagination::{Pagination, page_count};
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
 
+use crate::components::page_title::PageTitle;
 use crate::serverfns::bookings::{UtilisationView, utilisation_report};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use lophoc::dates::display_iso_date;
 use lophoc::devices::DeviceKind;
@@ -117,7 +117,7 @@ pub fn UtilisationPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=tr("util.title") />
+        <PageTitle text=tr("util.title") />
         <div class="page-header">
             <div class="page-header-text">
                 <h1>{tr("util.title")}</h1>

@@ -167,8 +167,11 @@ impl Multipart {
     }
 }
 
-fn unreadable(e: impl std::fmt::Display) -> Error {
+fn unreadable(e: impl std::fmt::Display + std::fmt::Debug) -> Error {
     tracing::info!(error = %e, "unreadable multipart upload");
+    if format!("{e} {e:?}").contains(lophoc::error::BODY_IDLE) {
+        return Error::new(ErrorCode::RequestTimeout);
+    }
     Error::new(ErrorCode::Validation)
 }
 
