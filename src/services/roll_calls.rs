@@ -979,8 +979,8 @@ pub async fn on_time_by_school(
     let rows = w
         .query(&sql)
         .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
+        .await
+        .map_err(internal)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let school: SchoolId = r.try_get("id").map_err(internal)?;

@@ -83,20 +83,39 @@ mod tests {
     fn each_actor_is_limited_to_the_schools_they_see() {
         let mut w = Where::new();
         assert!(restrict(&mut w, &actor(Role::Sysadmin, None, None), "s.id"));
-        assert!(restrict(&mut w, &actor(Role::Department, None, None), "s.id"));
+        assert!(restrict(
+            &mut w,
+            &actor(Role::Department, None, None),
+            "s.id"
+        ));
         assert_eq!(w.sql(), "", "province-wide: no condition");
-        assert!(restrict(&mut w, &actor(Role::Department, None, Some(7)), "d.school_id"));
+        assert!(restrict(
+            &mut w,
+            &actor(Role::Department, None, Some(7)),
+            "d.school_id"
+        ));
         assert_eq!(
             w.sql(),
             " WHERE d.school_id IN (SELECT id FROM schools WHERE area_id = $1)"
         );
         let mut w = Where::new();
-        assert!(restrict(&mut w, &actor(Role::Teacher, Some(3), None), "s.id"));
+        assert!(restrict(
+            &mut w,
+            &actor(Role::Teacher, Some(3), None),
+            "s.id"
+        ));
         assert_eq!(w.sql(), " WHERE s.id = $1");
-        assert!(!restrict(&mut Where::new(), &actor(Role::Teacher, None, None), "s.id"));
+        assert!(!restrict(
+            &mut Where::new(),
+            &actor(Role::Teacher, None, None),
+            "s.id"
+        ));
         let officer = actor(Role::Department, None, Some(7));
         assert!(officer.can_read_school(SchoolId(10)));
-        assert!(!officer.can_read_school(SchoolId(12)), "another area's school");
+        assert!(
+            !officer.can_read_school(SchoolId(12)),
+            "another area's school"
+        );
         assert!(!officer.sees_all_schools());
     }
 }

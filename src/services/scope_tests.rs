@@ -43,8 +43,13 @@ fn new_user(username: &str, role: Role, school: Option<SchoolId>) -> NewUser {
 both_engines!(an_officer_reads_only_their_area, |t| async move {
     let (a1, a2, b) = province(&t).await;
     let area = t.refreshed(&t.department().await).await;
-    assert!(area.area.is_none(), "a new department account is province-wide");
-    let officer = t.officer(schools::get(&t.ctx, &area, a1).await.unwrap().area_id).await;
+    assert!(
+        area.area.is_none(),
+        "a new department account is province-wide"
+    );
+    let officer = t
+        .officer(schools::get(&t.ctx, &area, a1).await.unwrap().area_id)
+        .await;
     assert_eq!(officer.area.as_ref().map(|a| a.schools.len()), Some(2));
 
     // The registry: the area's schools only, counted as such; another area's school is 404.
@@ -61,7 +66,9 @@ both_engines!(an_officer_reads_only_their_area, |t| async move {
     assert_eq!(e.code, ErrorCode::NotFound);
 
     // Staff, devices and their CSV, storage of another area: not found.
-    let e = users::list(&t.ctx, &officer, b, None, None).await.unwrap_err();
+    let e = users::list(&t.ctx, &officer, b, None, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
     assert!(users::list(&t.ctx, &officer, a2, None, None).await.is_ok());
     let admin_b = t.school_admin(b).await;
@@ -120,16 +127,17 @@ both_engines!(an_officer_reads_only_their_area, |t| async move {
 
 both_engines!(an_officer_cannot_take_over_accounts, |t| async move {
     let (a1, _, b) = province(&t).await;
-    let area_id = t.school_with(NewSchool {
-        code: "TH-X".into(),
-        name: "Trường TH-X".into(),
-        level: SchoolLevel::Thcs,
-        area: "Xã Trong Vùng".into(),
-        former_district: None,
-        students: 1,
-    })
-    .await
-    .area_id;
+    let area_id = t
+        .school_with(NewSchool {
+            code: "TH-X".into(),
+            name: "Trường TH-X".into(),
+            level: SchoolLevel::Thcs,
+            area: "Xã Trong Vùng".into(),
+            former_district: None,
+            students: 1,
+        })
+        .await
+        .area_id;
     let officer = t.officer(area_id).await;
     let sogd = t.department().await;
     let sys = t.sysadmin().await;
@@ -145,9 +153,14 @@ both_engines!(an_officer_cannot_take_over_accounts, |t| async move {
     .into_iter()
     .enumerate()
     {
-        let e = users::create(&t.ctx, &officer, &new_user(&format!("x{i}"), role, school), None)
-            .await
-            .unwrap_err();
+        let e = users::create(
+            &t.ctx,
+            &officer,
+            &new_user(&format!("x{i}"), role, school),
+            None,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden, "{role:?} at {school:?}");
     }
     assert_eq!(t.count("users").await, users_before, "nothing written");
@@ -194,58 +207,75 @@ both_engines!(an_officer_cannot_take_over_accounts, |t| async move {
         .unwrap();
 });
 
-both_engines!(the_utilisation_overview_sums_areas_in_the_database, |t| async move {
-    let (a1, a2, b) = province(&t).await;
-    let input = |name: &str| DeviceInput {
-        name: name.into(),
-        kind: "projector".into(),
-        ..Default::default()
-    };
-    for (school, n) in [(a1, 2), (a2, 1), (b, 3)] {
-        let admin = t.school_admin(school).await;
-        for i in 0..n {
-            devices::create(&t.ctx, &admin, school, &input(&format!("Máy chiếu {i}")), None)
+both_engines!(
+    the_utilisation_overview_sums_areas_in_the_database,
+    |t| async move {
+        let (a1, a2, b) = province(&t).await;
+        let input = |name: &str| DeviceInput {
+            name: name.into(),
+            kind: "projector".into(),
+            ..Default::default()
+        };
+        for (school, n) in [(a1, 2), (a2, 1), (b, 3)] {
+            let admin = t.school_admin(school).await;
+            for i in 0..n {
+                devices::create(
+                    &t.ctx,
+                    &admin,
+                    school,
+                    &input(&format!("Máy chiếu {i}")),
+                    None,
+                )
                 .await
                 .unwrap();
+            }
         }
+        let dept = t.department().await;
+        let v = utilisation::view(&t.ctx, &dept, &UtilisationFilter::default())
+            .await
+            .unwrap();
+        assert!(
+            v.report.devices.is_empty(),
+            "no per-device rows across schools"
+        );
+        let areas: Vec<(String, i64, i64)> = v
+            .report
+            .areas
+            .iter()
+            .map(|a| (a.name.clone(), a.schools, a.devices))
+            .collect();
+        assert_eq!(
+            areas,
+            [
+                ("Xã Ngoài Vùng".to_owned(), 1, 3),
+                ("Xã Trong Vùng".to_owned(), 2, 3)
+            ]
+        );
+        assert_eq!(v.report.areas_total, 2);
+        assert_eq!(v.report.kinds.iter().map(|k| k.devices).sum::<i64>(), 6);
+        // One area's schools.
+        let area_a = schools::get(&t.ctx, &dept, a1).await.unwrap().area_id;
+        let f = UtilisationFilter {
+            area: Some(area_a),
+            ..Default::default()
+        };
+        let v = utilisation::view(&t.ctx, &dept, &f).await.unwrap();
+        let schools: Vec<(SchoolId, i64)> = v
+            .report
+            .schools
+            .iter()
+            .map(|s| (s.school_id, s.devices))
+            .collect();
+        assert_eq!(schools, [(a1, 2), (a2, 1)]);
+        // An officer of the other area sees theirs only, and not this one.
+        let area_b = schools::get(&t.ctx, &dept, b).await.unwrap().area_id;
+        let officer = t.officer(area_b).await;
+        let v = utilisation::view(&t.ctx, &officer, &UtilisationFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(v.report.areas.len(), 1);
+        assert_eq!(v.report.areas[0].devices, 3);
+        let e = utilisation::view(&t.ctx, &officer, &f).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
     }
-    let dept = t.department().await;
-    let v = utilisation::view(&t.ctx, &dept, &UtilisationFilter::default())
-        .await
-        .unwrap();
-    assert!(v.report.devices.is_empty(), "no per-device rows across schools");
-    let areas: Vec<(String, i64, i64)> = v
-        .report
-        .areas
-        .iter()
-        .map(|a| (a.name.clone(), a.schools, a.devices))
-        .collect();
-    assert_eq!(
-        areas,
-        [
-            ("Xã Ngoài Vùng".to_owned(), 1, 3),
-            ("Xã Trong Vùng".to_owned(), 2, 3)
-        ]
-    );
-    assert_eq!(v.report.areas_total, 2);
-    assert_eq!(v.report.kinds.iter().map(|k| k.devices).sum::<i64>(), 6);
-    // One area's schools.
-    let area_a = schools::get(&t.ctx, &dept, a1).await.unwrap().area_id;
-    let f = UtilisationFilter {
-        area: Some(area_a),
-        ..Default::default()
-    };
-    let v = utilisation::view(&t.ctx, &dept, &f).await.unwrap();
-    let schools: Vec<(SchoolId, i64)> = v.report.schools.iter().map(|s| (s.school_id, s.devices)).collect();
-    assert_eq!(schools, [(a1, 2), (a2, 1)]);
-    // An officer of the other area sees theirs only, and not this one.
-    let area_b = schools::get(&t.ctx, &dept, b).await.unwrap().area_id;
-    let officer = t.officer(area_b).await;
-    let v = utilisation::view(&t.ctx, &officer, &UtilisationFilter::default())
-        .await
-        .unwrap();
-    assert_eq!(v.report.areas.len(), 1);
-    assert_eq!(v.report.areas[0].devices, 3);
-    let e = utilisation::view(&t.ctx, &officer, &f).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotFound);
-});
+);

@@ -185,7 +185,10 @@ async fn totals(
          GROUP BY {group} ORDER BY {order}",
         w.sql()
     );
-    w.query(&sql).fetch_all(&ctx.db.pool).await.map_err(internal)
+    w.query(&sql)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)
 }
 
 /// The range a report covers: `from` and `to` as given, else the last 30 days; at most 400 days.

@@ -40,7 +40,12 @@ impl Filter {
         self.query_of(school, None, None)
     }
 
-    fn query_of(&self, school: Option<SchoolId>, area: Option<AreaId>, page: Option<i64>) -> String {
+    fn query_of(
+        &self,
+        school: Option<SchoolId>,
+        area: Option<AreaId>,
+        page: Option<i64>,
+    ) -> String {
         let mut parts = Vec::new();
         if let Some(s) = school {
             parts.push(format!("school={s}"));
@@ -113,7 +118,14 @@ pub fn UtilisationPage() -> impl IntoView {
         move || filter.get(),
         |f| {
             let opt = |s: String| (!s.is_empty()).then_some(s);
-            utilisation_report(f.school, opt(f.from), opt(f.to), opt(f.kind), f.area, f.page)
+            utilisation_report(
+                f.school,
+                opt(f.from),
+                opt(f.to),
+                opt(f.kind),
+                f.area,
+                f.page,
+            )
         },
     );
     view! {
@@ -824,6 +836,9 @@ mod tests {
             f.page_href(2),
             "/utilisation?page=2&from=2026-11-01&kind=projector"
         );
-        assert_eq!(f.page_href(1), "/utilisation?from=2026-11-01&kind=projector");
+        assert_eq!(
+            f.page_href(1),
+            "/utilisation?from=2026-11-01&kind=projector"
+        );
     }
 }
