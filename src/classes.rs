@@ -397,6 +397,43 @@ pub const MAX_NOTE: usize = 200;
 pub struct RollCallInput {
     /// The exceptions.
     pub entries: Vec<RollCallEntry>,
+    /// When the teacher saved it on their device (RFC 3339), for a roll call queued offline:
+    /// on-time is judged by it when it is plausible (see [`capture_time`]); absent, the
+    /// arrival time counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_at: Option<String>,
+}
+
+/// How far a device's clock may run ahead of the server's (seconds).
+pub const CAPTURE_SKEW_SECONDS: i64 = 120;
+/// The oldest capture time accepted: a week (seconds).
+pub const CAPTURE_MAX_AGE_SECONDS: i64 = 7 * 24 * 3600;
+
+/// The capture time of a roll call, checked: an RFC 3339 time not after the server's `now` plus
+/// [`CAPTURE_SKEW_SECONDS`], not before the lesson's period starts (`period_starts`, unix
+/// seconds) and at most [`CAPTURE_MAX_AGE_SECONDS`] old. `None` when none was sent; the message
+/// of the refusal otherwise (the field is `taken_at`).
+pub fn capture_time(
+    taken_at: Option<&str>,
+    now: i64,
+    period_starts: i64,
+) -> Result<Option<i64>, crate::Msg> {
+    let Some(raw) = taken_at.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let t = chrono::DateTime::parse_from_rfc3339(raw)
+        .map_err(|_| crate::Msg::new("roll_call.taken_at_format"))?
+        .timestamp();
+    if t > now + CAPTURE_SKEW_SECONDS {
+        return Err(crate::Msg::new("roll_call.taken_at_future"));
+    }
+    if t < period_starts {
+        return Err(crate::Msg::new("roll_call.taken_at_before_lesson"));
+    }
+    if t < now - CAPTURE_MAX_AGE_SECONDS {
+        return Err(crate::Msg::new("roll_call.taken_at_too_old"));
+    }
+    Ok(Some(t))
 }
 
 /// Students per status.
@@ -447,8 +484,13 @@ pub struct RollCall {
     pub period: i64,
     /// Who took it first.
     pub taken_by: UserId,
-    /// When (RFC 3339).
+    /// When it was taken (RFC 3339): saved on the teacher's device, or its arrival when the
+    /// device sent no time.
     pub taken_at: String,
+    /// When the server received it first (RFC 3339); later than `taken_at` when it was queued
+    /// offline.
+    #[serde(default)]
+    pub received_at: String,
     /// Last change (RFC 3339).
     pub updated_at: String,
     /// Taken by the end of the lesson's period plus [`ON_TIME_GRACE_MINUTES`].
@@ -852,6 +894,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_capture_time_counts_when_it_is_plausible() {
+        let starts = 1_000_000;
+        let now = starts + 3_600;
+        assert_eq!(capture_time(None, now, starts), Ok(None));
+        assert_eq!(capture_time(Some("  "), now, starts), Ok(None));
+        let at = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+                .to_rfc3339()
+        };
+        assert_eq!(
+            capture_time(Some(&at(now - 60)), now, starts),
+            Ok(Some(now - 60))
+        );
+        assert_eq!(
+            capture_time(Some(&at(now + 120)), now, starts),
+            Ok(Some(now + 120))
+        );
+        let key = |r: Result<Option<i64>, crate::Msg>| r.unwrap_err().key;
+        assert_eq!(
+            key(capture_time(Some(&at(now + 121)), now, starts)),
+            "roll_call.taken_at_future"
+        );
+        assert_eq!(
+            key(capture_time(Some(&at(starts - 1)), now, starts)),
+            "roll_call.taken_at_before_lesson"
+        );
+        let later = starts + 8 * 24 * 3600;
+        assert_eq!(
+            key(capture_time(Some(&at(starts + 10)), later, starts)),
+            "roll_call.taken_at_too_old"
+        );
+        assert_eq!(
+            key(capture_time(Some("hôm qua"), now, starts)),
+            "roll_call.taken_at_format"
+        );
+        // A browser's `Date.toISOString()`.
+        assert!(capture_time(Some("1970-01-12T14:46:40.000Z"), now, starts).is_ok());
+    }
+
+    #[test]
     fn the_timetable_form_gives_its_cells() {
         let f = |n: &str, v: &str| (n.to_owned(), v.to_owned());
         let cells = cells_from_form(&[
@@ -1008,6 +1092,8 @@ pub fn roll_call_from_form(fields: &[(String, String)]) -> Result<RollCallInput,
                 note: notes.remove(&student_id),
             })
             .collect(),
+        // A plain form is sent as it is saved: its arrival is when it was taken.
+        taken_at: None,
     })
 }
 

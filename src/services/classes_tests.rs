@@ -111,6 +111,7 @@ fn absent(f: &Fixture, which: &[(usize, Status)]) -> RollCallInput {
                 note: None,
             })
             .collect(),
+        taken_at: None,
     }
 }
 
@@ -844,3 +845,96 @@ fn summary_exports_keep_formulas_as_text() {
     let xlsx = roll_calls::summary_xlsx(&s, crate::Lang::En).unwrap();
     assert_eq!(&xlsx[..2], b"PK");
 }
+
+both_engines!(
+    a_roll_call_saved_offline_is_judged_by_when_it_was_taken,
+    |t| async move {
+        let f = fixture(&t).await;
+        // Monday 07:00 (school time) now; period 1 runs 07:00–07:35, on time until 07:50.
+        let at = |hhmm: &str| format!("2026-11-30T{hhmm}:00+07:00");
+        let secs = |rfc: &str| {
+            chrono::DateTime::parse_from_rfc3339(rfc)
+                .unwrap()
+                .timestamp()
+        };
+        let with_time = |taken_at: Option<String>| RollCallInput {
+            taken_at,
+            ..absent(&f, &[(1, Status::Unexcused)])
+        };
+        // Saved on the phone at 07:45 with no signal, sent at 08:10: on time, both times kept.
+        t.advance(70 * 60);
+        let input = with_time(Some(at("07:45")));
+        let (rc, created) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &input, None)
+            .await
+            .unwrap();
+        assert!(created);
+        assert!(rc.on_time, "judged by the capture time");
+        assert_eq!(secs(&rc.taken_at), secs(&at("07:45")));
+        assert_eq!(secs(&rc.received_at), secs(&at("08:10")));
+        // The same PUT again (the outbox retrying): the same roll call, nothing new.
+        let (again, created) = roll_calls::put(&t.ctx, &f.maths, f.class, d(MON), 1, &input, None)
+            .await
+            .unwrap();
+        assert!(!created);
+        assert_eq!((again.taken_at, again.on_time), (rc.taken_at.clone(), true));
+        let read = roll_calls::get(&t.ctx, &f.maths, f.class, d(MON), 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            (secs(&read.taken_at), secs(&read.received_at)),
+            (secs(&at("07:45")), secs(&at("08:10")))
+        );
+        assert_eq!(t.count("roll_calls").await, 1);
+
+        // Period 2 (07:40–08:15, on time until 08:30), now 08:40: implausible times are refused,
+        // naming the field, and nothing is written.
+        t.advance(30 * 60);
+        for bad in [
+            at("08:43"),      // after the server's clock plus 2 minutes
+            at("07:39"),      // before the lesson started
+            "hôm nay".into(), // not a time
+        ] {
+            let e = roll_calls::put(
+                &t.ctx,
+                &f.homeroom,
+                f.class,
+                d(MON),
+                2,
+                &with_time(Some(bad.clone())),
+                None,
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(fields(&e), ["taken_at"], "{bad}");
+        }
+        assert_eq!(t.count("roll_calls").await, 1, "nothing written");
+        // A device clock a minute ahead is tolerated (and never stored past the arrival).
+        let (ahead, _) = roll_calls::put(
+            &t.ctx,
+            &f.homeroom,
+            f.class,
+            d(MON),
+            2,
+            &with_time(Some(at("08:41"))),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(secs(&ahead.taken_at), secs(&at("08:40")));
+        assert!(!ahead.on_time);
+        // Without a capture time, the arrival counts: last week's lesson, taken now, is late.
+        let (late, _) = roll_calls::put(
+            &t.ctx,
+            &f.maths,
+            f.class,
+            d("2026-11-24"),
+            1,
+            &with_time(None),
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(!late.on_time);
+        assert_eq!(late.taken_at, late.received_at);
+    }
+);

@@ -47,6 +47,17 @@ fn may_edit_taken(actor: &Actor, school: SchoolId, date: NaiveDate, today: Naive
 
 /// When a lesson's roll call stops being on time (unix seconds): the end of its period plus
 /// [`ON_TIME_GRACE_MINUTES`], school time; the end of the day when the grid lacks the period.
+/// When the lesson's period starts (unix seconds): the earliest plausible capture time.
+fn period_starts(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64) -> i64 {
+    let minutes = grid
+        .items
+        .iter()
+        .find(|p| p.number == period)
+        .map(|p| p.starts.minutes())
+        .unwrap_or(0);
+    crate::dates::midnight(date) + minutes * 60
+}
+
 fn on_time_until(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64) -> i64 {
     let minutes = grid
         .items
@@ -155,7 +166,15 @@ pub async fn put(
     let counts = counts_of(members.len(), &entries);
     let grid = periods::load_grid(ctx, c.school_id).await?;
     let now = ctx.now();
-    let on_time = now <= on_time_until(&grid, date, period);
+    // A roll call saved offline is judged by when the teacher saved it, if that is plausible.
+    let captured = crate::classes::capture_time(
+        input.taken_at.as_deref(),
+        now,
+        period_starts(&grid, date, period),
+    )
+    .map_err(|m| Error::field("taken_at", m))?;
+    let taken_at = captured.unwrap_or(now).min(now);
+    let on_time = taken_at <= on_time_until(&grid, date, period);
     let today = today(ctx);
     // SQLite: BEGIN IMMEDIATE, one writer at a time. PostgreSQL: the unique key decides between
     // concurrent first takes (the loser waits for the winner's commit, inserts nothing and
@@ -166,8 +185,8 @@ pub async fn put(
     let mut changed_entries = false;
     let inserted = sqlx::query(
         "INSERT INTO roll_calls (school_id, class_id, date, period, teacher_id, taken_by, taken_at, \
-         updated_by, updated_at, on_time, present, late, excused, unexcused) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $7, $8, $9, $10, $11, $12) \
+         updated_by, updated_at, on_time, present, late, excused, unexcused, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $13, $8, $9, $10, $11, $12, $13) \
          ON CONFLICT (class_id, date, period) DO NOTHING RETURNING id",
     )
     .bind(c.school_id)
@@ -176,12 +195,13 @@ pub async fn put(
     .bind(period)
     .bind(slot.item.teacher_id)
     .bind(actor.user_id)
-    .bind(now)
+    .bind(taken_at)
     .bind(i64::from(on_time))
     .bind(counts.present)
     .bind(counts.late)
     .bind(counts.excused)
     .bind(counts.unexcused)
+    .bind(now)
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
@@ -280,7 +300,8 @@ pub async fn put(
             date,
             period,
             taken_by: actor.user_id,
-            taken_at: crate::dates::rfc3339(now),
+            taken_at: crate::dates::rfc3339(taken_at),
+            received_at: crate::dates::rfc3339(now),
             updated_at: crate::dates::rfc3339(now),
             on_time,
             entries,
@@ -292,6 +313,7 @@ pub async fn put(
             period,
             taken_by: r.taken_by,
             taken_at: crate::dates::rfc3339(r.taken_at),
+            received_at: crate::dates::rfc3339(r.received_at.unwrap_or(r.taken_at)),
             updated_at: crate::dates::rfc3339(if changed_entries { now } else { r.updated_at }),
             on_time: r.on_time == 1,
             entries,
@@ -401,6 +423,7 @@ struct RollCallRow {
     period: i64,
     taken_by: UserId,
     taken_at: i64,
+    received_at: Option<i64>,
     updated_at: i64,
     on_time: i64,
     present: i64,
@@ -409,8 +432,8 @@ struct RollCallRow {
     unexcused: i64,
 }
 
-const ROLL_CALL_SELECT: &str = "SELECT id, class_id, date, period, taken_by, taken_at, updated_at, \
-     on_time, present, late, excused, unexcused FROM roll_calls";
+const ROLL_CALL_SELECT: &str = "SELECT id, class_id, date, period, taken_by, taken_at, received_at, \
+     updated_at, on_time, present, late, excused, unexcused FROM roll_calls";
 
 /// The stored roll call of a lesson, without checking who asks.
 async fn find(
@@ -436,6 +459,7 @@ async fn find(
         period: r.period,
         taken_by: r.taken_by,
         taken_at: crate::dates::rfc3339(r.taken_at),
+        received_at: crate::dates::rfc3339(r.received_at.unwrap_or(r.taken_at)),
         updated_at: crate::dates::rfc3339(r.updated_at),
         on_time: r.on_time == 1,
         entries,

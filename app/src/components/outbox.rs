@@ -260,7 +260,10 @@ mod client {
     fn read_form(form: &web_sys::HtmlFormElement) -> RollCallInput {
         let mut entries = Vec::new();
         let Ok(nodes) = form.query_selector_all("input") else {
-            return RollCallInput { entries };
+            return RollCallInput {
+                entries,
+                taken_at: None,
+            };
         };
         let mut notes = std::collections::HashMap::new();
         let mut marks = Vec::new();
@@ -291,7 +294,10 @@ mod client {
                 note: notes.remove(&id),
             });
         }
-        RollCallInput { entries }
+        // When the teacher saved it, so a roll call sent later is judged by this time
+        // (`Date.toISOString()`, RFC 3339 in UTC).
+        let taken_at = js_sys::Date::new_0().to_iso_string().as_string();
+        RollCallInput { entries, taken_at }
     }
 
     pub fn start(

@@ -140,6 +140,21 @@ fn RollCall(v: RollCallView) -> impl IntoView {
                     {display_timestamp(&r.updated_at)}
                 </span>
                 {(!r.on_time).then(|| view! { <span class="badge badge-warning">{tr("roll.late_taken")}</span> })}
+                // Queued offline: when it was saved on the phone, and when it arrived.
+                {(r.taken_at != r.received_at && !r.received_at.is_empty())
+                    .then(|| {
+                        view! {
+                            <span class="muted small">
+                                {trf(
+                                    "roll.received_later",
+                                    &[
+                                        ("taken", display_timestamp(&r.taken_at)),
+                                        ("received", display_timestamp(&r.received_at)),
+                                    ],
+                                )}
+                            </span>
+                        }
+                    })}
             </p>
         }
         .into_any(),
