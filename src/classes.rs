@@ -411,7 +411,8 @@ pub const CAPTURE_MAX_AGE_SECONDS: i64 = 7 * 24 * 3600;
 
 /// The capture time of a roll call, checked: an RFC 3339 time not after the server's `now` plus
 /// [`CAPTURE_SKEW_SECONDS`], not before the lesson's period starts (`period_starts`, unix
-/// seconds) and at most [`CAPTURE_MAX_AGE_SECONDS`] old. `None` when none was sent; the message
+/// seconds) and at most [`CAPTURE_MAX_AGE_SECONDS`] old. A roll call that arrives before its
+/// period starts (taken early, live) may carry a time as early as the device's skew allows. `None` when none was sent; the message
 /// of the refusal otherwise (the field is `taken_at`).
 pub fn capture_time(
     taken_at: Option<&str>,
@@ -427,7 +428,7 @@ pub fn capture_time(
     if t > now + CAPTURE_SKEW_SECONDS {
         return Err(crate::Msg::new("roll_call.taken_at_future"));
     }
-    if t < period_starts {
+    if t < period_starts.min(now - CAPTURE_SKEW_SECONDS) {
         return Err(crate::Msg::new("roll_call.taken_at_before_lesson"));
     }
     if t < now - CAPTURE_MAX_AGE_SECONDS {
@@ -931,6 +932,14 @@ mod tests {
             key(capture_time(Some("hôm qua"), now, starts)),
             "roll_call.taken_at_format"
         );
+        // Taken early, before the lesson starts, and sent at once: a clock a minute behind is
+        // fine; the same time sent after the lesson started is not.
+        let early = starts - 600;
+        assert_eq!(
+            capture_time(Some(&at(early - 60)), early, starts),
+            Ok(Some(early - 60))
+        );
+        assert!(capture_time(Some(&at(early - 60)), now, starts).is_err());
         // A browser's `Date.toISOString()`.
         assert!(capture_time(Some("1970-01-12T14:46:40.000Z"), now, starts).is_ok());
     }
