@@ -37,13 +37,24 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The app's page routes, generated once per process. Generating them renders the app with
+/// resource loading suppressed through a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`): a page whose resource is first polled meanwhile — another router
+/// being built while this process serves, as the HTTP tests do in parallel — would wait
+/// forever. After the first router, no generation runs again.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The whole application: pages and server functions (Leptos), the REST API v1 with its
 /// OpenAPI document, the site's static files, and the middleware every request passes.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api::routes();
     let doc = Arc::new(doc);
     let leptos_options = state.leptos.clone();
-    let routes = generate_route_list(app::App);
+    let routes = page_routes();
     let pages = Router::<AppState>::new()
         .leptos_routes_with_context(
             &state,
