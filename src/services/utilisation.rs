@@ -60,7 +60,8 @@ async fn overview(
     f: &UtilisationFilter,
 ) -> Result<UtilisationView, Error> {
     let (from, to) = range(ctx, f)?;
-    let area = match f.area {
+    // An area officer's overview is their area's schools.
+    let area = match f.area.or(actor.area_id()) {
         None => None,
         Some(id) => {
             let name = crate::services::schools::areas(ctx, actor)
