@@ -175,11 +175,10 @@ async fn totals(
     order: &str,
 ) -> Result<Vec<sqlx::any::AnyRow>, Error> {
     let (from_p, to_p, today_p) = params;
+    let sums = period_sums(today_p);
     let sql = format!(
         "SELECT {group}, COUNT(DISTINCT d.school_id) AS schools, COUNT(DISTINCT d.id) AS devices, \
-         CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
-         CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < {today_p}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show \
+         {sums} \
          FROM devices d JOIN schools sc ON sc.id = d.school_id JOIN areas a ON a.id = sc.area_id \
          LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= {from_p} AND s.date <= {to_p} \
          LEFT JOIN bookings b ON b.id = s.booking_id{} \
@@ -190,6 +189,17 @@ async fn totals(
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)
+}
+
+/// The periods booked, used and no-shows of the slots joined as `s` and `b` (a read writes
+/// nothing: a slot still `booked` before today, placeholder `today_p`, is a no-show), summed
+/// the same way by the per-device report and the department's overview so their numbers agree.
+fn period_sums(today_p: &str) -> String {
+    format!(
+        "CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
+         CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
+         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < {today_p}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show"
+    )
 }
 
 /// The range a report covers: `from` and `to` as given, else the last 30 days; at most 400 days.
@@ -260,11 +270,10 @@ pub async fn utilisation(
     if let Some(k) = f.kind {
         w.and("d.kind = {}", k.as_str());
     }
+    let sums = period_sums(&today_p);
     let sql = format!(
         "SELECT d.id, d.name, d.kind, d.quantity, d.status, d.school_id, sc.code, sc.name AS school_name, \
-         CAST(COALESCE(SUM(CASE WHEN b.status IN ('booked', 'in_use', 'returned', 'released') THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked, \
-         CAST(COALESCE(SUM(CASE WHEN b.status IN ('in_use', 'returned') THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, \
-         CAST(COALESCE(SUM(CASE WHEN b.status = 'released' OR (b.status = 'booked' AND s.date < {today_p}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
+         {sums}, \
          CAST(COALESCE(SUM(CASE WHEN b.status = 'booked' AND s.date >= {today_p} THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending \
          FROM devices d JOIN schools sc ON sc.id = d.school_id \
          LEFT JOIN booking_slots s ON s.device_id = d.id AND s.date >= {from_p} AND s.date <= {to_p} \
