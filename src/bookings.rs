@@ -156,6 +156,41 @@ pub struct RecurringRequest {
     pub note: Option<String>,
 }
 
+/// The booking form as the teacher filled it in: one day, or with `until` the same periods every
+/// week until then. Checked by [`crate::services::bookings::book`], every field by its form name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingForm {
+    /// The device's id as sent.
+    pub device_id: String,
+    /// The day (`YYYY-MM-DD` or `dd/mm/yyyy`); the first day of a weekly booking.
+    pub date: String,
+    /// The periods of each day.
+    pub periods: Vec<i64>,
+    /// Units of a pool as typed (empty: 1).
+    pub quantity: String,
+    /// A note.
+    pub note: Option<String>,
+    /// The last day of a weekly booking (empty or absent: one day).
+    pub until: Option<String>,
+}
+
+/// What the booking form did, one day or weekly.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookOutcome {
+    /// The device's name.
+    pub device: String,
+    /// The periods of each day.
+    pub periods: Vec<i64>,
+    /// Units (1 for a tagged device).
+    pub quantity: i64,
+    /// The days booked, ascending.
+    pub dates: Vec<String>,
+    /// Whether it was a weekly booking.
+    pub weekly: bool,
+    /// The days a weekly booking could not have, and why.
+    pub skipped: Vec<SkippedDay>,
+}
+
 /// Why a day of a recurring booking was not booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedDay {

@@ -8,6 +8,7 @@
 pub mod bookings;
 pub mod classes;
 pub mod dates;
+pub mod device_page;
 pub mod devices;
 pub mod error;
 pub mod i18n;

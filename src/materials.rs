@@ -309,6 +309,50 @@ pub struct MaterialForm {
     pub url: String,
 }
 
+/// A partial change of a material's fields (API `PATCH`): an absent field keeps its value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialPatch {
+    /// Title.
+    pub title: Option<String>,
+    /// Subject (a code, or its name).
+    pub subject: Option<String>,
+    /// Grade 0–12.
+    pub grade: Option<i64>,
+    /// Topic.
+    pub topic: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// `private | school | province`.
+    pub scope: Option<String>,
+    /// A link's new address.
+    pub url: Option<String>,
+}
+
+impl MaterialPatch {
+    /// The whole form: each given field over `m`'s value.
+    pub fn over(&self, m: &Material) -> MaterialForm {
+        MaterialForm {
+            title: self.title.clone().unwrap_or_else(|| m.title.clone()),
+            subject: self.subject.clone().unwrap_or_else(|| m.subject.clone()),
+            grade: self.grade.unwrap_or(m.grade).to_string(),
+            topic: self.topic.clone().unwrap_or_else(|| m.topic.clone()),
+            description: self
+                .description
+                .clone()
+                .unwrap_or_else(|| m.description.clone()),
+            scope: self
+                .scope
+                .clone()
+                .unwrap_or_else(|| m.scope.as_str().to_owned()),
+            url: self
+                .url
+                .clone()
+                .or_else(|| m.url.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// A material's fields, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialInput {

@@ -13,6 +13,7 @@ pub mod classes;
 pub mod csv_import;
 pub mod ctx;
 pub mod db;
+pub mod device_page;
 pub mod devices;
 pub mod files;
 pub mod materials;
@@ -33,6 +34,8 @@ pub mod testing;
 
 #[cfg(test)]
 mod auth_tests;
+#[cfg(test)]
+mod bookings_props_tests;
 #[cfg(test)]
 mod bookings_tests;
 #[cfg(test)]

@@ -101,8 +101,9 @@ async function visit(page: Page, w: Watch, path: string, title?: string, shows?:
   w.navigations.length = 0;
   const res = await page.goto(path);
   expect(res?.status(), path).toBe(200);
-  // A planted refresh of 0 s or a script would act now; give them a moment.
-  await page.waitForTimeout(300);
+  // A planted refresh of 0 s, a script or an image would act once the page has loaded: wait
+  // until the page has loaded and the network has gone quiet, not a fixed time.
+  await page.waitForLoadState('networkidle');
   await expect(page.locator(PLANTED), `${path}: planted elements`).toHaveCount(0);
   expect(await page.locator('head meta[http-equiv]').count(), `${path}: planted meta`).toBe(0);
   expect(new URL(page.url()).pathname + new URL(page.url()).search, `${path}: no redirect`).toBe(path);

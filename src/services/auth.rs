@@ -12,14 +12,13 @@ use crate::model::{Actor, Role, User};
 use crate::services::audit::{self, Record};
 use crate::services::caller::Caller;
 use crate::services::ctx::Ctx;
-use crate::services::db::internal;
+use crate::services::db::{decode, decode_flag, internal};
 use crate::services::throttle;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine as _;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use std::sync::OnceLock;
 
 /// A session token as the cookie carries it. Never logged.
@@ -164,6 +163,11 @@ impl Hashing {
             pool: std::sync::Arc::new(HashPool::start(threads.max(1))),
             queue_wait,
         }
+    }
+
+    /// How many hashes run at once.
+    pub fn threads(&self) -> usize {
+        self.pool.threads
     }
 
     /// The same threads with another bound on the wait.
@@ -375,19 +379,51 @@ fn check_login_lengths(username: &str, password: &str) -> Result<(), Error> {
     errs.finish()
 }
 
-/// Reads a user from a row with `id, username, full_name, role, school_id`.
-pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
-    let role: String = r.try_get("role")?;
-    Ok(User {
-        id: UserId(r.try_get("id")?),
-        username: r.try_get("username")?,
-        full_name: r.try_get("full_name")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
-        school_id: r.try_get::<Option<i64>, _>("school_id")?.map(SchoolId),
-        must_change_password: r.try_get::<i64, _>("must_change_password")? == 1,
-        area: None,
-    })
+/// A user's columns (`id, username, full_name, role, school_id, must_change_password`), as
+/// stored; flattened into the rows that read more.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: UserId,
+    username: String,
+    full_name: String,
+    role: String,
+    school_id: Option<SchoolId>,
+    must_change_password: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = sqlx::Error;
+    /// Strict: an unknown role or a flag that is not 0/1 is an error, never a default.
+    fn try_from(r: UserRow) -> Result<User, sqlx::Error> {
+        Ok(User {
+            id: r.id,
+            username: r.username,
+            full_name: r.full_name,
+            role: decode("role", &r.role, Role::parse)?,
+            school_id: r.school_id,
+            must_change_password: decode_flag("must_change_password", r.must_change_password)?,
+            area: None,
+        })
+    }
+}
+
+/// A user with what signing in checks.
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+    active: i64,
+}
+
+/// A session with its user.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    active: i64,
+    last_seen_at: i64,
+    expires_at: i64,
 }
 
 /// One sign-in as an adapter (the REST API, the login form) received it. No `Debug`: it holds
@@ -473,18 +509,18 @@ pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
         .await?;
         return Err(throttled(wait));
     }
-    let row = sqlx::query(
+    let row: Option<LoginRow> = sqlx::query_as(
         "SELECT id, username, full_name, role, school_id, password_hash, active, must_change_password FROM users WHERE username = $1",
     )
     .bind(name.clone())
     .fetch_optional(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    let (user, phc, active) = match &row {
+    let (user, phc, active) = match row {
         Some(r) => (
-            Some(user_from_row(r).map_err(internal)?),
-            Some(r.try_get::<String, _>("password_hash").map_err(internal)?),
-            r.try_get::<i64, _>("active").map_err(internal)? == 1,
+            Some(User::try_from(r.user).map_err(internal)?),
+            Some(r.password_hash),
+            decode_flag("active", r.active).map_err(internal)?,
         ),
         None => (None, None, false),
     };
@@ -650,7 +686,7 @@ pub async fn new_session(ctx: &Ctx, user: UserId) -> Result<SessionToken, Error>
 pub async fn session_user(ctx: &Ctx, token: &str) -> Result<Option<User>, Error> {
     let now = ctx.now();
     let hash = token_hash(token);
-    let row = sqlx::query(
+    let row: Option<SessionRow> = sqlx::query_as(
         "SELECT u.id, u.username, u.full_name, u.role, u.school_id, u.active, u.must_change_password, s.last_seen_at, s.expires_at \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
@@ -659,10 +695,9 @@ pub async fn session_user(ctx: &Ctx, token: &str) -> Result<Option<User>, Error>
     .await
     .map_err(internal)?;
     let Some(r) = row else { return Ok(None) };
-    let last_seen: i64 = r.try_get("last_seen_at").map_err(internal)?;
-    let expires: i64 = r.try_get("expires_at").map_err(internal)?;
-    let active: i64 = r.try_get("active").map_err(internal)?;
-    if active != 1 || now >= expires || now - last_seen >= ctx.sessions.idle_timeout {
+    let (last_seen, expires) = (r.last_seen_at, r.expires_at);
+    let active = decode_flag("active", r.active).map_err(internal)?;
+    if !active || now >= expires || now - last_seen >= ctx.sessions.idle_timeout {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(hash)
             .execute(&ctx.db.pool)
@@ -678,7 +713,7 @@ pub async fn session_user(ctx: &Ctx, token: &str) -> Result<Option<User>, Error>
             .await
             .map_err(internal)?;
     }
-    let mut user = user_from_row(&r).map_err(internal)?;
+    let mut user = User::try_from(r.user).map_err(internal)?;
     if user.role == Role::Department {
         user.area = super::scope::officer_area(&ctx.db.pool, user.id).await?;
     }
@@ -744,13 +779,10 @@ pub async fn change_password(
     if let Some(wait) = throttle::reserve(ctx, &user.username, ip).await? {
         return Err(throttled(wait));
     }
-    let phc: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user.id.0)
+    let phc: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.id)
         .fetch_optional(&ctx.db.pool)
         .await
-        .map_err(internal)?
-        .map(|r| r.try_get("password_hash"))
-        .transpose()
         .map_err(internal)?;
     let actor = Actor::from(user);
     if !verify(ctx, current.to_owned(), phc).await? {

@@ -11,8 +11,9 @@
 //! a unique index on the live slots of tagged devices holds the rule in the database too.
 
 use crate::bookings::{
-    Booking, BookingFilter, BookingList, BookingRequest, BookingSetup, BookingStatus, PAST_DAYS,
-    RecurringOutcome, RecurringRequest, SkippedDay, TakenSlot, taken_slots,
+    BookOutcome, Booking, BookingFilter, BookingForm, BookingList, BookingRequest, BookingSetup,
+    BookingStatus, PAST_DAYS, RecurringOutcome, RecurringRequest, SkippedDay, TakenSlot,
+    taken_slots,
 };
 use crate::dates::{display_date, parse_date, school_tz, today_at};
 use crate::devices::{Device, DeviceFilter, DeviceKind, DeviceStatus};
@@ -22,10 +23,12 @@ use crate::model::{Actor, Role};
 use crate::periods::{Period, PeriodGrid};
 use crate::services::audit::{self, Record};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Bind, Engine, Where, decode, get_date, internal, is_unique_violation};
+use crate::services::db::{
+    Bind, Engine, Where, decode, decode_date, internal, is_unique_violation,
+};
 use crate::services::{devices, periods};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
-use sqlx::Row;
+use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 /// The longest note (characters).
@@ -36,38 +39,74 @@ pub use crate::bookings::CHECK_IN_EARLY_MINUTES;
 /// The most weeks a recurring booking spans.
 pub const MAX_WEEKS: i64 = 53;
 
+/// The most bookings one list answers; a query matching more is refused (see [`list`]).
+pub const MAX_LIST: usize = 5000;
+
 const SELECT: &str = "SELECT b.id, b.device_id, b.teacher_id, b.date, b.periods, b.quantity, b.class_id, \
      b.note, b.status, b.checked_in_at, b.checked_out_at, b.school_id, b.series_id, \
      b.created_at AS made_at, d.name AS device_name, d.kind AS device_kind, u.full_name AS teacher_name \
      FROM bookings b JOIN devices d ON d.id = b.device_id JOIN users u ON u.id = b.teacher_id";
 
-fn booking_from_row(r: &sqlx::any::AnyRow) -> Result<Booking, sqlx::Error> {
-    let status: String = r.try_get("status")?;
-    let kind: String = r.try_get("device_kind")?;
-    let periods: String = r.try_get("periods")?;
-    let cin: Option<i64> = r.try_get("checked_in_at")?;
-    let cout: Option<i64> = r.try_get("checked_out_at")?;
-    Ok(Booking {
-        id: BookingId(r.try_get("id")?),
-        device_id: DeviceId(r.try_get("device_id")?),
-        teacher_id: UserId(r.try_get("teacher_id")?),
-        date: get_date(r, "date")?,
-        periods: periods
-            .split(',')
-            .map(|p| decode("period", p, |p| p.trim().parse().ok()))
-            .collect::<Result<_, _>>()?,
-        quantity: r.try_get("quantity")?,
-        class_id: r.try_get("class_id")?,
-        note: r.try_get("note")?,
-        status: decode("booking status", &status, BookingStatus::parse)?,
-        checked_in_at: cin.map(crate::dates::rfc3339),
-        checked_out_at: cout.map(crate::dates::rfc3339),
-        device_name: r.try_get("device_name")?,
-        device_kind: decode("device kind", &kind, DeviceKind::parse)?,
-        teacher_name: r.try_get("teacher_name")?,
-        school_id: SchoolId(r.try_get("school_id")?),
-        series_id: r.try_get("series_id")?,
-    })
+/// A row of [`SELECT`], as stored.
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    id: BookingId,
+    device_id: DeviceId,
+    teacher_id: UserId,
+    date: String,
+    periods: String,
+    quantity: i64,
+    class_id: Option<ClassId>,
+    note: Option<String>,
+    status: String,
+    checked_in_at: Option<i64>,
+    checked_out_at: Option<i64>,
+    school_id: SchoolId,
+    series_id: Option<SeriesId>,
+    /// When it was made (the release rule's grace for a late booking).
+    made_at: i64,
+    device_name: String,
+    device_kind: String,
+    teacher_name: String,
+}
+
+impl TryFrom<BookingRow> for Booking {
+    type Error = sqlx::Error;
+    /// Strict: an unknown status or kind, a bad day or period list is an error, never a default.
+    fn try_from(r: BookingRow) -> Result<Booking, sqlx::Error> {
+        Ok(Booking {
+            id: r.id,
+            device_id: r.device_id,
+            teacher_id: r.teacher_id,
+            date: decode_date(&r.date)?,
+            periods: r
+                .periods
+                .split(',')
+                .map(|p| decode("period", p, |p| p.trim().parse().ok()))
+                .collect::<Result<_, _>>()?,
+            quantity: r.quantity,
+            class_id: r.class_id,
+            note: r.note,
+            status: decode("booking status", &r.status, BookingStatus::parse)?,
+            checked_in_at: r.checked_in_at.map(crate::dates::rfc3339),
+            checked_out_at: r.checked_out_at.map(crate::dates::rfc3339),
+            device_name: r.device_name,
+            device_kind: decode("device kind", &r.device_kind, DeviceKind::parse)?,
+            teacher_name: r.teacher_name,
+            school_id: r.school_id,
+            series_id: r.series_id,
+        })
+    }
+}
+
+/// One booking by id, inside a transaction, as stored.
+async fn stored(tx: &mut Transaction<'static, Any>, id: BookingId) -> Result<Booking, Error> {
+    let row: BookingRow = sqlx::query_as(&format!("{SELECT} WHERE b.id = $1"))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)?;
+    Booking::try_from(row).map_err(internal)
 }
 
 fn booking_json(b: &Booking) -> String {
@@ -258,15 +297,13 @@ async fn book_day(
         Engine::Postgres => "SELECT status, quantity FROM devices WHERE id = $1 FOR UPDATE",
         Engine::Sqlite => "SELECT status, quantity FROM devices WHERE id = $1",
     };
-    let row = sqlx::query(lock)
+    // What the device is now, not what it was when the request was checked.
+    let (status, capacity): (String, i64) = sqlx::query_as(lock)
         .bind(c.device.id.0)
         .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?
         .ok_or_else(Error::not_found)?;
-    // What the device is now, not what it was when the request was checked.
-    let status: String = row.try_get("status").map_err(internal)?;
-    let capacity: i64 = row.try_get("quantity").map_err(internal)?;
     if status != DeviceStatus::Available.as_str() {
         return Err(Error::field(
             "device_id",
@@ -287,7 +324,7 @@ async fn book_day(
             Msg::new("validation.booking_quantity").arg("max", capacity),
         ));
     }
-    let rows = sqlx::query(
+    let booked: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
         "SELECT period, CAST(SUM(quantity) AS BIGINT) AS n FROM booking_slots \
          WHERE device_id = $1 AND date = $2 AND live = 1 GROUP BY period",
     )
@@ -295,14 +332,9 @@ async fn book_day(
     .bind(date_s.clone())
     .fetch_all(&mut *tx)
     .await
-    .map_err(internal)?;
-    let mut booked: HashMap<i64, i64> = HashMap::new();
-    for r in &rows {
-        booked.insert(
-            r.try_get("period").map_err(internal)?,
-            r.try_get("n").map_err(internal)?,
-        );
-    }
+    .map_err(internal)?
+    .into_iter()
+    .collect();
     let taken = taken_slots(capacity, c.quantity, &c.periods, |p| {
         booked.get(&p).copied().unwrap_or(0)
     });
@@ -316,7 +348,7 @@ async fn book_day(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO bookings (school_id, device_id, teacher_id, date, quantity, class_id, note, status, series_id, \
          periods, first_period, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, NULL, $6, 'booked', $7, $8, $9, $10, $11) RETURNING id",
@@ -334,7 +366,6 @@ async fn book_day(
     .bind(now)
     .fetch_one(&mut *tx)
     .await
-    .and_then(|r| r.try_get("id"))
     .map_err(internal)?;
     for p in &c.periods {
         let res = sqlx::query(
@@ -360,12 +391,7 @@ async fn book_day(
             Err(e) => return Err(internal(e)),
         }
     }
-    let booking = sqlx::query(&format!("{SELECT} WHERE b.id = $1"))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await
-        .and_then(|r| booking_from_row(&r))
-        .map_err(internal)?;
+    let booking = stored(&mut tx, BookingId(id)).await?;
     audit::write(
         &mut *tx,
         now,
@@ -524,8 +550,19 @@ pub async fn create_recurring(
 
 /// Bookings the actor may see matching the filter, by date and first period. Teachers and
 /// school administrators see their school's bookings (a teacher's `mine` narrows to their
-/// own); the department and sysadmins see every school's.
+/// own); the department and sysadmins see every school's. More than [`MAX_LIST`] matching
+/// bookings is a 422 on `from`/`to` that gives the count: the caller narrows the range.
 pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Booking>, Error> {
+    list_at_most(ctx, actor, f, MAX_LIST).await
+}
+
+/// [`list`] with another bound (tests: the refusal without thousands of rows).
+pub(crate) async fn list_at_most(
+    ctx: &Ctx,
+    actor: &Actor,
+    f: &BookingFilter,
+    max: usize,
+) -> Result<Vec<Booking>, Error> {
     let mut w = Where::new();
     if let Some(s) = f.school_id {
         if !actor.can_read_school(s) {
@@ -563,20 +600,119 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &BookingFilter) -> Result<Vec<Boo
         }
         w.and_in("b.status", stored.iter().map(|s| Bind::from(s.as_str())));
     }
-    let sql = format!(
-        "{SELECT}{} ORDER BY b.date, b.first_period, b.id LIMIT 5000",
-        w.sql()
-    );
-    let rows = w
-        .query(&sql)
+    // Never a silent cut: more than a list carries is refused with the count, naming the
+    // range to narrow (a department query without dates over a whole province, say).
+    let sql = format!("SELECT COUNT(*) AS n FROM bookings b{}", w.sql());
+    let matching: i64 = w
+        .query_scalar(&sql)
+        .fetch_one(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    if matching > max as i64 {
+        let msg = || {
+            Msg::new("validation.bookings_too_many")
+                .arg("count", matching)
+                .arg("max", max)
+        };
+        let mut errs = FieldErrors::new();
+        errs.add("from", msg());
+        errs.add("to", msg());
+        errs.finish()?;
+    }
+    let sql = format!("{SELECT}{} ORDER BY b.date, b.first_period, b.id", w.sql());
+    let rows: Vec<BookingRow> = w
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let mut out = effective(ctx, &rows).await?;
+    let mut out = effective(ctx, rows).await?;
     if !f.status.is_empty() {
         out.retain(|b| f.status.contains(&b.status));
     }
     Ok(out)
+}
+
+/// The booking form: one day ([`create`]) or, with `until`, weekly ([`create_recurring`]).
+/// A device id or quantity that is not a number is a field error like the others; a weekly
+/// booking's first day is reported on the form's `date`.
+pub async fn book(
+    ctx: &Ctx,
+    actor: &Actor,
+    form: &BookingForm,
+    ip: Option<&str>,
+) -> Result<BookOutcome, Error> {
+    let device = form
+        .device_id
+        .trim()
+        .parse::<DeviceId>()
+        .map_err(|_| Error::field("device_id", Msg::new("book.device_required")))?;
+    let quantity = match form.quantity.trim() {
+        "" => None,
+        q => Some(
+            q.parse::<i64>()
+                .map_err(|_| Error::field("quantity", Msg::new("book.quantity_number")))?,
+        ),
+    };
+    let note = form.note.clone().filter(|n| !n.trim().is_empty());
+    let until = form
+        .until
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    let Some(until) = until else {
+        let req = BookingRequest {
+            device_id: device,
+            date: form.date.clone(),
+            periods: form.periods.clone(),
+            quantity,
+            class_id: None,
+            note,
+        };
+        let b = create(ctx, actor, &req, ip).await?;
+        return Ok(BookOutcome {
+            device: b.device_name,
+            periods: b.periods,
+            quantity: b.quantity,
+            dates: vec![b.date.to_string()],
+            weekly: false,
+            skipped: vec![],
+        });
+    };
+    let req = RecurringRequest {
+        device_id: device,
+        from: form.date.clone(),
+        until: until.to_owned(),
+        periods: form.periods.clone(),
+        quantity,
+        class_id: None,
+        note,
+    };
+    let o = create_recurring(ctx, actor, &req, ip)
+        .await
+        .map_err(|mut e| {
+            // The form's field is the date, not the API's `from`.
+            if let crate::error::Details::Fields(fields) = &mut e.details {
+                for f in fields.iter_mut().filter(|f| f.field == "from") {
+                    f.field = "date".into();
+                }
+            }
+            e
+        })?;
+    let name = match o.booked.first() {
+        Some(b) => b.device_name.clone(),
+        None => devices::get(ctx, actor, device).await?.name,
+    };
+    let mut periods = form.periods.clone();
+    periods.sort_unstable();
+    periods.dedup();
+    Ok(BookOutcome {
+        device: name,
+        periods,
+        quantity: quantity.unwrap_or(1),
+        dates: o.booked.into_iter().map(|b| b.date.to_string()).collect(),
+        weekly: true,
+        skipped: o.skipped,
+    })
 }
 
 /// What the booking form needs: the caller's school's devices that are not retired, its
@@ -631,12 +767,12 @@ pub async fn my_list(ctx: &Ctx, actor: &Actor, all: bool) -> Result<BookingList,
 
 /// One booking the actor may see.
 pub async fn get(ctx: &Ctx, actor: &Actor, id: BookingId) -> Result<Booking, Error> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE b.id = $1"))
-        .bind(id.0)
+    let rows: Vec<BookingRow> = sqlx::query_as(&format!("{SELECT} WHERE b.id = $1"))
+        .bind(id)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    match effective(ctx, &rows).await?.pop() {
+    match effective(ctx, rows).await?.pop() {
         Some(b) if actor.can_read_school(b.school_id) => Ok(b),
         _ => Err(Error::not_found()),
     }
@@ -686,12 +822,7 @@ async fn transition(
             .await
             .map_err(internal)?;
     }
-    let new = sqlx::query(&format!("{SELECT} WHERE b.id = $1"))
-        .bind(b.id.0)
-        .fetch_one(&mut *tx)
-        .await
-        .and_then(|r| booking_from_row(&r))
-        .map_err(internal)?;
+    let new = stored(&mut tx, b.id).await?;
     audit::write(
         &mut *tx,
         now,
@@ -883,17 +1014,17 @@ pub(crate) fn due_for_release(
 
 /// Bookings as they stand now: one still `booked` past its pick-up time shows as `released`
 /// even before the job has stored it, so a read never writes and never shows a stale state.
-async fn effective(ctx: &Ctx, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Booking>, Error> {
+async fn effective(ctx: &Ctx, rows: Vec<BookingRow>) -> Result<Vec<Booking>, Error> {
     let now = ctx.now();
     let mut grids: HashMap<SchoolId, PeriodGrid> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let mut b = booking_from_row(r).map_err(internal)?;
+        let made_at = r.made_at;
+        let mut b = Booking::try_from(r).map_err(internal)?;
         if b.status == BookingStatus::Booked && b.date <= today_at(now) {
             if let std::collections::hash_map::Entry::Vacant(e) = grids.entry(b.school_id) {
                 e.insert(periods::load_grid(ctx, b.school_id).await?);
             }
-            let made_at: i64 = r.try_get("made_at").map_err(internal)?;
             let grid = &grids[&b.school_id];
             if due_for_release(grid, b.date, b.periods.first().copied(), made_at, now) {
                 b.status = BookingStatus::Released;
@@ -911,13 +1042,13 @@ async fn release_due_for(ctx: &Ctx, school: Option<SchoolId>) -> Result<u64, Err
     if school.is_some() {
         sql.push_str(" AND b.school_id = $2");
     }
-    let mut q = sqlx::query(&sql).bind(today.to_string());
+    let mut q = sqlx::query_as::<_, BookingRow>(&sql).bind(today.to_string());
     if let Some(s) = school {
         q = q.bind(s.0);
     }
     let rows = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
     let mut released = 0;
-    for b in effective(ctx, &rows).await? {
+    for b in effective(ctx, rows).await? {
         if b.status != BookingStatus::Released {
             continue;
         }

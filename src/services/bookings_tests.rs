@@ -10,7 +10,7 @@ use crate::ids::DeviceId;
 use crate::model::Actor;
 use crate::periods::{DaySession, GridDraft, HolidayInput, PeriodDraft, PeriodGrid};
 use crate::services::testing::TestDb;
-use crate::services::{bookings, devices, periods};
+use crate::services::{bookings, device_page, devices, periods};
 use crate::utilisation::UtilisationFilter;
 use std::sync::Arc;
 
@@ -411,6 +411,51 @@ both_engines!(who_may_book_and_cancel, |t| async move {
     );
 });
 
+both_engines!(
+    a_list_larger_than_its_bound_is_refused_with_the_count,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let admin = t.school_admin(s.id).await;
+        let a = t.teacher(s.id).await;
+        let dept = t.department().await;
+        let board = device(&t, &admin, "Bảng", "interactive_board", 1).await;
+        for p in 1..=3 {
+            bookings::create(&t.ctx, &a, &req(board.id, TUE, &[p], None), None)
+                .await
+                .unwrap();
+        }
+        // Exactly the bound: all of them.
+        let all = bookings::list_at_most(&t.ctx, &dept, &BookingFilter::default(), 3)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 3);
+        // One more than the bound: a 422 naming the range and the count, never the first few.
+        let e = bookings::list_at_most(&t.ctx, &dept, &BookingFilter::default(), 2)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Validation);
+        assert_eq!(field_names(&e), ["from", "to"]);
+        let l = e.localize(crate::Lang::En);
+        assert!(l.fields[0].1.contains("3 bookings match"), "{l:?}");
+        // A narrower query that holds no more than the bound passes.
+        let first = all[0].id;
+        bookings::cancel(&t.ctx, &a, first, None).await.unwrap();
+        let cancelled = bookings::list_at_most(
+            &t.ctx,
+            &dept,
+            &BookingFilter {
+                status: vec![BookingStatus::Cancelled],
+                ..Default::default()
+            },
+            2,
+        )
+        .await
+        .unwrap();
+        assert_eq!(cancelled.len(), 1);
+        assert_eq!(cancelled[0].id, first);
+    }
+);
+
 both_engines!(reads_show_a_release_without_writing_it, |t| async move {
     // 07:00 Monday; period 2 starts 07:40, released 15 minutes later.
     let s = t.school("TH0001").await;
@@ -480,40 +525,40 @@ both_engines!(
         let p2 = bookings::create(&t.ctx, &a, &req(proj.id, today, &[2], None), None)
             .await
             .unwrap();
-        let flags = |p: &crate::devices::DevicePage| {
+        let flags = |p: &crate::device_page::DevicePage| {
             p.bookings
                 .iter()
                 .map(|x| (x.may_check_in, x.check_in_later, x.may_check_out, x.current))
                 .collect::<Vec<_>>()
         };
         // 07:00: too early for everyone; its teacher and the admin will be able to, later.
-        let mine = devices::page(&t.ctx, &a, proj.id).await.unwrap();
+        let mine = device_page::page(&t.ctx, &a, proj.id).await.unwrap();
         assert_eq!(flags(&mine), vec![(false, true, false, false)]);
         assert!(mine.may_book && !mine.may_manage);
         assert_eq!(mine.bookings[0].times, "07:40–08:15");
-        let other = devices::page(&t.ctx, &b, proj.id).await.unwrap();
+        let other = device_page::page(&t.ctx, &b, proj.id).await.unwrap();
         assert_eq!(flags(&other), vec![(false, false, false, false)]);
-        let boss = devices::page(&t.ctx, &admin, proj.id).await.unwrap();
+        let boss = device_page::page(&t.ctx, &admin, proj.id).await.unwrap();
         assert!(boss.may_manage && boss.may_book);
         assert_eq!(flags(&boss), vec![(false, true, false, false)]);
-        let reader = devices::page(&t.ctx, &dept, proj.id).await.unwrap();
+        let reader = device_page::page(&t.ctx, &dept, proj.id).await.unwrap();
         assert!(
             !reader.may_manage && !reader.may_book,
             "the department only reads"
         );
         // 07:25: the window opens, for the same people the service lets check in.
         t.advance(25 * 60);
-        let mine = devices::page(&t.ctx, &a, proj.id).await.unwrap();
+        let mine = device_page::page(&t.ctx, &a, proj.id).await.unwrap();
         assert_eq!(flags(&mine), vec![(true, false, false, true)]);
         assert_eq!(
-            flags(&devices::page(&t.ctx, &b, proj.id).await.unwrap()),
+            flags(&device_page::page(&t.ctx, &b, proj.id).await.unwrap()),
             vec![(false, false, false, true)]
         );
         bookings::check_in(&t.ctx, &b, p2.id, None)
             .await
             .unwrap_err();
         bookings::check_in(&t.ctx, &a, p2.id, None).await.unwrap();
-        let mine = devices::page(&t.ctx, &a, proj.id).await.unwrap();
+        let mine = device_page::page(&t.ctx, &a, proj.id).await.unwrap();
         assert_eq!(flags(&mine), vec![(false, false, true, true)]);
         // A device in repair cannot be booked, whoever asks.
         devices::update(
@@ -529,12 +574,17 @@ both_engines!(
         )
         .await
         .unwrap();
-        assert!(!devices::page(&t.ctx, &a, proj.id).await.unwrap().may_book);
+        assert!(
+            !device_page::page(&t.ctx, &a, proj.id)
+                .await
+                .unwrap()
+                .may_book
+        );
         // Another school's device is not found.
         let s2 = t.school("TH0002").await;
         let outsider = t.teacher(s2.id).await;
         assert_eq!(
-            devices::page(&t.ctx, &outsider, proj.id)
+            device_page::page(&t.ctx, &outsider, proj.id)
                 .await
                 .unwrap_err()
                 .code,

@@ -165,6 +165,39 @@ pub fn cell_error(line: u64, field: &str, msg: Msg) -> LineError {
     }
 }
 
+/// The lines of a file that must name each key once (a username, a serial, a class): the
+/// first line of each key, and for a later line the error that points back to it.
+#[derive(Debug)]
+pub struct OncePerFile<K>(std::collections::HashMap<K, u64>);
+
+impl<K> Default for OncePerFile<K> {
+    fn default() -> Self {
+        OncePerFile(std::collections::HashMap::new())
+    }
+}
+
+impl<K: std::hash::Hash + Eq> OncePerFile<K> {
+    /// No key seen yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Notes `key` on `line`; when an earlier line had it, the error on `field` naming that line.
+    pub fn check(&mut self, key: K, line: u64, field: &str) -> Option<LineError> {
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(cell_error(
+                line,
+                field,
+                Msg::new("import.duplicate_in_file").arg("line", first.get()),
+            )),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(line);
+                None
+            }
+        }
+    }
+}
+
 /// A cell as it goes into an exported CSV: a value a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so opening
 /// an export never runs what someone typed into a device name (OWASP "CSV injection").
@@ -231,5 +264,29 @@ mod tests {
             assert!(neutralise(bad).starts_with('\''));
         }
         assert_eq!(neutralise("Tiết 1"), "Tiết 1");
+    }
+}
+
+#[cfg(test)]
+mod once_tests {
+    use super::*;
+
+    #[test]
+    fn a_key_seen_again_points_back_to_its_first_line() {
+        let mut seen = OncePerFile::new();
+        assert!(seen.check("gv1", 2, "username").is_none());
+        assert!(seen.check("gv2", 3, "username").is_none());
+        let e = seen.check("gv1", 4, "username").expect("a duplicate");
+        assert_eq!(e.line, 4);
+        let text = e.msg.render(crate::Lang::En);
+        assert!(text.contains("username") && text.contains('2'), "{text}");
+        // The first line stays the one named.
+        assert!(
+            seen.check("gv1", 5, "username")
+                .expect("again")
+                .msg
+                .render(crate::Lang::En)
+                .contains('2')
+        );
     }
 }

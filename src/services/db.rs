@@ -312,6 +312,42 @@ impl Where {
         }
         q
     }
+
+    /// [`Where::query`] decoding each row as `O` (a `#[derive(sqlx::FromRow)]` row struct).
+    pub fn query_as<'q, O>(
+        &self,
+        sql: &'q str,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+    where
+        O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as(sql);
+        for b in &self.binds {
+            q = match b {
+                Bind::Int(i) => q.bind(*i),
+                Bind::Text(t) => q.bind(t.clone()),
+            };
+        }
+        q
+    }
+
+    /// [`Where::query`] whose answer is one column (a count, an id).
+    pub fn query_scalar<'q, O>(
+        &self,
+        sql: &'q str,
+    ) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+    where
+        (O,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_scalar(sql);
+        for b in &self.binds {
+            q = match b {
+                Bind::Int(i) => q.bind(*i),
+                Bind::Text(t) => q.bind(t.clone()),
+            };
+        }
+        q
+    }
 }
 
 /// Decodes a stored code strictly: an unknown value is an error (the row is corrupt or newer
@@ -322,6 +358,17 @@ pub fn decode<T>(
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<T, sqlx::Error> {
     parse(value).ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {value:?}").into()))
+}
+
+/// Decodes a stored flag (`0`/`1`, the one form both engines keep) strictly.
+pub fn decode_flag(what: &str, v: i64) -> Result<bool, sqlx::Error> {
+    match v {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(sqlx::Error::Decode(
+            format!("{what} is {v}, not 0 or 1").into(),
+        )),
+    }
 }
 
 /// Decodes a stored day (`YYYY-MM-DD` text, the one form both engines keep) strictly.

@@ -4,25 +4,19 @@
 //! Everyone of the school (and the department) reads the inventory; the school's administrators
 //! (and sysadmins) change it. A device of another school is "not found".
 
-use crate::bookings::{BookingFilter, BookingStatus, CHECK_IN_EARLY_MINUTES};
-use crate::dates::today_at;
 use crate::devices::{
-    Device, DeviceAccess, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePage,
-    DevicePatch, DeviceStatus, Inventory, TodayBooking,
+    Device, DeviceAccess, DeviceFilter, DeviceInput, DeviceKind, DeviceNote, DevicePatch,
+    DeviceStatus, Inventory,
 };
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
-use crate::ids::{DeviceId, SchoolId};
+use crate::ids::{DeviceId, DeviceNoteId, SchoolId};
 use crate::model::{Actor, ImportOutcome, SchoolRef};
 use crate::services::audit::{self, Record};
-use crate::services::bookings;
-use crate::services::csv_import::{self, cell_error};
+use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, internal, is_unique_violation};
-use crate::services::periods;
+use crate::services::db::{Where, decode, internal, is_unique_violation};
 use crate::text::{clean, fold, query_words};
 use crate::validate;
-use sqlx::Row;
-use std::collections::HashMap;
 
 /// The header of a devices CSV (API.md).
 pub const CSV_HEADER: [&str; 5] = ["name", "kind", "serial", "room", "quantity"];
@@ -33,21 +27,72 @@ pub const MAX_QUANTITY: i64 = 500;
 const SELECT: &str =
     "SELECT id, school_id, name, kind, serial, room, quantity, status FROM devices";
 
-pub(crate) fn device_from_row(r: &sqlx::any::AnyRow) -> Result<Device, sqlx::Error> {
-    let kind: String = r.try_get("kind")?;
-    let status: String = r.try_get("status")?;
-    Ok(Device {
-        id: DeviceId(r.try_get("id")?),
-        school_id: SchoolId(r.try_get("school_id")?),
-        name: r.try_get("name")?,
-        kind: DeviceKind::parse(&kind)
-            .ok_or_else(|| sqlx::Error::Decode(format!("bad kind {kind}").into()))?,
-        serial: r.try_get("serial")?,
-        room: r.try_get("room")?,
-        quantity: r.try_get("quantity")?,
-        status: DeviceStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("bad status {status}").into()))?,
-    })
+/// A row of [`SELECT`], as stored.
+#[derive(sqlx::FromRow)]
+pub(crate) struct DeviceRow {
+    id: DeviceId,
+    school_id: SchoolId,
+    name: String,
+    kind: String,
+    serial: Option<String>,
+    room: Option<String>,
+    quantity: i64,
+    status: String,
+}
+
+impl TryFrom<DeviceRow> for Device {
+    type Error = sqlx::Error;
+    /// Strict: an unknown kind or status is an error, never a default.
+    fn try_from(r: DeviceRow) -> Result<Device, sqlx::Error> {
+        Ok(Device {
+            id: r.id,
+            school_id: r.school_id,
+            name: r.name,
+            kind: decode("device kind", &r.kind, DeviceKind::parse)?,
+            serial: r.serial,
+            room: r.room,
+            quantity: r.quantity,
+            status: decode("device status", &r.status, DeviceStatus::parse)?,
+        })
+    }
+}
+
+/// A row of the maintenance history, as stored.
+#[derive(sqlx::FromRow)]
+struct NoteRow {
+    id: DeviceNoteId,
+    at: i64,
+    author_name: String,
+    /// The author's current name; none once the account is gone.
+    full_name: Option<String>,
+    status: Option<String>,
+    text: String,
+}
+
+impl TryFrom<NoteRow> for DeviceNote {
+    type Error = sqlx::Error;
+    fn try_from(r: NoteRow) -> Result<DeviceNote, sqlx::Error> {
+        Ok(DeviceNote {
+            id: r.id,
+            at: crate::dates::rfc3339(r.at),
+            // The name at the time is kept for an author whose account is gone.
+            author: r.full_name.unwrap_or(r.author_name),
+            status: r
+                .status
+                .as_deref()
+                .map(|s| decode("device status", s, DeviceStatus::parse))
+                .transpose()?,
+            text: r.text,
+        })
+    }
+}
+
+/// Decodes rows strictly (see [`DeviceRow`]).
+fn devices_of(rows: Vec<DeviceRow>) -> Result<Vec<Device>, Error> {
+    rows.into_iter()
+        .map(Device::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(internal)
 }
 
 fn search_key(name: &str, serial: Option<&str>, room: Option<&str>) -> String {
@@ -199,16 +244,12 @@ pub async fn list(
     let words = f.q.as_deref().map(query_words).transpose()?;
     w.and_words("search_key", &words.unwrap_or_default());
     let sql = format!("{SELECT}{} ORDER BY kind, name, id", w.sql());
-    let rows = w
-        .query(&sql)
+    let rows: Vec<DeviceRow> = w
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let mut out: Vec<Device> = rows
-        .iter()
-        .map(device_from_row)
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+    let mut out = devices_of(rows)?;
     // The UI's order of kinds, not the alphabet of their codes.
     out.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)));
     Ok(out)
@@ -216,15 +257,12 @@ pub async fn list(
 
 /// Reads a device without checking who asks (the services' own use).
 pub(crate) async fn load(ctx: &Ctx, id: DeviceId) -> Result<Option<Device>, Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
-        .bind(id.0)
+    let row: Option<DeviceRow> = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
         .fetch_optional(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    row.as_ref()
-        .map(device_from_row)
-        .transpose()
-        .map_err(internal)
+    row.map(Device::try_from).transpose().map_err(internal)
 }
 
 /// One device; a device of a school the actor may not see is "not found".
@@ -272,7 +310,7 @@ async fn insert(
     school: SchoolId,
     n: &NewDevice,
 ) -> Result<Device, Error> {
-    let res = sqlx::query(
+    let res = sqlx::query_scalar::<_, i64>(
         "INSERT INTO devices (school_id, name, kind, serial, room, quantity, status, search_key, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'available', $7, $8, $9) RETURNING id",
     )
@@ -288,7 +326,7 @@ async fn insert(
     .fetch_one(&mut **tx)
     .await;
     let id: i64 = match res {
-        Ok(r) => r.try_get("id").map_err(internal)?,
+        Ok(id) => id,
         Err(e) if is_unique_violation(&e) => return Err(serial_taken()),
         Err(e) => return Err(internal(e)),
     };
@@ -425,26 +463,16 @@ pub async fn update(
 /// A device's maintenance history, newest first.
 pub async fn notes(ctx: &Ctx, actor: &Actor, id: DeviceId) -> Result<Vec<DeviceNote>, Error> {
     get(ctx, actor, id).await?;
-    let rows = sqlx::query(
+    let rows: Vec<NoteRow> = sqlx::query_as(
         "SELECT n.id, n.at, n.author_name, u.full_name, n.status, n.text FROM device_notes n \
          LEFT JOIN users u ON u.id = n.author_id WHERE n.device_id = $1 ORDER BY n.at DESC, n.id DESC",
     )
-    .bind(id.0)
+    .bind(id)
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            let status: Option<String> = r.try_get("status")?;
-            let full: Option<String> = r.try_get("full_name")?;
-            Ok(DeviceNote {
-                id: r.try_get("id")?,
-                at: crate::dates::rfc3339(r.try_get("at")?),
-                author: full.unwrap_or(r.try_get("author_name")?),
-                status: status.as_deref().and_then(DeviceStatus::parse),
-                text: r.try_get("text")?,
-            })
-        })
+    rows.into_iter()
+        .map(DeviceNote::try_from)
         .collect::<Result<_, sqlx::Error>>()
         .map_err(internal)
 }
@@ -462,7 +490,7 @@ pub async fn import_csv(
     actor.must_manage_school(school)?;
     let (lines, mut errors) = csv_import::read_lines(bytes, &CSV_HEADER)?;
     let mut rows = Vec::new();
-    let mut serials: HashMap<String, u64> = HashMap::new();
+    let mut serials = OncePerFile::new();
     for l in &lines {
         let before = errors.len();
         let name = validate::name(l.get(0), 120)
@@ -484,15 +512,7 @@ pub async fn import_csv(
             .map_err(|m| errors.push(cell_error(l.line, "quantity", m)))
             .ok();
         if let Some(s) = &serial {
-            if let Some(first) = serials.get(s) {
-                errors.push(cell_error(
-                    l.line,
-                    "serial",
-                    Msg::new("import.duplicate_in_file").arg("line", first),
-                ));
-            } else {
-                serials.insert(s.clone(), l.line);
-            }
+            errors.extend(serials.check(s.clone(), l.line, "serial"));
         }
         if errors.len() == before {
             rows.push(NewDevice {
@@ -529,16 +549,17 @@ pub async fn upsert(
     let mut out = ImportOutcome::default();
     for n in rows {
         let existing = match &n.serial {
-            Some(s) => sqlx::query(&format!("{SELECT} WHERE school_id = $1 AND serial = $2"))
-                .bind(school.0)
-                .bind(s.clone())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal)?
-                .as_ref()
-                .map(device_from_row)
-                .transpose()
-                .map_err(internal)?,
+            Some(s) => sqlx::query_as::<_, DeviceRow>(&format!(
+                "{SELECT} WHERE school_id = $1 AND serial = $2"
+            ))
+            .bind(school.0)
+            .bind(s.clone())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?
+            .map(Device::try_from)
+            .transpose()
+            .map_err(internal)?,
             None => None,
         };
         match existing {
@@ -781,66 +802,6 @@ pub async fn for_labels(
         .filter(|d| d.status != DeviceStatus::Retired)
         .filter(|d| ids.is_empty() || ids.contains(&d.id))
         .collect())
-}
-
-/// A device's page (the one its QR label opens): the device, today's bookings with what the
-/// caller may do with each now, the maintenance history for its administrators, and whether
-/// the caller may book it. "Not found" for a device the caller may not see.
-pub async fn page(ctx: &Ctx, actor: &Actor, id: DeviceId) -> Result<DevicePage, Error> {
-    let device = get(ctx, actor, id).await?;
-    let school = crate::services::schools::get(ctx, actor, device.school_id).await?;
-    let now = ctx.now();
-    let today = today_at(now);
-    let filter = BookingFilter {
-        device_id: Some(id),
-        from: Some(today.to_string()),
-        to: Some(today.to_string()),
-        ..Default::default()
-    };
-    let grid = periods::load_grid(ctx, device.school_id).await?;
-    let may_manage = actor.can_manage_school(device.school_id);
-    let today_bookings = bookings::list(ctx, actor, &filter)
-        .await?
-        .into_iter()
-        .filter(|b| b.status != BookingStatus::Cancelled)
-        .map(|b| {
-            let find = |n: Option<&i64>| n.and_then(|n| grid.items.iter().find(|p| p.number == *n));
-            let times = match (find(b.periods.first()), find(b.periods.last())) {
-                (Some(f), Some(l)) => format!("{}–{}", f.starts, l.ends),
-                _ => String::new(),
-            };
-            let current = bookings::in_check_in_window(&grid, &b, now);
-            let handles = bookings::may_handle(actor, &b);
-            let booked = b.status == BookingStatus::Booked;
-            let (start, _) = bookings::span(&grid, &b);
-            TodayBooking {
-                times,
-                current,
-                may_check_in: handles && booked && current,
-                check_in_later: handles
-                    && booked
-                    && bookings::minutes_now(now) < start - CHECK_IN_EARLY_MINUTES,
-                may_check_out: handles && b.status == BookingStatus::InUse,
-                booking: b,
-            }
-        })
-        .collect();
-    let notes = if may_manage {
-        notes(ctx, actor, id).await?
-    } else {
-        vec![]
-    };
-    let may_book =
-        bookings::may_book(actor, device.school_id) && device.status == DeviceStatus::Available;
-    Ok(DevicePage {
-        school: SchoolRef::from(&school),
-        device,
-        today,
-        bookings: today_bookings,
-        notes,
-        may_manage,
-        may_book,
-    })
 }
 
 #[cfg(test)]

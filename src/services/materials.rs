@@ -25,8 +25,8 @@ use crate::error::{Error, ErrorCode, Msg};
 use crate::ids::{ClassId, MaterialId, SchoolId, UserId};
 use crate::materials::{
     Attachment, Kind, MAX_PAGE, Material, MaterialFilter, MaterialForm, MaterialInput,
-    MaterialVersion, MaterialView, PAGE_SIZE, Scope, StorageLine, StorageUse, Use, check_filename,
-    may_change, may_see, sniff,
+    MaterialPatch, MaterialVersion, MaterialView, PAGE_SIZE, Scope, StorageLine, StorageUse, Use,
+    check_filename, may_change, may_see, sniff,
 };
 use crate::model::{Actor, Page, Role};
 use crate::services::audit::{self, Record};
@@ -79,6 +79,62 @@ struct MaterialRow {
     created_at: i64,
     updated_at: i64,
     owner_name: String,
+}
+
+/// An earlier version of a file, as stored.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    filename: String,
+    size: i64,
+    sha256: String,
+    content_type: String,
+    created_at: i64,
+}
+
+impl From<VersionRow> for MaterialVersion {
+    fn from(r: VersionRow) -> MaterialVersion {
+        MaterialVersion {
+            version: r.version,
+            filename: r.filename,
+            size: r.size,
+            sha256: r.sha256,
+            content_type: r.content_type,
+            created_at: crate::dates::rfc3339(r.created_at),
+        }
+    }
+}
+
+/// A lesson a material is attached to, as stored.
+#[derive(sqlx::FromRow)]
+struct UseRow {
+    class_id: ClassId,
+    class_name: String,
+    date: String,
+    period: i64,
+    full_name: String,
+}
+
+impl TryFrom<UseRow> for Use {
+    type Error = sqlx::Error;
+    fn try_from(r: UseRow) -> Result<Use, sqlx::Error> {
+        Ok(Use {
+            class_id: r.class_id,
+            class_name: r.class_name,
+            date: decode_date(&r.date)?,
+            period: r.period,
+            attached_by: r.full_name,
+        })
+    }
+}
+
+/// A material attached to a lesson, with who attached it and when.
+#[derive(sqlx::FromRow)]
+struct AttachedRow {
+    attached_by: UserId,
+    attached_at: i64,
+    #[sqlx(flatten)]
+    material: MaterialRow,
 }
 
 impl TryFrom<MaterialRow> for Material {
@@ -197,25 +253,20 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &MaterialFilter) -> Result<Page<M
          ORDER BY m.updated_at DESC, m.id DESC LIMIT {l} OFFSET {o}",
         paged.sql()
     );
-    let page = paged
-        .query(&sql)
+    let page: Vec<(MaterialId, i64)> = paged
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let mut ids = Vec::with_capacity(page.len());
-    let mut total = 0;
-    for r in &page {
-        ids.push(r.try_get::<MaterialId, _>("id").map_err(internal)?);
-        total = r.try_get::<i64, _>("total_n").map_err(internal)?;
-    }
+    let mut total = page.first().map_or(0, |(_, n)| *n);
+    let ids: Vec<MaterialId> = page.into_iter().map(|(id, _)| id).collect();
     if ids.is_empty() {
         if offset > 0 {
             let count_sql = format!("SELECT COUNT(*) AS n FROM materials m{}", w.sql());
             total = w
-                .query(&count_sql)
+                .query_scalar(&count_sql)
                 .fetch_one(&ctx.db.pool)
                 .await
-                .and_then(|r| r.try_get("n"))
                 .map_err(internal)?;
         }
         return Ok(Page {
@@ -358,7 +409,7 @@ pub async fn create(
     let Some(Upload { filename, staged }) = upload else {
         let key = search_key(&input, None);
         let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO materials (owner_id, school_id, title, subject, grade, topic, description, \
              scope, kind, url, search_key, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'link', $9, $10, 1, $11, $11) RETURNING id",
@@ -376,7 +427,6 @@ pub async fn create(
         .bind(now)
         .fetch_one(&mut *tx)
         .await
-        .and_then(|r| r.try_get("id"))
         .map_err(internal)?;
         audit_material(
             &mut tx,
@@ -397,7 +447,7 @@ pub async fn create(
     let key = search_key(&input, Some(&name));
     let written = async {
         let mut tx = begin_storage_write(ctx, school, blob.size as i64).await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO materials (owner_id, school_id, title, subject, grade, topic, description, \
              scope, kind, search_key, version, filename, size, sha256, content_type, \
              created_at, updated_at) \
@@ -420,7 +470,6 @@ pub async fn create(
         .bind(now)
         .fetch_one(&mut *tx)
         .await
-        .and_then(|r| r.try_get("id"))
         .map_err(internal)?;
         insert_version(&mut tx, id, 1, &name, &blob, content_type, actor, now).await?;
         audit_material(
@@ -523,8 +572,43 @@ pub async fn update(
     id: MaterialId,
     form: &MaterialForm,
 ) -> Result<Material, Error> {
-    let m = get_changeable(ctx, actor, id).await?;
-    let input = form.check(m.kind == Kind::Link)?;
+    write_fields(ctx, actor, id, |_| form.clone()).await
+}
+
+/// Changes some of a material's fields (API `PATCH`), the others kept as they are when the
+/// change is written: the read, the merge and the write are one transaction that holds the
+/// material's row, so two concurrent patches of different fields both land.
+pub async fn patch(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: MaterialId,
+    patch: &MaterialPatch,
+) -> Result<Material, Error> {
+    write_fields(ctx, actor, id, |m| patch.over(m)).await
+}
+
+/// Writes the form `form_of` makes from the material as it is inside the transaction.
+async fn write_fields(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: MaterialId,
+    form_of: impl FnOnce(&Material) -> MaterialForm,
+) -> Result<Material, Error> {
+    // Who may change it: answered before any lock is taken.
+    get_changeable(ctx, actor, id).await?;
+    let mut tx = ctx
+        .db
+        .begin_locking_row("materials", "id", id.0)
+        .await
+        .map_err(internal)?;
+    let row: Option<MaterialRow> = sqlx::query_as(&format!("{SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+    // Deleted meanwhile: gone.
+    let m = Material::try_from(row.ok_or_else(Error::not_found)?).map_err(internal)?;
+    let input = form_of(&m).check(m.kind == Kind::Link)?;
     if input.scope == Scope::School && m.school_id.is_none() {
         return Err(Error::field(
             "scope",
@@ -533,7 +617,6 @@ pub async fn update(
     }
     let now = ctx.now();
     let key = search_key(&input, m.filename.as_deref());
-    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
     sqlx::query(
         "UPDATE materials SET title = $1, subject = $2, grade = $3, topic = $4, description = $5, \
          scope = $6, url = $7, search_key = $8, updated_at = $9 WHERE id = $10",
@@ -718,23 +801,16 @@ pub async fn open_file(
             m.content_type.clone().unwrap_or_default(),
             m.filename.clone().unwrap_or_default(),
         ),
-        Some(v) => {
-            let r = sqlx::query(
-                "SELECT sha256, content_type, filename FROM material_versions \
+        Some(v) => sqlx::query_as::<_, (String, String, String)>(
+            "SELECT sha256, content_type, filename FROM material_versions \
                  WHERE material_id = $1 AND version = $2",
-            )
-            .bind(id)
-            .bind(v)
-            .fetch_optional(&ctx.db.pool)
-            .await
-            .map_err(internal)?
-            .ok_or_else(Error::not_found)?;
-            (
-                r.try_get("sha256").map_err(internal)?,
-                r.try_get("content_type").map_err(internal)?,
-                r.try_get("filename").map_err(internal)?,
-            )
-        }
+        )
+        .bind(id)
+        .bind(v)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        .ok_or_else(Error::not_found)?,
     };
     let file = ctx.files.open(&sha).await?;
     if count {
@@ -776,7 +852,7 @@ pub async fn follow_link(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<Str
 /// caller's lessons of the coming week to attach it to.
 pub async fn view(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<MaterialView, Error> {
     let material = get(ctx, actor, id).await?;
-    let versions = sqlx::query(
+    let versions = sqlx::query_as::<_, VersionRow>(
         "SELECT version, filename, size, sha256, content_type, created_at FROM material_versions \
          WHERE material_id = $1 AND version < $2 ORDER BY version DESC",
     )
@@ -785,25 +861,14 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<MaterialVi
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?
-    .iter()
-    .map(|r| {
-        Ok(MaterialVersion {
-            version: r.try_get("version")?,
-            filename: r.try_get("filename")?,
-            size: r.try_get("size")?,
-            sha256: r.try_get("sha256")?,
-            content_type: r.try_get("content_type")?,
-            created_at: crate::dates::rfc3339(r.try_get("created_at")?),
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()
-    .map_err(internal)?;
+    .into_iter()
+    .map(MaterialVersion::from)
+    .collect();
     let use_count: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM lesson_materials WHERE material_id = $1")
+        sqlx::query_scalar("SELECT COUNT(*) AS n FROM lesson_materials WHERE material_id = $1")
             .bind(id)
             .fetch_one(&ctx.db.pool)
             .await
-            .and_then(|r| r.try_get("n"))
             .map_err(internal)?;
     let mut w = Where::new();
     w.and("lm.material_id = {}", id.0);
@@ -817,20 +882,12 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<MaterialVi
         w.sql()
     );
     let uses = w
-        .query(&sql)
+        .query_as::<UseRow>(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?
-        .iter()
-        .map(|r| {
-            Ok(Use {
-                class_id: r.try_get("class_id")?,
-                class_name: r.try_get("class_name")?,
-                date: decode_date(&r.try_get::<String, _>("date")?)?,
-                period: r.try_get("period")?,
-                attached_by: r.try_get("full_name")?,
-            })
-        })
+        .into_iter()
+        .map(Use::try_from)
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(internal)?;
     let lessons = match actor.school_id {
@@ -1010,7 +1067,7 @@ async fn attached(
     date: NaiveDate,
     period: i64,
 ) -> Result<Vec<Attachment>, Error> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<AttachedRow> = sqlx::query_as(&format!(
         "SELECT lm.attached_by, lm.attached_at, {} FROM lesson_materials lm \
          JOIN materials m ON m.id = lm.material_id JOIN users u ON u.id = m.owner_id \
          WHERE lm.class_id = $1 AND lm.date = $2 AND lm.period = $3 ORDER BY lm.attached_at, m.id",
@@ -1023,17 +1080,13 @@ async fn attached(
     .await
     .map_err(internal)?;
     let mut out = Vec::new();
-    for r in &rows {
-        let by: UserId = r.try_get("attached_by").map_err(internal)?;
-        let at: i64 = r.try_get("attached_at").map_err(internal)?;
-        let row =
-            <MaterialRow as sqlx::FromRow<sqlx::any::AnyRow>>::from_row(r).map_err(internal)?;
-        let m = Material::try_from(row).map_err(internal)?;
+    for r in rows {
+        let m = Material::try_from(r.material).map_err(internal)?;
         if may_see(actor, m.owner_id, m.school_id, m.scope) {
             out.push(Attachment {
                 material: m,
-                attached_by: by,
-                attached_at: crate::dates::rfc3339(at),
+                attached_by: r.attached_by,
+                attached_at: crate::dates::rfc3339(r.attached_at),
             });
         }
     }
@@ -1091,23 +1144,19 @@ async fn usage_and_quota(
     conn: &mut sqlx::AnyConnection,
     school: SchoolId,
 ) -> Result<(i64, Option<i64>), Error> {
-    let used: i64 = sqlx::query(
+    let used: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(v.size), 0) AS BIGINT) AS n FROM material_versions v \
          JOIN materials m ON m.id = v.material_id WHERE m.school_id = $1",
     )
     .bind(school)
     .fetch_one(&mut *conn)
     .await
-    .and_then(|r| r.try_get("n"))
     .map_err(internal)?;
     let quota: Option<i64> =
-        sqlx::query("SELECT quota_bytes FROM storage_quotas WHERE school_id = $1")
+        sqlx::query_scalar("SELECT quota_bytes FROM storage_quotas WHERE school_id = $1")
             .bind(school)
             .fetch_optional(&mut *conn)
             .await
-            .map_err(internal)?
-            .map(|r| r.try_get("quota_bytes"))
-            .transpose()
             .map_err(internal)?;
     Ok((used, quota))
 }
@@ -1121,7 +1170,7 @@ pub async fn storage(ctx: &Ctx, actor: &Actor, school: SchoolId) -> Result<Stora
     if actor.role == Role::Teacher {
         return Err(Error::forbidden());
     }
-    let rows = sqlx::query(
+    let by_teacher: Vec<StorageLine> = sqlx::query_as::<_, (UserId, String, i64, i64)>(
         "SELECT u.id, u.full_name, COUNT(DISTINCT m.id) AS materials, \
          CAST(COALESCE(SUM(v.size), 0) AS BIGINT) AS bytes FROM materials m JOIN users u ON u.id = m.owner_id \
          LEFT JOIN material_versions v ON v.material_id = m.id WHERE m.school_id = $1 \
@@ -1130,19 +1179,15 @@ pub async fn storage(ctx: &Ctx, actor: &Actor, school: SchoolId) -> Result<Stora
     .bind(school)
     .fetch_all(&ctx.db.pool)
     .await
-    .map_err(internal)?;
-    let by_teacher = rows
-        .iter()
-        .map(|r| {
-            Ok(StorageLine {
-                user_id: r.try_get("id")?,
-                full_name: r.try_get("full_name")?,
-                materials: r.try_get("materials")?,
-                bytes: r.try_get("bytes")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(internal)?;
+    .map_err(internal)?
+    .into_iter()
+    .map(|(user_id, full_name, materials, bytes)| StorageLine {
+        user_id,
+        full_name,
+        materials,
+        bytes,
+    })
+    .collect();
     let mut conn = ctx.db.pool.acquire().await.map_err(internal)?;
     let (total_bytes, quota_bytes) = usage_and_quota(&mut conn, school).await?;
     drop(conn);
@@ -1203,14 +1248,13 @@ pub async fn set_quota(
 
 /// Removes stored bytes no material version names any more (after the store's grace period).
 pub async fn sweep(ctx: &Ctx) -> Result<u64, Error> {
-    let referenced: HashSet<String> = sqlx::query("SELECT DISTINCT sha256 FROM material_versions")
-        .fetch_all(&ctx.db.pool)
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| r.try_get::<String, _>("sha256"))
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+    let referenced: HashSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT DISTINCT sha256 FROM material_versions")
+            .fetch_all(&ctx.db.pool)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .collect();
     ctx.files
         .sweep(&referenced, crate::services::files::SWEEP_GRACE)
         .await

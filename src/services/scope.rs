@@ -7,7 +7,6 @@ use crate::error::Error;
 use crate::ids::{AreaId, SchoolId, UserId};
 use crate::model::{Actor, AreaScope, Role};
 use crate::services::db::{Where, internal};
-use sqlx::Row;
 
 /// The area a department account is scoped to, with the area's schools now; `None` for a
 /// province-wide one. Read with every session (see `auth::session_user`), so a change of scope
@@ -16,7 +15,7 @@ pub async fn officer_area<'e, E>(exec: E, user: UserId) -> Result<Option<AreaSco
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let rows = sqlx::query(
+    let rows: Vec<(AreaId, Option<SchoolId>)> = sqlx::query_as(
         "SELECT o.area_id, s.id AS school_id FROM officer_areas o \
          LEFT JOIN schools s ON s.area_id = o.area_id WHERE o.user_id = $1 ORDER BY s.id",
     )
@@ -24,16 +23,11 @@ where
     .fetch_all(exec)
     .await
     .map_err(internal)?;
-    let Some(first) = rows.first() else {
+    let Some((id, _)) = rows.first().copied() else {
         return Ok(None);
     };
-    let id = AreaId(first.try_get("area_id").map_err(internal)?);
-    let schools = rows
-        .iter()
-        .filter_map(|r| r.try_get::<Option<i64>, _>("school_id").transpose())
-        .map(|s| s.map(SchoolId))
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+    // An area without schools yet: one row, no school.
+    let schools = rows.into_iter().filter_map(|(_, s)| s).collect();
     Ok(Some(AreaScope { id, schools }))
 }
 

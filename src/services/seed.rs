@@ -17,7 +17,6 @@ use crate::services::ctx::Ctx;
 use crate::services::db::internal;
 use crate::services::schools::{NewSchool, upsert};
 use crate::text::fold;
-use sqlx::Row;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "lophoc2026";
@@ -245,14 +244,12 @@ pub async fn demo(ctx: &Ctx, opts: DemoOptions) -> Result<DemoReport, Error> {
     let hash = tokio::task::spawn_blocking(|| hash_password_blocking(DEMO_PASSWORD))
         .await
         .map_err(|_| Error::internal())??;
-    let ids: Vec<(i64, String)> = sqlx::query("SELECT id, code FROM schools ORDER BY code")
+    let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM schools ORDER BY code")
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("code")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal)?;
+        .into_iter()
+        .collect();
     let mut rng = Lcg(7);
     let now = ctx.now();
     let mut users: Vec<(String, String, &str, Option<i64>)> = vec![
@@ -524,26 +521,24 @@ async fn demo_materials(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<u6
     let mut k = 0usize;
     let today = today_at(ctx.now());
     for (school, _, _) in schools.iter().take(SCHOOLS_WITH_CLASSES) {
-        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM materials WHERE school_id = $1")
-            .bind(*school)
-            .fetch_one(&ctx.db.pool)
-            .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(internal)?;
+        let has: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) AS n FROM materials WHERE school_id = $1")
+                .bind(*school)
+                .fetch_one(&ctx.db.pool)
+                .await
+                .map_err(internal)?;
         if has > 0 {
             continue;
         }
-        let teachers: Vec<(UserId, String)> = sqlx::query(
+        let teachers: Vec<(UserId, String)> = sqlx::query_as(
             "SELECT id, username FROM users WHERE school_id = $1 AND role = 'teacher' ORDER BY username",
         )
         .bind(*school)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("username")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal)?;
+        .into_iter()
+        .collect();
         for (t, (id, username)) in teachers.iter().enumerate() {
             let actor = crate::model::Actor {
                 user_id: *id,
@@ -642,34 +637,30 @@ async fn demo_classes(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
     let (mut classes_created, mut roll_calls) = (0, 0);
     for (position, (school, code, _)) in schools.iter().take(SCHOOLS_WITH_CLASSES).enumerate() {
         let school = SchoolId(*school);
-        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM classes WHERE school_id = $1")
+        let has: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM classes WHERE school_id = $1")
             .bind(school)
             .fetch_one(&ctx.db.pool)
             .await
-            .and_then(|r| r.try_get("n"))
             .map_err(internal)?;
         if has > 0 {
             continue;
         }
-        let level_s: String = sqlx::query("SELECT level FROM schools WHERE id = $1")
+        let level_s: String = sqlx::query_scalar("SELECT level FROM schools WHERE id = $1")
             .bind(school)
             .fetch_one(&ctx.db.pool)
             .await
-            .and_then(|r| r.try_get("level"))
             .map_err(internal)?;
         let level = crate::services::db::decode("school level", &level_s, SchoolLevel::parse)
             .map_err(internal)?;
-        let teachers: Vec<UserId> = sqlx::query(
+        let teachers: Vec<UserId> = sqlx::query_scalar(
             "SELECT id FROM users WHERE school_id = $1 AND role = 'teacher' ORDER BY username",
         )
         .bind(school)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+        .into_iter()
+        .collect();
         if teachers.is_empty() {
             continue;
         }
@@ -708,15 +699,13 @@ async fn demo_classes(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
             y
         };
         let ids: Vec<(crate::ids::ClassId, String)> =
-            sqlx::query("SELECT id, name FROM classes WHERE school_id = $1 ORDER BY name")
+            sqlx::query_as("SELECT id, name FROM classes WHERE school_id = $1 ORDER BY name")
                 .bind(school)
                 .fetch_all(&ctx.db.pool)
                 .await
                 .map_err(internal)?
-                .iter()
-                .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-                .collect::<Result<_, sqlx::Error>>()
-                .map_err(internal)?;
+                .into_iter()
+                .collect();
         for (k, (class, _)) in ids.iter().enumerate() {
             let size = rng.range(26, 36);
             let kids: Vec<NewStudent> = (1..=size)
@@ -815,7 +804,7 @@ async fn demo_roll_calls(
             }
         }
         let count = |st: &str| entries.iter().filter(|(_, s)| *s == st).count() as i64;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO roll_calls (school_id, class_id, date, period, teacher_id, taken_by, taken_at, \
              updated_by, updated_at, on_time, present, late, excused, unexcused) \
              VALUES ($1, $2, $3, $4, $5, $5, $6, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -833,7 +822,6 @@ async fn demo_roll_calls(
         .bind(count("unexcused"))
         .fetch_one(&mut *tx)
         .await
-        .and_then(|r| r.try_get("id"))
         .map_err(internal)?;
         for (who, st) in &entries {
             sqlx::query(
@@ -943,43 +931,36 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
     let mut devices_created = 0;
     let mut bookings_created = 0;
     for (n, (school, code, first)) in schools.iter().enumerate() {
-        let has: i64 = sqlx::query("SELECT COUNT(*) AS n FROM devices WHERE school_id = $1")
+        let has: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM devices WHERE school_id = $1")
             .bind(*school)
             .fetch_one(&ctx.db.pool)
             .await
-            .and_then(|r| r.try_get("n"))
             .map_err(internal)?;
         if has > 0 {
             continue;
         }
-        let level_s: String = sqlx::query("SELECT level FROM schools WHERE id = $1")
+        let level_s: String = sqlx::query_scalar("SELECT level FROM schools WHERE id = $1")
             .bind(*school)
             .fetch_one(&ctx.db.pool)
             .await
-            .and_then(|r| r.try_get("level"))
             .map_err(internal)?;
         let level = crate::services::db::decode("school level", &level_s, SchoolLevel::parse)
             .map_err(internal)?;
-        let teachers: Vec<i64> = sqlx::query(
+        let teachers: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM users WHERE school_id = $1 AND role = 'teacher' ORDER BY username",
         )
         .bind(*school)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
-        let admin: Option<i64> = sqlx::query(
+        .into_iter()
+        .collect();
+        let admin: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM users WHERE school_id = $1 AND role = 'school_admin' ORDER BY id",
         )
         .bind(*school)
         .fetch_optional(&ctx.db.pool)
         .await
-        .map_err(internal)?
-        .map(|r| r.try_get("id"))
-        .transpose()
         .map_err(internal)?;
         let mut rng = Lcg(1_000 + *school as u64);
         let grid = default_grid(level);
@@ -995,7 +976,7 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
             } else {
                 "available"
             };
-            let id: i64 = sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO devices (school_id, name, kind, serial, room, quantity, status, search_key, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
@@ -1011,7 +992,6 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
             .bind(now)
             .fetch_one(&mut *tx)
             .await
-            .and_then(|r| r.try_get("id"))
             .map_err(internal)?;
             devices_created += 1;
             if status == "in_repair" {
@@ -1112,7 +1092,7 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                         };
                         let teacher = teachers[rng.range(0, teachers.len() as i64 - 1) as usize];
                         let numbers: Vec<i64> = periods.iter().map(|q| grid[*q].number).collect();
-                        let id: i64 = sqlx::query(
+                        let id: i64 = sqlx::query_scalar(
                             "INSERT INTO bookings (school_id, device_id, teacher_id, date, quantity, class_id, note, status, series_id, \
                              periods, first_period, created_at, updated_at, checked_in_at, checked_out_at) \
                              VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, NULL, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -1131,7 +1111,6 @@ async fn demo_devices(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
                         .bind(cout)
                         .fetch_one(&mut *tx)
                         .await
-                        .and_then(|r| r.try_get("id"))
                         .map_err(internal)?;
                         for (q, number) in periods.iter().zip(&numbers) {
                             if live {
@@ -1202,12 +1181,12 @@ pub fn demo_accounts(opts: DemoOptions) -> Vec<DemoAccount> {
 
 /// Whether the database has no schools and no users (so `serve --demo` may load the demo).
 pub async fn is_empty(ctx: &Ctx) -> Result<bool, Error> {
-    let n: i64 =
-        sqlx::query("SELECT (SELECT COUNT(*) FROM schools) + (SELECT COUNT(*) FROM users) AS n")
-            .fetch_one(&ctx.db.pool)
-            .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(internal)?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM schools) + (SELECT COUNT(*) FROM users) AS n",
+    )
+    .fetch_one(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
     Ok(n == 0)
 }
 

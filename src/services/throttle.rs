@@ -28,7 +28,6 @@
 use crate::error::Error;
 use crate::services::ctx::Ctx;
 use crate::services::db::internal;
-use sqlx::Row;
 
 /// One counter's rule: `free` attempts without delay, then `step` more seconds of delay per
 /// attempt, at most `cap` seconds. Counts older than [`QUIET`] start again.
@@ -142,7 +141,7 @@ async fn take(ctx: &Ctx, counters: &[(String, Rule)]) -> Result<Option<u64>, Err
             0 => 0,
             d => now + d,
         };
-        let counted = sqlx::query(&sql)
+        let counted: Option<i64> = sqlx::query_scalar(&sql)
             .bind(key.clone())
             .bind(now - QUIET)
             .bind(now)
@@ -152,19 +151,17 @@ async fn take(ctx: &Ctx, counters: &[(String, Rule)]) -> Result<Option<u64>, Err
             .await
             .map_err(internal)?;
         match counted {
-            Some(row) => {
+            Some(failures) => {
                 if key.starts_with("ua:") {
-                    first_here = row.try_get::<i64, _>(0).map_err(internal)? == 1;
+                    first_here = failures == 1;
                 }
             }
             None => {
                 let until: i64 =
-                    sqlx::query("SELECT blocked_until FROM login_throttle WHERE key = $1")
+                    sqlx::query_scalar("SELECT blocked_until FROM login_throttle WHERE key = $1")
                         .bind(key.clone())
                         .fetch_one(&mut *tx)
                         .await
-                        .map_err(internal)?
-                        .try_get(0)
                         .map_err(internal)?;
                 // Refused: nothing of this attempt is kept.
                 tx.rollback().await.map_err(internal)?;

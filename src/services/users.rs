@@ -8,14 +8,13 @@ use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Page, Role, SchoolAdmins, User, UserAccount};
 use crate::services::audit::{self, Record};
-use crate::services::auth::{end_sessions_of, hash_password, user_from_row};
-use crate::services::csv_import::{self, cell_error};
+use crate::services::auth::{UserRow, end_sessions_of, hash_password};
+use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, internal, is_unique_violation};
+use crate::services::db::{Bind, Where, decode_flag, internal, is_unique_violation};
 use crate::services::schools;
 use crate::text::{fold, query_words};
 use crate::validate;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// The header of a users CSV (API.md).
@@ -43,12 +42,32 @@ fn may_list(actor: &Actor, school: SchoolId) -> bool {
         || (actor.role == Role::SchoolAdmin && actor.school_id == Some(school))
 }
 
-fn account_from_row(r: &sqlx::any::AnyRow) -> Result<UserAccount, sqlx::Error> {
-    Ok(UserAccount {
-        user: user_from_row(r)?,
-        active: r.try_get::<i64, _>("active")? == 1,
-        created_at: crate::dates::rfc3339(r.try_get("created_at")?),
-    })
+/// A row of [`SELECT`], as stored.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    active: i64,
+    created_at: i64,
+}
+
+impl TryFrom<AccountRow> for UserAccount {
+    type Error = sqlx::Error;
+    fn try_from(r: AccountRow) -> Result<UserAccount, sqlx::Error> {
+        Ok(UserAccount {
+            user: User::try_from(r.user)?,
+            active: decode_flag("active", r.active)?,
+            created_at: crate::dates::rfc3339(r.created_at),
+        })
+    }
+}
+
+/// Decodes account rows strictly.
+fn accounts_of(rows: Vec<AccountRow>) -> Result<Vec<UserAccount>, Error> {
+    rows.into_iter()
+        .map(UserAccount::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(internal)
 }
 
 const SELECT: &str = "SELECT id, username, full_name, role, school_id, active, must_change_password, created_at FROM users";
@@ -220,7 +239,7 @@ async fn create_with(
     let hash = hash_password(ctx, password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
-    let res = sqlx::query(
+    let res = sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (username, full_name, role, school_id, password_hash, active, search_key, created_at, updated_at, must_change_password) \
          VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9) RETURNING id",
     )
@@ -236,7 +255,7 @@ async fn create_with(
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match res {
-        Ok(r) => r.try_get("id").map_err(internal)?,
+        Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
             return Err(Error::field("username", Msg::new("error.username_taken"))
                 .with_code(ErrorCode::Conflict));
@@ -304,16 +323,12 @@ pub async fn list(
         &q.map(query_words).transpose()?.unwrap_or_default(),
     );
     let sql = format!("{SELECT}{} ORDER BY full_name, username", w.sql());
-    let rows = w
-        .query(&sql)
+    let rows: Vec<AccountRow> = w
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let items: Vec<UserAccount> = rows
-        .iter()
-        .map(account_from_row)
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+    let items = accounts_of(rows)?;
     Ok(Page {
         total: items.len() as i64,
         items,
@@ -327,17 +342,13 @@ pub async fn list_department(ctx: &Ctx, actor: &Actor) -> Result<Page<UserAccoun
     if !actor.is_above_schools() {
         return Err(Error::forbidden());
     }
-    let rows = sqlx::query(&format!(
+    let rows: Vec<AccountRow> = sqlx::query_as(&format!(
         "{SELECT} WHERE school_id IS NULL ORDER BY full_name, username"
     ))
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    let items: Vec<UserAccount> = rows
-        .iter()
-        .map(account_from_row)
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+    let items = accounts_of(rows)?;
     Ok(Page {
         total: items.len() as i64,
         items,
@@ -346,13 +357,13 @@ pub async fn list_department(ctx: &Ctx, actor: &Actor) -> Result<Page<UserAccoun
 
 /// One account the actor may manage, or "not found".
 async fn managed(ctx: &Ctx, actor: &Actor, id: UserId) -> Result<UserAccount, Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
-        .bind(id.0)
+    let row: AccountRow = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
         .fetch_optional(&ctx.db.pool)
         .await
         .map_err(internal)?
         .ok_or_else(Error::not_found)?;
-    let acc = account_from_row(&row).map_err(internal)?;
+    let acc = UserAccount::try_from(row).map_err(internal)?;
     if !actor.may_manage_account(acc.user.role, acc.user.school_id) {
         let visible = acc.user.school_id.is_some_and(|s| actor.can_read_school(s))
             || actor.sees_all_schools();
@@ -370,7 +381,7 @@ pub async fn get(ctx: &Ctx, actor: &Actor, id: UserId) -> Result<UserAccount, Er
     managed(ctx, actor, id).await
 }
 
-/// Enables or disables an account. Disabling ends its sessions at once.
+/// Enables or disables an account (disabling ends its sessions); nobody their own.
 pub async fn set_active(
     ctx: &Ctx,
     actor: &Actor,
@@ -378,50 +389,11 @@ pub async fn set_active(
     active: bool,
     ip: Option<&str>,
 ) -> Result<UserAccount, Error> {
-    let acc = managed(ctx, actor, id).await?;
-    // Nobody changes their own active flag (a sysadmin re-enabling themselves included).
-    if id == actor.user_id {
-        return Err(Error::with_msg(
-            ErrorCode::Validation,
-            Msg::new("error.cannot_disable_self"),
-        ));
-    }
-    if acc.active == active {
-        return Ok(acc);
-    }
-    let now = ctx.now();
-    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
-    sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
-        .bind(i64::from(active))
-        .bind(now)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    if !active {
-        end_sessions_of(&mut *tx, id).await?;
-    }
-    audit::write(
-        &mut *tx,
-        now,
-        Record {
-            actor: Some(actor),
-            school_id: acc.user.school_id,
-            action: if active {
-                "user.enable"
-            } else {
-                "user.disable"
-            },
-            object: format!("user:{id}"),
-            old: Some(user_json(&acc.user, acc.active)),
-            new: Some(user_json(&acc.user, active)),
-            ip,
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await.map_err(internal)?;
-    Ok(UserAccount { active, ..acc })
+    let change = AccountChange {
+        active: Some(active),
+        password: None,
+    };
+    update(ctx, actor, id, &change, ip).await
 }
 
 /// Sets a new password for an account and ends its sessions.
@@ -432,38 +404,130 @@ pub async fn reset_password(
     password: &str,
     ip: Option<&str>,
 ) -> Result<(), Error> {
+    let change = AccountChange {
+        active: None,
+        password: Some(password.to_owned()),
+    };
+    update(ctx, actor, id, &change, ip).await.map(|_| ())
+}
+
+/// What an administrator changes of an account at once (API `PATCH /users/{id}`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct AccountChange {
+    /// Enable or disable (disabling ends its sessions).
+    pub active: Option<bool>,
+    /// A new password the user replaces at the next sign-in (ends its sessions).
+    pub password: Option<String>,
+}
+
+/// Changes an account's active flag and/or password in one transaction: every check first (who
+/// may, a bad password, disabling oneself, nothing to change: every bad field at once), then
+/// both changes or neither.
+pub async fn update(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: UserId,
+    change: &AccountChange,
+    ip: Option<&str>,
+) -> Result<UserAccount, Error> {
     let acc = managed(ctx, actor, id).await?;
-    let password = validate::password(password).map_err(|m| Error::field("password", m))?;
-    let hash = hash_password(ctx, password).await?;
+    if change.active.is_none() && change.password.is_none() {
+        let mut errs = FieldErrors::new();
+        errs.add("active", Msg::new("validation.required"));
+        errs.add("password", Msg::new("validation.required"));
+        errs.finish()?;
+    }
+    let password = change
+        .password
+        .as_deref()
+        .map(|p| validate::password(p).map_err(|m| Error::field("password", m)))
+        .transpose()?;
+    // Nobody changes their own active flag (a sysadmin re-enabling themselves included).
+    if change.active.is_some() && id == actor.user_id {
+        return Err(Error::with_msg(
+            ErrorCode::Validation,
+            Msg::new("error.cannot_disable_self"),
+        ));
+    }
+    let active = change.active.unwrap_or(acc.active);
+    if password.is_none() && acc.active == active {
+        return Ok(acc);
+    }
+    // Argon2 is slow by design: outside the transaction.
+    let hash = match password {
+        Some(p) => Some(hash_password(ctx, p).await?),
+        None => None,
+    };
     let now = ctx.now();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
-    // Someone else chose this password: it lets the user in once, to choose their own.
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = 1, updated_at = $2 WHERE id = $3",
-    )
+    if let Some(hash) = hash {
+        // Someone else chose this password: it lets the user in once, to choose their own.
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = 1, updated_at = $2 WHERE id = $3",
+        )
         .bind(hash)
         .bind(now)
         .bind(id.0)
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    end_sessions_of(&mut *tx, id).await?;
-    // The password itself is never recorded.
-    audit::write(
-        &mut *tx,
-        now,
-        Record {
-            actor: Some(actor),
-            school_id: acc.user.school_id,
-            action: "user.reset_password",
-            object: format!("user:{id}"),
-            ip,
-            ..Default::default()
-        },
-    )
-    .await?;
+        end_sessions_of(&mut *tx, id).await?;
+        // The password itself is never recorded.
+        audit::write(
+            &mut *tx,
+            now,
+            Record {
+                actor: Some(actor),
+                school_id: acc.user.school_id,
+                action: "user.reset_password",
+                object: format!("user:{id}"),
+                ip,
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    if active != acc.active {
+        sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(active))
+            .bind(now)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if !active {
+            end_sessions_of(&mut *tx, id).await?;
+        }
+        audit::write(
+            &mut *tx,
+            now,
+            Record {
+                actor: Some(actor),
+                school_id: acc.user.school_id,
+                action: if active {
+                    "user.enable"
+                } else {
+                    "user.disable"
+                },
+                object: format!("user:{id}"),
+                old: Some(user_json(&acc.user, acc.active)),
+                new: Some(user_json(&acc.user, active)),
+                ip,
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
     tx.commit().await.map_err(internal)?;
-    Ok(())
+    let must_change_password = acc.user.must_change_password || change.password.is_some();
+    Ok(UserAccount {
+        active,
+        user: User {
+            must_change_password,
+            ..acc.user
+        },
+        ..acc
+    })
 }
 
 /// Imports a users CSV (`username,full_name,role,school_code,password`): all or nothing, every
@@ -479,8 +543,16 @@ pub async fn import_csv(
         return Err(Error::forbidden());
     }
     let (lines, mut errors) = csv_import::read_lines(bytes, &CSV_HEADER)?;
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut school_cache: HashMap<String, Option<SchoolId>> = HashMap::new();
+    let mut seen = OncePerFile::new();
+    // Every school the file names, read at once.
+    let schools_by_code = school_ids_by_code(
+        ctx,
+        lines
+            .iter()
+            .map(|l| l.get(3).trim().to_uppercase())
+            .filter(|c| !c.is_empty()),
+    )
+    .await?;
     let mut valid = Vec::new();
     for l in &lines {
         let before = errors.len();
@@ -502,14 +574,7 @@ pub async fn import_csv(
                 None
             }
         } else {
-            let s = match school_cache.get(&code) {
-                Some(s) => *s,
-                None => {
-                    let s = schools::id_by_code(ctx, &code).await?;
-                    school_cache.insert(code.clone(), s);
-                    s
-                }
-            };
+            let s = schools_by_code.get(&code).copied();
             if s.is_none() {
                 errors.push(cell_error(
                     l.line,
@@ -546,15 +611,7 @@ pub async fn import_csv(
             }
         }
         if let Some(u) = &username {
-            if let Some(first) = seen.get(u) {
-                errors.push(cell_error(
-                    l.line,
-                    "username",
-                    Msg::new("import.duplicate_in_file").arg("line", first),
-                ));
-            } else {
-                seen.insert(u.clone(), l.line);
-            }
+            errors.extend(seen.check(u.clone(), l.line, "username"));
         }
         if errors.len() == before {
             let role = role.unwrap_or(Role::Teacher);
@@ -573,15 +630,9 @@ pub async fn import_csv(
         }
     }
     // Existing accounts: one the actor may not manage is a bad line, not a silent takeover.
-    let mut existing: HashMap<String, UserAccount> = HashMap::new();
+    let mut existing = accounts_by_username(ctx, valid.iter().map(|(_, u, ..)| u.clone())).await?;
     for (line, username, ..) in &valid {
-        let row = sqlx::query(&format!("{SELECT} WHERE username = $1"))
-            .bind(username.clone())
-            .fetch_optional(&ctx.db.pool)
-            .await
-            .map_err(internal)?;
-        if let Some(r) = row {
-            let acc = account_from_row(&r).map_err(internal)?;
+        if let Some(acc) = existing.get(username) {
             // Nobody changes their own role or school, not even through a file.
             if acc.user.id == actor.user_id
                 || !actor.may_manage_account(acc.user.role, acc.user.school_id)
@@ -591,8 +642,7 @@ pub async fn import_csv(
                     "username",
                     Msg::new("import.username_other_school"),
                 ));
-            } else {
-                existing.insert(username.clone(), acc);
+                existing.remove(username);
             }
         }
     }
@@ -601,15 +651,12 @@ pub async fn import_csv(
         return Err(Error::lines(errors));
     }
     // Hash first, outside the transaction: Argon2 is slow by design.
-    let mut hashes = HashMap::new();
-    for (_, username, _, _, _, password) in &valid {
-        if !existing.contains_key(username) {
-            hashes.insert(
-                username.clone(),
-                hash_password(ctx, password.clone()).await?,
-            );
-        }
-    }
+    let to_hash: Vec<(String, String)> = valid
+        .iter()
+        .filter(|v| !existing.contains_key(&v.1))
+        .map(|v| (v.1.clone(), v.5.clone()))
+        .collect();
+    let mut hashes = hash_all(ctx, to_hash).await?;
     let now = ctx.now();
     let mut out = ImportOutcome::default();
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
@@ -658,7 +705,7 @@ pub async fn import_csv(
             }
             None => {
                 // The importer chose the password: the user replaces it at the first sign-in.
-                let id: i64 = sqlx::query(
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO users (username, full_name, role, school_id, password_hash, active, search_key, created_at, updated_at, must_change_password) \
                      VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, 1) RETURNING id",
                 )
@@ -666,13 +713,15 @@ pub async fn import_csv(
                 .bind(full_name.clone())
                 .bind(role.as_str().to_owned())
                 .bind(school.map(|s| s.0))
-                .bind(hashes.remove(username).unwrap_or_default())
+                .bind(hashes.remove(username).ok_or_else(|| {
+                    tracing::error!("an imported account's password was not hashed");
+                    Error::internal()
+                })?)
                 .bind(fold(&format!("{username} {full_name}")))
                 .bind(now)
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await
-                .and_then(|r| r.try_get("id"))
                 .map_err(|e| if is_unique_violation(&e) {
                     Error::field("username", Msg::new("error.username_taken")).with_code(ErrorCode::Conflict)
                 } else { internal(e) })?;
@@ -697,3 +746,69 @@ pub async fn import_csv(
     tx.commit().await.map_err(internal)?;
     Ok(out)
 }
+
+/// The schools of these registry codes (upper case), read in a few queries whatever the
+/// number of lines: code → id; an unknown code is absent.
+async fn school_ids_by_code(
+    ctx: &Ctx,
+    codes: impl Iterator<Item = String>,
+) -> Result<HashMap<String, SchoolId>, Error> {
+    let codes: std::collections::BTreeSet<String> = codes.collect();
+    let codes: Vec<String> = codes.into_iter().collect();
+    let mut out = HashMap::new();
+    for chunk in codes.chunks(IN_CHUNK) {
+        let mut w = Where::new();
+        w.and_in("code", chunk.iter().map(|c| Bind::from(c.as_str())));
+        let sql = format!("SELECT code, id FROM schools{}", w.sql());
+        let rows: Vec<(String, SchoolId)> = w
+            .query_as(&sql)
+            .fetch_all(&ctx.db.pool)
+            .await
+            .map_err(internal)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The existing accounts of these usernames, read in a few queries: username → account.
+async fn accounts_by_username(
+    ctx: &Ctx,
+    usernames: impl Iterator<Item = String>,
+) -> Result<HashMap<String, UserAccount>, Error> {
+    let names: Vec<String> = usernames.collect();
+    let mut out = HashMap::new();
+    for chunk in names.chunks(IN_CHUNK) {
+        let mut w = Where::new();
+        w.and_in("username", chunk.iter().map(|u| Bind::from(u.as_str())));
+        let sql = format!("{SELECT}{}", w.sql());
+        let rows: Vec<AccountRow> = w
+            .query_as(&sql)
+            .fetch_all(&ctx.db.pool)
+            .await
+            .map_err(internal)?;
+        for acc in accounts_of(rows)? {
+            out.insert(acc.user.username.clone(), acc);
+        }
+    }
+    Ok(out)
+}
+
+/// Hashes each (username, password) on the hashing threads, as many at once as there are
+/// threads, so a large file neither waits one hash at a time nor queues more work than the
+/// threads take (a sign-in still finds its turn between them): username → hash.
+async fn hash_all(
+    ctx: &Ctx,
+    pairs: Vec<(String, String)>,
+) -> Result<HashMap<String, String>, Error> {
+    use futures::{StreamExt, TryStreamExt};
+    let jobs = pairs.into_iter().map(|(username, password)| async move {
+        hash_password(ctx, password).await.map(|h| (username, h))
+    });
+    futures::stream::iter(jobs)
+        .buffer_unordered(ctx.hashing.threads())
+        .try_collect()
+        .await
+}
+
+/// How many values one `IN (…)` lists (well under both engines' limits on parameters).
+const IN_CHUNK: usize = 500;

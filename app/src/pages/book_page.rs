@@ -20,7 +20,8 @@ use crate::i18n::{tr, trf};
 
 use crate::components::page_title::PageTitle;
 use crate::serverfns::bookings::{
-    BookDevice, BookOutcome, BookingSetup, booking_options, booking_week, keys, parse_numbers,
+    BookDevice, BookOutcome, BookOutcomeQuery, BookingSetup, booking_options, booking_week, keys,
+    parse_numbers,
 };
 use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;

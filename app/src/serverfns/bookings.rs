@@ -62,22 +62,9 @@ pub mod keys {
     pub const VIEW: [&str; 5] = [KIND, DEVICE, WEEK, DAY, SCOPE];
 }
 
-/// What a booking did, single or weekly; also what a plain form post carries back in the query.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BookOutcome {
-    /// The device's name.
-    pub device: String,
-    /// The periods of each day.
-    pub periods: Vec<i64>,
-    /// Units (1 for a tagged device).
-    pub quantity: i64,
-    /// The days booked, ascending.
-    pub dates: Vec<String>,
-    /// Whether it was a weekly booking.
-    pub weekly: bool,
-    /// The days a weekly booking could not have, and why.
-    pub skipped: Vec<SkippedDay>,
-}
+/// What a booking did, single or weekly; also what a plain form post carries back in the query
+/// (see [`BookOutcomeQuery`]).
+pub use lophoc::bookings::BookOutcome;
 
 fn join<T: ToString>(items: &[T], sep: &str) -> String {
     items
@@ -98,9 +85,16 @@ pub fn parse_numbers(s: &str) -> Vec<i64> {
     v
 }
 
-impl BookOutcome {
-    /// The outcome as query pairs (see [`keys`]).
-    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+/// A booking's outcome as query pairs (see [`keys`]), and back.
+pub trait BookOutcomeQuery: Sized {
+    /// The outcome as query pairs.
+    fn to_query(&self) -> Vec<(&'static str, String)>;
+    /// The outcome from query values, if the query carries one.
+    fn from_query(get: impl Fn(&str) -> Option<String>) -> Option<Self>;
+}
+
+impl BookOutcomeQuery for BookOutcome {
+    fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![
             (keys::DONE_DEVICE, self.device.clone()),
             (keys::DONE_DATES, join(&self.dates, ",")),
@@ -124,8 +118,7 @@ impl BookOutcome {
         out
     }
 
-    /// The outcome from query values, if the query carries one.
-    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Option<BookOutcome> {
+    fn from_query(get: impl Fn(&str) -> Option<String>) -> Option<BookOutcome> {
         let device = get(keys::DONE_DEVICE).filter(|d| !d.is_empty())?;
         let list = |k: &str| -> Vec<String> {
             get(k)
@@ -205,101 +198,25 @@ pub async fn book_device(
     note: Option<String>,
     until: Option<String>,
 ) -> Result<BookOutcome, UiError> {
-    use lophoc::bookings::{BookingRequest, RecurringRequest};
-    use lophoc::services::bookings;
-    use lophoc::{Error, Msg};
     use server_fn::ServerFn;
     let periods = periods.unwrap_or_default();
     let until = until.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
     let quantity_s = quantity.unwrap_or_default().trim().to_owned();
     let note = note.filter(|n| !n.trim().is_empty());
+    let form = lophoc::bookings::BookingForm {
+        device_id: device_id.clone(),
+        date: date.clone(),
+        periods: periods.clone(),
+        quantity: quantity_s.clone(),
+        note: note.clone(),
+        until: until.clone(),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
-        let fail = |e| crate::ssr::fail(&c, e);
-        let Ok(device) = device_id.trim().parse::<DeviceId>() else {
-            return Err(fail(Error::field(
-                "device_id",
-                Msg::new("book.device_required"),
-            )));
-        };
-        let quantity = if quantity_s.is_empty() {
-            None
-        } else {
-            match quantity_s.parse::<i64>() {
-                Ok(q) => Some(q),
-                Err(_) => {
-                    return Err(fail(Error::field(
-                        "quantity",
-                        Msg::new("book.quantity_number"),
-                    )));
-                }
-            }
-        };
-        match &until {
-            None => {
-                let req = BookingRequest {
-                    device_id: device,
-                    date: date.clone(),
-                    periods: periods.clone(),
-                    quantity,
-                    class_id: None,
-                    note: note.clone(),
-                };
-                let b = bookings::create(&ctx, &actor, &req, Some(&c.ip))
-                    .await
-                    .map_err(fail)?;
-                Ok(BookOutcome {
-                    device: b.device_name,
-                    periods: b.periods,
-                    quantity: b.quantity,
-                    dates: vec![b.date.to_string()],
-                    weekly: false,
-                    skipped: vec![],
-                })
-            }
-            Some(until) => {
-                let req = RecurringRequest {
-                    device_id: device,
-                    from: date.clone(),
-                    until: until.clone(),
-                    periods: periods.clone(),
-                    quantity,
-                    class_id: None,
-                    note: note.clone(),
-                };
-                let o = bookings::create_recurring(&ctx, &actor, &req, Some(&c.ip))
-                    .await
-                    .map_err(|e| {
-                        // The form's field is the date, not the API's `from`.
-                        let mut e = fail(e);
-                        for (f, _) in &mut e.fields {
-                            if f == "from" {
-                                *f = "date".into();
-                            }
-                        }
-                        e
-                    })?;
-                let name = match o.booked.first() {
-                    Some(b) => b.device_name.clone(),
-                    None => lophoc::services::devices::get(&ctx, &actor, device)
-                        .await
-                        .map(|d| d.name)
-                        .unwrap_or_default(),
-                };
-                let mut ps = periods.clone();
-                ps.sort_unstable();
-                ps.dedup();
-                Ok(BookOutcome {
-                    device: name,
-                    periods: ps,
-                    quantity: quantity.unwrap_or(1),
-                    dates: o.booked.into_iter().map(|b| b.date.to_string()).collect(),
-                    weekly: true,
-                    skipped: o.skipped,
-                })
-            }
-        }
+        lophoc::services::bookings::book(&ctx, &actor, &form, Some(&c.ip))
+            .await
+            .map_err(|e| crate::ssr::fail(&c, e))
     }
     .await;
     // Where the answer lands: the week of the day asked for, so the grid shows what happened.

@@ -90,7 +90,8 @@ pub mod back {
     ];
 }
 
-pub use lophoc::devices::{DeviceAccess, DevicePage, Inventory, TodayBooking};
+pub use lophoc::device_page::{DevicePage, TodayBooking};
+pub use lophoc::devices::{DeviceAccess, Inventory};
 use lophoc::model::SchoolRef;
 
 /// The label sheets of a school.
@@ -145,7 +146,7 @@ pub async fn inventory_access(school: Option<SchoolId>) -> Result<DeviceAccess, 
 pub async fn get_device(id: DeviceId) -> Result<DevicePage, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    lophoc::services::devices::page(&ctx, &actor, id)
+    lophoc::services::device_page::page(&ctx, &actor, id)
         .await
         .map_err(|e| crate::ssr::fail(&c, e))
 }

@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use lophoc::error::{Error, ErrorCode, FieldErrors, Msg};
 use lophoc::ids::{ClassId, MaterialId, SchoolId};
 use lophoc::materials::{
-    Attachment, Material, MaterialFilter, MaterialForm, Preview, Scope, StorageUse,
+    Attachment, Material, MaterialFilter, MaterialPatch, Preview, Scope, StorageUse,
 };
 use lophoc::services::materials::{self, FileOpen};
 use serde::{Deserialize, Serialize};
@@ -331,18 +331,17 @@ async fn update(
 ) -> ApiResult<Json<MaterialEnvelope>> {
     let actor = caller.actor()?;
     let ApiJson(p) = body?;
-    let m = materials::get(&state.ctx, &actor, MaterialId(id)).await?;
-    let form = MaterialForm {
-        title: p.title.unwrap_or(m.title),
-        subject: p.subject.unwrap_or(m.subject),
-        grade: p.grade.unwrap_or(m.grade).to_string(),
-        topic: p.topic.unwrap_or(m.topic),
-        description: p.description.unwrap_or(m.description),
-        scope: p.scope.unwrap_or_else(|| m.scope.as_str().to_owned()),
-        url: p.url.or(m.url).unwrap_or_default(),
+    let patch = MaterialPatch {
+        title: p.title,
+        subject: p.subject,
+        grade: p.grade,
+        topic: p.topic,
+        description: p.description,
+        scope: p.scope,
+        url: p.url,
     };
     Ok(envelope(
-        &materials::update(&state.ctx, &actor, MaterialId(id), &form).await?,
+        &materials::patch(&state.ctx, &actor, MaterialId(id), &patch).await?,
     ))
 }
 

@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
-use lophoc::error::{FieldErrors, Msg};
+use lophoc::error::Msg;
 use lophoc::ids::{SchoolId, UserId};
 use lophoc::model::{Role, UserAccount};
 use lophoc::services::users::{self, NewUser};
@@ -236,27 +236,18 @@ async fn update(
 ) -> ApiResult<Json<AccountEnvelope>> {
     let actor = caller.actor()?;
     let ApiJson(p) = body?;
-    let id = UserId(id);
-    let ip = Some(caller.ip.as_str());
-    // The password first: if it is refused, the account's state has not changed either.
-    if let Some(pw) = &p.password {
-        users::reset_password(&state.ctx, &actor, id, pw, ip).await?;
-    }
-    let acc = match p.active {
-        Some(active) => users::set_active(&state.ctx, &actor, id, active, ip).await?,
-        None => {
-            // Read through the same permission check, so an empty change answers 404/403 like
-            // a real one would before it says what is missing.
-            let acc = users::get(&state.ctx, &actor, id).await?;
-            if p.password.is_none() {
-                let mut errs = FieldErrors::new();
-                errs.add("active", Msg::new("validation.required"));
-                errs.add("password", Msg::new("validation.required"));
-                errs.finish()?;
-            }
-            acc
-        }
+    let change = users::AccountChange {
+        active: p.active,
+        password: p.password,
     };
+    let acc = users::update(
+        &state.ctx,
+        &actor,
+        UserId(id),
+        &change,
+        Some(caller.ip.as_str()),
+    )
+    .await?;
     Ok(Json(AccountEnvelope {
         user: AccountDto::from(&acc),
     }))
