@@ -27,6 +27,7 @@ pub mod timetable;
 pub mod users;
 pub mod utilisation;
 pub mod week;
+pub mod xlsx;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -1737,65 +1737,44 @@ pub fn export_csv(page: &StatusPage, lang: crate::Lang) -> Vec<u8> {
 
 /// The statuses as an Excel workbook: the schools, and the criteria they were judged by.
 pub fn export_xlsx(page: &StatusPage, lang: crate::Lang) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xl = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx export");
-        Error::internal()
-    };
+    use crate::services::xlsx::{self, Cell, Sheet};
     let t = |k: &str| crate::i18n::t(lang, k);
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = wb.add_worksheet();
-    sheet.set_name(t("pilot.sheet.schools")).map_err(xl)?;
-    for (c, h) in export_header(lang, &page.criteria).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h.as_str(), &bold)
-            .map_err(xl)?;
+    let mut schools = Sheet::new(
+        t("pilot.sheet.schools"),
+        export_header(lang, &page.criteria),
+    );
+    for s in &page.items {
+        let mut cells = export_cells(lang, s);
+        let last = cells.pop().unwrap_or_default();
+        // The first eight columns as text, each criterion's value as a number, then the last
+        // activity as text.
+        let mut row: Vec<Cell> = cells.into_iter().take(8).map(Cell::from).collect();
+        row.extend(s.criteria.iter().map(|c| Cell::from(c.value)));
+        row.push(last.into());
+        schools.row(row);
     }
-    for (i, s) in page.items.iter().enumerate() {
-        let r = i as u32 + 1;
-        let cells = export_cells(lang, s);
-        for (c, v) in cells.iter().enumerate().take(8) {
-            sheet.write_string(r, c as u16, v.as_str()).map_err(xl)?;
-        }
-        for (j, c) in s.criteria.iter().enumerate() {
-            sheet.write_number(r, 8 + j as u16, c.value).map_err(xl)?;
-        }
-        sheet
-            .write_string(
-                r,
-                8 + s.criteria.len() as u16,
-                cells[cells.len() - 1].as_str(),
-            )
-            .map_err(xl)?;
+    let mut criteria = Sheet::new(
+        t("pilot.sheet.criteria"),
+        [
+            "pilot.col.criterion",
+            "pilot.col.threshold",
+            "pilot.col.required",
+        ]
+        .map(t),
+    );
+    for c in &page.criteria.criteria {
+        criteria.row([
+            t(c.key.label_key()).into(),
+            c.threshold.into(),
+            yes_no(lang, c.required).into(),
+        ]);
     }
-    sheet.autofit();
-    let cs = wb.add_worksheet();
-    cs.set_name(t("pilot.sheet.criteria")).map_err(xl)?;
-    for (c, h) in [
-        "pilot.col.criterion",
-        "pilot.col.threshold",
-        "pilot.col.required",
-    ]
-    .iter()
-    .enumerate()
-    {
-        cs.write_string_with_format(0, c as u16, t(h), &bold)
-            .map_err(xl)?;
-    }
-    for (i, c) in page.criteria.criteria.iter().enumerate() {
-        let r = i as u32 + 1;
-        cs.write_string(r, 0, t(c.key.label_key())).map_err(xl)?;
-        cs.write_number(r, 1, c.threshold).map_err(xl)?;
-        cs.write_string(r, 2, yes_no(lang, c.required))
-            .map_err(xl)?;
-    }
-    let r = page.criteria.criteria.len() as u32 + 2;
-    cs.write_string(r, 0, t("pilot.col.window")).map_err(xl)?;
-    cs.write_number(r, 1, page.criteria.window_days as f64)
-        .map_err(xl)?;
-    cs.autofit();
-    wb.save_to_buffer().map_err(xl)
+    criteria.row([]);
+    criteria.row([
+        t("pilot.col.window").into(),
+        (page.criteria.window_days as f64).into(),
+    ]);
+    xlsx::workbook(&[schools, criteria])
 }
 
 /// The statuses of a filter, every page of them, for an export (at most a nation).

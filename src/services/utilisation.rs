@@ -9,6 +9,7 @@ use crate::ids::{AreaId, DeviceId, SchoolId};
 use crate::model::{Actor, Role};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, internal};
+use crate::services::xlsx::{self, Cell, Sheet};
 use crate::utilisation::{
     AREAS_PER_PAGE, AreaTotal, KindTotal, SchoolTotal, Utilisation, UtilisationFilter,
     UtilisationRow, UtilisationView,
@@ -400,74 +401,35 @@ pub fn utilisation_csv(u: &Utilisation, lang: Lang) -> Vec<u8> {
 
 /// The report as an Excel workbook: one sheet per device, one per kind.
 pub fn utilisation_xlsx(u: &Utilisation, lang: Lang) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xl = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx export");
-        Error::internal()
-    };
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = wb.add_worksheet();
-    sheet
-        .set_name(t(lang, "report.sheet.devices"))
-        .map_err(xl)?;
-    for (c, h) in utilisation_header(lang).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h.as_str(), &bold)
-            .map_err(xl)?;
-    }
-    for (i, d) in u.devices.iter().enumerate() {
-        let r = i as u32 + 1;
-        // Strings are written as strings: a name starting with "=" stays text, never a formula.
-        sheet
-            .write_string(r, 0, d.school_code.as_str())
-            .map_err(xl)?;
-        sheet
-            .write_string(r, 1, d.school_name.as_str())
-            .map_err(xl)?;
-        sheet.write_string(r, 2, d.name.as_str()).map_err(xl)?;
-        sheet
-            .write_string(r, 3, t(lang, d.kind.label_key()))
-            .map_err(xl)?;
-        for (c, v) in [d.quantity, d.booked, d.used, d.no_show, d.pending]
-            .into_iter()
-            .enumerate()
-        {
-            sheet.write_number(r, 4 + c as u16, v as f64).map_err(xl)?;
-        }
+    let mut devices = Sheet::new(t(lang, "report.sheet.devices"), utilisation_header(lang));
+    for d in &u.devices {
+        let mut row: Vec<Cell> = vec![
+            d.school_code.as_str().into(),
+            d.school_name.as_str().into(),
+            d.name.as_str().into(),
+            t(lang, d.kind.label_key()).into(),
+        ];
+        row.extend([d.quantity, d.booked, d.used, d.no_show, d.pending].map(Cell::from));
         if d.booked > 0 {
-            sheet
-                .write_number(r, 9, (d.used as f64 * 100.0 / d.booked as f64).round())
-                .map_err(xl)?;
+            row.push((d.used as f64 * 100.0 / d.booked as f64).round().into());
         }
+        devices.row(row);
     }
-    sheet.autofit();
-    let ks = wb.add_worksheet();
-    ks.set_name(t(lang, "report.sheet.kinds")).map_err(xl)?;
-    for (c, k) in [
-        "report.col.kind",
-        "report.col.devices",
-        "report.col.booked",
-        "report.col.used",
-        "report.col.no_show",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ks.write_string_with_format(0, c as u16, t(lang, k), &bold)
-            .map_err(xl)?;
+    let mut kinds = Sheet::new(
+        t(lang, "report.sheet.kinds"),
+        [
+            "report.col.kind",
+            "report.col.devices",
+            "report.col.booked",
+            "report.col.used",
+            "report.col.no_show",
+        ]
+        .map(|k| t(lang, k)),
+    );
+    for k in &u.kinds {
+        let mut row = vec![Cell::from(t(lang, k.kind.label_key()))];
+        row.extend([k.devices, k.booked, k.used, k.no_show].map(Cell::from));
+        kinds.row(row);
     }
-    for (i, k) in u.kinds.iter().enumerate() {
-        let r = i as u32 + 1;
-        ks.write_string(r, 0, t(lang, k.kind.label_key()))
-            .map_err(xl)?;
-        for (c, v) in [k.devices, k.booked, k.used, k.no_show]
-            .into_iter()
-            .enumerate()
-        {
-            ks.write_number(r, 1 + c as u16, v as f64).map_err(xl)?;
-        }
-    }
-    ks.autofit();
-    wb.save_to_buffer().map_err(xl)
+    xlsx::workbook(&[devices, kinds])
 }
