@@ -15,6 +15,7 @@ pub mod ctx;
 pub mod db;
 pub mod devices;
 pub mod files;
+pub mod hashing;
 pub mod materials;
 pub mod periods;
 pub mod pilot;

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Msg};
 use crate::ids::{AreaId, SchoolId};
+pub use crate::model::SchoolSummary;
 use crate::model::{
     Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel,
 };
@@ -221,19 +222,6 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Schoo
         ctx.aggregates.keep_summary(k, generation, now, out.clone());
     }
     Ok(out)
-}
-
-/// What [`summary`] counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchoolSummary {
-    /// Schools per level, every level listed (the filter's level ignored).
-    pub by_level: Vec<(SchoolLevel, i64)>,
-    /// Schools matching the filter.
-    pub total: i64,
-    /// Of those, enrolled in the pilot.
-    pub in_pilot: i64,
-    /// Their pupils.
-    pub students: i64,
 }
 
 /// One school. A school the actor may not see is "not found", so its existence does not leak.
