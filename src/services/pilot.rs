@@ -44,7 +44,7 @@ use crate::services::db::{Where, internal};
 use crate::text::{fold, query_words};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::FromRow;
 use std::collections::{HashMap, HashSet};
 
 mod criteria;
@@ -59,7 +59,7 @@ mod summary;
 pub use criteria::*;
 pub use enrolment::*;
 pub use export::*;
-pub use measure::*;
+pub(crate) use measure::*;
 pub use officers::*;
 pub use runs::*;
 pub use status::*;

@@ -5,37 +5,47 @@ use super::*;
 /// The settings key of the targets.
 const TARGETS_KEY: &str = "pilot.targets";
 
-fn criteria_from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Criteria, i64, String), Error> {
-    let id: i64 = r.try_get("id").map_err(internal)?;
-    let window_days: i64 = r.try_get("window_days").map_err(internal)?;
-    let json: String = r.try_get("criteria").map_err(internal)?;
-    let criteria = serde_json::from_str(&json).map_err(|e| {
-        tracing::error!(error = %e, id, "stored pilot criteria unreadable");
-        Error::internal()
-    })?;
-    Ok((
-        id,
-        Criteria {
-            window_days,
+/// A stored version of the criteria (`pilot_criteria`).
+#[derive(sqlx::FromRow)]
+struct CriteriaRow {
+    id: i64,
+    window_days: i64,
+    /// The criteria as JSON.
+    criteria: String,
+    /// Unix seconds.
+    set_at: i64,
+    set_by_name: String,
+}
+
+const CRITERIA_SELECT: &str =
+    "SELECT id, window_days, criteria, set_at, set_by_name FROM pilot_criteria";
+
+impl TryFrom<&CriteriaRow> for Criteria {
+    type Error = Error;
+    /// The stored JSON decoded strictly: unreadable is an internal error.
+    fn try_from(r: &CriteriaRow) -> Result<Criteria, Error> {
+        let criteria = serde_json::from_str(&r.criteria).map_err(|e| {
+            tracing::error!(error = %e, id = r.id, "stored pilot criteria unreadable");
+            Error::internal()
+        })?;
+        Ok(Criteria {
+            window_days: r.window_days,
             criteria,
-        },
-        r.try_get("set_at").map_err(internal)?,
-        r.try_get("set_by_name").map_err(internal)?,
-    ))
+        })
+    }
 }
 
 /// The criteria in force at the end of `on`: (version id, criteria).
 pub(crate) async fn criteria_on(ctx: &Ctx, on: NaiveDate) -> Result<(i64, Criteria), Error> {
-    let row = sqlx::query(
-        "SELECT id, window_days, criteria, set_at, set_by_name FROM pilot_criteria \
-         WHERE set_at < $1 ORDER BY set_at DESC, id DESC LIMIT 1",
-    )
+    let row = sqlx::query_as::<_, CriteriaRow>(&format!(
+        "{CRITERIA_SELECT} WHERE set_at < $1 ORDER BY set_at DESC, id DESC LIMIT 1"
+    ))
     .bind(day_end(on).min(ctx.now() + 1))
     .fetch_optional(&ctx.db.pool)
     .await
     .map_err(internal)?;
     match row {
-        Some(r) => criteria_from_row(&r).map(|(id, c, _, _)| (id, c)),
+        Some(r) => Ok((r.id, Criteria::try_from(&r)?)),
         None => Ok((0, Criteria::default())),
     }
 }
@@ -44,14 +54,12 @@ pub(super) async fn criteria_by_id(ctx: &Ctx, id: i64) -> Result<Criteria, Error
     if id == 0 {
         return Ok(Criteria::default());
     }
-    let r = sqlx::query(
-        "SELECT id, window_days, criteria, set_at, set_by_name FROM pilot_criteria WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
-    criteria_from_row(&r).map(|(_, c, _, _)| c)
+    let r = sqlx::query_as::<_, CriteriaRow>(&format!("{CRITERIA_SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_one(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    Criteria::try_from(&r)
 }
 
 /// The criteria in force now (the department and sysadmins; area officers read them too).
@@ -72,16 +80,15 @@ fn default_version() -> CriteriaVersion {
 }
 
 async fn history(ctx: &Ctx) -> Result<Vec<CriteriaVersion>, Error> {
-    let rows = sqlx::query(
-        "SELECT id, window_days, criteria, set_at, set_by_name FROM pilot_criteria ORDER BY set_at, id",
-    )
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
+    let rows = sqlx::query_as::<_, CriteriaRow>(&format!("{CRITERIA_SELECT} ORDER BY set_at, id"))
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
     let mut out = vec![default_version()];
-    for r in &rows {
-        let (id, criteria, at, by) = criteria_from_row(r)?;
-        let at = crate::dates::rfc3339(at);
+    for r in rows {
+        let criteria = Criteria::try_from(&r)?;
+        let (id, by) = (r.id, r.set_by_name);
+        let at = crate::dates::rfc3339(r.set_at);
         if let Some(prev) = out.last_mut() {
             prev.until = Some(at.clone());
         }
@@ -172,14 +179,12 @@ pub async fn targets(ctx: &Ctx, actor: &Actor) -> Result<Targets, Error> {
 }
 
 pub(super) async fn load_targets(ctx: &Ctx) -> Result<Targets, Error> {
-    let v: Option<String> = sqlx::query("SELECT value FROM settings WHERE key = $1")
-        .bind(TARGETS_KEY)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .map_err(internal)?
-        .map(|r| r.try_get("value"))
-        .transpose()
-        .map_err(internal)?;
+    let v: Option<String> =
+        sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
+            .bind(TARGETS_KEY)
+            .fetch_optional(&ctx.db.pool)
+            .await
+            .map_err(internal)?;
     match v {
         None => Ok(Targets::default()),
         Some(s) => serde_json::from_str(&s).map_err(|e| {

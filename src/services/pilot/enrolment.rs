@@ -1,6 +1,45 @@
 //! Enrolment: by form, by CSV, ending it; what it changes in the runs.
 
 use super::*;
+use crate::services::db::decode_date;
+
+/// A school of the registry with its enrolment, if any.
+#[derive(sqlx::FromRow)]
+struct EnrolmentRow {
+    id: SchoolId,
+    code: String,
+    closed_on: Option<String>,
+    since: Option<String>,
+}
+
+/// [`EnrolmentRow`] decoded: dates parsed strictly.
+struct Enrolment {
+    id: SchoolId,
+    code: String,
+    closed: bool,
+    since: Option<NaiveDate>,
+}
+
+impl TryFrom<EnrolmentRow> for Enrolment {
+    type Error = sqlx::Error;
+    fn try_from(r: EnrolmentRow) -> Result<Enrolment, sqlx::Error> {
+        Ok(Enrolment {
+            id: r.id,
+            code: r.code,
+            closed: r
+                .closed_on
+                .as_deref()
+                .map(decode_date)
+                .transpose()?
+                .is_some(),
+            since: r.since.as_deref().map(decode_date).transpose()?,
+        })
+    }
+}
+
+/// The school and its enrolment: `{ENROLMENT_SELECT} WHERE …`.
+const ENROLMENT_SELECT: &str = "SELECT s.id, s.code, s.closed_on, p.since FROM schools s \
+     LEFT JOIN pilot_enrollments p ON p.school_id = s.id";
 
 /// The earliest enrolment date accepted.
 pub(super) fn earliest_since() -> NaiveDate {
@@ -50,23 +89,23 @@ async fn write_enrolment(
     since: NaiveDate,
     ip: Option<&str>,
 ) -> Result<Option<NaiveDate>, Error> {
-    let row = sqlx::query(
-        "SELECT s.code, s.closed_on, p.since FROM schools s \
-         LEFT JOIN pilot_enrollments p ON p.school_id = s.id WHERE s.id = $1",
-    )
-    .bind(school)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(internal)?
-    .ok_or_else(Error::not_found)?;
-    let code: String = row.try_get("code").map_err(internal)?;
-    let closed: Option<String> = row.try_get("closed_on").map_err(internal)?;
-    if closed.is_some() {
+    let row = sqlx::query_as::<_, EnrolmentRow>(&format!("{ENROLMENT_SELECT} WHERE s.id = $1"))
+        .bind(school)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?
+        .ok_or_else(Error::not_found)?;
+    let Enrolment {
+        code,
+        closed,
+        since: old,
+        ..
+    } = row.try_into().map_err(internal)?;
+    if closed {
         return Err(Error::field("school", Msg::new("pilot.error.closed")));
     }
-    let old: Option<String> = row.try_get("since").map_err(internal)?;
-    if old.as_deref() == Some(since.to_string().as_str()) {
-        return Ok(old.as_deref().and_then(crate::dates::parse_date));
+    if old == Some(since) {
+        return Ok(old);
     }
     sqlx::query(
         "INSERT INTO pilot_enrollments (school_id, since, created_at) VALUES ($1, $2, $3) \
@@ -86,14 +125,14 @@ async fn write_enrolment(
             school_id: Some(school),
             action: "pilot.enrol",
             object: format!("school:{code}"),
-            old: old.clone(),
+            old: old.map(|d| d.to_string()),
             new: Some(since.to_string()),
             ip,
             ..Record::default()
         },
     )
     .await?;
-    Ok(old.as_deref().and_then(crate::dates::parse_date))
+    Ok(old)
 }
 
 /// Ends a school's enrolment (province-wide department, sysadmin), audited. Not enrolled: 404.
@@ -105,7 +144,7 @@ pub async fn unenrol(
 ) -> Result<(), Error> {
     must_manage(ctx, actor).await?;
     let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
-    let row = sqlx::query(
+    let (code, since): (String, String) = sqlx::query_as(
         "SELECT s.code, p.since FROM pilot_enrollments p JOIN schools s ON s.id = p.school_id \
          WHERE p.school_id = $1",
     )
@@ -114,8 +153,7 @@ pub async fn unenrol(
     .await
     .map_err(internal)?
     .ok_or_else(Error::not_found)?;
-    let code: String = row.try_get("code").map_err(internal)?;
-    let since: String = row.try_get("since").map_err(internal)?;
+    let since = decode_date(&since).map_err(internal)?;
     sqlx::query("DELETE FROM pilot_enrollments WHERE school_id = $1")
         .bind(school)
         .execute(&mut *tx)
@@ -129,7 +167,7 @@ pub async fn unenrol(
             school_id: Some(school),
             action: "pilot.unenrol",
             object: format!("school:{code}"),
-            old: Some(since.clone()),
+            old: Some(since.to_string()),
             new: None,
             ip,
             ..Record::default()
@@ -137,11 +175,7 @@ pub async fn unenrol(
     )
     .await?;
     tx.commit().await.map_err(internal)?;
-    enrolment_changed(
-        ctx,
-        crate::dates::parse_date(&since).unwrap_or(earliest_since()),
-    )
-    .await
+    enrolment_changed(ctx, since).await
 }
 
 /// Enrols the schools of a CSV `code,since` (since `YYYY-MM-DD` or `dd/mm/yyyy`; empty: today),
@@ -203,25 +237,16 @@ pub async fn enrol_csv(
     let rows = if wanted.is_empty() {
         Vec::new()
     } else {
-        w.query(&format!(
-            "SELECT id, code, closed_on FROM schools{}",
-            w.sql()
-        ))
-        .fetch_all(&ctx.db.pool)
-        .await
-        .map_err(internal)?
+        w.query(&format!("{ENROLMENT_SELECT}{}", w.sql()))
+            .fetch_all(&ctx.db.pool)
+            .await
+            .map_err(internal)?
     };
     let mut by_code: HashMap<String, (SchoolId, bool)> = HashMap::new();
     for r in &rows {
-        let code: String = r.try_get("code").map_err(internal)?;
-        let closed: Option<String> = r.try_get("closed_on").map_err(internal)?;
-        by_code.insert(
-            code,
-            (
-                SchoolId(r.try_get("id").map_err(internal)?),
-                closed.is_some(),
-            ),
-        );
+        let e =
+            Enrolment::try_from(EnrolmentRow::from_row(r).map_err(internal)?).map_err(internal)?;
+        by_code.insert(e.code, (e.id, e.closed));
     }
     let mut todo = Vec::new();
     for (line, code, since) in &wanted {

@@ -1,6 +1,7 @@
 //! Measuring: every school's counts over a window, and the timetabled lessons.
 
 use super::*;
+use crate::services::db::{decode_date, from_rows};
 
 /// An open school of the province on a date, with what was measured of it.
 #[derive(Debug, Clone)]
@@ -10,18 +11,64 @@ pub(crate) struct Measure {
     pub last_activity: Option<NaiveDate>,
 }
 
-fn add_counts(
-    counts: &mut HashMap<i64, (i64, i64, Option<String>)>,
-    rows: &[sqlx::any::AnyRow],
-) -> Result<(), Error> {
-    for r in rows {
-        let school: i64 = r.try_get("school_id").map_err(internal)?;
-        let a: i64 = r.try_get("a").map_err(internal)?;
-        let b: i64 = r.try_get("b").map_err(internal)?;
-        let last: Option<String> = r.try_get("last").map_err(internal)?;
-        counts.insert(school, (a, b, last));
+/// A school's count of one measure (`a`) and the last day it was seen (`last`, if the measure
+/// has days).
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    school_id: i64,
+    a: i64,
+    last: Option<String>,
+}
+
+/// A school's count, decoded.
+#[derive(Debug, Clone, Copy)]
+struct Count {
+    n: i64,
+    last: Option<NaiveDate>,
+}
+
+/// The counts of one measure by school.
+fn counts(rows: &[sqlx::any::AnyRow]) -> Result<HashMap<i64, Count>, Error> {
+    from_rows::<CountRow>(rows)
+        .and_then(|rows| {
+            rows.into_iter()
+                .map(|r| {
+                    let last = r.last.as_deref().map(decode_date).transpose()?;
+                    Ok((r.school_id, Count { n: r.a, last }))
+                })
+                .collect()
+        })
+        .map_err(internal)
+}
+
+/// A school with its dates: opened, closed, enrolled since.
+#[derive(sqlx::FromRow)]
+struct SchoolDatesRow {
+    id: i64,
+    opened_on: Option<String>,
+    closed_on: Option<String>,
+    since: Option<String>,
+}
+
+/// [`SchoolDatesRow`] decoded (dates parsed strictly).
+struct SchoolDates {
+    id: i64,
+    opened: Option<NaiveDate>,
+    closed: Option<NaiveDate>,
+    since: Option<NaiveDate>,
+}
+
+impl TryFrom<SchoolDatesRow> for SchoolDates {
+    type Error = sqlx::Error;
+    fn try_from(r: SchoolDatesRow) -> Result<SchoolDates, sqlx::Error> {
+        let date = |d: Option<String>| d.as_deref().map(decode_date).transpose();
+        Ok(SchoolDates {
+            id: r.id,
+            opened: date(r.opened_on)?,
+            closed: date(r.closed_on)?,
+            since: date(r.since)?,
+        })
     }
-    Ok(())
 }
 
 /// Measures every school open on `as_of` (or only `only`) over the `window_days` days ending
@@ -63,7 +110,7 @@ pub(crate) async fn compute(
     let devices = fetch(&|w| {
         let e = w.param(end);
         format!(
-            "SELECT d.school_id, COUNT(*) AS a, CAST(0 AS BIGINT) AS b, CAST(NULL AS TEXT) AS last FROM devices d \
+            "SELECT d.school_id, COUNT(*) AS a, CAST(NULL AS TEXT) AS last FROM devices d \
              WHERE d.created_at < {e} AND COALESCE((SELECT n.status FROM device_notes n \
                 WHERE n.device_id = d.id AND n.status IS NOT NULL AND n.at < {e} \
                 ORDER BY n.at DESC, n.id DESC LIMIT 1), \
@@ -79,7 +126,7 @@ pub(crate) async fn compute(
     let use_rows = fetch(&|w| {
         let (pf, pt, e) = (w.param(f.clone()), w.param(t.clone()), w.param(end));
         format!(
-            "SELECT b.school_id, COUNT(*) AS a, CAST(0 AS BIGINT) AS b, MAX(s.date) AS last FROM booking_slots s \
+            "SELECT b.school_id, COUNT(*) AS a, MAX(s.date) AS last FROM booking_slots s \
              JOIN bookings b ON b.id = s.booking_id \
              WHERE s.date >= {pf} AND s.date <= {pt} AND b.checked_in_at IS NOT NULL \
              AND b.checked_in_at < {e}{} GROUP BY b.school_id",
@@ -92,7 +139,7 @@ pub(crate) async fn compute(
     let teachers = fetch(&|w| {
         let e = w.param(end);
         format!(
-            "SELECT u.school_id, COUNT(*) AS a, CAST(0 AS BIGINT) AS b, CAST(NULL AS TEXT) AS last FROM users u \
+            "SELECT u.school_id, COUNT(*) AS a, CAST(NULL AS TEXT) AS last FROM users u \
              WHERE u.role = 'teacher' AND u.active = 1 AND u.created_at < {e}{} \
              GROUP BY u.school_id",
             one(w, "u.school_id")
@@ -102,7 +149,7 @@ pub(crate) async fn compute(
     let attached = fetch(&|w| {
         let (pf, pt, e) = (w.param(f.clone()), w.param(t.clone()), w.param(end));
         format!(
-            "SELECT u.school_id, COUNT(DISTINCT m.attached_by) AS a, CAST(0 AS BIGINT) AS b, MAX(m.date) AS last \
+            "SELECT u.school_id, COUNT(DISTINCT m.attached_by) AS a, MAX(m.date) AS last \
              FROM lesson_materials m JOIN users u ON u.id = m.attached_by \
              WHERE m.date >= {pf} AND m.date <= {pt} AND m.attached_at < {e} \
              AND u.role = 'teacher' AND u.active = 1 AND u.created_at < {e}{} \
@@ -116,7 +163,7 @@ pub(crate) async fn compute(
     let rolls = fetch(&|w| {
         let (pf, pt, e) = (w.param(f.clone()), w.param(t.clone()), w.param(end));
         format!(
-            "SELECT r.school_id, CAST(SUM(r.on_time) AS BIGINT) AS a, COUNT(*) AS b, MAX(r.date) AS last \
+            "SELECT r.school_id, CAST(SUM(r.on_time) AS BIGINT) AS a, MAX(r.date) AS last \
              FROM roll_calls r WHERE r.date >= {pf} AND r.date <= {pt} AND r.taken_at < {e}{} \
              GROUP BY r.school_id",
             one(w, "r.school_id")
@@ -126,56 +173,89 @@ pub(crate) async fn compute(
 
     let lessons = lessons_by_school(ctx, from, as_of, only).await?;
 
-    let mut dev = HashMap::new();
-    add_counts(&mut dev, &devices)?;
-    let mut used = HashMap::new();
-    add_counts(&mut used, &use_rows)?;
-    let mut tch = HashMap::new();
-    add_counts(&mut tch, &teachers)?;
-    let mut att = HashMap::new();
-    add_counts(&mut att, &attached)?;
-    let mut rc = HashMap::new();
-    add_counts(&mut rc, &rolls)?;
+    let dev = counts(&devices)?;
+    let used = counts(&use_rows)?;
+    let tch = counts(&teachers)?;
+    let att = counts(&attached)?;
+    let rc = counts(&rolls)?;
 
     let mut out = Vec::with_capacity(schools.len());
-    for r in &schools {
-        let id: i64 = r.try_get("id").map_err(internal)?;
-        let opened: Option<String> = r.try_get("opened_on").map_err(internal)?;
-        let closed: Option<String> = r.try_get("closed_on").map_err(internal)?;
-        let since: Option<String> = r.try_get("since").map_err(internal)?;
-        let opened = opened.as_deref().and_then(crate::dates::parse_date);
-        let closed = closed.as_deref().and_then(crate::dates::parse_date);
+    for r in from_rows::<SchoolDatesRow>(&schools).map_err(internal)? {
+        let SchoolDates {
+            id,
+            opened,
+            closed,
+            since,
+        } = r.try_into().map_err(internal)?;
         if opened.is_some_and(|o| o > as_of) || closed.is_some_and(|c| c <= as_of) {
             continue;
         }
-        let enrolled = since
-            .as_deref()
-            .and_then(crate::dates::parse_date)
-            .is_some_and(|s| s <= as_of);
-        let get = |m: &HashMap<i64, (i64, i64, Option<String>)>| m.get(&id).cloned();
+        let enrolled = since.is_some_and(|s| s <= as_of);
+        // A school with no row in a measure has none of it.
+        let get = |m: &HashMap<i64, Count>| m.get(&id).copied();
         let u = get(&used);
         let a = get(&att);
         let rcall = get(&rc);
-        let last_activity = [&u, &a, &rcall]
+        let last_activity = [u, a, rcall]
             .into_iter()
-            .filter_map(|x| x.as_ref().and_then(|x| x.2.as_deref()))
-            .filter_map(crate::dates::parse_date)
+            .filter_map(|x| x.and_then(|x| x.last))
             .max();
         out.push(Measure {
             school: SchoolId(id),
             measured: Measured {
                 enrolled,
-                devices: get(&dev).map_or(0, |x| x.0),
-                device_periods: u.map_or(0, |x| x.0),
-                teachers: get(&tch).map_or(0, |x| x.0),
-                teachers_with_materials: a.map_or(0, |x| x.0),
+                devices: get(&dev).map_or(0, |x| x.n),
+                device_periods: u.map_or(0, |x| x.n),
+                teachers: get(&tch).map_or(0, |x| x.n),
+                teachers_with_materials: a.map_or(0, |x| x.n),
                 lessons: lessons.get(&id).copied().unwrap_or(0),
-                roll_calls_on_time: rcall.map_or(0, |x| x.0),
+                roll_calls_on_time: rcall.map_or(0, |x| x.n),
             },
             last_activity,
         });
     }
     Ok(out)
+}
+
+/// A class with its school year's first and last day.
+#[derive(sqlx::FromRow)]
+struct ClassYearRow {
+    id: i64,
+    school_id: i64,
+    starts: String,
+    ends: String,
+}
+
+/// A school's holiday, first and last day.
+#[derive(sqlx::FromRow)]
+struct HolidayRow {
+    school_id: i64,
+    starts: String,
+    ends: String,
+}
+
+/// A stored first and last day, parsed strictly.
+fn span(starts: &str, ends: &str) -> Result<(NaiveDate, NaiveDate), Error> {
+    Ok((
+        decode_date(starts).map_err(internal)?,
+        decode_date(ends).map_err(internal)?,
+    ))
+}
+
+/// A timetable version of a class, in force from `starts`.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: i64,
+    class_id: i64,
+    starts: String,
+}
+
+/// How many lessons a timetable version has on a weekday.
+#[derive(sqlx::FromRow)]
+struct WeekdayCountRow {
+    version_id: i64,
+    weekday: i64,
+    n: i64,
 }
 
 /// The timetabled lessons of every school (or `only`) from `from` to `to`: each day of a
@@ -236,43 +316,38 @@ async fn lessons_by_school(
         w.query(&sql).fetch_all(pool).await.map_err(internal)?
     };
 
-    let date =
-        |r: &sqlx::any::AnyRow, c: &str| crate::services::db::get_date(r, c).map_err(internal);
     let mut per_version: HashMap<i64, [i64; 8]> = HashMap::new();
-    for r in &counts {
-        let v: i64 = r.try_get("version_id").map_err(internal)?;
-        let wd: i64 = r.try_get("weekday").map_err(internal)?;
-        let n: i64 = r.try_get("n").map_err(internal)?;
-        if let Some(slot) = per_version.entry(v).or_default().get_mut(wd as usize) {
-            *slot = n;
+    for r in from_rows::<WeekdayCountRow>(&counts).map_err(internal)? {
+        if let Some(slot) = per_version
+            .entry(r.version_id)
+            .or_default()
+            .get_mut(r.weekday as usize)
+        {
+            *slot = r.n;
         }
     }
     let mut by_class: HashMap<i64, Vec<(NaiveDate, i64)>> = HashMap::new();
-    for r in &versions {
-        let class: i64 = r.try_get("class_id").map_err(internal)?;
-        by_class
-            .entry(class)
-            .or_default()
-            .push((date(r, "starts")?, r.try_get("id").map_err(internal)?));
+    for r in from_rows::<VersionRow>(&versions).map_err(internal)? {
+        let starts = decode_date(&r.starts).map_err(internal)?;
+        by_class.entry(r.class_id).or_default().push((starts, r.id));
     }
     for v in by_class.values_mut() {
         v.sort();
     }
     let mut off: HashMap<i64, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
-    for r in &holidays {
-        off.entry(r.try_get("school_id").map_err(internal)?)
+    for r in from_rows::<HolidayRow>(&holidays).map_err(internal)? {
+        off.entry(r.school_id)
             .or_default()
-            .push((date(r, "starts")?, date(r, "ends")?));
+            .push(span(&r.starts, &r.ends)?);
     }
     let mut out: HashMap<i64, i64> = HashMap::new();
-    for c in &classes {
-        let id: i64 = c.try_get("id").map_err(internal)?;
-        let school: i64 = c.try_get("school_id").map_err(internal)?;
+    for c in from_rows::<ClassYearRow>(&classes).map_err(internal)? {
+        let (id, school) = (c.id, c.school_id);
         let Some(vs) = by_class.get(&id) else {
             continue;
         };
         let holidays = off.get(&school).map(Vec::as_slice).unwrap_or(&[]);
-        let (starts, ends) = (date(c, "starts")?, date(c, "ends")?);
+        let (starts, ends) = span(&c.starts, &c.ends)?;
         let mut d = from.max(starts);
         let last = to.min(ends);
         let mut n = 0;

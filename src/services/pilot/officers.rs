@@ -2,10 +2,32 @@
 
 use super::*;
 
+/// A department officer with their area, if any.
+#[derive(sqlx::FromRow)]
+struct OfficerRow {
+    id: UserId,
+    username: String,
+    full_name: String,
+    area_id: Option<AreaId>,
+    area: Option<String>,
+}
+
+impl From<OfficerRow> for Officer {
+    fn from(r: OfficerRow) -> Officer {
+        Officer {
+            user_id: r.id,
+            username: r.username,
+            full_name: r.full_name,
+            area_id: r.area_id,
+            area: r.area,
+        }
+    }
+}
+
 /// The department's officers and their areas (province-wide department, sysadmin).
 pub async fn officers(ctx: &Ctx, actor: &Actor) -> Result<Vec<Officer>, Error> {
     must_manage(ctx, actor).await?;
-    sqlx::query(
+    Ok(sqlx::query_as::<_, OfficerRow>(
         "SELECT u.id, u.username, u.full_name, o.area_id, a.name AS area FROM users u \
          LEFT JOIN officer_areas o ON o.user_id = u.id LEFT JOIN areas a ON a.id = o.area_id \
          WHERE u.role = 'department' AND u.active = 1 ORDER BY u.username",
@@ -13,18 +35,9 @@ pub async fn officers(ctx: &Ctx, actor: &Actor) -> Result<Vec<Officer>, Error> {
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?
-    .iter()
-    .map(|r| {
-        Ok(Officer {
-            user_id: UserId(r.try_get("id")?),
-            username: r.try_get("username")?,
-            full_name: r.try_get("full_name")?,
-            area_id: r.try_get::<Option<i64>, _>("area_id")?.map(AreaId),
-            area: r.try_get("area")?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(internal)
+    .into_iter()
+    .map(Officer::from)
+    .collect())
 }
 
 /// Scopes a department officer to an area, or (none) gives them the whole province again
@@ -40,13 +53,10 @@ pub async fn set_officer_area(
     if user == actor.user_id {
         return Err(Error::field("user", Msg::new("pilot.error.own_scope")));
     }
-    let role: Option<String> = sqlx::query("SELECT role FROM users WHERE id = $1")
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
         .bind(user)
         .fetch_optional(&ctx.db.pool)
         .await
-        .map_err(internal)?
-        .map(|r| r.try_get("role"))
-        .transpose()
         .map_err(internal)?;
     if role.as_deref() != Some("department") {
         return Err(Error::not_found());

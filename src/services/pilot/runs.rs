@@ -24,19 +24,10 @@ pub(super) async fn stored_run(
     ctx: &Ctx,
     as_of: NaiveDate,
 ) -> Result<Option<(i64, i64, i64)>, Error> {
-    sqlx::query("SELECT criteria_id, computed_at, millis FROM pilot_runs WHERE as_of = $1")
+    sqlx::query_as("SELECT criteria_id, computed_at, millis FROM pilot_runs WHERE as_of = $1")
         .bind(as_of.to_string())
         .fetch_optional(&ctx.db.pool)
         .await
-        .map_err(internal)?
-        .map(|r| {
-            Ok((
-                r.try_get("criteria_id")?,
-                r.try_get("computed_at")?,
-                r.try_get("millis")?,
-            ))
-        })
-        .transpose()
         .map_err(internal)
 }
 
@@ -197,12 +188,16 @@ pub async fn recompute(ctx: &Ctx, as_of: NaiveDate) -> Result<Run, Error> {
 /// (from the month of the first enrolment), and today.
 pub(super) async fn trend_dates(ctx: &Ctx) -> Result<Vec<NaiveDate>, Error> {
     let t = today(ctx);
-    let first: Option<String> = sqlx::query("SELECT MIN(since) AS s FROM pilot_enrollments")
+    let first: Option<String> = sqlx::query_scalar("SELECT MIN(since) AS s FROM pilot_enrollments")
         .fetch_one(&ctx.db.pool)
         .await
-        .and_then(|r| r.try_get("s"))
         .map_err(internal)?;
-    let Some(first) = first.as_deref().and_then(crate::dates::parse_date) else {
+    let Some(first) = first
+        .as_deref()
+        .map(crate::services::db::decode_date)
+        .transpose()
+        .map_err(internal)?
+    else {
         return Ok(vec![t]);
     };
     let mut out = Vec::new();

@@ -1,6 +1,7 @@
 //! Reading a run: the school list (filtered, ordered, paged) and one school with evidence.
 
 use super::*;
+use crate::services::db::{decode, decode_date, decode_flag};
 
 /// How the school list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,36 +47,62 @@ const STATUS_SELECT: &str = "SELECT p.school_id, s.code, s.name, s.level, s.area
      FROM pilot_status p JOIN schools s ON s.id = p.school_id JOIN areas a ON a.id = s.area_id \
      LEFT JOIN pilot_enrollments e ON e.school_id = p.school_id";
 
+/// A school's status in a run ([`STATUS_SELECT`]). `counted` and `met` are stored for ordering
+/// and filtering; the status read is evaluated again from the measured counts.
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    school_id: SchoolId,
+    code: String,
+    name: String,
+    level: String,
+    area_id: AreaId,
+    area: String,
+    since: Option<String>,
+    enrolled: i64,
+    devices: i64,
+    device_periods: i64,
+    teachers: i64,
+    teachers_with_materials: i64,
+    lessons: i64,
+    roll_calls_on_time: i64,
+    last_activity: Option<String>,
+}
+
+impl StatusRow {
+    /// The status under `criteria`, every stored value decoded strictly.
+    fn into_status(self, criteria: &Criteria) -> Result<SchoolStatus, sqlx::Error> {
+        let measured = Measured {
+            enrolled: decode_flag("enrolled", self.enrolled)?,
+            devices: self.devices,
+            device_periods: self.device_periods,
+            teachers: self.teachers,
+            teachers_with_materials: self.teachers_with_materials,
+            lessons: self.lessons,
+            roll_calls_on_time: self.roll_calls_on_time,
+        };
+        let (results, counted) = evaluate(criteria, &measured);
+        Ok(SchoolStatus {
+            school_id: self.school_id,
+            code: self.code,
+            name: self.name,
+            level: decode("level", &self.level, SchoolLevel::parse)?,
+            area: self.area,
+            area_id: self.area_id,
+            enrolled: measured.enrolled,
+            since: self.since.as_deref().map(decode_date).transpose()?,
+            counted,
+            met: results.iter().filter(|x| x.met).count() as i64,
+            criteria: results,
+            last_activity: self.last_activity.as_deref().map(decode_date).transpose()?,
+            measured,
+        })
+    }
+}
+
 fn status_from_row(r: &sqlx::any::AnyRow, criteria: &Criteria) -> Result<SchoolStatus, Error> {
-    let level: String = r.try_get("level").map_err(internal)?;
-    let measured = Measured {
-        enrolled: r.try_get::<i64, _>("enrolled").map_err(internal)? == 1,
-        devices: r.try_get("devices").map_err(internal)?,
-        device_periods: r.try_get("device_periods").map_err(internal)?,
-        teachers: r.try_get("teachers").map_err(internal)?,
-        teachers_with_materials: r.try_get("teachers_with_materials").map_err(internal)?,
-        lessons: r.try_get("lessons").map_err(internal)?,
-        roll_calls_on_time: r.try_get("roll_calls_on_time").map_err(internal)?,
-    };
-    let (results, counted) = evaluate(criteria, &measured);
-    let since: Option<String> = r.try_get("since").map_err(internal)?;
-    let last: Option<String> = r.try_get("last_activity").map_err(internal)?;
-    Ok(SchoolStatus {
-        school_id: SchoolId(r.try_get("school_id").map_err(internal)?),
-        code: r.try_get("code").map_err(internal)?,
-        name: r.try_get("name").map_err(internal)?,
-        level: crate::services::db::decode("level", &level, SchoolLevel::parse)
-            .map_err(internal)?,
-        area: r.try_get("area").map_err(internal)?,
-        area_id: AreaId(r.try_get("area_id").map_err(internal)?),
-        enrolled: measured.enrolled,
-        since: since.as_deref().and_then(crate::dates::parse_date),
-        counted,
-        met: results.iter().filter(|x| x.met).count() as i64,
-        criteria: results,
-        last_activity: last.as_deref().and_then(crate::dates::parse_date),
-        measured,
-    })
+    StatusRow::from_row(r)
+        .and_then(|r| r.into_status(criteria))
+        .map_err(internal)
 }
 
 /// The schools' statuses on a date, filtered and ordered (API.md `GET /pilot/schools`; the
@@ -121,8 +148,9 @@ pub async fn schools(ctx: &Ctx, actor: &Actor, f: &StatusFilter) -> Result<Statu
         .query(&count_sql)
         .fetch_one(&ctx.db.pool)
         .await
-        .and_then(|r| r.try_get("n"))
-        .map_err(internal)?;
+        .and_then(|r| <(i64,) as sqlx::FromRow<_>>::from_row(&r))
+        .map_err(internal)?
+        .0;
     let order = match f.order {
         Order::Rank => "p.counted DESC, p.met DESC, s.code",
         Order::Code => "s.code",
@@ -195,7 +223,7 @@ pub async fn school(
     let status = status_from_row(&row, &criteria)?;
     let from = as_of - Duration::days(criteria.window_days - 1);
     let end = day_end(as_of);
-    let without = sqlx::query(
+    let without: Vec<String> = sqlx::query_scalar(
         "SELECT u.full_name FROM users u WHERE u.school_id = $1 AND u.role = 'teacher' \
          AND u.active = 1 AND u.created_at < $2 AND NOT EXISTS (SELECT 1 FROM lesson_materials m \
          WHERE m.attached_by = u.id AND m.date >= $3 AND m.date <= $4 AND m.attached_at < $2) \
@@ -207,21 +235,14 @@ pub async fn school(
     .bind(as_of.to_string())
     .fetch_all(&ctx.db.pool)
     .await
-    .map_err(internal)?
-    .iter()
-    .map(|r| r.try_get("full_name"))
-    .collect::<Result<_, _>>()
     .map_err(internal)?;
-    let out = sqlx::query(
+    // (name, status as stored).
+    let out: Vec<(String, String)> = sqlx::query_as(
         "SELECT name, status FROM devices WHERE school_id = $1 AND status <> 'available' ORDER BY name",
     )
     .bind(school)
     .fetch_all(&ctx.db.pool)
     .await
-    .map_err(internal)?
-    .iter()
-    .map(|r| Ok((r.try_get("name")?, r.try_get("status")?)))
-    .collect::<Result<_, sqlx::Error>>()
     .map_err(internal)?;
     Ok(Evidence {
         status,

@@ -1,6 +1,39 @@
 //! Reading a run: the summary against the targets, and the trend month by month.
 
 use super::*;
+use crate::services::db::{decode, decode_date, from_rows};
+
+/// The schools of one level in one area on a run's date, counted.
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    level: String,
+    area_id: i64,
+    area: String,
+    total: i64,
+    enrolled: i64,
+    counted: i64,
+    silent: i64,
+}
+
+/// A run's date with its schools counted (a point of the trend).
+#[derive(sqlx::FromRow)]
+struct PointRow {
+    as_of: String,
+    total: i64,
+    counted: i64,
+}
+
+impl TryFrom<PointRow> for TrendPoint {
+    type Error = sqlx::Error;
+    fn try_from(r: PointRow) -> Result<TrendPoint, sqlx::Error> {
+        Ok(TrendPoint {
+            as_of: decode_date(&r.as_of)?,
+            total: r.total,
+            counted: r.counted,
+            percent: crate::classes::percent(r.counted, r.total),
+        })
+    }
+}
 
 /// The share of schools that count on `as_of` (default today), by level and area, against the
 /// targets (the department and sysadmins; an area officer their area).
@@ -31,19 +64,12 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
     let mut levels: HashMap<SchoolLevel, (i64, i64, i64)> = HashMap::new();
     let mut areas: HashMap<i64, (String, i64, i64, i64)> = HashMap::new();
     let (mut total, mut enrolled, mut counted, mut silent) = (0, 0, 0, 0);
-    for r in &rows {
-        let level: String = r.try_get("level").map_err(internal)?;
-        let level =
-            crate::services::db::decode("level", &level, SchoolLevel::parse).map_err(internal)?;
-        let n: i64 = r.try_get("total").map_err(internal)?;
-        let e: i64 = r.try_get("enrolled").map_err(internal)?;
-        let c: i64 = r.try_get("counted").map_err(internal)?;
-        let s: i64 = r.try_get("silent").map_err(internal)?;
+    for r in from_rows::<GroupRow>(&rows).map_err(internal)? {
+        let level = decode("level", &r.level, SchoolLevel::parse).map_err(internal)?;
+        let (n, e, c, s) = (r.total, r.enrolled, r.counted, r.silent);
         let l = levels.entry(level).or_default();
         *l = (l.0 + n, l.1 + e, l.2 + c);
-        let a = areas
-            .entry(r.try_get("area_id").map_err(internal)?)
-            .or_insert_with(|| (r.try_get("area").unwrap_or_default(), 0, 0, 0));
+        let a = areas.entry(r.area_id).or_insert_with(|| (r.area, 0, 0, 0));
         a.1 += n;
         a.2 += e;
         a.3 += c;
@@ -78,13 +104,10 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
         })
         .collect();
     let area_name = match area {
-        Some(a) => sqlx::query("SELECT name FROM areas WHERE id = $1")
+        Some(a) => sqlx::query_scalar::<_, String>("SELECT name FROM areas WHERE id = $1")
             .bind(a.0)
             .fetch_optional(&ctx.db.pool)
             .await
-            .map_err(internal)?
-            .map(|r| r.try_get("name"))
-            .transpose()
             .map_err(internal)?,
         None => None,
     };
@@ -146,17 +169,9 @@ pub async fn trend(ctx: &Ctx, actor: &Actor, make_missing: bool) -> Result<Trend
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let mut points = Vec::new();
-    for r in &rows {
-        let total: i64 = r.try_get("total").map_err(internal)?;
-        let counted: i64 = r.try_get("counted").map_err(internal)?;
-        points.push(TrendPoint {
-            as_of: crate::services::db::get_date(r, "as_of").map_err(internal)?,
-            total,
-            counted,
-            percent: crate::classes::percent(counted, total),
-        });
-    }
+    let points: Vec<TrendPoint> = from_rows::<PointRow>(&rows)
+        .and_then(|rows| rows.into_iter().map(TrendPoint::try_from).collect())
+        .map_err(internal)?;
     let (total, counted) = points.last().map_or((0, 0), |p| (p.total, p.counted));
     let targets = load_targets(ctx)
         .await?
