@@ -355,6 +355,19 @@ pub struct Area {
     pub schools: i64,
 }
 
+/// What the school registry's summary counts (`services::schools::summary`), over a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolSummary {
+    /// Schools per level, every level listed (the filter's level ignored).
+    pub by_level: Vec<(SchoolLevel, i64)>,
+    /// Schools matching the filter.
+    pub total: i64,
+    /// Of those, enrolled in the pilot.
+    pub in_pilot: i64,
+    /// Their pupils.
+    pub students: i64,
+}
+
 /// A filter for the school list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolFilter {

@@ -16,6 +16,7 @@ pub mod db;
 pub mod device_page;
 pub mod devices;
 pub mod files;
+pub mod hashing;
 pub mod materials;
 pub mod periods;
 pub mod pilot;
@@ -28,6 +29,7 @@ pub mod timetable;
 pub mod users;
 pub mod utilisation;
 pub mod week;
+pub mod xlsx;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -13,31 +13,25 @@
 //! - the week view of all 60 devices: the JSON endpoint, and the SSR page `/book` when the app
 //!   has it.
 
+mod harness;
+
 use chrono::{Datelike, Duration as Days, NaiveDate};
+use harness::{Engines, percentile, site_root};
 use lophoc::devices::DeviceInput;
 use lophoc::ids::SchoolId;
 use lophoc::model::{Actor, Role, SchoolLevel};
 use lophoc::services::schools::{self, NewSchool};
 use lophoc::services::{Ctx, Db, auth, devices};
 use server::config::HttpConfig;
-use server::state::{AppState, leptos_options};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const DEVICES: usize = 60;
 const POOLS: usize = 10;
 const TEACHERS: usize = 50;
 const WEEKS: i64 = 18;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 /// Statuses seen by a load run.
 #[derive(Default)]
@@ -276,24 +270,7 @@ async fn setup(url: &str) -> World {
         "set-up: 1 school, {DEVICES} devices ({POOLS} pools of 30), {TEACHERS} teachers, {n} bookings over {WEEKS} weeks from {term}: {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let state = AppState {
-        ctx: ctx.clone(),
-        leptos: leptos_options(&site_root(), addr),
-        http: Arc::new(HttpConfig::default()),
-    };
-    let app = server::router(state);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .ok();
-    });
+    let addr = harness::serve(ctx.clone(), &site_root(), HttpConfig::default()).await;
     World {
         ctx,
         addr,
@@ -303,15 +280,6 @@ async fn setup(url: &str) -> World {
         tokens,
         term,
     }
-}
-
-fn site_root() -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("repo root")
-        .join("target/site")
-        .display()
-        .to_string()
 }
 
 async fn post_booking(
@@ -522,47 +490,17 @@ async fn run_engine(name: &str, url: &str) {
 }
 
 fn main() {
-    // Errors the server logs (a database error behind a 500) go to standard error.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    let pg = std::env::args().any(|a| a == "--pg" || a == "--pg-only");
-    let sqlite = !std::env::args().any(|a| a == "--pg-only");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let dir = std::env::temp_dir().join(format!("lophoc-bench-booking-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-    if sqlite {
-        rt.block_on(run_engine("SQLite (WAL, synchronous=FULL)", &url));
+    harness::init_tracing();
+    let engines = Engines::from_args();
+    let rt = harness::runtime();
+    if engines.sqlite {
+        harness::on_sqlite(&rt, "booking", |url| async move {
+            run_engine(harness::SQLITE, &url).await
+        });
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    if pg {
-        let base = std::env::var("LOPHOC_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let base = base.trim_end_matches("/postgres").to_owned();
-        let name = format!("lophoc_bench_booking_{}", std::process::id());
-        rt.block_on(async {
-            use sqlx::Executor;
-            sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))
-                .await
-                .expect("PostgreSQL reachable");
-            admin
-                .execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .expect("create db");
-            run_engine("PostgreSQL", &format!("{base}/{name}")).await;
-            admin
-                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-                .await
-                .ok();
+    if engines.pg {
+        harness::on_postgres(&rt, "booking", |url| async move {
+            run_engine("PostgreSQL", &url).await
         });
     }
 }

@@ -9,23 +9,16 @@
 //! - cold start of the release binary (spawn → `/healthz` answers), when it has been built,
 //! - the size of the site's assets as built and as brotli (from `target/site`, when built).
 
+mod harness;
+
+use harness::{percentile, repo_root, site_root};
 use lophoc::services::{Ctx, Db, seed};
 use server::config::HttpConfig;
-use server::state::{AppState, leptos_options};
 use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SCHOOLS: usize = 2_000;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 /// Runs `total` requests from `clients` concurrent clients; prints rate and latencies.
 async fn load<F, Fut>(label: &str, total: usize, clients: usize, make: F)
@@ -85,36 +78,8 @@ async fn serve(url: &str) -> (SocketAddr, Ctx) {
         "seed demo --schools {SCHOOLS}: {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let state = AppState {
-        ctx: ctx.clone(),
-        leptos: leptos_options(&site_root(), addr),
-        http: Arc::new(HttpConfig::default()),
-    };
-    let app = server::router(state);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .ok();
-    });
+    let addr = harness::serve(ctx.clone(), &site_root(), HttpConfig::default()).await;
     (addr, ctx)
-}
-
-fn repo_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("repo root")
-        .to_path_buf()
-}
-
-fn site_root() -> String {
-    repo_root().join("target/site").display().to_string()
 }
 
 async fn run_engine(name: &str, url: &str) {
@@ -307,37 +272,16 @@ fn cold_start() {
 }
 
 fn main() {
-    let pg = std::env::args().any(|a| a == "--pg");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let pg = harness::has_arg("--pg");
+    let rt = harness::runtime();
     sizes();
     cold_start();
-    let dir = std::env::temp_dir().join(format!("lophoc-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-    rt.block_on(run_engine("SQLite (WAL, synchronous=FULL)", &url));
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::on_sqlite(&rt, "foundation", |url| async move {
+        run_engine(harness::SQLITE, &url).await
+    });
     if pg {
-        let base = std::env::var("LOPHOC_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let name = format!("lophoc_bench_{}", std::process::id());
-        rt.block_on(async {
-            use sqlx::Executor;
-            sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))
-                .await
-                .expect("PostgreSQL reachable");
-            admin
-                .execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .expect("create db");
-            run_engine("PostgreSQL", &format!("{base}/{name}")).await;
-            admin
-                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-                .await
-                .ok();
+        harness::on_postgres(&rt, "foundation", |url| async move {
+            run_engine("PostgreSQL", &url).await
         });
     }
 }

@@ -11,14 +11,15 @@
 //!   signs in every 2.5 s (the "every 5 s" of a real morning, scaled down) and a new browser of
 //!   the owner's (no device cookie) tries as often: successes per tries of each.
 
+mod harness;
+
+use harness::{Engines, site_root};
 use lophoc::model::{Role, SchoolLevel};
 use lophoc::services::schools::{self, NewSchool};
 use lophoc::services::{Ctx, Db, auth};
 use server::config::HttpConfig;
-use server::state::{AppState, leptos_options};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "mat-khau-do-tai-1";
@@ -76,39 +77,13 @@ async fn setup(url: &str) -> World {
         .expect("a user");
     }
     auth::warm_up(&ctx).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
     // The loopback is a trusted proxy (the default list) once proxies are trusted.
     let http = HttpConfig {
         trust_proxy: true,
         ..HttpConfig::default()
     };
-    let state = AppState {
-        ctx,
-        leptos: leptos_options(&site_root(), addr),
-        http: Arc::new(http),
-    };
-    let app = server::router(state);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .ok();
-    });
+    let addr = harness::serve(ctx, &site_root(), http).await;
     World { addr }
-}
-
-fn site_root() -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("repo root")
-        .join("target/site")
-        .display()
-        .to_string()
 }
 
 /// One `POST /api/v1/session`: the status, the device cookie it set (if any) and how long it
@@ -266,47 +241,17 @@ async fn run_engine(label: &str, url: &str) {
 }
 
 fn main() {
-    // Errors the server logs (a database error behind a 500) go to standard error.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    let pg = std::env::args().any(|a| a == "--pg" || a == "--pg-only");
-    let sqlite = !std::env::args().any(|a| a == "--pg-only");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let dir = std::env::temp_dir().join(format!("lophoc-bench-login-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-    if sqlite {
-        rt.block_on(run_engine("SQLite (WAL, synchronous=FULL)", &url));
+    harness::init_tracing();
+    let engines = Engines::from_args();
+    let rt = harness::runtime();
+    if engines.sqlite {
+        harness::on_sqlite(&rt, "login", |url| async move {
+            run_engine(harness::SQLITE, &url).await
+        });
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    if pg {
-        let base = std::env::var("LOPHOC_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let base = base.trim_end_matches("/postgres").to_owned();
-        let name = format!("lophoc_bench_login_{}", std::process::id());
-        rt.block_on(async {
-            use sqlx::Executor;
-            sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))
-                .await
-                .expect("PostgreSQL reachable");
-            admin
-                .execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .expect("create db");
-            run_engine("PostgreSQL", &format!("{base}/{name}")).await;
-            admin
-                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-                .await
-                .ok();
+    if engines.pg {
+        harness::on_postgres(&rt, "login", |url| async move {
+            run_engine("PostgreSQL", &url).await
         });
     }
 }

@@ -11,6 +11,9 @@
 //! - search: 100,000 materials in the library (written straight to the table), then
 //!   `materials::list` as a teacher for queries without diacritics: p50/p99 latency.
 
+mod harness;
+
+use harness::{Engines, percentile};
 use lophoc::ids::{SchoolId, UserId};
 use lophoc::materials::MaterialFilter;
 use lophoc::model::{Actor, Role, SchoolLevel};
@@ -18,8 +21,6 @@ use lophoc::services::files::Files;
 use lophoc::services::schools::{self, NewSchool};
 use lophoc::services::{Ctx, Db, auth, materials};
 use server::config::HttpConfig;
-use server::state::{AppState, leptos_options};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -54,13 +55,6 @@ fn watch_memory() -> (Arc<AtomicBool>, std::thread::JoinHandle<u64>) {
         peak.max(rss())
     });
     (stop, h)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// A multipart body with one PDF-looking file of `len` bytes that differs per `seed`.
@@ -163,24 +157,7 @@ async fn run_engine(name: &str, url: &str, file_mb: usize, library: usize) {
             .0;
         teachers.push((UserId(id), token));
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let state = AppState {
-        ctx: ctx.clone(),
-        leptos: leptos_options("target/site", addr),
-        http: Arc::new(HttpConfig::default()),
-    };
-    let app = server::router(state);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .ok();
-    });
+    let addr = harness::serve(ctx.clone(), "target/site", HttpConfig::default()).await;
     let client = reqwest::Client::new();
     let len = file_mb * 1024 * 1024;
 
@@ -347,51 +324,21 @@ async fn run_engine(name: &str, url: &str, file_mb: usize, library: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let has = |a: &str| args.iter().any(|x| x == a);
-    let pg = has("--pg") || has("--pg-only");
-    let sqlite = !has("--pg-only");
-    let (file_mb, library) = if has("--quick") {
+    let (file_mb, library) = if harness::has_arg("--quick") {
         (10, 10_000)
     } else {
         (100, 100_000)
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let dir = std::env::temp_dir().join(format!("lophoc-bench-materials-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    if sqlite {
-        let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-        rt.block_on(run_engine(
-            "SQLite (WAL, synchronous=FULL)",
-            &url,
-            file_mb,
-            library,
-        ));
+    let engines = Engines::from_args();
+    let rt = harness::runtime();
+    if engines.sqlite {
+        harness::on_sqlite(&rt, "materials", |url| async move {
+            run_engine(harness::SQLITE, &url, file_mb, library).await
+        });
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    if pg {
-        let base = std::env::var("LOPHOC_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let base = base.trim_end_matches("/postgres").to_owned();
-        let name = format!("lophoc_bench_materials_{}", std::process::id());
-        rt.block_on(async {
-            use sqlx::Executor;
-            sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))
-                .await
-                .expect("PostgreSQL reachable");
-            admin
-                .execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .expect("create db");
-            run_engine("PostgreSQL", &format!("{base}/{name}"), file_mb, library).await;
-            admin
-                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-                .await
-                .ok();
+    if engines.pg {
+        harness::on_postgres(&rt, "materials", |url| async move {
+            run_engine("PostgreSQL", &url, file_mb, library).await
         });
     }
 }

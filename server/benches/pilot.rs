@@ -12,20 +12,16 @@
 //!   evidence, p50/p99 over repeated reads of the fresh run;
 //! - the 12-month trend from cold (one run per month end).
 
+mod harness;
+
 use chrono::{Datelike, Duration as Days, NaiveDate};
+use harness::percentile;
 use lophoc::model::{Actor, Role};
 use lophoc::services::db::Where;
 use lophoc::services::pilot::{self, StatusFilter};
 use lophoc::services::schools;
 use lophoc::services::{Ctx, Db, seed};
-use std::time::{Duration, Instant};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+use std::time::Instant;
 
 /// Rows to insert into one table, written in statements of at most 500 rows.
 struct Batch {
@@ -634,46 +630,21 @@ async fn run_engine(label: &str, url: &str, schools_n: usize, active: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let has = |a: &str| args.iter().any(|x| x == a);
-    let nation = has("--nation");
-    let pg = has("--pg") || nation;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let nation = harness::has_arg("--nation");
+    let pg = harness::has_arg("--pg") || nation;
+    let rt = harness::runtime();
     if !nation {
-        let dir = std::env::temp_dir().join(format!("lophoc-bench-pilot-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-        rt.block_on(run_engine("SQLite (WAL)", &url, 2_000, 600));
-        let _ = std::fs::remove_dir_all(&dir);
+        harness::on_sqlite(&rt, "pilot", |url| async move {
+            run_engine("SQLite (WAL)", &url, 2_000, 600).await
+        });
     }
     if pg {
-        let base = std::env::var("LOPHOC_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let base = base.trim_end_matches("/postgres").to_owned();
-        let name = format!("lophoc_bench_pilot_{}", std::process::id());
-        rt.block_on(async {
-            use sqlx::Executor;
-            sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))
-                .await
-                .expect("PostgreSQL reachable");
-            admin
-                .execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .expect("create db");
-            let url = format!("{base}/{name}");
+        harness::on_postgres(&rt, "pilot", |url| async move {
             if nation {
                 run_engine("PostgreSQL, a nation", &url, 54_000, 2_000).await;
             } else {
                 run_engine("PostgreSQL, a province", &url, 2_000, 600).await;
             }
-            admin
-                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-                .await
-                .ok();
         });
     }
 }

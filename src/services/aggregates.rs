@@ -5,7 +5,7 @@
 //! process on the same PostgreSQL, or `lophoc seed`, may have written it meanwhile).
 
 use crate::model::Area;
-use crate::services::schools::SchoolSummary;
+use crate::model::SchoolSummary;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -232,7 +232,10 @@ pub async fn set_year(
         errs.add("school_year", Msg::new("validation.school_year"));
     }
     errs.finish()?;
-    let (starts, term2, ends) = (starts.unwrap(), term2.unwrap(), ends.unwrap());
+    // `finish` refused the form if any of the three dates was missing or bad.
+    let (Some(starts), Some(term2), Some(ends)) = (starts, term2, ends) else {
+        return Err(Error::internal());
+    };
     let now = ctx.now();
     let mut tx = ctx
         .db

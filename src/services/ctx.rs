@@ -67,7 +67,7 @@ pub struct Ctx {
     /// (see [`super::pilot`]).
     pub pilot_runs: Arc<tokio::sync::Mutex<()>>,
     /// The threads that hash passwords, and how long a hash waits for one.
-    pub hashing: super::auth::Hashing,
+    pub hashing: super::hashing::Hashing,
 }
 
 impl Ctx {
@@ -83,7 +83,7 @@ impl Ctx {
                 super::files::DEFAULT_MAX_BYTES,
             ),
             pilot_runs: Arc::default(),
-            hashing: super::auth::Hashing::default(),
+            hashing: super::hashing::Hashing::default(),
         }
     }
 

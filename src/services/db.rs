@@ -384,6 +384,15 @@ pub fn get_date(r: &sqlx::any::AnyRow, column: &str) -> Result<chrono::NaiveDate
     decode_date(&r.try_get::<String, _>(column)?)
 }
 
+/// Decodes fetched rows into a row struct (`#[derive(sqlx::FromRow)]`), for queries built
+/// with [`Where::query`].
+pub fn from_rows<T>(rows: &[sqlx::any::AnyRow]) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    rows.iter().map(T::from_row).collect()
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")

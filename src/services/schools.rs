@@ -2,17 +2,18 @@
 
 use crate::error::{Error, Msg};
 use crate::ids::{AreaId, SchoolId};
+pub use crate::model::SchoolSummary;
 use crate::model::{
     Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel,
 };
 use crate::services::audit::{self, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, internal};
+use crate::services::db::{Where, decode, decode_date, from_rows, internal};
 use crate::services::scope;
 use crate::text::{fold, query_words};
 use crate::validate;
-use sqlx::Row;
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 /// The most schools one page of the list holds (also when no `limit` is asked): a province
@@ -34,26 +35,94 @@ const SELECT: &str = "SELECT s.id, s.code, s.name, s.level, s.area_id, a.name AS
      FROM schools s JOIN areas a ON a.id = s.area_id \
      LEFT JOIN pilot_enrollments p ON p.school_id = s.id";
 
+/// A school as [`SELECT`] reads it.
+#[derive(sqlx::FromRow)]
+struct SchoolRow {
+    id: SchoolId,
+    code: String,
+    name: String,
+    level: String,
+    area_id: AreaId,
+    area_name: String,
+    former_district: Option<String>,
+    students: i64,
+    opened_on: Option<String>,
+    closed_on: Option<String>,
+    pilot_since: Option<String>,
+}
+
+/// A stored day that the domain keeps as text (`YYYY-MM-DD`), checked strictly.
+fn checked_date(d: Option<String>) -> Result<Option<String>, sqlx::Error> {
+    if let Some(d) = &d {
+        decode_date(d)?;
+    }
+    Ok(d)
+}
+
+impl TryFrom<SchoolRow> for School {
+    type Error = sqlx::Error;
+    fn try_from(r: SchoolRow) -> Result<School, sqlx::Error> {
+        let since = checked_date(r.pilot_since)?;
+        Ok(School {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            level: decode("level", &r.level, SchoolLevel::parse)?,
+            area_id: r.area_id,
+            area: r.area_name,
+            former_district: r.former_district,
+            students: r.students,
+            opened_on: checked_date(r.opened_on)?,
+            closed_on: checked_date(r.closed_on)?,
+            pilot: PilotStatus {
+                enrolled: since.is_some(),
+                since,
+            },
+        })
+    }
+}
+
 fn school_from_row(r: &sqlx::any::AnyRow) -> Result<School, sqlx::Error> {
-    let level: String = r.try_get("level")?;
-    let since: Option<String> = r.try_get("pilot_since")?;
-    Ok(School {
-        id: SchoolId(r.try_get("id")?),
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        level: SchoolLevel::parse(&level)
-            .ok_or_else(|| sqlx::Error::Decode(format!("bad level {level}").into()))?,
-        area_id: AreaId(r.try_get("area_id")?),
-        area: r.try_get("area_name")?,
-        former_district: r.try_get("former_district")?,
-        students: r.try_get("students")?,
-        opened_on: r.try_get("opened_on")?,
-        closed_on: r.try_get("closed_on")?,
-        pilot: PilotStatus {
-            enrolled: since.is_some(),
-            since,
-        },
-    })
+    SchoolRow::from_row(r).and_then(School::try_from)
+}
+
+/// The schools of one level counted ([`summary`]).
+#[derive(sqlx::FromRow)]
+struct LevelCountRow {
+    level: String,
+    n: i64,
+    pilot: i64,
+    students: i64,
+}
+
+/// An area with its number of schools.
+#[derive(sqlx::FromRow)]
+struct AreaRow {
+    id: AreaId,
+    name: String,
+    n: i64,
+}
+
+impl From<AreaRow> for Area {
+    fn from(r: AreaRow) -> Area {
+        Area {
+            id: r.id,
+            name: r.name,
+            schools: r.n,
+        }
+    }
+}
+
+/// A school of the registry as an import compares it with a CSV line.
+#[derive(sqlx::FromRow)]
+struct ExistingRow {
+    id: i64,
+    name: String,
+    /// Compared as stored with the line's level.
+    level: String,
+    area_id: i64,
+    former_district: Option<String>,
+    students: i64,
 }
 
 /// The conditions of the schools the actor may see that match the filter; `None` when the
@@ -94,8 +163,9 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Page<Sch
         .query(&count_sql)
         .fetch_one(&ctx.db.pool)
         .await
-        .and_then(|r| r.try_get("n"))
-        .map_err(internal)?;
+        .and_then(|r| <(i64,) as FromRow<_>>::from_row(&r))
+        .map_err(internal)?
+        .0;
     let items = rows(ctx, w, f).await?;
     Ok(Page { items, total })
 }
@@ -202,38 +272,21 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Schoo
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    for r in &rows {
-        let level: String = r.try_get("level").map_err(internal)?;
-        let Some(level) = SchoolLevel::parse(&level) else {
-            continue;
-        };
-        let n: i64 = r.try_get("n").map_err(internal)?;
+    for r in from_rows::<LevelCountRow>(&rows).map_err(internal)? {
+        let level = decode("level", &r.level, SchoolLevel::parse).map_err(internal)?;
         if let Some(slot) = out.by_level.iter_mut().find(|(l, _)| *l == level) {
-            slot.1 = n;
+            slot.1 = r.n;
         }
         if f.level.is_none_or(|l| l == level) {
-            out.total += n;
-            out.in_pilot += r.try_get::<i64, _>("pilot").map_err(internal)?;
-            out.students += r.try_get::<i64, _>("students").map_err(internal)?;
+            out.total += r.n;
+            out.in_pilot += r.pilot;
+            out.students += r.students;
         }
     }
     if let Some(k) = key {
         ctx.aggregates.keep_summary(k, generation, now, out.clone());
     }
     Ok(out)
-}
-
-/// What [`summary`] counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchoolSummary {
-    /// Schools per level, every level listed (the filter's level ignored).
-    pub by_level: Vec<(SchoolLevel, i64)>,
-    /// Schools matching the filter.
-    pub total: i64,
-    /// Of those, enrolled in the pilot.
-    pub in_pilot: i64,
-    /// Their pupils.
-    pub students: i64,
 }
 
 /// One school. A school the actor may not see is "not found", so its existence does not leak.
@@ -255,13 +308,10 @@ pub async fn get(ctx: &Ctx, actor: &Actor, id: SchoolId) -> Result<School, Error
 
 /// Finds a school id by its code (for imports of users).
 pub async fn id_by_code(ctx: &Ctx, code: &str) -> Result<Option<SchoolId>, Error> {
-    let row = sqlx::query("SELECT id FROM schools WHERE code = $1")
+    sqlx::query_scalar::<_, SchoolId>("SELECT id FROM schools WHERE code = $1")
         .bind(code.trim().to_uppercase())
         .fetch_optional(&ctx.db.pool)
         .await
-        .map_err(internal)?;
-    row.map(|r| r.try_get("id").map(SchoolId))
-        .transpose()
         .map_err(internal)
 }
 
@@ -283,24 +333,16 @@ async fn province_areas(ctx: &Ctx) -> Result<Vec<Area>, Error> {
         return Ok(hit);
     }
     let generation = ctx.aggregates.now_generation();
-    let rows = sqlx::query(
+    let areas: Vec<Area> = sqlx::query_as::<_, AreaRow>(
         "SELECT a.id, a.name, COUNT(s.id) AS n FROM areas a LEFT JOIN schools s ON s.area_id = a.id \
          GROUP BY a.id, a.name ORDER BY a.name",
     )
     .fetch_all(&ctx.db.pool)
     .await
-    .map_err(internal)?;
-    let areas: Vec<Area> = rows
-        .iter()
-        .map(|r| {
-            Ok(Area {
-                id: AreaId(r.try_get("id")?),
-                name: r.try_get("name")?,
-                schools: r.try_get("n")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal)?;
+    .map_err(internal)?
+    .into_iter()
+    .map(Area::from)
+    .collect();
     ctx.aggregates.keep_areas(generation, now, areas.clone());
     Ok(areas)
 }
@@ -409,14 +451,14 @@ pub async fn upsert(
         let area_id = match area_ids.get(&r.area) {
             Some(id) => *id,
             None => {
-                let found = sqlx::query("SELECT id FROM areas WHERE name = $1")
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM areas WHERE name = $1")
                     .bind(r.area.clone())
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(internal)?;
                 let id: i64 = match found {
-                    Some(row) => row.try_get("id").map_err(internal)?,
-                    None => sqlx::query(
+                    Some(id) => id,
+                    None => sqlx::query_scalar(
                         "INSERT INTO areas (name, former_district, search_key) VALUES ($1, $2, $3) RETURNING id",
                     )
                     .bind(r.area.clone())
@@ -424,7 +466,6 @@ pub async fn upsert(
                     .bind(fold(&r.area))
                     .fetch_one(&mut *tx)
                     .await
-                    .and_then(|row| row.try_get("id"))
                     .map_err(internal)?,
                 };
                 area_ids.insert(r.area.clone(), id);
@@ -432,7 +473,7 @@ pub async fn upsert(
             }
         };
         let key = school_search_key(&r.code, &r.name, &r.area, r.former_district.as_deref());
-        let existing = sqlx::query(
+        let existing = sqlx::query_as::<_, ExistingRow>(
             "SELECT id, name, level, area_id, former_district, students FROM schools WHERE code = $1",
         )
         .bind(r.code.clone())
@@ -446,7 +487,7 @@ pub async fn upsert(
         .to_string();
         match existing {
             None => {
-                let id: i64 = sqlx::query(
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO schools (code, name, level, area_id, former_district, students, search_key, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
@@ -461,7 +502,6 @@ pub async fn upsert(
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await
-                .and_then(|row| row.try_get("id"))
                 .map_err(internal)?;
                 out.created += 1;
                 audit::write(
@@ -480,14 +520,12 @@ pub async fn upsert(
                 .await?;
             }
             Some(e) => {
-                let id: i64 = e.try_get("id").map_err(internal)?;
-                let same = e.try_get::<String, _>("name").map_err(internal)? == r.name
-                    && e.try_get::<String, _>("level").map_err(internal)? == r.level.as_str()
-                    && e.try_get::<i64, _>("area_id").map_err(internal)? == area_id
-                    && e.try_get::<Option<String>, _>("former_district")
-                        .map_err(internal)?
-                        == r.former_district
-                    && e.try_get::<i64, _>("students").map_err(internal)? == r.students;
+                let id = e.id;
+                let same = e.name == r.name
+                    && e.level == r.level.as_str()
+                    && e.area_id == area_id
+                    && e.former_district == r.former_district
+                    && e.students == r.students;
                 if same {
                     continue;
                 }

@@ -8,14 +8,126 @@ use crate::i18n::{Lang, t};
 use crate::ids::{AreaId, DeviceId, SchoolId};
 use crate::model::{Actor, Role};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, decode, internal};
+use crate::services::db::{Where, decode, from_rows, internal};
+use crate::services::xlsx::{self, Cell, Sheet};
 use crate::utilisation::{
     AREAS_PER_PAGE, AreaTotal, KindTotal, SchoolTotal, Utilisation, UtilisationFilter,
     UtilisationRow, UtilisationView,
 };
 use chrono::{Duration, NaiveDate};
-use sqlx::Row;
 use std::collections::BTreeMap;
+
+/// A device with its periods over the range (the per-device report's query).
+#[derive(sqlx::FromRow)]
+struct DeviceUseRow {
+    id: DeviceId,
+    name: String,
+    kind: String,
+    quantity: i64,
+    status: String,
+    school_id: SchoolId,
+    code: String,
+    school_name: String,
+    booked: i64,
+    used: i64,
+    no_show: i64,
+    pending: i64,
+}
+
+impl TryFrom<DeviceUseRow> for UtilisationRow {
+    type Error = sqlx::Error;
+    fn try_from(r: DeviceUseRow) -> Result<UtilisationRow, sqlx::Error> {
+        Ok(UtilisationRow {
+            device_id: r.id,
+            name: r.name,
+            kind: decode("device kind", &r.kind, DeviceKind::parse)?,
+            quantity: r.quantity,
+            status: decode("device status", &r.status, DeviceStatus::parse)?,
+            school_id: r.school_id,
+            school_code: r.code,
+            school_name: r.school_name,
+            booked: r.booked,
+            used: r.used,
+            no_show: r.no_show,
+            pending: r.pending,
+        })
+    }
+}
+
+/// The totals of a device kind ([`totals`] grouped by kind).
+#[derive(sqlx::FromRow)]
+struct KindTotalRow {
+    kind: String,
+    devices: i64,
+    booked: i64,
+    used: i64,
+    no_show: i64,
+}
+
+impl TryFrom<KindTotalRow> for KindTotal {
+    type Error = sqlx::Error;
+    fn try_from(r: KindTotalRow) -> Result<KindTotal, sqlx::Error> {
+        Ok(KindTotal {
+            kind: decode("device kind", &r.kind, DeviceKind::parse)?,
+            devices: r.devices,
+            booked: r.booked,
+            used: r.used,
+            no_show: r.no_show,
+        })
+    }
+}
+
+/// The totals of a school ([`totals`] grouped by school).
+#[derive(sqlx::FromRow)]
+struct SchoolTotalRow {
+    id: SchoolId,
+    code: String,
+    name: String,
+    devices: i64,
+    booked: i64,
+    used: i64,
+    no_show: i64,
+}
+
+impl From<SchoolTotalRow> for SchoolTotal {
+    fn from(r: SchoolTotalRow) -> SchoolTotal {
+        SchoolTotal {
+            school_id: r.id,
+            code: r.code,
+            name: r.name,
+            devices: r.devices,
+            booked: r.booked,
+            used: r.used,
+            no_show: r.no_show,
+        }
+    }
+}
+
+/// The totals of an area ([`totals`] grouped by area).
+#[derive(sqlx::FromRow)]
+struct AreaTotalRow {
+    id: AreaId,
+    name: String,
+    schools: i64,
+    devices: i64,
+    booked: i64,
+    used: i64,
+    no_show: i64,
+}
+
+impl From<AreaTotalRow> for AreaTotal {
+    fn from(r: AreaTotalRow) -> AreaTotal {
+        AreaTotal {
+            area_id: r.id,
+            name: r.name,
+            schools: r.schools,
+            devices: r.devices,
+            booked: r.booked,
+            used: r.used,
+            no_show: r.no_show,
+        }
+    }
+}
 
 /// The utilisation page: the report (see [`utilisation`]) with the school it is about and
 /// whether the caller may look across schools. School staff always get their own school.
@@ -88,64 +200,33 @@ async fn overview(
     if let Some((id, _)) = &area {
         w.and("sc.area_id = {}", id.0);
     }
-    let kinds = totals(ctx, &w, &params, "d.kind", "d.kind")
+    let kinds = totals::<KindTotalRow>(ctx, &w, &params, "d.kind", "d.kind")
         .await?
-        .iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            Ok(KindTotal {
-                kind: decode("device kind", &kind, DeviceKind::parse)?,
-                devices: r.try_get("devices")?,
-                booked: r.try_get("booked")?,
-                used: r.try_get("used")?,
-                no_show: r.try_get("no_show")?,
-            })
-        })
+        .into_iter()
+        .map(KindTotal::try_from)
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(internal)?;
     let (mut schools, mut areas, mut areas_total) = (vec![], vec![], 0);
     if area.is_some() {
         // An area (a commune or ward) has tens of schools: all of them, by code.
-        schools = totals(ctx, &w, &params, "sc.id, sc.code, sc.name", "sc.code")
+        schools = totals::<SchoolTotalRow>(ctx, &w, &params, "sc.id, sc.code, sc.name", "sc.code")
             .await?
-            .iter()
-            .map(|r| {
-                Ok(SchoolTotal {
-                    school_id: SchoolId(r.try_get("id")?),
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    devices: r.try_get("devices")?,
-                    booked: r.try_get("booked")?,
-                    used: r.try_get("used")?,
-                    no_show: r.try_get("no_show")?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(internal)?;
+            .into_iter()
+            .map(SchoolTotal::from)
+            .collect();
     } else {
         // Every area is summed (the grouping reads every device either way; a nation has a
         // few thousand areas), one page of them is sent.
-        let all = totals(ctx, &w, &params, "a.id, a.name", "a.name, a.id").await?;
+        let all = totals::<AreaTotalRow>(ctx, &w, &params, "a.id, a.name", "a.name, a.id").await?;
         areas_total = all.len() as i64;
         let pages = (areas_total + AREAS_PER_PAGE - 1) / AREAS_PER_PAGE;
         let page = f.page.unwrap_or(1).clamp(1, pages.max(1));
         areas = all
-            .iter()
+            .into_iter()
             .skip(((page - 1) * AREAS_PER_PAGE) as usize)
             .take(AREAS_PER_PAGE as usize)
-            .map(|r| {
-                Ok(AreaTotal {
-                    area_id: AreaId(r.try_get("id")?),
-                    name: r.try_get("name")?,
-                    schools: r.try_get("schools")?,
-                    devices: r.try_get("devices")?,
-                    booked: r.try_get("booked")?,
-                    used: r.try_get("used")?,
-                    no_show: r.try_get("no_show")?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(internal)?;
+            .map(AreaTotal::from)
+            .collect();
     }
     Ok(UtilisationView {
         report: Utilisation {
@@ -167,13 +248,13 @@ async fn overview(
 /// (columns of `d` devices, `sc` schools, `a` areas), over the devices `w` selects; `params`
 /// are `w`'s placeholders of the range's first and last day and today. The same sums as the
 /// per-device report, so the numbers agree.
-async fn totals(
+async fn totals<T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>>(
     ctx: &Ctx,
     w: &Where,
     params: &(String, String, String),
     group: &str,
     order: &str,
-) -> Result<Vec<sqlx::any::AnyRow>, Error> {
+) -> Result<Vec<T>, Error> {
     let (from_p, to_p, today_p) = params;
     let sums = period_sums(today_p);
     let sql = format!(
@@ -185,10 +266,12 @@ async fn totals(
          GROUP BY {group} ORDER BY {order}",
         w.sql()
     );
-    w.query(&sql)
+    let rows = w
+        .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    from_rows(&rows).map_err(internal)
 }
 
 /// The periods booked, used and no-shows of the slots joined as `s` and `b` (a read writes
@@ -287,25 +370,9 @@ pub async fn utilisation(
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let mut devices_out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let kind: String = r.try_get("kind").map_err(internal)?;
-        let status: String = r.try_get("status").map_err(internal)?;
-        devices_out.push(UtilisationRow {
-            device_id: DeviceId(r.try_get("id").map_err(internal)?),
-            name: r.try_get("name").map_err(internal)?,
-            kind: decode("device kind", &kind, DeviceKind::parse).map_err(internal)?,
-            quantity: r.try_get("quantity").map_err(internal)?,
-            status: decode("device status", &status, DeviceStatus::parse).map_err(internal)?,
-            school_id: SchoolId(r.try_get("school_id").map_err(internal)?),
-            school_code: r.try_get("code").map_err(internal)?,
-            school_name: r.try_get("school_name").map_err(internal)?,
-            booked: r.try_get("booked").map_err(internal)?,
-            used: r.try_get("used").map_err(internal)?,
-            no_show: r.try_get("no_show").map_err(internal)?,
-            pending: r.try_get("pending").map_err(internal)?,
-        });
-    }
+    let devices_out: Vec<UtilisationRow> = from_rows::<DeviceUseRow>(&rows)
+        .and_then(|rows| rows.into_iter().map(UtilisationRow::try_from).collect())
+        .map_err(internal)?;
     let mut kinds: BTreeMap<DeviceKind, KindTotal> = BTreeMap::new();
     let mut schools: BTreeMap<String, SchoolTotal> = BTreeMap::new();
     for d in &devices_out {
@@ -400,74 +467,35 @@ pub fn utilisation_csv(u: &Utilisation, lang: Lang) -> Vec<u8> {
 
 /// The report as an Excel workbook: one sheet per device, one per kind.
 pub fn utilisation_xlsx(u: &Utilisation, lang: Lang) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xl = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx export");
-        Error::internal()
-    };
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = wb.add_worksheet();
-    sheet
-        .set_name(t(lang, "report.sheet.devices"))
-        .map_err(xl)?;
-    for (c, h) in utilisation_header(lang).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h.as_str(), &bold)
-            .map_err(xl)?;
-    }
-    for (i, d) in u.devices.iter().enumerate() {
-        let r = i as u32 + 1;
-        // Strings are written as strings: a name starting with "=" stays text, never a formula.
-        sheet
-            .write_string(r, 0, d.school_code.as_str())
-            .map_err(xl)?;
-        sheet
-            .write_string(r, 1, d.school_name.as_str())
-            .map_err(xl)?;
-        sheet.write_string(r, 2, d.name.as_str()).map_err(xl)?;
-        sheet
-            .write_string(r, 3, t(lang, d.kind.label_key()))
-            .map_err(xl)?;
-        for (c, v) in [d.quantity, d.booked, d.used, d.no_show, d.pending]
-            .into_iter()
-            .enumerate()
-        {
-            sheet.write_number(r, 4 + c as u16, v as f64).map_err(xl)?;
-        }
+    let mut devices = Sheet::new(t(lang, "report.sheet.devices"), utilisation_header(lang));
+    for d in &u.devices {
+        let mut row: Vec<Cell> = vec![
+            d.school_code.as_str().into(),
+            d.school_name.as_str().into(),
+            d.name.as_str().into(),
+            t(lang, d.kind.label_key()).into(),
+        ];
+        row.extend([d.quantity, d.booked, d.used, d.no_show, d.pending].map(Cell::from));
         if d.booked > 0 {
-            sheet
-                .write_number(r, 9, (d.used as f64 * 100.0 / d.booked as f64).round())
-                .map_err(xl)?;
+            row.push((d.used as f64 * 100.0 / d.booked as f64).round().into());
         }
+        devices.row(row);
     }
-    sheet.autofit();
-    let ks = wb.add_worksheet();
-    ks.set_name(t(lang, "report.sheet.kinds")).map_err(xl)?;
-    for (c, k) in [
-        "report.col.kind",
-        "report.col.devices",
-        "report.col.booked",
-        "report.col.used",
-        "report.col.no_show",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ks.write_string_with_format(0, c as u16, t(lang, k), &bold)
-            .map_err(xl)?;
+    let mut kinds = Sheet::new(
+        t(lang, "report.sheet.kinds"),
+        [
+            "report.col.kind",
+            "report.col.devices",
+            "report.col.booked",
+            "report.col.used",
+            "report.col.no_show",
+        ]
+        .map(|k| t(lang, k)),
+    );
+    for k in &u.kinds {
+        let mut row = vec![Cell::from(t(lang, k.kind.label_key()))];
+        row.extend([k.devices, k.booked, k.used, k.no_show].map(Cell::from));
+        kinds.row(row);
     }
-    for (i, k) in u.kinds.iter().enumerate() {
-        let r = i as u32 + 1;
-        ks.write_string(r, 0, t(lang, k.kind.label_key()))
-            .map_err(xl)?;
-        for (c, v) in [k.devices, k.booked, k.used, k.no_show]
-            .into_iter()
-            .enumerate()
-        {
-            ks.write_number(r, 1 + c as u16, v as f64).map_err(xl)?;
-        }
-    }
-    ks.autofit();
-    wb.save_to_buffer().map_err(xl)
+    xlsx::workbook(&[devices, kinds])
 }
