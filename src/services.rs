@@ -15,6 +15,7 @@ pub mod ctx;
 pub mod db;
 pub mod devices;
 pub mod files;
+pub mod lesson_access;
 pub mod materials;
 pub mod periods;
 pub mod pilot;
@@ -41,6 +42,8 @@ mod classes_tests;
 mod materials_tests;
 #[cfg(test)]
 mod pilot_tests;
+#[cfg(test)]
+mod roll_calls_tests;
 #[cfg(test)]
 mod schools_tests;
 #[cfg(test)]

@@ -18,7 +18,6 @@
 //! (`officer_areas`) sees that area's schools only and changes nothing province-wide. A school
 //! administrator (and a teacher) reads their own school's status ([`school`]).
 
-use crate::classes::weekday_number;
 use crate::error::{Error, LineError, Msg};
 use crate::ids::{AreaId, SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Role, SchoolLevel};
@@ -29,12 +28,13 @@ use crate::pilot::{
 pub use crate::pilot::{
     CriteriaVersion, Evidence, Officer, SILENT_DAYS, StatusPage, Summary, Trend,
 };
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::classes::today;
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, internal};
 use crate::text::{fold, query_words};
+use crate::timetable::weekday_number;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -221,9 +221,9 @@ pub async fn set_criteria(
         audit::write(
             &mut *tx,
             now,
+            Action::PilotCriteria,
             Record {
                 actor: Some(actor),
-                action: "pilot.criteria",
                 object: "pilot:criteria".into(),
                 old: serde_json::to_string(&old).ok(),
                 new: serde_json::to_string(&c).ok(),
@@ -320,9 +320,9 @@ pub async fn set_targets(
     audit::write(
         &mut *tx,
         now,
+        Action::PilotTargets,
         Record {
             actor: Some(actor),
-            action: "pilot.targets",
             object: "pilot:targets".into(),
             old: serde_json::to_string(&old).ok(),
             new: Some(json),
@@ -417,10 +417,10 @@ async fn write_enrolment(
     audit::write(
         &mut **tx,
         ctx.now(),
+        Action::PilotEnrol,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "pilot.enrol",
             object: format!("school:{code}"),
             old: old.clone(),
             new: Some(since.to_string()),
@@ -460,10 +460,10 @@ pub async fn unenrol(
     audit::write(
         &mut *tx,
         ctx.now(),
+        Action::PilotUnenrol,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "pilot.unenrol",
             object: format!("school:{code}"),
             old: Some(since.clone()),
             new: None,
@@ -1236,7 +1236,7 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
         .items
         .into_iter()
         .map(|t| TargetProgress {
-            reached: crate::classes::percent(counted, total) >= t.percent,
+            reached: crate::model::percent(counted, total) >= t.percent,
             schools_needed: schools_needed(t.percent, total, counted),
             percent: t.percent,
             due: t.due,
@@ -1260,7 +1260,7 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
         total_schools: total,
         enrolled_schools: enrolled,
         counted_schools: counted,
-        percent: crate::classes::percent(counted, total),
+        percent: crate::model::percent(counted, total),
         silent_schools: silent,
         targets,
         by_level,
@@ -1320,7 +1320,7 @@ pub async fn trend(ctx: &Ctx, actor: &Actor, make_missing: bool) -> Result<Trend
             as_of: crate::services::db::get_date(r, "as_of").map_err(internal)?,
             total,
             counted,
-            percent: crate::classes::percent(counted, total),
+            percent: crate::model::percent(counted, total),
         });
     }
     let (total, counted) = points.last().map_or((0, 0), |p| (p.total, p.counted));
@@ -1329,7 +1329,7 @@ pub async fn trend(ctx: &Ctx, actor: &Actor, make_missing: bool) -> Result<Trend
         .items
         .into_iter()
         .map(|x| TargetProgress {
-            reached: crate::classes::percent(counted, total) >= x.percent,
+            reached: crate::model::percent(counted, total) >= x.percent,
             schools_needed: schools_needed(x.percent, total, counted),
             projected: projected(&points, x.percent),
             percent: x.percent,
@@ -1659,9 +1659,9 @@ pub async fn set_officer_area(
         audit::write(
             &mut *tx,
             ctx.now(),
+            Action::PilotOfficerArea,
             Record {
                 actor: Some(actor),
-                action: "pilot.officer_area",
                 object: format!("user:{}", user.0),
                 old: old.map(|a| a.0.to_string()),
                 new: area.map(|a| a.0.to_string()),

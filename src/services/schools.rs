@@ -5,7 +5,7 @@ use crate::ids::{AreaId, SchoolId};
 use crate::model::{
     Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel,
 };
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, internal};
@@ -467,10 +467,10 @@ pub async fn upsert(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::SchoolCreate,
                     Record {
                         actor,
                         school_id: Some(SchoolId(id)),
-                        action: "school.create",
                         object: format!("school:{}", r.code),
                         new: Some(new_json),
                         ip,
@@ -521,10 +521,10 @@ pub async fn upsert(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::SchoolUpdate,
                     Record {
                         actor,
                         school_id: Some(SchoolId(id)),
-                        action: "school.update",
                         object: format!("school:{}", r.code),
                         old: Some(old_json),
                         new: Some(new_json),

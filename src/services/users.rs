@@ -7,7 +7,7 @@
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Page, Role, SchoolAdmins, User, UserAccount};
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::auth::{end_sessions_of, hash_password, user_from_row};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
@@ -255,10 +255,10 @@ async fn create_with(
     audit::write(
         &mut *tx,
         now,
+        Action::UserCreate,
         Record {
             actor: Some(actor),
             school_id: school,
-            action: "user.create",
             object: format!("user:{id}"),
             new: Some(user_json(&user, true)),
             ip,
@@ -404,14 +404,14 @@ pub async fn set_active(
     audit::write(
         &mut *tx,
         now,
+        if active {
+            Action::UserEnable
+        } else {
+            Action::UserDisable
+        },
         Record {
             actor: Some(actor),
             school_id: acc.user.school_id,
-            action: if active {
-                "user.enable"
-            } else {
-                "user.disable"
-            },
             object: format!("user:{id}"),
             old: Some(user_json(&acc.user, acc.active)),
             new: Some(user_json(&acc.user, active)),
@@ -452,10 +452,10 @@ pub async fn reset_password(
     audit::write(
         &mut *tx,
         now,
+        Action::UserResetPassword,
         Record {
             actor: Some(actor),
             school_id: acc.user.school_id,
-            action: "user.reset_password",
             object: format!("user:{id}"),
             ip,
             ..Default::default()
@@ -643,10 +643,10 @@ pub async fn import_csv(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::UserUpdate,
                     Record {
                         actor: Some(actor),
                         school_id: *school,
-                        action: "user.update",
                         object: format!("user:{}", acc.user.id),
                         old: Some(user_json(&acc.user, acc.active)),
                         new: Some(user_json(&user, acc.active)),
@@ -680,10 +680,10 @@ pub async fn import_csv(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::UserCreate,
                     Record {
                         actor: Some(actor),
                         school_id: *school,
-                        action: "user.create",
                         object: format!("user:{id}"),
                         new: Some(user_json(&user, true)),
                         ip,
