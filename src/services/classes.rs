@@ -13,7 +13,7 @@ use crate::model::{Actor, ImportOutcome, Role};
 use crate::services::audit::{self, Action, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{internal, is_unique_violation};
+use crate::services::db::{decode, decode_flag, internal, is_unique_violation};
 use crate::text::fold;
 use crate::validate;
 use chrono::NaiveDate;
@@ -200,19 +200,24 @@ fn grade(s: &str) -> Result<i64, Msg> {
 
 /// A homeroom teacher must be an active teacher or administrator of the school.
 async fn check_staff(ctx: &Ctx, school: SchoolId, user: UserId) -> Result<bool, Error> {
-    let row = sqlx::query("SELECT role, school_id, active FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .map_err(internal)?;
-    Ok(row.is_some_and(|r| {
-        let role: String = r.try_get("role").unwrap_or_default();
-        let s: Option<i64> = r.try_get("school_id").unwrap_or(None);
-        let active: i64 = r.try_get("active").unwrap_or(0);
-        active == 1
-            && s == Some(school.0)
-            && matches!(Role::parse(&role), Some(Role::Teacher | Role::SchoolAdmin))
-    }))
+    let row: Option<UserRow> =
+        sqlx::query_as("SELECT role, school_id, active FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(&ctx.db.pool)
+            .await
+            .map_err(internal)?;
+    let Some(r) = row else { return Ok(false) };
+    // A stored role or flag that does not decode is an error, never "not staff".
+    let role = decode("role", &r.role, Role::parse).map_err(internal)?;
+    let active = decode_flag("active", r.active).map_err(internal)?;
+    Ok(active && r.school_id == Some(school) && matches!(role, Role::Teacher | Role::SchoolAdmin))
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    role: String,
+    school_id: Option<SchoolId>,
+    active: i64,
 }
 
 /// Creates a class (API.md). 422 with a field for each bad value; a name the year already has

@@ -331,6 +331,17 @@ pub fn decode_date(s: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
     })
 }
 
+/// Decodes a stored flag (0 or 1, the one form both engines keep) strictly.
+pub fn decode_flag(what: &str, v: i64) -> Result<bool, sqlx::Error> {
+    match v {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(sqlx::Error::Decode(
+            format!("{what}: not a flag: {v}").into(),
+        )),
+    }
+}
+
 /// Reads a stored day from a row's column strictly (see [`decode_date`]).
 pub fn get_date(r: &sqlx::any::AnyRow, column: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
     use sqlx::Row;

@@ -15,13 +15,13 @@ use crate::roll_calls::{
 use crate::services::audit::{self, Action, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Engine, decode, decode_date, internal};
+use crate::services::db::{Engine, decode, decode_date, decode_flag, internal};
 use crate::services::lesson_access::{may_edit_taken, may_read, may_write};
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
 use crate::text::clean;
 use chrono::NaiveDate;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
 
 pub mod export;
@@ -169,9 +169,9 @@ pub async fn put(
     // reads the winner's row, locked).
     let mut tx = ctx.db.begin_exclusive(&[]).await.map_err(internal)?;
     // The row as it was when a submission lands on an existing roll call.
-    let mut stored: Option<RollCallRow> = None;
+    let mut stored: Option<Stored> = None;
     let mut changed_entries = false;
-    let inserted = sqlx::query(
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO roll_calls (school_id, class_id, date, period, teacher_id, taken_by, taken_at, \
          updated_by, updated_at, on_time, present, late, excused, unexcused, received_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $13, $8, $9, $10, $11, $12, $13) \
@@ -193,8 +193,7 @@ pub async fn put(
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
-    let created = if let Some(row) = inserted {
-        let id: i64 = row.try_get("id").map_err(internal)?;
+    let created = if let Some(id) = inserted {
         insert_entries(&mut tx, id, &entries).await?;
         record_changes(&mut tx, id, actor, now, None, &entries).await?;
         audit::write(
@@ -227,6 +226,7 @@ pub async fn put(
         .fetch_one(&mut *tx)
         .await
         .map_err(internal)?;
+        let row = Stored::try_from(row).map_err(internal)?;
         let id = row.id;
         let old = load_entries(&mut *tx, id).await?;
         stored = Some(row);
@@ -297,18 +297,10 @@ pub async fn put(
             entries,
             counts,
         },
-        Some(r) => RollCall {
-            class_id: class,
-            date,
-            period,
-            taken_by: r.taken_by,
-            taken_at: crate::dates::rfc3339(r.taken_at),
-            received_at: crate::dates::rfc3339(r.received_at.unwrap_or(r.taken_at)),
-            updated_at: crate::dates::rfc3339(if changed_entries { now } else { r.updated_at }),
-            on_time: r.on_time == 1,
-            entries,
-            counts,
-        },
+        Some(r) => {
+            let updated_at = if changed_entries { now } else { r.updated_at };
+            r.roll_call(entries, counts, updated_at)
+        }
     };
     Ok((rc, created))
 }
@@ -422,6 +414,62 @@ struct RollCallRow {
     unexcused: i64,
 }
 
+/// A stored roll call's row, decoded strictly.
+struct Stored {
+    id: i64,
+    class_id: ClassId,
+    date: NaiveDate,
+    period: i64,
+    taken_by: UserId,
+    taken_at: i64,
+    received_at: i64,
+    updated_at: i64,
+    on_time: bool,
+    counts: Counts,
+}
+
+impl TryFrom<RollCallRow> for Stored {
+    type Error = sqlx::Error;
+    fn try_from(r: RollCallRow) -> Result<Stored, sqlx::Error> {
+        Ok(Stored {
+            id: r.id,
+            class_id: r.class_id,
+            date: decode_date(&r.date)?,
+            period: r.period,
+            taken_by: r.taken_by,
+            taken_at: r.taken_at,
+            // A roll call from before capture times was received when it was taken.
+            received_at: r.received_at.unwrap_or(r.taken_at),
+            updated_at: r.updated_at,
+            on_time: decode_flag("on_time", r.on_time)?,
+            counts: Counts {
+                present: r.present,
+                late: r.late,
+                excused: r.excused,
+                unexcused: r.unexcused,
+            },
+        })
+    }
+}
+
+impl Stored {
+    /// The roll call with these entries, last changed at `updated_at`.
+    fn roll_call(self, entries: Vec<RollCallEntry>, counts: Counts, updated_at: i64) -> RollCall {
+        RollCall {
+            class_id: self.class_id,
+            date: self.date,
+            period: self.period,
+            taken_by: self.taken_by,
+            taken_at: crate::dates::rfc3339(self.taken_at),
+            received_at: crate::dates::rfc3339(self.received_at),
+            updated_at: crate::dates::rfc3339(updated_at),
+            on_time: self.on_time,
+            entries,
+            counts,
+        }
+    }
+}
+
 const ROLL_CALL_SELECT: &str = "SELECT id, class_id, date, period, taken_by, taken_at, received_at, \
      updated_at, on_time, present, late, excused, unexcused FROM roll_calls";
 
@@ -442,24 +490,10 @@ async fn find(
     .await
     .map_err(internal)?;
     let Some(r) = row else { return Ok(None) };
+    let r = Stored::try_from(r).map_err(internal)?;
     let entries = load_entries(&ctx.db.pool, r.id).await?;
-    Ok(Some(RollCall {
-        class_id: r.class_id,
-        date: decode_date(&r.date).map_err(internal)?,
-        period: r.period,
-        taken_by: r.taken_by,
-        taken_at: crate::dates::rfc3339(r.taken_at),
-        received_at: crate::dates::rfc3339(r.received_at.unwrap_or(r.taken_at)),
-        updated_at: crate::dates::rfc3339(r.updated_at),
-        on_time: r.on_time == 1,
-        entries,
-        counts: Counts {
-            present: r.present,
-            late: r.late,
-            excused: r.excused,
-            unexcused: r.unexcused,
-        },
-    }))
+    let (counts, updated_at) = (r.counts, r.updated_at);
+    Ok(Some(r.roll_call(entries, counts, updated_at)))
 }
 
 /// A lesson's roll call (API.md `GET …/roll-call`): 404 when not taken yet.

@@ -1,7 +1,7 @@
 //! The lessons with their roll-call state: a teacher's day, a class's week and the class page,
 //! each lesson with the devices booked for it and the materials attached.
 
-use super::{ROLL_CALL_SELECT, RollCallRow};
+use super::{ROLL_CALL_SELECT, RollCallRow, Stored};
 use crate::classes::ClassView;
 use crate::error::Error;
 use crate::ids::{ClassId, SchoolId};
@@ -10,16 +10,55 @@ use crate::model::Actor;
 use crate::roll_calls::Counts;
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{decode_date, internal};
+use crate::services::db::{decode, decode_date, internal};
 use crate::services::lesson_access::may_read;
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
 use chrono::NaiveDate;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// Booked devices by class, day and period.
 pub(super) type Devices = HashMap<(ClassId, NaiveDate, i64), Vec<String>>;
+
+#[derive(sqlx::FromRow)]
+struct BookedRow {
+    class_id: ClassId,
+    date: String,
+    periods: String,
+    quantity: i64,
+    name: String,
+    units: i64,
+}
+
+/// A class's booking as a lesson lists it, decoded strictly.
+struct Booked {
+    class_id: ClassId,
+    date: NaiveDate,
+    periods: Vec<i64>,
+    /// The device's name, with the units booked when it has several.
+    label: String,
+}
+
+impl TryFrom<BookedRow> for Booked {
+    type Error = sqlx::Error;
+    fn try_from(r: BookedRow) -> Result<Booked, sqlx::Error> {
+        let periods = r
+            .periods
+            .split(',')
+            .map(|p| decode("booked period", p.trim(), |p| p.parse::<i64>().ok()))
+            .collect::<Result<_, _>>()?;
+        Ok(Booked {
+            class_id: r.class_id,
+            date: decode_date(&r.date)?,
+            periods,
+            label: if r.units > 1 {
+                format!("{} ×{}", r.name, r.quantity)
+            } else {
+                r.name
+            },
+        })
+    }
+}
 
 /// Live bookings of a school's classes from `from` to `to`: (class, day, period) → device names.
 pub(super) async fn booked_devices(
@@ -28,7 +67,7 @@ pub(super) async fn booked_devices(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Devices, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<Booked> = sqlx::query_as::<_, BookedRow>(
         "SELECT b.class_id, b.date, b.periods, b.quantity, d.name, d.quantity AS units FROM bookings b \
          JOIN devices d ON d.id = b.device_id WHERE b.school_id = $1 AND b.date >= $2 AND b.date <= $3 \
          AND b.class_id IS NOT NULL AND b.status IN ('booked', 'in_use', 'returned') ORDER BY d.name",
@@ -38,23 +77,17 @@ pub(super) async fn booked_devices(
     .bind(to.to_string())
     .fetch_all(&ctx.db.pool)
     .await
+    .map_err(internal)?
+    .into_iter()
+    .map(Booked::try_from)
+    .collect::<Result<_, _>>()
     .map_err(internal)?;
     let mut out: Devices = HashMap::new();
-    for r in &rows {
-        let class: ClassId = r.try_get("class_id").map_err(internal)?;
-        let date =
-            decode_date(&r.try_get::<String, _>("date").map_err(internal)?).map_err(internal)?;
-        let periods: String = r.try_get("periods").map_err(internal)?;
-        let name: String = r.try_get("name").map_err(internal)?;
-        let qty: i64 = r.try_get("quantity").map_err(internal)?;
-        let units: i64 = r.try_get("units").map_err(internal)?;
-        let label = if units > 1 {
-            format!("{name} ×{qty}")
-        } else {
-            name
-        };
-        for p in periods.split(',').filter_map(|p| p.trim().parse().ok()) {
-            out.entry((class, date, p)).or_default().push(label.clone());
+    for b in rows {
+        for p in b.periods {
+            out.entry((b.class_id, b.date, p))
+                .or_default()
+                .push(b.label.clone());
         }
     }
     Ok(out)
@@ -78,20 +111,8 @@ pub(super) async fn taken_on(
     .map_err(internal)?;
     rows.into_iter()
         .map(|r| {
-            let d =
-                NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").map_err(|_| Error::internal())?;
-            Ok((
-                (r.class_id, d, r.period),
-                (
-                    Counts {
-                        present: r.present,
-                        late: r.late,
-                        excused: r.excused,
-                        unexcused: r.unexcused,
-                    },
-                    r.on_time == 1,
-                ),
-            ))
+            let r = Stored::try_from(r).map_err(internal)?;
+            Ok(((r.class_id, r.date, r.period), (r.counts, r.on_time)))
         })
         .collect()
 }

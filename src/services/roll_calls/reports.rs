@@ -11,12 +11,12 @@ use crate::model::percent;
 use crate::roll_calls::{Counts, ON_TIME_GRACE_MINUTES, Status};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, decode, internal};
+use crate::services::db::{Where, decode, decode_date, internal};
 use crate::services::lesson_access::may_read;
 use crate::services::periods;
 use crate::services::timetable;
 use chrono::NaiveDate;
-use sqlx::Row;
+use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap};
 
 /// The longest range a summary or report covers (a school year and a bit).
@@ -73,6 +73,53 @@ pub async fn missing(
         .collect())
 }
 
+#[derive(sqlx::FromRow)]
+struct CallRow {
+    id: i64,
+    date: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    roll_call_id: i64,
+    student_id: StudentId,
+    status: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlaceRow {
+    id: StudentId,
+    code: String,
+    full_name: String,
+    search_key: String,
+    since: String,
+    until: Option<String>,
+}
+
+/// A student's place in a class over some days (`until` excluded), decoded strictly.
+struct Place {
+    id: StudentId,
+    code: String,
+    full_name: String,
+    search_key: String,
+    since: NaiveDate,
+    until: Option<NaiveDate>,
+}
+
+impl TryFrom<PlaceRow> for Place {
+    type Error = sqlx::Error;
+    fn try_from(r: PlaceRow) -> Result<Place, sqlx::Error> {
+        Ok(Place {
+            id: r.id,
+            code: r.code,
+            full_name: r.full_name,
+            search_key: r.search_key,
+            since: decode_date(&r.since)?,
+            until: r.until.as_deref().map(decode_date).transpose()?,
+        })
+    }
+}
+
 /// A class's attendance from `from` to `to` (API.md summary): per student, the lessons with a
 /// roll call while they were in the class and their states; by name.
 pub async fn summary(
@@ -87,7 +134,7 @@ pub async fn summary(
         return Err(Error::not_found());
     }
     check_range(from, to)?;
-    let calls: Vec<(i64, String)> = sqlx::query(
+    let calls: Vec<(i64, NaiveDate)> = sqlx::query_as::<_, CallRow>(
         "SELECT id, date FROM roll_calls WHERE class_id = $1 AND date >= $2 AND date <= $3",
     )
     .bind(class)
@@ -96,11 +143,12 @@ pub async fn summary(
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("date")?)))
+    .into_iter()
+    .map(|r| Ok((r.id, decode_date(&r.date)?)))
     .collect::<Result<_, sqlx::Error>>()
     .map_err(internal)?;
-    let entries = sqlx::query(
+    let mut status: HashMap<(i64, StudentId), Status> = HashMap::new();
+    for r in sqlx::query_as::<_, StatusRow>(
         "SELECT e.roll_call_id, e.student_id, e.status FROM roll_call_entries e \
          JOIN roll_calls r ON r.id = e.roll_call_id WHERE r.class_id = $1 AND r.date >= $2 AND r.date <= $3",
     )
@@ -109,20 +157,13 @@ pub async fn summary(
     .bind(to.to_string())
     .fetch_all(&ctx.db.pool)
     .await
-    .map_err(internal)?;
-    let mut status: HashMap<(i64, StudentId), Status> = HashMap::new();
-    for r in &entries {
-        let s: String = r.try_get("status").map_err(internal)?;
-        status.insert(
-            (
-                r.try_get("roll_call_id").map_err(internal)?,
-                r.try_get("student_id").map_err(internal)?,
-            ),
-            decode("attendance status", &s, Status::parse).map_err(internal)?,
-        );
+    .map_err(internal)?
+    {
+        let s = decode("attendance status", &r.status, Status::parse).map_err(internal)?;
+        status.insert((r.roll_call_id, r.student_id), s);
     }
     // Every student who was in the class at some point of the range, with their places.
-    let places = sqlx::query(
+    let places: Vec<Place> = sqlx::query_as::<_, PlaceRow>(
         "SELECT s.id, s.code, s.full_name, s.search_key, m.since, m.until FROM class_members m \
          JOIN students s ON s.id = m.student_id WHERE m.class_id = $1 AND m.since <= $2 \
          AND (m.until IS NULL OR m.until > $3) ORDER BY s.search_key, s.code",
@@ -132,28 +173,28 @@ pub async fn summary(
     .bind(from.to_string())
     .fetch_all(&ctx.db.pool)
     .await
+    .map_err(internal)?
+    .into_iter()
+    .map(Place::try_from)
+    .collect::<Result<_, _>>()
     .map_err(internal)?;
     let mut students: BTreeMap<(String, StudentId), StudentAttendance> = BTreeMap::new();
-    for p in &places {
-        let id: StudentId = p.try_get("id").map_err(internal)?;
-        let key: String = p.try_get("search_key").map_err(internal)?;
-        let since: String = p.try_get("since").map_err(internal)?;
-        let until: Option<String> = p.try_get("until").map_err(internal)?;
+    for p in places {
         let line = students
-            .entry((key, id))
+            .entry((p.search_key, p.id))
             .or_insert_with(|| StudentAttendance {
-                student_id: id,
-                code: p.try_get("code").unwrap_or_default(),
-                full_name: p.try_get("full_name").unwrap_or_default(),
+                student_id: p.id,
+                code: p.code,
+                full_name: p.full_name,
                 lessons: 0,
                 counts: Counts::default(),
                 absence_rate: 0.0,
             });
         for (rc, date) in &calls {
-            if *date >= since && until.as_ref().is_none_or(|u| date < u) {
+            if *date >= p.since && p.until.is_none_or(|u| *date < u) {
                 line.lessons += 1;
                 line.counts
-                    .add(status.get(&(*rc, id)).copied().unwrap_or_default());
+                    .add(status.get(&(*rc, p.id)).copied().unwrap_or_default());
             }
         }
     }
@@ -203,6 +244,13 @@ pub async fn on_time(
     Ok((slots.len() as i64, on_time as i64))
 }
 
+#[derive(sqlx::FromRow)]
+struct SchoolRow {
+    id: SchoolId,
+    code: String,
+    name: String,
+}
+
 /// [`on_time`] for every school with classes in the range (the department and sysadmins),
 /// lowest share first: the schools to call first.
 pub async fn on_time_by_school(
@@ -224,19 +272,22 @@ pub async fn on_time_by_school(
          JOIN school_years y ON y.id = c.year_id{} ORDER BY s.code",
         w.sql()
     );
-    let rows = w
+    let rows: Vec<SchoolRow> = w
         .query(&sql)
         .fetch_all(&ctx.db.pool)
         .await
+        .map_err(internal)?
+        .iter()
+        .map(SchoolRow::from_row)
+        .collect::<Result<_, _>>()
         .map_err(internal)?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let school: SchoolId = r.try_get("id").map_err(internal)?;
-        let (lessons, on_time) = on_time(ctx, actor, school, from, to).await?;
+    for r in rows {
+        let (lessons, on_time) = on_time(ctx, actor, r.id, from, to).await?;
         out.push(SchoolOnTime {
-            school_id: school,
-            code: r.try_get("code").map_err(internal)?,
-            name: r.try_get("name").map_err(internal)?,
+            school_id: r.id,
+            code: r.code,
+            name: r.name,
             lessons,
             on_time,
             percent: percent(on_time, lessons),
