@@ -5,6 +5,7 @@
 //! layer. With the `server` feature it adds the data access (sqlx on SQLite or PostgreSQL) and the
 //! services, which are the one place where authorization is decided.
 
+pub mod attendance;
 pub mod bookings;
 pub mod classes;
 pub mod dates;
@@ -13,12 +14,16 @@ pub mod devices;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod lessons;
 pub mod materials;
 pub mod menu;
 pub mod model;
 pub mod periods;
 pub mod pilot;
+pub mod roll_calls;
+pub mod subjects;
 pub mod text;
+pub mod timetable;
 pub mod utilisation;
 pub mod validate;
 pub mod week;

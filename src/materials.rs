@@ -1,10 +1,10 @@
 //! Lesson materials (học liệu): files and links teachers share, the rules of who sees them, and
 //! the checks an upload passes before a byte is kept (type by content, never by name).
 
-use crate::classes::{SUBJECTS, parse_subject};
 use crate::error::{Error, FieldErrors, Msg};
 use crate::ids::{ClassId, MaterialId, SchoolId, UserId};
 use crate::model::{Actor, Role};
+use crate::subjects::{SUBJECTS, parse_subject};
 use crate::text::clean;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -610,7 +610,7 @@ pub struct MaterialView {
     /// Whether the caller may edit, replace and delete it.
     pub may_change: bool,
     /// The caller's lessons of today and the coming week it may be attached to.
-    pub lessons: Vec<crate::classes::Lesson>,
+    pub lessons: Vec<crate::lessons::Lesson>,
 }
 
 /// A material attached to a lesson.
@@ -657,7 +657,7 @@ impl StorageUse {
     pub fn percent(&self) -> Option<f64> {
         self.quota_bytes
             .filter(|q| *q > 0)
-            .map(|q| crate::classes::percent(self.total_bytes, q))
+            .map(|q| crate::model::percent(self.total_bytes, q))
     }
 }
 

@@ -290,10 +290,10 @@ impl Measured {
                 round1(self.device_periods as f64 * 7.0 / window_days.max(1) as f64)
             }
             CriterionKey::TeachersWithMaterialsPct => {
-                crate::classes::percent(self.teachers_with_materials, self.teachers)
+                crate::model::percent(self.teachers_with_materials, self.teachers)
             }
             CriterionKey::RollCallOnTimePct => {
-                crate::classes::percent(self.roll_calls_on_time.min(self.lessons), self.lessons)
+                crate::model::percent(self.roll_calls_on_time.min(self.lessons), self.lessons)
             }
         }
     }
@@ -308,10 +308,10 @@ impl Measured {
         let need = |whole: i64, have: i64| -> i64 {
             // The least n with round1(100·(have+n)/whole) ≥ threshold.
             let mut n = ((c.threshold / 100.0 * whole as f64).ceil() as i64 - have).max(0);
-            while n > 0 && crate::classes::percent(have + n - 1, whole) >= c.threshold {
+            while n > 0 && crate::model::percent(have + n - 1, whole) >= c.threshold {
                 n -= 1;
             }
-            while crate::classes::percent(have + n, whole) < c.threshold && have + n < whole {
+            while crate::model::percent(have + n, whole) < c.threshold && have + n < whole {
                 n += 1;
             }
             n
@@ -462,7 +462,7 @@ impl GroupCount {
             total,
             enrolled,
             counted,
-            percent: crate::classes::percent(counted, total),
+            percent: crate::model::percent(counted, total),
         }
     }
 }
@@ -487,7 +487,7 @@ pub struct TargetProgress {
 /// Schools needed for `percent` of `total` (rounded to one decimal as the share is shown).
 pub fn schools_needed(percent: f64, total: i64, counted: i64) -> i64 {
     let mut n = ((percent / 100.0 * total as f64).ceil() as i64 - counted).max(0);
-    while n > 0 && crate::classes::percent(counted + n - 1, total) >= percent {
+    while n > 0 && crate::model::percent(counted + n - 1, total) >= percent {
         n -= 1;
     }
     n

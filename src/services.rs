@@ -17,6 +17,7 @@ pub mod device_page;
 pub mod devices;
 pub mod files;
 pub mod hashing;
+pub mod lesson_access;
 pub mod materials;
 pub mod periods;
 pub mod pilot;
@@ -46,6 +47,8 @@ mod classes_tests;
 mod materials_tests;
 #[cfg(test)]
 mod pilot_tests;
+#[cfg(test)]
+mod roll_calls_tests;
 #[cfg(test)]
 mod schools_tests;
 #[cfg(test)]

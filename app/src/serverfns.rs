@@ -12,5 +12,6 @@ pub mod materials;
 pub mod periods;
 pub mod pilot;
 pub mod prefs;
+pub mod roll_calls;
 pub mod schools;
 pub mod users;

@@ -139,7 +139,7 @@ async fn setup(url: &str) -> World {
             .expect("a roster");
         let items = (1..=7)
             .flat_map(|weekday| (1..=PERIODS).map(move |period| (weekday, period)))
-            .map(|(weekday, period)| lophoc::classes::TimetableItemInput {
+            .map(|(weekday, period)| lophoc::timetable::TimetableItemInput {
                 weekday,
                 period,
                 subject: "toan".into(),
@@ -150,7 +150,7 @@ async fn setup(url: &str) -> World {
             &ctx,
             &admin,
             c.id,
-            &lophoc::classes::TimetableInput { items, from: None },
+            &lophoc::timetable::TimetableInput { items, from: None },
             None,
         )
         .await

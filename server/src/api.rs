@@ -8,6 +8,7 @@ pub mod error;
 pub mod materials;
 pub mod periods;
 pub mod pilot;
+pub mod roll_calls;
 pub mod schools;
 pub mod session;
 pub mod users;
@@ -64,6 +65,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(periods::routes())
         .merge(bookings::routes())
         .merge(classes::routes())
+        .merge(roll_calls::routes())
         .merge(materials::routes())
         .merge(pilot::routes())
         .split_for_parts();

@@ -195,13 +195,17 @@ pub async fn resolve_caller(
         let record = lophoc::services::audit::Record {
             actor: Some(&lophoc::model::Actor::from(u)),
             school_id: u.school_id,
-            action: "access_denied",
             object: what.chars().take(200).collect(),
             ip: Some(&caller.ip),
             ..Default::default()
         };
-        if let Err(e) =
-            lophoc::services::audit::write(&state.ctx.db.pool, state.ctx.now(), record).await
+        if let Err(e) = lophoc::services::audit::write(
+            &state.ctx.db.pool,
+            state.ctx.now(),
+            lophoc::services::audit::Action::AccessDenied,
+            record,
+        )
+        .await
         {
             tracing::warn!(error = ?e, "auditing a refusal failed");
         }

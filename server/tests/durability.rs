@@ -5,12 +5,13 @@
 //! answered 2xx before the kill must be there, exactly as sent, once.
 
 use chrono::{Duration as Days, NaiveDate};
-use lophoc::classes::{ClassInput, SchoolYear, TimetableInput, TimetableItemInput};
+use lophoc::classes::{ClassInput, SchoolYear};
 use lophoc::model::Role;
 use lophoc::services::Engine;
 use lophoc::services::classes::{self, NewStudent, YearDates};
 use lophoc::services::testing::{FIXTURE_PASSWORD, TestDb, fresh_db};
 use lophoc::services::timetable;
+use lophoc::timetable::{TimetableInput, TimetableItemInput};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;

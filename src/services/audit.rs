@@ -5,7 +5,88 @@ use crate::services::db::internal;
 use crate::{Error, ids::SchoolId};
 use sqlx::{Any, Executor, Row};
 
-/// One audit record to write.
+/// Defines [`Action`]: each variant with its stored name.
+macro_rules! actions {
+    ($($variant:ident = $name:literal,)*) => {
+        /// What an audit record says happened. The string forms are stored in
+        /// `audit_log.action` and read back by the admin's view and the tests: never change one,
+        /// add a variant instead.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $(
+                #[doc = concat!("`", $name, "`.")]
+                $variant,
+            )*
+        }
+
+        impl Action {
+            /// Every action.
+            pub const ALL: &[Action] = &[$(Action::$variant),*];
+
+            /// The stored name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    AccessDenied = "access_denied",
+    BookingCancel = "booking.cancel",
+    BookingCheckIn = "booking.check_in",
+    BookingCheckOut = "booking.check_out",
+    BookingCreate = "booking.create",
+    BookingRelease = "booking.release",
+    ClassCreate = "class.create",
+    ClassImport = "class.import",
+    DeviceCreate = "device.create",
+    DeviceUpdate = "device.update",
+    HolidayCreate = "holiday.create",
+    HolidayDelete = "holiday.delete",
+    Login = "login",
+    LoginFailed = "login_failed",
+    LoginThrottled = "login_throttled",
+    Logout = "logout",
+    MaterialAttach = "material.attach",
+    MaterialCreate = "material.create",
+    MaterialDelete = "material.delete",
+    MaterialDetach = "material.detach",
+    MaterialQuota = "material.quota",
+    MaterialReplace = "material.replace",
+    MaterialUpdate = "material.update",
+    PasswordChangeFailed = "password_change_failed",
+    PeriodsUpdate = "periods.update",
+    PilotCriteria = "pilot.criteria",
+    PilotEnrol = "pilot.enrol",
+    PilotOfficerArea = "pilot.officer_area",
+    PilotTargets = "pilot.targets",
+    PilotUnenrol = "pilot.unenrol",
+    RollCallCreate = "roll_call.create",
+    RollCallUpdate = "roll_call.update",
+    SchoolCreate = "school.create",
+    SchoolUpdate = "school.update",
+    StudentImport = "student.import",
+    StudentMove = "student.move",
+    TimetableSet = "timetable.set",
+    UserChangePassword = "user.change_password",
+    UserCreate = "user.create",
+    UserDisable = "user.disable",
+    UserEnable = "user.enable",
+    UserResetPassword = "user.reset_password",
+    UserUpdate = "user.update",
+    YearUpdate = "year.update",
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One audit record to write (what happened is the [`Action`] given to [`write`]).
 #[derive(Debug, Clone, Default)]
 pub struct Record<'a> {
     /// Who acted (none for a failed login).
@@ -14,8 +95,6 @@ pub struct Record<'a> {
     pub actor_name: Option<&'a str>,
     /// The school concerned.
     pub school_id: Option<SchoolId>,
-    /// What happened.
-    pub action: &'a str,
     /// The object (`user:12`, `school:TH001`).
     pub object: String,
     /// The value before (JSON text).
@@ -28,7 +107,7 @@ pub struct Record<'a> {
 
 /// Writes a record, inside the caller's transaction when given one, so the change and its
 /// record commit together.
-pub async fn write<'e, E>(exec: E, now: i64, r: Record<'_>) -> Result<(), Error>
+pub async fn write<'e, E>(exec: E, now: i64, action: Action, r: Record<'_>) -> Result<(), Error>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -41,7 +120,7 @@ where
     .bind(r.actor.map(|a| a.user_id.0))
     .bind(actor_name.map(str::to_owned))
     .bind(r.school_id.map(|s| s.0))
-    .bind(r.action.to_owned())
+    .bind(action.as_str().to_owned())
     .bind(r.object)
     .bind(r.old)
     .bind(r.new)
@@ -96,4 +175,22 @@ pub async fn recent(
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn action_names_are_the_stored_ones() {
+        let names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        let unique: std::collections::HashSet<&&str> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "one name per action");
+        assert_eq!(Action::RollCallUpdate.as_str(), "roll_call.update");
+        assert_eq!(Action::AccessDenied.as_str(), "access_denied");
+        assert_eq!(
+            Action::UserChangePassword.to_string(),
+            "user.change_password"
+        );
+    }
 }

@@ -9,7 +9,7 @@
 use crate::error::{Error, ErrorCode, Msg};
 use crate::ids::{SchoolId, UserId};
 use crate::model::{Actor, Role, User};
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::caller::Caller;
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_flag, internal};
@@ -327,9 +327,9 @@ pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
         audit::write(
             &ctx.db.pool,
             now,
+            Action::LoginThrottled,
             Record {
                 actor_name: Some(&name),
-                action: "login_throttled",
                 object: format!("user:{name}"),
                 ip: Some(addr),
                 ..Default::default()
@@ -370,10 +370,10 @@ pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
             audit::write(
                 &ctx.db.pool,
                 now,
+                Action::LoginFailed,
                 Record {
                     actor_name: Some(&name),
                     school_id: user.as_ref().and_then(|u| u.school_id),
-                    action: "login_failed",
                     object: format!("user:{name}"),
                     ip: Some(addr),
                     ..Default::default()
@@ -396,10 +396,10 @@ pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
     audit::write(
         &ctx.db.pool,
         now,
+        Action::Login,
         Record {
             actor: Some(&actor),
             school_id: user.school_id,
-            action: "login",
             object: format!("user:{}", user.id),
             ip: Some(addr),
             ..Default::default()
@@ -568,10 +568,10 @@ pub async fn logout(ctx: &Ctx, token: &str, ip: Option<&str>) -> Result<(), Erro
         audit::write(
             &ctx.db.pool,
             ctx.now(),
+            Action::Logout,
             Record {
                 actor: Some(&Actor::from(&u)),
                 school_id: u.school_id,
-                action: "logout",
                 object: format!("user:{}", u.id),
                 ip,
                 ..Default::default()
@@ -618,10 +618,10 @@ pub async fn change_password(
         audit::write(
             &ctx.db.pool,
             ctx.now(),
+            Action::PasswordChangeFailed,
             Record {
                 actor: Some(&actor),
                 school_id: user.school_id,
-                action: "password_change_failed",
                 object: format!("user:{}", user.id),
                 ip: Some(ip),
                 ..Default::default()
@@ -655,10 +655,10 @@ pub async fn change_password(
     audit::write(
         &mut *tx,
         now,
+        Action::UserChangePassword,
         Record {
             actor: Some(&actor),
             school_id: user.school_id,
-            action: "user.change_password",
             object: format!("user:{}", user.id),
             ip: Some(ip),
             ..Default::default()

@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{BookingId, ClassId, DeviceId, SchoolId, SeriesId, UserId};
 use crate::model::{Actor, Role};
 use crate::periods::{Period, PeriodGrid};
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::ctx::Ctx;
 use crate::services::db::{
     Bind, Engine, Where, decode, decode_date, internal, is_unique_violation,
@@ -395,10 +395,10 @@ async fn book_day(
     audit::write(
         &mut *tx,
         now,
+        Action::BookingCreate,
         Record {
             actor: Some(actor),
             school_id: Some(booking.school_id),
-            action: "booking.create",
             object: format!("booking:{id}"),
             new: Some(booking_json(&booking)),
             ip,
@@ -786,7 +786,7 @@ async fn transition(
     b: &Booking,
     from: &[BookingStatus],
     to: BookingStatus,
-    action: &str,
+    action: Action,
     ip: Option<&str>,
 ) -> Result<Option<Booking>, Error> {
     let now = ctx.now();
@@ -826,11 +826,11 @@ async fn transition(
     audit::write(
         &mut *tx,
         now,
+        action,
         Record {
             actor,
             actor_name: actor.is_none().then_some("system"),
             school_id: Some(b.school_id),
-            action,
             object: format!("booking:{}", b.id),
             old: Some(booking_json(b)),
             new: Some(booking_json(&new)),
@@ -857,7 +857,7 @@ async fn handle(
     id: BookingId,
     from: BookingStatus,
     to: BookingStatus,
-    action: &str,
+    action: Action,
     ip: Option<&str>,
 ) -> Result<Booking, Error> {
     let b = get(ctx, actor, id).await?;
@@ -883,7 +883,7 @@ pub async fn cancel(
         id,
         BookingStatus::Booked,
         BookingStatus::Cancelled,
-        "booking.cancel",
+        Action::BookingCancel,
         ip,
     )
     .await
@@ -953,7 +953,7 @@ pub async fn check_in(
         &b,
         &[BookingStatus::Booked],
         BookingStatus::InUse,
-        "booking.check_in",
+        Action::BookingCheckIn,
         ip,
     )
     .await?
@@ -973,7 +973,7 @@ pub async fn check_out(
         id,
         BookingStatus::InUse,
         BookingStatus::Returned,
-        "booking.check_out",
+        Action::BookingCheckOut,
         ip,
     )
     .await
@@ -1062,7 +1062,7 @@ async fn release_due_for(ctx: &Ctx, school: Option<SchoolId>) -> Result<u64, Err
             &stored,
             &[BookingStatus::Booked],
             BookingStatus::Released,
-            "booking.release",
+            Action::BookingRelease,
             None,
         )
         .await?

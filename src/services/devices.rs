@@ -11,7 +11,7 @@ use crate::devices::{
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{DeviceId, DeviceNoteId, SchoolId};
 use crate::model::{Actor, ImportOutcome, SchoolRef};
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, internal, is_unique_violation};
@@ -289,10 +289,10 @@ pub async fn create(
     audit::write(
         &mut *tx,
         now,
+        Action::DeviceCreate,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "device.create",
             object: format!("device:{}", device.id),
             new: Some(device_json(&device)),
             ip,
@@ -427,10 +427,10 @@ pub async fn update(
         audit::write(
             &mut *tx,
             now,
+            Action::DeviceUpdate,
             Record {
                 actor: Some(actor),
                 school_id: Some(new.school_id),
-                action: "device.update",
                 object: format!("device:{id}"),
                 old: Some(device_json(&old)),
                 new: Some(device_json(&new)),
@@ -569,10 +569,10 @@ pub async fn upsert(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::DeviceCreate,
                     Record {
                         actor,
                         school_id: Some(school),
-                        action: "device.create",
                         object: format!("device:{}", d.id),
                         new: Some(device_json(&d)),
                         ip,
@@ -609,10 +609,10 @@ pub async fn upsert(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::DeviceUpdate,
                     Record {
                         actor,
                         school_id: Some(school),
-                        action: "device.update",
                         object: format!("device:{}", old.id),
                         old: Some(device_json(&old)),
                         new: Some(device_json(&new)),

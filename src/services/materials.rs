@@ -20,21 +20,21 @@
 //! 20 pass the first one (`concurrent_uploads_never_exceed_the_quota`). A refused upload's new
 //! bytes are removed again.
 
-use crate::classes::{Lesson, MaterialRef};
 use crate::error::{Error, ErrorCode, Msg};
 use crate::ids::{ClassId, MaterialId, SchoolId, UserId};
+use crate::lessons::{Lesson, MaterialRef};
 use crate::materials::{
     Attachment, Kind, MAX_PAGE, Material, MaterialFilter, MaterialForm, MaterialInput,
     MaterialPatch, MaterialVersion, MaterialView, PAGE_SIZE, Scope, StorageLine, StorageUse, Use,
     check_filename, may_change, may_see, sniff,
 };
 use crate::model::{Actor, Page, Role};
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, decode_date, internal, is_unique_violation};
 use crate::services::files::{Blob, Staged};
-use crate::services::{roll_calls, timetable};
+use crate::services::{lesson_access, timetable};
 use crate::text::{fold, query_words};
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -433,7 +433,7 @@ pub async fn create(
             actor,
             school,
             now,
-            "material.create",
+            Action::MaterialCreate,
             id,
             &input,
             None,
@@ -477,7 +477,7 @@ pub async fn create(
             actor,
             school,
             now,
-            "material.create",
+            Action::MaterialCreate,
             id,
             &input,
             Some(&blob),
@@ -537,7 +537,7 @@ async fn audit_material(
     actor: &Actor,
     school: Option<SchoolId>,
     now: i64,
-    action: &str,
+    action: Action,
     id: i64,
     input: &MaterialInput,
     blob: Option<&Blob>,
@@ -545,10 +545,10 @@ async fn audit_material(
     audit::write(
         &mut **tx,
         now,
+        action,
         Record {
             actor: Some(actor),
             school_id: school,
-            action,
             object: format!("material:{id}"),
             new: Some(
                 serde_json::json!({
@@ -643,7 +643,7 @@ async fn write_fields(
         actor,
         m.school_id,
         now,
-        "material.update",
+        Action::MaterialUpdate,
         id.0,
         &input,
         None,
@@ -712,7 +712,7 @@ pub async fn replace_file(
             actor,
             m.school_id,
             now,
-            "material.replace",
+            Action::MaterialReplace,
             id.0,
             &input,
             Some(&blob),
@@ -752,10 +752,10 @@ pub async fn delete(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<(), Erro
     audit::write(
         &mut *tx,
         now,
+        Action::MaterialDelete,
         Record {
             actor: Some(actor),
             school_id: m.school_id,
-            action: "material.delete",
             object: format!("material:{id}"),
             old: Some(
                 serde_json::json!({"title": m.title, "sha256": m.sha256, "url": m.url}).to_string(),
@@ -937,7 +937,7 @@ async fn checked_lesson(
     period: i64,
 ) -> Result<(SchoolId, timetable::Slot), Error> {
     let (c, _) = classes::get(ctx, actor, class).await?;
-    if !roll_calls::may_read(actor, c.school_id) {
+    if !lesson_access::may_read(actor, c.school_id) {
         return Err(Error::not_found());
     }
     let slot = timetable::lesson(ctx, c.school_id, class, date, period)
@@ -958,7 +958,7 @@ pub async fn attach(
     material: MaterialId,
 ) -> Result<(Vec<Attachment>, bool), Error> {
     let (school, slot) = checked_lesson(ctx, actor, class, date, period).await?;
-    if !roll_calls::may_write(actor, school, &slot) {
+    if !lesson_access::may_write(actor, school, &slot) {
         return Err(Error::forbidden());
     }
     let m = get(ctx, actor, material).await.map_err(|e| match e.code {
@@ -986,10 +986,10 @@ pub async fn attach(
         audit::write(
             &mut *tx,
             now,
+            Action::MaterialAttach,
             Record {
                 actor: Some(actor),
                 school_id: Some(school),
-                action: "material.attach",
                 object: format!("lesson:{class}:{date}:{period}"),
                 new: Some(serde_json::json!({"material_id": m.id, "title": m.title}).to_string()),
                 ..Default::default()
@@ -1011,7 +1011,7 @@ pub async fn detach(
     material: MaterialId,
 ) -> Result<Vec<Attachment>, Error> {
     let (school, slot) = checked_lesson(ctx, actor, class, date, period).await?;
-    if !roll_calls::may_write(actor, school, &slot) {
+    if !lesson_access::may_write(actor, school, &slot) {
         return Err(Error::forbidden());
     }
     let now = ctx.now();
@@ -1032,10 +1032,10 @@ pub async fn detach(
         audit::write(
             &mut *tx,
             now,
+            Action::MaterialDetach,
             Record {
                 actor: Some(actor),
                 school_id: Some(school),
-                action: "material.detach",
                 object: format!("lesson:{class}:{date}:{period}"),
                 old: Some(serde_json::json!({"material_id": material}).to_string()),
                 ..Default::default()
@@ -1232,10 +1232,10 @@ pub async fn set_quota(
     audit::write(
         &mut *tx,
         now,
+        Action::MaterialQuota,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "material.quota",
             object: format!("school:{school}"),
             new: Some(serde_json::json!({"quota_bytes": quota_bytes}).to_string()),
             ..Default::default()

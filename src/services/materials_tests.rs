@@ -4,7 +4,7 @@
 //! lessons, storage use and quota.
 
 use crate::both_engines;
-use crate::classes::{ClassInput, TimetableInput, TimetableItemInput};
+use crate::classes::ClassInput;
 use crate::error::{Details, ErrorCode};
 use crate::ids::{ClassId, MaterialId};
 use crate::materials::{Material, MaterialFilter, MaterialForm, Scope};
@@ -12,6 +12,7 @@ use crate::model::Actor;
 use crate::services::materials::{self, Upload};
 use crate::services::testing::TestDb;
 use crate::services::{classes, roll_calls, timetable};
+use crate::timetable::{TimetableInput, TimetableItemInput};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 

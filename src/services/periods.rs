@@ -12,7 +12,7 @@ use crate::periods::{
     DEFAULT_RELEASE_MINUTES, DaySession, GridDraft, Holiday, HolidayInput, MAX_PERIODS, Period,
     PeriodGrid, SchoolPeriods, TimeOfDay, default_grid,
 };
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, get_date, internal};
 use crate::validate;
@@ -252,10 +252,10 @@ pub async fn set_grid(
     audit::write(
         &mut *tx,
         now,
+        Action::PeriodsUpdate,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "periods.update",
             object: format!("school:{school}"),
             old: serde_json::to_string(&old).ok(),
             new: serde_json::to_string(&new).ok(),
@@ -398,10 +398,10 @@ pub async fn add_holiday(
     audit::write(
         &mut *tx,
         now,
+        Action::HolidayCreate,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "holiday.create",
             object: format!("holiday:{id}"),
             new: serde_json::to_string(&h).ok(),
             ip,
@@ -437,10 +437,10 @@ pub async fn remove_holiday(
     audit::write(
         &mut *tx,
         now,
+        Action::HolidayDelete,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "holiday.delete",
             object: format!("holiday:{id}"),
             old: serde_json::to_string(&h).ok(),
             ip,

@@ -25,7 +25,6 @@
 //! school), `officers` (area officers) and `export` (CSV, Excel). Everything public is
 //! re-exported here: callers write `services::pilot::…`.
 
-use crate::classes::weekday_number;
 use crate::error::{Error, LineError, Msg};
 use crate::ids::{AreaId, SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Role, SchoolLevel};
@@ -36,12 +35,13 @@ use crate::pilot::{
 pub use crate::pilot::{
     CriteriaVersion, Evidence, Officer, SILENT_DAYS, StatusPage, Summary, Trend,
 };
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::classes::today;
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, internal};
 use crate::text::{fold, query_words};
+use crate::timetable::weekday_number;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;

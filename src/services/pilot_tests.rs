@@ -16,7 +16,7 @@
 //! | E THCS0005 | lower secondary, another area | 2026-09-05 | no activity at all: no, silent | no |
 
 use crate::both_engines;
-use crate::classes::{ClassInput, TimetableInput, TimetableItemInput};
+use crate::classes::ClassInput;
 use crate::error::{Details, ErrorCode};
 use crate::ids::{AreaId, SchoolId, UserId};
 use crate::model::{Actor, SchoolLevel};
@@ -25,6 +25,7 @@ use crate::services::pilot::{self, Order, StatusFilter};
 use crate::services::schools::NewSchool;
 use crate::services::testing::TestDb;
 use crate::services::{classes, timetable};
+use crate::timetable::{TimetableInput, TimetableItemInput};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 
 fn d(s: &str) -> NaiveDate {

@@ -1,52 +1,38 @@
 //! Roll calls: one per lesson, taken by the lesson's teacher, the class's homeroom teacher or
 //! the school's administrators; idempotent (a replayed or concurrent duplicate lands on the
 //! same row and changes nothing); every change audited with the students' old → new states.
-//! Also the teacher's day, the missing roll calls, attendance summaries and the share of
-//! lessons whose roll was taken on time.
+//! The teacher's day and the class's week are in [`lessons`], the attendance reports in
+//! [`reports`], their exports in [`export`].
 
-use crate::classes::{
-    AttendanceSummary, Class, ClassView, Counts, Lesson, MAX_NOTE, MissingRollCall,
-    ON_TIME_GRACE_MINUTES, RollCall, RollCallChange, RollCallEntry, RollCallInput, RollCallView,
-    RosterLine, SchoolOnTime, Status, StudentAttendance, percent,
-};
+use crate::classes::Class;
 use crate::error::{Error, ErrorCode, FieldError, Msg};
-use crate::ids::{ClassId, SchoolId, StudentId, UserId};
-use crate::model::{Actor, Role};
-use crate::services::audit::{self, Record};
+use crate::ids::{ClassId, StudentId, UserId};
+use crate::model::Actor;
+use crate::roll_calls::{
+    Counts, MAX_NOTE, ON_TIME_GRACE_MINUTES, RollCall, RollCallChange, RollCallEntry,
+    RollCallInput, RollCallView, RosterLine, Status,
+};
+use crate::services::audit::{self, Action, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Engine, Where, decode, decode_date, internal};
+use crate::services::db::{Engine, decode, decode_date, decode_flag, internal};
+use crate::services::lesson_access::{may_edit_taken, may_read, may_write};
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
 use crate::text::clean;
 use chrono::NaiveDate;
-use sqlx::{Any, Row, Transaction};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use sqlx::{Any, Transaction};
+use std::collections::{HashMap, HashSet};
 
-/// The longest range a summary or report covers (a school year and a bit).
-pub const MAX_RANGE_DAYS: i64 = 400;
+pub mod export;
+pub mod lessons;
+pub mod reports;
 
-/// Whether the actor may take or change the roll of this lesson: its timetabled teacher, the
-/// class's homeroom teacher, the school's administrators, sysadmins.
-pub(crate) fn may_write(actor: &Actor, school: SchoolId, slot: &Slot) -> bool {
-    actor.can_manage_school(school)
-        || (actor.school_id == Some(school)
-            && (slot.item.teacher_id == actor.user_id || slot.homeroom == Some(actor.user_id)))
-}
+pub use export::{summary_csv, summary_xlsx};
+use lessons::{booked_devices, lesson_of, taken_on};
+pub use lessons::{class_view, class_week, my_day};
+pub use reports::{MAX_RANGE_DAYS, check_range, missing, on_time, on_time_by_school, summary};
 
-/// Whether the actor may read a class's roll calls: the school's own staff and sysadmins
-/// (attendance is personal data; the department sees rates, not names).
-pub(crate) fn may_read(actor: &Actor, school: SchoolId) -> bool {
-    actor.role == Role::Sysadmin || actor.school_id == Some(school)
-}
-
-/// A teacher changes a roll call on the lesson's day; administrators at any time.
-fn may_edit_taken(actor: &Actor, school: SchoolId, date: NaiveDate, today: NaiveDate) -> bool {
-    actor.can_manage_school(school) || date == today
-}
-
-/// When a lesson's roll call stops being on time (unix seconds): the end of its period plus
-/// [`ON_TIME_GRACE_MINUTES`], school time; the end of the day when the grid lacks the period.
 /// When the lesson's period starts (unix seconds): the earliest plausible capture time.
 fn period_starts(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64) -> i64 {
     let minutes = grid
@@ -58,6 +44,8 @@ fn period_starts(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64
     crate::dates::midnight(date) + minutes * 60
 }
 
+/// When a lesson's roll call stops being on time (unix seconds): the end of its period plus
+/// [`ON_TIME_GRACE_MINUTES`], school time; the end of the day when the grid lacks the period.
 fn on_time_until(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64) -> i64 {
     let minutes = grid
         .items
@@ -167,7 +155,7 @@ pub async fn put(
     let grid = periods::load_grid(ctx, c.school_id).await?;
     let now = ctx.now();
     // A roll call saved offline is judged by when the teacher saved it, if that is plausible.
-    let captured = crate::classes::capture_time(
+    let captured = crate::roll_calls::capture_time(
         input.taken_at.as_deref(),
         now,
         period_starts(&grid, date, period),
@@ -181,9 +169,9 @@ pub async fn put(
     // reads the winner's row, locked).
     let mut tx = ctx.db.begin_exclusive(&[]).await.map_err(internal)?;
     // The row as it was when a submission lands on an existing roll call.
-    let mut stored: Option<RollCallRow> = None;
+    let mut stored: Option<Stored> = None;
     let mut changed_entries = false;
-    let inserted = sqlx::query(
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO roll_calls (school_id, class_id, date, period, teacher_id, taken_by, taken_at, \
          updated_by, updated_at, on_time, present, late, excused, unexcused, received_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $13, $8, $9, $10, $11, $12, $13) \
@@ -205,16 +193,16 @@ pub async fn put(
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
-    let created = if let Some(row) = inserted {
-        let id: i64 = row.try_get("id").map_err(internal)?;
+    let created = if let Some(id) = inserted {
         insert_entries(&mut tx, id, &entries).await?;
+        record_changes(&mut tx, id, actor, now, None, &entries).await?;
         audit::write(
             &mut *tx,
             now,
+            Action::RollCallCreate,
             Record {
                 actor: Some(actor),
                 school_id: Some(c.school_id),
-                action: "roll_call.create",
                 object: format!("roll_call:{id}"),
                 new: Some(entries_json(&entries)),
                 ip,
@@ -238,6 +226,7 @@ pub async fn put(
         .fetch_one(&mut *tx)
         .await
         .map_err(internal)?;
+        let row = Stored::try_from(row).map_err(internal)?;
         let id = row.id;
         let old = load_entries(&mut *tx, id).await?;
         stored = Some(row);
@@ -255,6 +244,7 @@ pub async fn put(
                 .await
                 .map_err(internal)?;
             insert_entries(&mut tx, id, &entries).await?;
+            record_changes(&mut tx, id, actor, now, Some(&old), &entries).await?;
             sqlx::query(
                 "UPDATE roll_calls SET updated_by = $1, updated_at = $2, present = $3, late = $4, \
                  excused = $5, unexcused = $6 WHERE id = $7",
@@ -276,10 +266,10 @@ pub async fn put(
             audit::write(
                 &mut *tx,
                 now,
+                Action::RollCallUpdate,
                 Record {
                     actor: Some(actor),
                     school_id: Some(c.school_id),
-                    action: "roll_call.update",
                     object: format!("roll_call:{id}"),
                     old: Some(entries_json(&old)),
                     new: Some(changes_json(&old, &entries, &names)),
@@ -307,18 +297,10 @@ pub async fn put(
             entries,
             counts,
         },
-        Some(r) => RollCall {
-            class_id: class,
-            date,
-            period,
-            taken_by: r.taken_by,
-            taken_at: crate::dates::rfc3339(r.taken_at),
-            received_at: crate::dates::rfc3339(r.received_at.unwrap_or(r.taken_at)),
-            updated_at: crate::dates::rfc3339(if changed_entries { now } else { r.updated_at }),
-            on_time: r.on_time == 1,
-            entries,
-            counts,
-        },
+        Some(r) => {
+            let updated_at = if changed_entries { now } else { r.updated_at };
+            r.roll_call(entries, counts, updated_at)
+        }
     };
     Ok((rc, created))
 }
@@ -432,6 +414,62 @@ struct RollCallRow {
     unexcused: i64,
 }
 
+/// A stored roll call's row, decoded strictly.
+struct Stored {
+    id: i64,
+    class_id: ClassId,
+    date: NaiveDate,
+    period: i64,
+    taken_by: UserId,
+    taken_at: i64,
+    received_at: i64,
+    updated_at: i64,
+    on_time: bool,
+    counts: Counts,
+}
+
+impl TryFrom<RollCallRow> for Stored {
+    type Error = sqlx::Error;
+    fn try_from(r: RollCallRow) -> Result<Stored, sqlx::Error> {
+        Ok(Stored {
+            id: r.id,
+            class_id: r.class_id,
+            date: decode_date(&r.date)?,
+            period: r.period,
+            taken_by: r.taken_by,
+            taken_at: r.taken_at,
+            // A roll call from before capture times was received when it was taken.
+            received_at: r.received_at.unwrap_or(r.taken_at),
+            updated_at: r.updated_at,
+            on_time: decode_flag("on_time", r.on_time)?,
+            counts: Counts {
+                present: r.present,
+                late: r.late,
+                excused: r.excused,
+                unexcused: r.unexcused,
+            },
+        })
+    }
+}
+
+impl Stored {
+    /// The roll call with these entries, last changed at `updated_at`.
+    fn roll_call(self, entries: Vec<RollCallEntry>, counts: Counts, updated_at: i64) -> RollCall {
+        RollCall {
+            class_id: self.class_id,
+            date: self.date,
+            period: self.period,
+            taken_by: self.taken_by,
+            taken_at: crate::dates::rfc3339(self.taken_at),
+            received_at: crate::dates::rfc3339(self.received_at),
+            updated_at: crate::dates::rfc3339(updated_at),
+            on_time: self.on_time,
+            entries,
+            counts,
+        }
+    }
+}
+
 const ROLL_CALL_SELECT: &str = "SELECT id, class_id, date, period, taken_by, taken_at, received_at, \
      updated_at, on_time, present, late, excused, unexcused FROM roll_calls";
 
@@ -452,24 +490,10 @@ async fn find(
     .await
     .map_err(internal)?;
     let Some(r) = row else { return Ok(None) };
+    let r = Stored::try_from(r).map_err(internal)?;
     let entries = load_entries(&ctx.db.pool, r.id).await?;
-    Ok(Some(RollCall {
-        class_id: r.class_id,
-        date: decode_date(&r.date).map_err(internal)?,
-        period: r.period,
-        taken_by: r.taken_by,
-        taken_at: crate::dates::rfc3339(r.taken_at),
-        received_at: crate::dates::rfc3339(r.received_at.unwrap_or(r.taken_at)),
-        updated_at: crate::dates::rfc3339(r.updated_at),
-        on_time: r.on_time == 1,
-        entries,
-        counts: Counts {
-            present: r.present,
-            late: r.late,
-            excused: r.excused,
-            unexcused: r.unexcused,
-        },
-    }))
+    let (counts, updated_at) = (r.counts, r.updated_at);
+    Ok(Some(r.roll_call(entries, counts, updated_at)))
 }
 
 /// A lesson's roll call (API.md `GET …/roll-call`): 404 when not taken yet.
@@ -487,218 +511,6 @@ pub async fn get(
     find(ctx, class, date, period)
         .await?
         .ok_or_else(Error::not_found)
-}
-
-/// Booked devices by class, day and period.
-type Devices = HashMap<(ClassId, NaiveDate, i64), Vec<String>>;
-
-/// Live bookings of a school's classes from `from` to `to`: (class, day, period) → device names.
-async fn booked_devices(
-    ctx: &Ctx,
-    school: SchoolId,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Devices, Error> {
-    let rows = sqlx::query(
-        "SELECT b.class_id, b.date, b.periods, b.quantity, d.name, d.quantity AS units FROM bookings b \
-         JOIN devices d ON d.id = b.device_id WHERE b.school_id = $1 AND b.date >= $2 AND b.date <= $3 \
-         AND b.class_id IS NOT NULL AND b.status IN ('booked', 'in_use', 'returned') ORDER BY d.name",
-    )
-    .bind(school)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
-    let mut out: Devices = HashMap::new();
-    for r in &rows {
-        let class: ClassId = r.try_get("class_id").map_err(internal)?;
-        let date =
-            decode_date(&r.try_get::<String, _>("date").map_err(internal)?).map_err(internal)?;
-        let periods: String = r.try_get("periods").map_err(internal)?;
-        let name: String = r.try_get("name").map_err(internal)?;
-        let qty: i64 = r.try_get("quantity").map_err(internal)?;
-        let units: i64 = r.try_get("units").map_err(internal)?;
-        let label = if units > 1 {
-            format!("{name} ×{qty}")
-        } else {
-            name
-        };
-        for p in periods.split(',').filter_map(|p| p.trim().parse().ok()) {
-            out.entry((class, date, p)).or_default().push(label.clone());
-        }
-    }
-    Ok(out)
-}
-
-/// Roll-call counts of a school's lessons on a day: (class, period) → counts.
-async fn taken_on(
-    ctx: &Ctx,
-    school: SchoolId,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<HashMap<(ClassId, NaiveDate, i64), (Counts, bool)>, Error> {
-    let rows: Vec<RollCallRow> = sqlx::query_as(&format!(
-        "{ROLL_CALL_SELECT} WHERE school_id = $1 AND date >= $2 AND date <= $3"
-    ))
-    .bind(school)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
-    rows.into_iter()
-        .map(|r| {
-            let d =
-                NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").map_err(|_| Error::internal())?;
-            Ok((
-                (r.class_id, d, r.period),
-                (
-                    Counts {
-                        present: r.present,
-                        late: r.late,
-                        excused: r.excused,
-                        unexcused: r.unexcused,
-                    },
-                    r.on_time == 1,
-                ),
-            ))
-        })
-        .collect()
-}
-
-fn lesson_of(
-    slot: &Slot,
-    grid: &crate::periods::PeriodGrid,
-    taken: &HashMap<(ClassId, NaiveDate, i64), (Counts, bool)>,
-    devices: &Devices,
-    materials: &Materials,
-) -> Lesson {
-    let p = grid.items.iter().find(|p| p.number == slot.item.period);
-    Lesson {
-        class_id: slot.class_id,
-        class_name: slot.class_name.clone(),
-        date: slot.date,
-        period: slot.item.period,
-        starts: p.map(|p| p.starts.to_string()),
-        ends: p.map(|p| p.ends.to_string()),
-        subject: slot.item.subject.clone(),
-        teacher_id: slot.item.teacher_id,
-        teacher_name: slot.item.teacher_name.clone().unwrap_or_default(),
-        roll_call: taken
-            .get(&(slot.class_id, slot.date, slot.item.period))
-            .map(|(c, _)| *c),
-        devices: devices
-            .get(&(slot.class_id, slot.date, slot.item.period))
-            .cloned()
-            .unwrap_or_default(),
-        materials: materials
-            .get(&(slot.class_id, slot.date, slot.item.period))
-            .cloned()
-            .unwrap_or_default(),
-    }
-}
-
-/// The materials attached to lessons, by lesson.
-type Materials = HashMap<(ClassId, NaiveDate, i64), Vec<crate::classes::MaterialRef>>;
-
-/// A teacher's day (today by default): each lesson they teach with its roll-call state and the
-/// devices booked for it. Empty for users without a school.
-pub async fn my_day(ctx: &Ctx, actor: &Actor, on: Option<NaiveDate>) -> Result<Vec<Lesson>, Error> {
-    let Some(school) = actor.school_id else {
-        return Ok(Vec::new());
-    };
-    let on = on.unwrap_or_else(|| today(ctx));
-    let slots = timetable::timetabled(ctx, school, on, on, Some(actor.user_id)).await?;
-    if slots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let grid = periods::load_grid(ctx, school).await?;
-    let taken = taken_on(ctx, school, on, on).await?;
-    let devices = booked_devices(ctx, school, on, on).await?;
-    let materials = crate::services::materials::attached_in(ctx, actor, school, on, on).await?;
-    Ok(slots
-        .iter()
-        .map(|s| lesson_of(s, &grid, &taken, &devices, &materials))
-        .collect())
-}
-
-/// A class's lessons of the week starting `monday`, each with its roll-call state and booked
-/// devices (the class page: its homeroom teacher's week). The school's staff only.
-pub async fn class_week(
-    ctx: &Ctx,
-    actor: &Actor,
-    class: ClassId,
-    monday: NaiveDate,
-) -> Result<Vec<Lesson>, Error> {
-    let (c, _) = classes::get(ctx, actor, class).await?;
-    if !may_read(actor, c.school_id) {
-        return Err(Error::not_found());
-    }
-    week_of(ctx, actor, c.school_id, class, monday).await
-}
-
-/// [`class_week`] once the class is read and the caller checked.
-async fn week_of(
-    ctx: &Ctx,
-    actor: &Actor,
-    school: SchoolId,
-    class: ClassId,
-    monday: NaiveDate,
-) -> Result<Vec<Lesson>, Error> {
-    let sunday = monday + chrono::Duration::days(6);
-    let slots = timetable::class_slots(ctx, school, class, monday, sunday).await?;
-    if slots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let grid = periods::load_grid(ctx, school).await?;
-    let taken = taken_on(ctx, school, monday, sunday).await?;
-    let devices = booked_devices(ctx, school, monday, sunday).await?;
-    let materials =
-        crate::services::materials::attached_in(ctx, actor, school, monday, sunday).await?;
-    Ok(slots
-        .iter()
-        .map(|s| lesson_of(s, &grid, &taken, &devices, &materials))
-        .collect())
-}
-
-/// A class's page: the week of `on` (Monday to Sunday) with each lesson's roll-call state, the
-/// students in the class today (the year's last day once it is over) and, for the school's
-/// administrators, the year's other classes to move a student to. The school's staff only.
-pub async fn class_view(
-    ctx: &Ctx,
-    actor: &Actor,
-    class: ClassId,
-    on: NaiveDate,
-) -> Result<ClassView, Error> {
-    let (c, year) = classes::get(ctx, actor, class).await?;
-    if !may_read(actor, c.school_id) {
-        return Err(Error::not_found());
-    }
-    let monday = crate::dates::monday_of(on);
-    let lessons = week_of(ctx, actor, c.school_id, class, monday).await?;
-    let day = today(ctx).clamp(year.starts, year.ends);
-    let students = classes::members_on(ctx, class, day).await?;
-    let manage = actor.can_manage_school(c.school_id);
-    let other_classes = if manage {
-        classes::list(ctx, actor, c.school_id, Some(&year.name))
-            .await?
-            .into_iter()
-            .filter(|k| k.id != class)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(ClassView {
-        class: c,
-        year,
-        monday,
-        today: today(ctx),
-        lessons,
-        students,
-        manage,
-        other_classes,
-    })
 }
 
 /// What the roll-call page shows: the lesson, the students that day with their recorded state
@@ -749,358 +561,160 @@ pub async fn view(
     })
 }
 
-/// The changes of a roll call from the audit log, newest first.
+/// One student's line as a save changed it (a row of `roll_call_changes`).
+struct Change<'a> {
+    student_id: StudentId,
+    old: Option<&'a RollCallEntry>,
+    new: Option<&'a RollCallEntry>,
+}
+
+/// The students a save changed: on a first take (`old` is `None`) every entry; on a change,
+/// every student whose state or note differs (a student left out is present without a note).
+fn changes<'a>(old: Option<&'a [RollCallEntry]>, new: &'a [RollCallEntry]) -> Vec<Change<'a>> {
+    let find = |v: &'a [RollCallEntry], s: StudentId| v.iter().find(|e| e.student_id == s);
+    fn state(e: Option<&RollCallEntry>) -> (Status, Option<&str>) {
+        e.map(|e| (e.status, e.note.as_deref()))
+            .unwrap_or((Status::Present, None))
+    }
+    let Some(old) = old else {
+        return new
+            .iter()
+            .map(|e| Change {
+                student_id: e.student_id,
+                old: None,
+                new: Some(e),
+            })
+            .collect();
+    };
+    let ids: std::collections::BTreeSet<StudentId> =
+        old.iter().chain(new).map(|e| e.student_id).collect();
+    ids.into_iter()
+        .map(|s| Change {
+            student_id: s,
+            old: find(old, s),
+            new: find(new, s),
+        })
+        .filter(|c| state(c.old) != state(c.new))
+        .collect()
+}
+
+/// Writes the history rows of one save (`old` is `None` on the first take), in the roll
+/// call's transaction: one row per changed student, all with the save's revision number.
+async fn record_changes(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    actor: &Actor,
+    at: i64,
+    old: Option<&[RollCallEntry]>,
+    new: &[RollCallEntry],
+) -> Result<(), Error> {
+    let rows = changes(old, new);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // The writer holds the roll call (SQLite: BEGIN IMMEDIATE; PostgreSQL: its row locked, or
+    // inserted by this transaction), so the next revision number is this save's alone.
+    let revision: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(revision), 0) + 1 FROM roll_call_changes WHERE roll_call_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let first = old.is_none();
+    for chunk in rows.chunks(50) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = 6 + 5 * i;
+                format!(
+                    "($1, $2, ${p}, $3, $4, $5, ${}, ${}, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO roll_call_changes (roll_call_id, revision, student_id, changed_by, \
+             changed_by_name, at, old_status, new_status, old_note, new_note) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(id)
+            .bind(revision)
+            .bind(actor.user_id)
+            .bind(actor.username.clone())
+            .bind(at);
+        for c in chunk {
+            let status = |e: Option<&RollCallEntry>| e.map(|e| e.status).unwrap_or_default();
+            let note = |e: Option<&RollCallEntry>| e.and_then(|e| e.note.clone());
+            let old_status = (!first).then(|| status(c.old).as_str().to_owned());
+            q = q
+                .bind(c.student_id)
+                .bind(old_status)
+                .bind(status(c.new).as_str().to_owned())
+                .bind(note(c.old))
+                .bind(note(c.new));
+        }
+        q.execute(&mut **tx).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// A row of a roll call's history: one student's change in one save.
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    revision: i64,
+    at: i64,
+    changed_by_name: String,
+    old_status: String,
+    new_status: String,
+    full_name: String,
+}
+
+/// The history query: a roll call's changes after its first take, newest save first, by
+/// student; through the lesson's unique key and `roll_call_changes(roll_call_id, at)`.
+pub(crate) const HISTORY_SQL: &str = "SELECT c.revision, c.at, c.changed_by_name, c.old_status, \
+     c.new_status, s.full_name FROM roll_calls r \
+     JOIN roll_call_changes c ON c.roll_call_id = r.id JOIN students s ON s.id = c.student_id \
+     WHERE r.class_id = $1 AND r.date = $2 AND r.period = $3 AND c.old_status IS NOT NULL \
+     ORDER BY c.at DESC, c.revision DESC, c.student_id";
+
+/// The changes of a roll call after its first take, newest first: each save with who made it
+/// and the students whose state changed (a save that changed only notes lists none).
 async fn history(
     ctx: &Ctx,
     class: ClassId,
     date: NaiveDate,
     period: i64,
 ) -> Result<Vec<RollCallChange>, Error> {
-    let rows = sqlx::query(
-        "SELECT a.at, a.actor_name, a.new_value FROM audit_log a JOIN roll_calls r \
-         ON a.object = 'roll_call:' || CAST(r.id AS TEXT) \
-         WHERE r.class_id = $1 AND r.date = $2 AND r.period = $3 AND a.action = 'roll_call.update' \
-         ORDER BY a.at DESC, a.id DESC",
-    )
-    .bind(class)
-    .bind(date.to_string())
-    .bind(period)
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let at: i64 = r.try_get("at").map_err(internal)?;
-        let by: Option<String> = r.try_get("actor_name").map_err(internal)?;
-        let new: Option<String> = r.try_get("new_value").map_err(internal)?;
-        let v: serde_json::Value = new
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or_default();
-        let changes = v["changes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|c| {
-                Some((
-                    c["name"].as_str()?.to_owned(),
-                    Status::parse(c["old"].as_str()?)?,
-                    Status::parse(c["new"].as_str()?)?,
-                ))
-            })
-            .collect();
-        out.push(RollCallChange {
-            at: crate::dates::rfc3339(at),
-            by: by.unwrap_or_default(),
-            changes,
-        });
-    }
-    Ok(out)
-}
-
-/// Checks a report's range: `from` ≤ `to`, at most [`MAX_RANGE_DAYS`].
-pub fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), Error> {
-    if from > to {
-        return Err(Error::field("to", Msg::new("validation.date_range")));
-    }
-    if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(Error::field("to", Msg::new("validation.date_range")));
-    }
-    Ok(())
-}
-
-/// The school's lessons from `from` to `to` with no roll call, by day, period and class
-/// (API.md missing report; the admin's page asks for today or this week). A lesson of today
-/// is missing once its period has ended; later days have none.
-pub async fn missing(
-    ctx: &Ctx,
-    actor: &Actor,
-    school: SchoolId,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<MissingRollCall>, Error> {
-    actor.must_manage_school(school)?;
-    check_range(from, to)?;
-    let now = ctx.now();
-    let today = today(ctx);
-    let to = to.min(today);
-    if from > to {
-        return Ok(Vec::new());
-    }
-    let grid = periods::load_grid(ctx, school).await?;
-    let slots = timetable::timetabled(ctx, school, from, to, None).await?;
-    let taken = taken_on(ctx, school, from, to).await?;
-    Ok(slots
-        .into_iter()
-        .filter(|s| !taken.contains_key(&(s.class_id, s.date, s.item.period)))
-        .filter(|s| {
-            s.date < today
-                || on_time_until(&grid, s.date, s.item.period) - ON_TIME_GRACE_MINUTES * 60 <= now
-        })
-        .map(|s| MissingRollCall {
-            class_id: s.class_id,
-            class_name: s.class_name,
-            date: s.date,
-            period: s.item.period,
-            subject: s.item.subject,
-            teacher_id: s.item.teacher_id,
-            teacher_name: s.item.teacher_name.unwrap_or_default(),
-        })
-        .collect())
-}
-
-/// A class's attendance from `from` to `to` (API.md summary): per student, the lessons with a
-/// roll call while they were in the class and their states; by name.
-pub async fn summary(
-    ctx: &Ctx,
-    actor: &Actor,
-    class: ClassId,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<AttendanceSummary, Error> {
-    let (c, _) = classes::get(ctx, actor, class).await?;
-    if !may_read(actor, c.school_id) {
-        return Err(Error::not_found());
-    }
-    check_range(from, to)?;
-    let calls: Vec<(i64, String)> = sqlx::query(
-        "SELECT id, date FROM roll_calls WHERE class_id = $1 AND date >= $2 AND date <= $3",
-    )
-    .bind(class)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("date")?)))
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(internal)?;
-    let entries = sqlx::query(
-        "SELECT e.roll_call_id, e.student_id, e.status FROM roll_call_entries e \
-         JOIN roll_calls r ON r.id = e.roll_call_id WHERE r.class_id = $1 AND r.date >= $2 AND r.date <= $3",
-    )
-    .bind(class)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
-    let mut status: HashMap<(i64, StudentId), Status> = HashMap::new();
-    for r in &entries {
-        let s: String = r.try_get("status").map_err(internal)?;
-        status.insert(
-            (
-                r.try_get("roll_call_id").map_err(internal)?,
-                r.try_get("student_id").map_err(internal)?,
-            ),
-            decode("attendance status", &s, Status::parse).map_err(internal)?,
-        );
-    }
-    // Every student who was in the class at some point of the range, with their places.
-    let places = sqlx::query(
-        "SELECT s.id, s.code, s.full_name, s.search_key, m.since, m.until FROM class_members m \
-         JOIN students s ON s.id = m.student_id WHERE m.class_id = $1 AND m.since <= $2 \
-         AND (m.until IS NULL OR m.until > $3) ORDER BY s.search_key, s.code",
-    )
-    .bind(class)
-    .bind(to.to_string())
-    .bind(from.to_string())
-    .fetch_all(&ctx.db.pool)
-    .await
-    .map_err(internal)?;
-    let mut students: BTreeMap<(String, StudentId), StudentAttendance> = BTreeMap::new();
-    for p in &places {
-        let id: StudentId = p.try_get("id").map_err(internal)?;
-        let key: String = p.try_get("search_key").map_err(internal)?;
-        let since: String = p.try_get("since").map_err(internal)?;
-        let until: Option<String> = p.try_get("until").map_err(internal)?;
-        let line = students
-            .entry((key, id))
-            .or_insert_with(|| StudentAttendance {
-                student_id: id,
-                code: p.try_get("code").unwrap_or_default(),
-                full_name: p.try_get("full_name").unwrap_or_default(),
-                lessons: 0,
-                counts: Counts::default(),
-                absence_rate: 0.0,
-            });
-        for (rc, date) in &calls {
-            if *date >= since && until.as_ref().is_none_or(|u| date < u) {
-                line.lessons += 1;
-                line.counts
-                    .add(status.get(&(*rc, id)).copied().unwrap_or_default());
-            }
-        }
-    }
-    let students = students
-        .into_values()
-        .map(|mut s| {
-            s.absence_rate = percent(s.counts.absent(), s.lessons);
-            s
-        })
-        .collect();
-    Ok(AttendanceSummary {
-        class_id: class,
-        from,
-        to,
-        roll_calls: calls.len() as i64,
-        students,
-    })
-}
-
-/// The share of a school's timetabled lessons from `from` to `to` whose roll was taken on time
-/// (for the department and the pilot criteria): (lessons, taken on time).
-pub async fn on_time(
-    ctx: &Ctx,
-    actor: &Actor,
-    school: SchoolId,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<(i64, i64), Error> {
-    if !actor.can_read_school(school) {
-        return Err(Error::not_found());
-    }
-    check_range(from, to)?;
-    let to = to.min(today(ctx));
-    if from > to {
-        return Ok((0, 0));
-    }
-    let slots = timetable::timetabled(ctx, school, from, to, None).await?;
-    let taken = taken_on(ctx, school, from, to).await?;
-    let on_time = slots
-        .iter()
-        .filter(|s| {
-            taken
-                .get(&(s.class_id, s.date, s.item.period))
-                .is_some_and(|(_, on_time)| *on_time)
-        })
-        .count();
-    Ok((slots.len() as i64, on_time as i64))
-}
-
-/// [`on_time`] for every school with classes in the range (the department and sysadmins),
-/// lowest share first: the schools to call first.
-pub async fn on_time_by_school(
-    ctx: &Ctx,
-    actor: &Actor,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<SchoolOnTime>, Error> {
-    if !actor.is_above_schools() {
-        return Err(Error::forbidden());
-    }
-    check_range(from, to)?;
-    let mut w = Where::new();
-    w.and("y.starts <= {}", to.to_string())
-        .and("y.ends >= {}", from.to_string());
-    crate::services::scope::restrict(&mut w, actor, "s.id");
-    let sql = format!(
-        "SELECT DISTINCT s.id, s.code, s.name FROM schools s JOIN classes c ON c.school_id = s.id \
-         JOIN school_years y ON y.id = c.year_id{} ORDER BY s.code",
-        w.sql()
-    );
-    let rows = w
-        .query(&sql)
+    let rows: Vec<HistoryRow> = sqlx::query_as(HISTORY_SQL)
+        .bind(class)
+        .bind(date.to_string())
+        .bind(period)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let school: SchoolId = r.try_get("id").map_err(internal)?;
-        let (lessons, on_time) = on_time(ctx, actor, school, from, to).await?;
-        out.push(SchoolOnTime {
-            school_id: school,
-            code: r.try_get("code").map_err(internal)?,
-            name: r.try_get("name").map_err(internal)?,
-            lessons,
-            on_time,
-            percent: percent(on_time, lessons),
-        });
-    }
-    out.sort_by(|a, b| {
-        a.percent
-            .total_cmp(&b.percent)
-            .then_with(|| a.code.cmp(&b.code))
-    });
-    Ok(out)
-}
-
-fn summary_header(lang: crate::Lang) -> Vec<String> {
-    [
-        "summary.col.code",
-        "summary.col.name",
-        "summary.col.lessons",
-        "attendance.present",
-        "attendance.late",
-        "attendance.excused",
-        "attendance.unexcused",
-        "summary.col.absence_rate",
-    ]
-    .iter()
-    .map(|k| crate::i18n::t(lang, k).to_owned())
-    .collect()
-}
-
-/// A class's attendance summary as CSV (column names in `lang`, formulas neutralised).
-pub fn summary_csv(s: &AttendanceSummary, lang: crate::Lang) -> Vec<u8> {
-    let header = summary_header(lang);
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let rows: Vec<Vec<String>> = s
-        .students
-        .iter()
-        .map(|a| {
-            vec![
-                a.code.clone(),
-                a.full_name.clone(),
-                a.lessons.to_string(),
-                a.counts.present.to_string(),
-                a.counts.late.to_string(),
-                a.counts.excused.to_string(),
-                a.counts.unexcused.to_string(),
-                format!("{:.1}", a.absence_rate),
-            ]
-        })
-        .collect();
-    crate::services::csv_import::write(&header, &rows)
-}
-
-/// A class's attendance summary as an Excel workbook (text cells stay text, never formulas).
-pub fn summary_xlsx(s: &AttendanceSummary, lang: crate::Lang) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xl = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx export");
-        Error::internal()
-    };
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = wb.add_worksheet();
-    sheet
-        .set_name(crate::i18n::t(lang, "summary.sheet"))
-        .map_err(xl)?;
-    for (c, h) in summary_header(lang).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h.as_str(), &bold)
-            .map_err(xl)?;
-    }
-    for (i, a) in s.students.iter().enumerate() {
-        let r = i as u32 + 1;
-        sheet.write_string(r, 0, a.code.as_str()).map_err(xl)?;
-        sheet.write_string(r, 1, a.full_name.as_str()).map_err(xl)?;
-        for (c, v) in [
-            a.lessons,
-            a.counts.present,
-            a.counts.late,
-            a.counts.excused,
-            a.counts.unexcused,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            sheet.write_number(r, 2 + c as u16, v as f64).map_err(xl)?;
+    let mut out: Vec<(i64, RollCallChange)> = Vec::new();
+    for r in rows {
+        let old = decode("attendance status", &r.old_status, Status::parse).map_err(internal)?;
+        let new = decode("attendance status", &r.new_status, Status::parse).map_err(internal)?;
+        if out.last().is_none_or(|(rev, _)| *rev != r.revision) {
+            out.push((
+                r.revision,
+                RollCallChange {
+                    at: crate::dates::rfc3339(r.at),
+                    by: r.changed_by_name,
+                    changes: Vec::new(),
+                },
+            ));
         }
-        sheet.write_number(r, 7, a.absence_rate).map_err(xl)?;
+        if old != new
+            && let Some((_, change)) = out.last_mut()
+        {
+            change.changes.push((r.full_name, old, new));
+        }
     }
-    sheet.autofit();
-    wb.save_to_buffer().map_err(xl)
+    Ok(out.into_iter().map(|(_, c)| c).collect())
 }

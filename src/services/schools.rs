@@ -6,7 +6,7 @@ pub use crate::model::SchoolSummary;
 use crate::model::{
     Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel,
 };
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, decode_date, from_rows, internal};
@@ -507,10 +507,10 @@ pub async fn upsert(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::SchoolCreate,
                     Record {
                         actor,
                         school_id: Some(SchoolId(id)),
-                        action: "school.create",
                         object: format!("school:{}", r.code),
                         new: Some(new_json),
                         ip,
@@ -559,10 +559,10 @@ pub async fn upsert(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::SchoolUpdate,
                     Record {
                         actor,
                         school_id: Some(SchoolId(id)),
-                        action: "school.update",
                         object: format!("school:{}", r.code),
                         old: Some(old_json),
                         new: Some(new_json),

@@ -627,9 +627,10 @@ const ROLL_CALL_WEEKS: i64 = 5;
 /// calls for their lessons of the last weeks: most taken on time, some late, a few never (the
 /// missing report has something to show), a few absences each.
 async fn demo_classes(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64, u64), Error> {
-    use crate::classes::{SchoolYear, TimetableItem};
+    use crate::classes::SchoolYear;
     use crate::services::classes::{self as cls, NewClass, NewStudent};
     use crate::services::timetable;
+    use crate::timetable::TimetableItem;
     let now = ctx.now();
     let today = today_at(now);
     let year_name = SchoolYear::name_of(today);
@@ -789,7 +790,7 @@ async fn demo_roll_calls(
         let delay = rng.range(-10, late_by);
         let midnight = crate::dates::midnight(s.date);
         let taken_at = midnight + (end + delay) * 60;
-        let on_time = delay <= crate::classes::ON_TIME_GRACE_MINUTES;
+        let on_time = delay <= crate::roll_calls::ON_TIME_GRACE_MINUTES;
         let mut entries = Vec::new();
         let absentees = if members.is_empty() {
             0

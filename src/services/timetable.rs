@@ -2,22 +2,24 @@
 //! make: a lesson is class × date × period, on a day of the class's school year that is not a
 //! holiday, in the version in force that day.
 
-use crate::classes::{
-    CellText, SchoolYear, TIMETABLE_CSV_HEADER, Timetable, TimetableEditor, TimetableInput,
-    TimetableItem, TimetableItemInput, parse_day, parse_subject, weekday_number,
-};
+use crate::classes::SchoolYear;
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, LineError, Msg};
 use crate::ids::{ClassId, SchoolId, UserId};
 use crate::model::Actor;
 use crate::model::ImportOutcome;
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::classes;
 use crate::services::csv_import::{self, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_date, internal};
 use crate::services::periods;
+use crate::subjects::parse_subject;
 use crate::text::fold;
+use crate::timetable::{
+    CellText, TIMETABLE_CSV_HEADER, Timetable, TimetableEditor, TimetableInput, TimetableItem,
+    TimetableItemInput, parse_day, weekday_number,
+};
 use chrono::NaiveDate;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -470,10 +472,10 @@ async fn write_tx(
         audit::write(
             &mut **tx,
             now,
+            Action::TimetableSet,
             Record {
                 actor: Some(actor),
                 school_id: Some(year.school_id),
-                action: "timetable.set",
                 object: format!("class:{class}"),
                 new: Some(
                     serde_json::json!({"from": starts, "replaced_versions": replaced.len(), "items": cells})

@@ -7,7 +7,7 @@
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Page, Role, SchoolAdmins, User, UserAccount};
-use crate::services::audit::{self, Record};
+use crate::services::audit::{self, Action, Record};
 use crate::services::auth::{UserRow, end_sessions_of, hash_password};
 use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
@@ -274,10 +274,10 @@ async fn create_with(
     audit::write(
         &mut *tx,
         now,
+        Action::UserCreate,
         Record {
             actor: Some(actor),
             school_id: school,
-            action: "user.create",
             object: format!("user:{id}"),
             new: Some(user_json(&user, true)),
             ip,
@@ -476,10 +476,10 @@ pub async fn update(
         audit::write(
             &mut *tx,
             now,
+            Action::UserResetPassword,
             Record {
                 actor: Some(actor),
                 school_id: acc.user.school_id,
-                action: "user.reset_password",
                 object: format!("user:{id}"),
                 ip,
                 ..Default::default()
@@ -501,14 +501,14 @@ pub async fn update(
         audit::write(
             &mut *tx,
             now,
+            if active {
+                Action::UserEnable
+            } else {
+                Action::UserDisable
+            },
             Record {
                 actor: Some(actor),
                 school_id: acc.user.school_id,
-                action: if active {
-                    "user.enable"
-                } else {
-                    "user.disable"
-                },
                 object: format!("user:{id}"),
                 old: Some(user_json(&acc.user, acc.active)),
                 new: Some(user_json(&acc.user, active)),
@@ -690,10 +690,10 @@ pub async fn import_csv(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::UserUpdate,
                     Record {
                         actor: Some(actor),
                         school_id: *school,
-                        action: "user.update",
                         object: format!("user:{}", acc.user.id),
                         old: Some(user_json(&acc.user, acc.active)),
                         new: Some(user_json(&user, acc.active)),
@@ -729,10 +729,10 @@ pub async fn import_csv(
                 audit::write(
                     &mut *tx,
                     now,
+                    Action::UserCreate,
                     Record {
                         actor: Some(actor),
                         school_id: *school,
-                        action: "user.create",
                         object: format!("user:{id}"),
                         new: Some(user_json(&user, true)),
                         ip,

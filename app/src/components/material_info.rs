@@ -5,8 +5,9 @@
 use crate::components::icon::Icon;
 use crate::i18n::{tr, trf};
 use leptos::prelude::*;
-use lophoc::classes::{MaterialRef, SUBJECTS, subject_label_key};
+use lophoc::lessons::MaterialRef;
 use lophoc::materials::{FileType, Kind, Material, Scope};
+use lophoc::subjects::{SUBJECTS, subject_label_key};
 
 /// Grades a material may be for: 0 (preschool) to 12.
 pub const GRADES: std::ops::RangeInclusive<i64> = 0..=12;
@@ -72,7 +73,7 @@ pub fn type_and_size(m: &Material) -> String {
 pub fn subject_options(chosen: &str, empty: &'static str) -> impl IntoView + use<> {
     let chosen = chosen.trim().to_owned();
     // The form's own value is a code; one typed elsewhere (the API takes names) still shows.
-    let chosen = lophoc::classes::parse_subject(&chosen)
+    let chosen = lophoc::subjects::parse_subject(&chosen)
         .map(str::to_owned)
         .unwrap_or(chosen);
     let first = view! { <option value="" selected=chosen.is_empty()>{empty}</option> };

@@ -119,8 +119,8 @@ pub fn RollCallOutbox(form: String, texts: OutboxTexts) -> impl IntoView {
 mod client {
     use super::{OUTBOX_KEY, OutboxTexts, Pending};
     use leptos::prelude::*;
-    use lophoc::classes::{RollCallEntry, RollCallInput, Status};
     use lophoc::ids::StudentId;
+    use lophoc::roll_calls::{RollCallEntry, RollCallInput, Status};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 

@@ -8,11 +8,13 @@ use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{tr, trf};
-use crate::serverfns::classes::missing_roll_calls;
+use crate::serverfns::roll_calls::missing_roll_calls;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use lophoc::classes::{MissingRollCall, roll_call_href, subject_label_key};
+use lophoc::attendance::MissingRollCall;
 use lophoc::dates::display_date;
+use lophoc::roll_calls::roll_call_href;
+use lophoc::subjects::subject_label_key;
 
 /// `/attendance`.
 #[component]

@@ -8,10 +8,11 @@ use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{tr, trf};
-use crate::serverfns::classes::class_attendance;
+use crate::serverfns::roll_calls::class_attendance;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use lophoc::classes::{ABSENCE_THRESHOLD, AttendanceSummary, Class};
+use lophoc::attendance::{ABSENCE_THRESHOLD, AttendanceSummary};
+use lophoc::classes::Class;
 use lophoc::dates::display_date;
 
 /// `/classes/:class/attendance`.

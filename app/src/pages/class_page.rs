@@ -18,8 +18,10 @@ use crate::serverfns::classes::{AddStudent, ImportRoster, MoveStudent, back, cla
 use chrono::{Datelike, Duration};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use lophoc::classes::{ClassView, Lesson, Student, subject_label_key};
+use lophoc::classes::{ClassView, Student};
 use lophoc::dates::display_date;
+use lophoc::lessons::Lesson;
+use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;
 
 /// `/classes/:class`.

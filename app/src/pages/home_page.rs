@@ -7,11 +7,12 @@ use crate::components::outbox::{OutboxTexts, RollCallOutbox};
 use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
-use crate::serverfns::classes::my_day;
+use crate::serverfns::roll_calls::my_day;
 use leptos::prelude::*;
-use lophoc::classes::{Lesson, subject_label_key};
+use lophoc::lessons::Lesson;
 use lophoc::menu::menu;
 use lophoc::model::Actor;
+use lophoc::subjects::subject_label_key;
 
 /// A greeting, the day's lessons (for those who teach) and the main tasks.
 #[component]

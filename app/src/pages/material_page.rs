@@ -24,9 +24,10 @@ use crate::serverfns::materials::{
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use lophoc::classes::{roll_call_href, subject_label_key};
 use lophoc::dates::display_timestamp;
 use lophoc::materials::{Kind, Material, MaterialForm, MaterialView, Preview, human_size};
+use lophoc::roll_calls::roll_call_href;
+use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;
 
 /// `/materials/:id`.

@@ -15,9 +15,9 @@ use crate::i18n::{tr, trf};
 use crate::serverfns::materials::{SetMaterialQuota, back, material_storage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use lophoc::classes::percent;
 use lophoc::ids::SchoolId;
 use lophoc::materials::{StorageUse, human_size};
+use lophoc::model::percent;
 use server_fn::ServerFn;
 
 /// A quota in MB as the form shows it (`500`, `1,5`).

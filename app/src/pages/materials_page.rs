@@ -28,9 +28,9 @@ use crate::serverfns::materials::{UploadMaterial, back, material_library};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
-use lophoc::classes::subject_label_key;
 use lophoc::materials::{Material, MaterialForm, PAGE_SIZE};
 use lophoc::model::Page;
+use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;
 
 /// What the file input offers to pick (the server checks every file by its content anyway).

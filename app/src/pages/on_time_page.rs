@@ -9,10 +9,10 @@ use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{tr, trf};
-use crate::serverfns::classes::on_time_by_school;
+use crate::serverfns::roll_calls::on_time_by_school;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use lophoc::classes::SchoolOnTime;
+use lophoc::attendance::SchoolOnTime;
 use lophoc::dates::display_iso_date;
 
 /// `/attendance/on-time`.
@@ -50,7 +50,7 @@ fn OnTime(from: String, to: String, items: Vec<SchoolOnTime>) -> impl IntoView {
     let (lessons, on_time) = items
         .iter()
         .fold((0, 0), |(l, o), s| (l + s.lessons, o + s.on_time));
-    let overall = lophoc::classes::percent(on_time, lessons);
+    let overall = lophoc::model::percent(on_time, lessons);
     let filters = view! {
         <form class="filters" method="get" action="/attendance/on-time">
             <div class="field field-narrow">

@@ -14,15 +14,18 @@ use crate::components::page_title::PageTitle;
 use crate::error::UiError;
 use crate::error::from_query;
 use crate::i18n::{tr, trf};
-use crate::serverfns::classes::{TakeRollCall, back, lesson_roll_call};
+use crate::serverfns::classes::back;
 use crate::serverfns::materials::{
     AttachMaterial, DetachMaterial, back as mback, lesson_key, material_library,
 };
+use crate::serverfns::roll_calls::{TakeRollCall, lesson_roll_call};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use lophoc::classes::{Lesson, RollCallView, RosterLine, Status, subject_label_key};
 use lophoc::dates::{display_date, display_timestamp};
 use lophoc::ids::MaterialId;
+use lophoc::lessons::Lesson;
+use lophoc::roll_calls::{RollCallView, RosterLine, Status};
+use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;
 use server_fn::error::ServerFnUrlError;
 

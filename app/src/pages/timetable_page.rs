@@ -17,8 +17,9 @@ use crate::serverfns::classes::{SaveTimetable, back, timetable_page};
 use chrono::Weekday;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use lophoc::classes::{CellText, SUBJECTS, TimetableEditor, subject_label_key};
 use lophoc::dates::display_date;
+use lophoc::subjects::{SUBJECTS, subject_label_key};
+use lophoc::timetable::{CellText, TimetableEditor};
 use server_fn::ServerFn;
 
 const DAYS: [Weekday; 7] = [

@@ -1,15 +1,13 @@
-//! The teacher's day, the roll-call page and the missing roll calls. Each is one service call;
-//! taking the roll is also the target of the page's plain form (it answers with a redirect back
-//! to the lesson, `?saved=1`, or the error and what was marked).
+//! Classes, school years, students and timetables. Each is one service call; the forms' server
+//! functions answer a plain form with a redirect back and the keys of [`back`]. The roll-call
+//! server functions are in [`super::roll_calls`].
 
 use crate::error::UiError;
 use leptos::prelude::*;
-use lophoc::classes::{
-    AttendanceSummary, ClassView, ClassesOverview, Lesson, MissingRollCall, RollCallView,
-    SchoolOnTime, SchoolYear, TimetableEditor,
-};
+use lophoc::classes::{ClassView, ClassesOverview, SchoolYear};
 use lophoc::ids::{ClassId, StudentId};
 use lophoc::model::ImportOutcome;
+use lophoc::timetable::TimetableEditor;
 use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Query-string keys of the roll-call form's answer, and of the class forms'.
@@ -40,7 +38,7 @@ pub mod back {
     pub const BIRTH_DATE: &str = "birth_date";
     /// The timetable was saved.
     pub const TIMETABLE_SAVED: &str = "timetable_saved";
-    /// After a timetable error, the cells as typed ([`lophoc::classes::CellText::encode_all`]).
+    /// After a timetable error, the cells as typed ([`lophoc::timetable::CellText::encode_all`]).
     pub const CELLS: &str = "cells";
     /// After a timetable error, the start date as typed.
     pub const FROM: &str = "from";
@@ -78,107 +76,6 @@ pub mod back {
     pub const SAVED: &str = "saved";
     /// After an error, the marks sent: `student.status` pairs, comma separated.
     pub const MARKS: &str = "marks";
-}
-
-/// The caller's lessons today with their roll-call state and booked devices.
-#[server(prefix = "/fn", endpoint = "my_day")]
-pub async fn my_day() -> Result<Vec<Lesson>, UiError> {
-    let (c, actor) = crate::ssr::actor()?;
-    let ctx = crate::ssr::ctx()?;
-    lophoc::services::roll_calls::my_day(&ctx, &actor, None)
-        .await
-        .map_err(|e| crate::ssr::fail(&c, e))
-}
-
-/// A lesson's roll-call page: the lesson, the students and their marks, whether the caller may
-/// write, the history of changes.
-#[server(prefix = "/fn", endpoint = "lesson_roll_call")]
-pub async fn lesson_roll_call(
-    class: ClassId,
-    date: String,
-    period: i64,
-) -> Result<RollCallView, UiError> {
-    let (c, actor) = crate::ssr::actor()?;
-    let ctx = crate::ssr::ctx()?;
-    let date = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-        .map_err(|_| crate::ssr::fail(&c, lophoc::Error::not_found()))?;
-    lophoc::services::roll_calls::view(&ctx, &actor, class, date, period)
-        .await
-        .map_err(|e| crate::ssr::fail(&c, e))
-}
-
-/// Takes or changes a lesson's roll call from the page's form: `class`, `date`, `period`, and
-/// `s<student id>` (status) / `n<student id>` (remark) per student.
-#[server(input = MultipartFormData, prefix = "/fn", endpoint = "take_roll_call")]
-pub async fn take_roll_call(data: MultipartData) -> Result<bool, UiError> {
-    use server_fn::ServerFn;
-    let mut marks = String::new();
-    let r = async {
-        let (c, actor) = crate::ssr::actor()?;
-        let ctx = crate::ssr::ctx()?;
-        let fail = |e| crate::ssr::fail(&c, e);
-        let form = crate::serverfns::form::read_multipart(data, "", 0)
-            .await
-            .map_err(fail)?;
-        let not_found = || fail(lophoc::Error::not_found());
-        let class: ClassId = form
-            .field("class")
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(not_found)?;
-        let date = form
-            .field("date")
-            .and_then(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
-            .ok_or_else(not_found)?;
-        let period: i64 = form
-            .field("period")
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(not_found)?;
-        let input = lophoc::classes::roll_call_from_form(&form.fields).map_err(fail)?;
-        marks = input
-            .entries
-            .iter()
-            .filter(|e| e.status != lophoc::classes::Status::Present)
-            .map(|e| format!("{}.{}", e.student_id, e.status.as_str()))
-            .collect::<Vec<_>>()
-            .join(",");
-        lophoc::services::roll_calls::put(&ctx, &actor, class, date, period, &input, Some(&c.ip))
-            .await
-            .map(|(_, created)| created)
-            .map_err(fail)
-    }
-    .await;
-    crate::serverfns::form::reply(
-        r,
-        TakeRollCall::PATH,
-        |k| k != back::SAVED && k != back::MARKS,
-        |r| match r {
-            Ok(_) => vec![(back::SAVED, "1".to_owned())],
-            Err(_) => vec![(back::MARKS, marks)],
-        },
-        "",
-    )
-}
-
-/// The school's lessons with no roll call: today's (ended ones), or with `week` since Monday,
-/// or those of `date` (dd/mm/yyyy or `YYYY-MM-DD`).
-#[server(prefix = "/fn", endpoint = "missing_roll_calls")]
-pub async fn missing_roll_calls(
-    week: bool,
-    date: Option<String>,
-) -> Result<Vec<MissingRollCall>, UiError> {
-    let (c, actor) = crate::ssr::actor()?;
-    let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let school = actor.school_or(None).map_err(fail)?;
-    let today = lophoc::dates::today_at(ctx.now());
-    let (from, to) = match lophoc::dates::optional_date("date", date.as_deref()).map_err(fail)? {
-        Some(d) => (d, d),
-        None if week => (lophoc::dates::monday_of(today), today),
-        None => (today, today),
-    };
-    lophoc::services::roll_calls::missing(&ctx, &actor, school, from, to)
-        .await
-        .map_err(fail)
 }
 
 /// The largest CSV file a class import accepts (a school's timetable is a few hundred lines).
@@ -365,10 +262,10 @@ pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
             .field("class")
             .and_then(|v| v.trim().parse().ok())
             .ok_or_else(|| fail(lophoc::Error::not_found()))?;
-        let cells = lophoc::classes::cells_from_form(&form.fields);
+        let cells = lophoc::timetable::cells_from_form(&form.fields);
         let from = form.field("from").map(str::to_owned);
         typed = (
-            lophoc::classes::CellText::encode_all(&cells),
+            lophoc::timetable::CellText::encode_all(&cells),
             from.clone().unwrap_or_default(),
         );
         lophoc::services::timetable::put_cells(&ctx, &actor, class, &cells, from, Some(&c.ip))
@@ -474,46 +371,6 @@ pub async fn move_student(
         |name| vec![(back::MOVED, name.clone())],
         vec![],
     )
-}
-
-/// A class's attendance from `from` to `to` (dd/mm/yyyy or `YYYY-MM-DD`; the last 30 days by
-/// default), per student.
-#[server(prefix = "/fn", endpoint = "class_attendance")]
-pub async fn class_attendance(
-    class: ClassId,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<(lophoc::classes::Class, AttendanceSummary), UiError> {
-    let (c, actor) = crate::ssr::actor()?;
-    let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let (from, to) =
-        lophoc::dates::report_range(ctx.now(), from.as_deref(), to.as_deref()).map_err(fail)?;
-    let (k, _) = lophoc::services::classes::get(&ctx, &actor, class)
-        .await
-        .map_err(fail)?;
-    let s = lophoc::services::roll_calls::summary(&ctx, &actor, class, from, to)
-        .await
-        .map_err(fail)?;
-    Ok((k, s))
-}
-
-/// Every school's on-time share from `from` to `to` (the last 30 days by default; the
-/// department).
-#[server(prefix = "/fn", endpoint = "on_time_by_school")]
-pub async fn on_time_by_school(
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<(String, String, Vec<SchoolOnTime>), UiError> {
-    let (c, actor) = crate::ssr::actor()?;
-    let ctx = crate::ssr::ctx()?;
-    let fail = |e| crate::ssr::fail(&c, e);
-    let (from, to) =
-        lophoc::dates::report_range(ctx.now(), from.as_deref(), to.as_deref()).map_err(fail)?;
-    let items = lophoc::services::roll_calls::on_time_by_school(&ctx, &actor, from, to)
-        .await
-        .map_err(fail)?;
-    Ok((from.to_string(), to.to_string(), items))
 }
 
 #[cfg(feature = "ssr")]

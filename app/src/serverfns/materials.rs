@@ -153,7 +153,7 @@ pub async fn material_library(
     // Values the page's own selects cannot send are ignored, as an unknown filter would be.
     let filter = MaterialFilter {
         q: present(q),
-        subject: present(subject).filter(|s| lophoc::classes::SUBJECTS.contains(&s.as_str())),
+        subject: present(subject).filter(|s| lophoc::subjects::SUBJECTS.contains(&s.as_str())),
         grade: present(grade)
             .and_then(|g| g.parse().ok())
             .filter(|g| (0..=12).contains(g)),

@@ -160,7 +160,7 @@ impl MaterialQuery {
     fn filter(&self) -> Result<MaterialFilter, Error> {
         let mut errs = FieldErrors::new();
         let subject = present(&self.subject).and_then(|s| {
-            let code = lophoc::classes::SUBJECTS.iter().find(|c| **c == s);
+            let code = lophoc::subjects::SUBJECTS.iter().find(|c| **c == s);
             if code.is_none() {
                 errs.add("subject", Msg::new("validation.subject"));
             }

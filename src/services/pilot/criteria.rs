@@ -151,9 +151,9 @@ pub async fn set_criteria(
         audit::write(
             &mut *tx,
             now,
+            Action::PilotCriteria,
             Record {
                 actor: Some(actor),
-                action: "pilot.criteria",
                 object: "pilot:criteria".into(),
                 old: serde_json::to_string(&old).ok(),
                 new: serde_json::to_string(&c).ok(),
@@ -248,9 +248,9 @@ pub async fn set_targets(
     audit::write(
         &mut *tx,
         now,
+        Action::PilotTargets,
         Record {
             actor: Some(actor),
-            action: "pilot.targets",
             object: "pilot:targets".into(),
             old: serde_json::to_string(&old).ok(),
             new: Some(json),

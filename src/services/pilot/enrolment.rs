@@ -120,10 +120,10 @@ async fn write_enrolment(
     audit::write(
         &mut **tx,
         ctx.now(),
+        Action::PilotEnrol,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "pilot.enrol",
             object: format!("school:{code}"),
             old: old.map(|d| d.to_string()),
             new: Some(since.to_string()),
@@ -162,10 +162,10 @@ pub async fn unenrol(
     audit::write(
         &mut *tx,
         ctx.now(),
+        Action::PilotUnenrol,
         Record {
             actor: Some(actor),
             school_id: Some(school),
-            action: "pilot.unenrol",
             object: format!("school:{code}"),
             old: Some(since.to_string()),
             new: None,

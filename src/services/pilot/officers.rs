@@ -92,9 +92,9 @@ pub async fn set_officer_area(
         audit::write(
             &mut *tx,
             ctx.now(),
+            Action::PilotOfficerArea,
             Record {
                 actor: Some(actor),
-                action: "pilot.officer_area",
                 object: format!("user:{}", user.0),
                 old: old.map(|a| a.0.to_string()),
                 new: area.map(|a| a.0.to_string()),

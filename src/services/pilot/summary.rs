@@ -30,7 +30,7 @@ impl TryFrom<PointRow> for TrendPoint {
             as_of: decode_date(&r.as_of)?,
             total: r.total,
             counted: r.counted,
-            percent: crate::classes::percent(r.counted, r.total),
+            percent: crate::model::percent(r.counted, r.total),
         })
     }
 }
@@ -96,7 +96,7 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
         .items
         .into_iter()
         .map(|t| TargetProgress {
-            reached: crate::classes::percent(counted, total) >= t.percent,
+            reached: crate::model::percent(counted, total) >= t.percent,
             schools_needed: schools_needed(t.percent, total, counted),
             percent: t.percent,
             due: t.due,
@@ -117,7 +117,7 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
         total_schools: total,
         enrolled_schools: enrolled,
         counted_schools: counted,
-        percent: crate::classes::percent(counted, total),
+        percent: crate::model::percent(counted, total),
         silent_schools: silent,
         targets,
         by_level,
@@ -178,7 +178,7 @@ pub async fn trend(ctx: &Ctx, actor: &Actor, make_missing: bool) -> Result<Trend
         .items
         .into_iter()
         .map(|x| TargetProgress {
-            reached: crate::classes::percent(counted, total) >= x.percent,
+            reached: crate::model::percent(counted, total) >= x.percent,
             schools_needed: schools_needed(x.percent, total, counted),
             projected: projected(&points, x.percent),
             percent: x.percent,

@@ -1,0 +1,56 @@
+//! Lessons. A *lesson* is class × date × period: it exists when the timetable version of the
+//! class in force on that date has the period on that weekday and the day is not a holiday. A
+//! roll call belongs to one lesson; bookings and materials may be attached to it.
+
+use crate::ids::{ClassId, UserId};
+use crate::roll_calls::{Counts, roll_call_href};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One lesson of a teacher's day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Lesson {
+    /// The class.
+    pub class_id: ClassId,
+    /// Its name.
+    pub class_name: String,
+    /// The day.
+    pub date: NaiveDate,
+    /// The period.
+    pub period: i64,
+    /// Bell times (`07:00`–`07:45`), when the school's grid has the period.
+    pub starts: Option<String>,
+    /// End.
+    pub ends: Option<String>,
+    /// Subject code.
+    pub subject: String,
+    /// The timetabled teacher.
+    pub teacher_id: UserId,
+    /// Their name.
+    pub teacher_name: String,
+    /// The roll call's counts once taken.
+    pub roll_call: Option<Counts>,
+    /// Devices booked for this class and period (names, with units for a pool).
+    pub devices: Vec<String>,
+    /// Materials attached to the lesson (those the viewer may see).
+    #[serde(default)]
+    pub materials: Vec<MaterialRef>,
+}
+
+/// A material as a lesson lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MaterialRef {
+    /// The material.
+    pub id: crate::ids::MaterialId,
+    /// Its title.
+    pub title: String,
+}
+
+impl Lesson {
+    /// The page of the lesson's roll call.
+    pub fn roll_call_href(&self) -> String {
+        roll_call_href(self.class_id, self.date, self.period)
+    }
+}
