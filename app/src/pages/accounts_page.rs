@@ -166,7 +166,7 @@ fn SchoolSearch(value: String) -> impl IntoView {
 #[component]
 fn CreateAccountForm(create: ServerAction<CreateAccount>, roles: Vec<Role>) -> impl IntoView {
     let query = use_query_map();
-    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let typed = back::NEW_ACCOUNT.read(&query.read_untracked());
     let error = move || create.value().get().and_then(Result::err);
     let field_error =
         move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
@@ -175,7 +175,19 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, roles: Vec<Role>) -> i
         Some(Err(_)) => None,
         None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
     };
-    let chosen = typed(back::ROLE);
+    let CreateAccount {
+        full_name,
+        username,
+        role: chosen,
+        school_code,
+        ..
+    } = typed.unwrap_or(CreateAccount {
+        full_name: String::new(),
+        username: String::new(),
+        role: String::new(),
+        school_code: None,
+        password: String::new(),
+    });
     let role_error = field_error("role");
     view! {
         <section class="card">
@@ -187,7 +199,7 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, roles: Vec<Role>) -> i
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create attr:class="form" attr:novalidate=true>
                     <div class="form-row">
-                        <NameFields id="new" error=Signal::derive(error) />
+                        <NameFields id="new" error=Signal::derive(error) full_name username />
                     </div>
                     <div class="form-row">
                         <div class="field" class:invalid=move || role_error.get().is_some()>
@@ -221,7 +233,7 @@ fn CreateAccountForm(create: ServerAction<CreateAccount>, roles: Vec<Role>) -> i
                             label=tr("accounts.school_code")
                             hint=tr("accounts.school_code_hint")
                             autocomplete="off"
-                            value=typed(back::SCHOOL_CODE)
+                            value=school_code.unwrap_or_default()
                             error=field_error("school_code")
                             required=false
                         />

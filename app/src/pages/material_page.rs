@@ -395,16 +395,7 @@ fn EditCard(m: Material) -> impl IntoView {
     let (error, typed): (Option<UiError>, Option<MaterialForm>) =
         use_query_map().with_untracked(|q| {
             let error = from_query(q, UpdateMaterial::PATH);
-            let get = |k: &str| q.get(k).unwrap_or_default();
-            let typed = error.as_ref().map(|_| MaterialForm {
-                title: get(back::EDIT_TITLE),
-                subject: get(back::EDIT_SUBJECT),
-                grade: get(back::EDIT_GRADE),
-                topic: get(back::EDIT_TOPIC),
-                description: get(back::EDIT_DESCRIPTION),
-                scope: get(back::EDIT_SCOPE),
-                url: get(back::EDIT_URL),
-            });
+            let typed = error.as_ref().and_then(|_| back::EDIT.read(q));
             (error, typed)
         });
     let values = typed.unwrap_or_else(|| MaterialForm {

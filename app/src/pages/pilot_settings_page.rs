@@ -13,7 +13,7 @@ use crate::components::badges::CountedBadge;
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{DATE_PATTERN, DATE_PLACEHOLDER, Field};
-use crate::components::format::{group_digits, query_value};
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
@@ -36,6 +36,7 @@ use lophoc::ids::UserId;
 use lophoc::model::{Area, School};
 use lophoc::pilot::{Criteria, CriterionKey, MAX_TARGETS, Targets};
 use lophoc::text::decimal1;
+use lophoc::text::percent_encode;
 use server_fn::ServerFn;
 
 /// Enrolled schools per page of the settings' list.
@@ -66,14 +67,14 @@ impl Here {
     fn href(&self, extra: &[(&str, String)], anchor: &str) -> String {
         let mut q = Vec::new();
         if !self.cq.is_empty() {
-            q.push(format!("cq={}", query_value(&self.cq)));
+            q.push(format!("cq={}", percent_encode(&self.cq)));
         }
         let mut ep = self.ep;
         for (k, v) in extra {
             if *k == "ep" {
                 ep = v.parse().unwrap_or(1);
             } else {
-                q.push(format!("{k}={}", query_value(v)));
+                q.push(format!("{k}={}", percent_encode(v)));
             }
         }
         if ep > 1 {
@@ -208,11 +209,12 @@ fn CriteriaCard(current: Criteria, query: ParamsMap) -> impl IntoView {
     let (error, general) = form_error(&query, SetPilotCriteria::PATH);
     let saved = query.get(back::CRITERIA_SAVED);
     // After a refusal the form shows what was typed; else what is in force.
-    let draft = error
+    let typed = error
         .as_ref()
-        .map(|_| decode_rows(&query.get(back::CRIT_DRAFT).unwrap_or_default(), 10));
-    let window = match &error {
-        Some(_) => query.get(back::CRIT_WINDOW).unwrap_or_default(),
+        .map(|_| back::CRITERIA.read(&query).unwrap_or_default());
+    let draft = typed.as_ref().map(|t| decode_rows(&t.draft, 10));
+    let window = match typed {
+        Some(t) => t.window,
         None => current.window_days.to_string(),
     };
     let defaults = Criteria::default();
@@ -325,7 +327,7 @@ fn TargetsCard(current: Targets, query: ParamsMap) -> impl IntoView {
     let saved = query.get(back::TARGETS_SAVED);
     let mut rows: Vec<[String; 3]> = match &error {
         Some(_) => decode_rows(
-            &query.get(back::TARGETS_DRAFT).unwrap_or_default(),
+            &back::TARGETS.read(&query).unwrap_or_default().draft,
             MAX_TARGETS + 1,
         ),
         None => current
@@ -423,8 +425,12 @@ fn EnrolCard(
     query: ParamsMap,
 ) -> impl IntoView {
     let (error, general) = form_error(&query, EnrolPilotSchool::PATH);
-    let failed_school = error.as_ref().and_then(|_| query.get(back::ENROL_SCHOOL));
-    let typed_since = query.get(back::ENROL_SINCE).unwrap_or_default();
+    let typed = back::ENROL.read(&query);
+    let failed_school = error
+        .as_ref()
+        .and(typed.as_ref())
+        .map(|t| t.school.to_string());
+    let typed_since = typed.map(|t| t.since).unwrap_or_default();
     let enrolled_note = query
         .get(back::ENROLLED)
         .map(|n| trf("pilot.settings.enrolled_ok", &[("name", n)]));

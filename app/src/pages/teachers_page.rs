@@ -129,6 +129,8 @@ pub fn TeachersPage() -> impl IntoView {
 #[component]
 fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
     let query = use_query_map();
+    let typed = back::NEW_TEACHER.read(&query.read_untracked());
+    let (full_name, username) = typed.map(|t| (t.full_name, t.username)).unwrap_or_default();
     let error = move || create.value().get().and_then(Result::err);
     let added = move || match create.value().get() {
         Some(Ok(u)) => Some(u.full_name),
@@ -144,7 +146,7 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
                 <SuccessNote message=Signal::derive(move || added().map(|name| trf("teachers.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create attr:class="form" attr:novalidate=true>
-                    <NameFields id="teacher" error=Signal::derive(error) />
+                    <NameFields id="teacher" error=Signal::derive(error) full_name username />
                     <FirstPasswordField id="teacher" error=Signal::derive(error) />
                     <div class="form-actions">
                         <SubmitButton icon="plus" label=tr("teachers.add_submit") pending=create.pending() />

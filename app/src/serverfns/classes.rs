@@ -14,66 +14,34 @@ use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Query-string keys of the roll-call form's answer, and of the class forms'.
 pub mod back {
-    /// A class was added: its name.
-    pub const CLASS_ADDED: &str = "class_added";
-    /// A student was added: their name.
-    pub const STUDENT_ADDED: &str = "student_added";
-    /// A student was moved: their name.
-    pub const MOVED: &str = "moved";
-    /// An import created this many.
-    pub const CREATED: &str = "created";
-    /// An import updated this many.
-    pub const UPDATED: &str = "updated";
-    /// What was typed into a form that failed.
-    pub const NAME: &str = "name";
-    /// See [`NAME`].
-    pub const GRADE: &str = "grade";
-    /// See [`NAME`].
-    pub const HOMEROOM: &str = "homeroom";
-    /// See [`NAME`].
-    pub const CODE: &str = "code";
-    /// See [`NAME`].
-    pub const FULL_NAME: &str = "full_name";
-    /// See [`NAME`].
-    pub const GENDER: &str = "gender";
-    /// See [`NAME`].
-    pub const BIRTH_DATE: &str = "birth_date";
-    /// The timetable was saved.
-    pub const TIMETABLE_SAVED: &str = "timetable_saved";
-    /// After a timetable error, the cells as typed ([`lophoc::classes::CellText::encode_all`]).
-    pub const CELLS: &str = "cells";
-    /// After a timetable error, the start date as typed.
-    pub const FROM: &str = "from";
-    /// A school year's dates were saved: its name.
-    pub const YEAR_SAVED: &str = "year_saved";
-    /// What was typed into the year form that failed.
-    pub const STARTS: &str = "starts";
-    /// See [`STARTS`].
-    pub const TERM2: &str = "term2_starts";
-    /// See [`STARTS`].
-    pub const ENDS: &str = "ends";
-    /// Every key of the class forms: a new answer replaces the previous one.
-    pub const ALL: [&str; 19] = [
-        YEAR_SAVED,
-        STARTS,
-        TERM2,
-        ENDS,
-        TIMETABLE_SAVED,
-        CELLS,
-        FROM,
-        CLASS_ADDED,
-        STUDENT_ADDED,
-        MOVED,
-        CREATED,
-        UPDATED,
-        NAME,
-        GRADE,
-        HOMEROOM,
-        CODE,
-        FULL_NAME,
-        GENDER,
-        BIRTH_DATE,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// A class was added: its name.
+            CLASS_ADDED = "class_added";
+            /// A student was added: their name.
+            STUDENT_ADDED = "student_added";
+            /// A student was moved to another class: their name.
+            MOVED = "moved";
+            /// An import created this many rows.
+            CREATED = "created";
+            /// An import updated this many rows.
+            UPDATED = "updated";
+            /// The timetable was saved.
+            TIMETABLE_SAVED = "timetable_saved";
+            /// A school year's dates were saved: the year's name.
+            YEAR_SAVED = "year_saved";
+        }
+        echoes {
+            /// What the user typed into the class form that failed.
+            CLASS: super::CreateClass = "";
+            /// What the user typed into the year form that failed.
+            YEAR: super::SetSchoolYear = "";
+            /// What the user typed into the student form that failed.
+            STUDENT: super::AddStudent = "";
+            /// The timetable grid that failed, as typed.
+            TIMETABLE: super::TimetableDraft = "";
+        }
+    }
     /// The roll call was saved.
     pub const SAVED: &str = "saved";
     /// After an error, the marks sent: `student.status` pairs, comma separated.
@@ -203,6 +171,12 @@ pub async fn create_class(
     homeroom: Option<String>,
 ) -> Result<lophoc::classes::Class, UiError> {
     use server_fn::ServerFn;
+    let typed = back::CLASS.pairs(&CreateClass {
+        name: name.clone(),
+        grade: grade.clone(),
+        school_year: school_year.clone(),
+        homeroom: homeroom.clone(),
+    });
     let homeroom = homeroom.unwrap_or_default();
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -230,11 +204,7 @@ pub async fn create_class(
         r,
         CreateClass::PATH,
         |k| vec![(back::CLASS_ADDED, k.name.clone())],
-        vec![
-            (back::NAME, name),
-            (back::GRADE, grade),
-            (back::HOMEROOM, homeroom),
-        ],
+        typed,
     )
 }
 
@@ -248,17 +218,24 @@ pub async fn set_school_year(
     ends: String,
 ) -> Result<SchoolYear, UiError> {
     use server_fn::ServerFn;
+    let typed = SetSchoolYear {
+        name,
+        starts,
+        term2_starts,
+        ends,
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
         let school = actor.school_or(None).map_err(fail)?;
         let dates = lophoc::services::classes::YearDates {
-            starts: starts.clone(),
-            term2_starts: term2_starts.clone(),
-            ends: ends.clone(),
+            starts: typed.starts.clone(),
+            term2_starts: typed.term2_starts.clone(),
+            ends: typed.ends.clone(),
         };
-        lophoc::services::classes::set_year(&ctx, &actor, school, &name, &dates, Some(&c.ip))
+        let name = &typed.name;
+        lophoc::services::classes::set_year(&ctx, &actor, school, name, &dates, Some(&c.ip))
             .await
             .map_err(fail)
     }
@@ -267,11 +244,7 @@ pub async fn set_school_year(
         r,
         SetSchoolYear::PATH,
         |y| vec![(back::YEAR_SAVED, y.name.clone())],
-        vec![
-            (back::STARTS, starts),
-            (back::TERM2, term2_starts),
-            (back::ENDS, ends),
-        ],
+        back::YEAR.pairs(&typed),
     )
 }
 
@@ -353,7 +326,7 @@ pub async fn timetable_page(
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "save_timetable")]
 pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
     use server_fn::ServerFn;
-    let mut typed = (String::new(), String::new());
+    let mut typed = TimetableDraft::default();
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -367,10 +340,10 @@ pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
             .ok_or_else(|| fail(lophoc::Error::not_found()))?;
         let cells = lophoc::classes::cells_from_form(&form.fields);
         let from = form.field("from").map(str::to_owned);
-        typed = (
-            lophoc::classes::CellText::encode_all(&cells),
-            from.clone().unwrap_or_default(),
-        );
+        typed = TimetableDraft {
+            cells: lophoc::classes::CellText::encode_all(&cells),
+            from: from.clone().unwrap_or_default(),
+        };
         lophoc::services::timetable::put_cells(&ctx, &actor, class, &cells, from, Some(&c.ip))
             .await
             .map(|_| true)
@@ -381,8 +354,17 @@ pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
         r,
         SaveTimetable::PATH,
         |_| vec![(back::TIMETABLE_SAVED, "1".to_owned())],
-        vec![(back::CELLS, typed.0), (back::FROM, typed.1)],
+        back::TIMETABLE.pairs(&typed),
     )
+}
+
+/// The timetable grid as typed, as it travels back after a refused post without JavaScript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimetableDraft {
+    /// The cells (see [`lophoc::classes::CellText::encode_all`]).
+    pub cells: String,
+    /// The `from` date as typed.
+    pub from: String,
 }
 
 /// Adds one student to a class.
@@ -395,11 +377,18 @@ pub async fn add_student(
     birth_date: Option<String>,
 ) -> Result<lophoc::classes::Student, UiError> {
     use server_fn::ServerFn;
-    let f = lophoc::services::classes::StudentForm {
+    let typed = AddStudent {
+        class,
         code,
         full_name,
-        gender: gender.unwrap_or_default(),
-        birth_date: birth_date.unwrap_or_default(),
+        gender,
+        birth_date,
+    };
+    let f = lophoc::services::classes::StudentForm {
+        code: typed.code.clone(),
+        full_name: typed.full_name.clone(),
+        gender: typed.gender.clone().unwrap_or_default(),
+        birth_date: typed.birth_date.clone().unwrap_or_default(),
     };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -413,12 +402,7 @@ pub async fn add_student(
         r,
         AddStudent::PATH,
         |s| vec![(back::STUDENT_ADDED, s.full_name.clone())],
-        vec![
-            (back::CODE, f.code.clone()),
-            (back::FULL_NAME, f.full_name.clone()),
-            (back::GENDER, f.gender.clone()),
-            (back::BIRTH_DATE, f.birth_date.clone()),
-        ],
+        back::STUDENT.pairs(&typed),
     )
 }
 
@@ -534,8 +518,8 @@ mod form {
         r: Result<T, UiError>,
         fn_path: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::answer(r, fn_path, &super::back::ALL, ok, keep)
+        crate::serverfns::form::answer(r, fn_path, super::back::is_answer, ok, typed)
     }
 }

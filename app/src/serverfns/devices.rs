@@ -31,63 +31,28 @@ pub const LABELS_PER_SHEET: usize = 24;
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// A device was added: its name.
-    pub const ADDED: &str = "added";
-    /// A device was saved: its name.
-    pub const SAVED: &str = "saved";
-    /// An import created this many devices.
-    pub const CREATED: &str = "created";
-    /// An import updated this many devices.
-    pub const UPDATED: &str = "updated";
-    /// A booking was checked in (its device's name).
-    pub const CHECKED_IN: &str = "checked_in";
-    /// A booking was checked out (its device's name).
-    pub const CHECKED_OUT: &str = "checked_out";
-    /// What the user typed into the add form that failed.
-    pub const NEW_NAME: &str = "new_name";
-    /// See [`NEW_NAME`].
-    pub const NEW_KIND: &str = "new_kind";
-    /// See [`NEW_NAME`].
-    pub const NEW_SERIAL: &str = "new_serial";
-    /// See [`NEW_NAME`].
-    pub const NEW_ROOM: &str = "new_room";
-    /// See [`NEW_NAME`].
-    pub const NEW_QUANTITY: &str = "new_quantity";
-    /// What the user typed into the edit form that failed.
-    pub const EDIT_NAME: &str = "edit_name";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_KIND: &str = "edit_kind";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_SERIAL: &str = "edit_serial";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_ROOM: &str = "edit_room";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_QUANTITY: &str = "edit_quantity";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_STATUS: &str = "edit_status";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_NOTE: &str = "edit_note";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 18] = [
-        ADDED,
-        SAVED,
-        CREATED,
-        UPDATED,
-        CHECKED_IN,
-        CHECKED_OUT,
-        NEW_NAME,
-        NEW_KIND,
-        NEW_SERIAL,
-        NEW_ROOM,
-        NEW_QUANTITY,
-        EDIT_NAME,
-        EDIT_KIND,
-        EDIT_SERIAL,
-        EDIT_ROOM,
-        EDIT_QUANTITY,
-        EDIT_STATUS,
-        EDIT_NOTE,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// A device was added: its name.
+            ADDED = "added";
+            /// A device was saved: its name.
+            SAVED = "saved";
+            /// An import created this many devices.
+            CREATED = "created";
+            /// An import updated this many devices.
+            UPDATED = "updated";
+            /// A booking was checked in from the device's page: the device's name.
+            CHECKED_IN = "checked_in";
+            /// A booking was checked out from the device's page: the device's name.
+            CHECKED_OUT = "checked_out";
+        }
+        echoes {
+            /// What the user typed into the add form that failed (`new_name`, …).
+            NEW: super::CreateDevice = "new_";
+            /// What the user typed into the edit form that failed (`edit_name`, …).
+            EDIT: super::UpdateDevice = "edit_";
+        }
+    }
 }
 
 pub use lophoc::devices::{DeviceAccess, DevicePage, Inventory, TodayBooking};
@@ -163,17 +128,25 @@ pub async fn create_device(
 ) -> Result<Device, UiError> {
     use lophoc::devices::DeviceInput;
     use server_fn::ServerFn;
+    let typed = CreateDevice {
+        school,
+        name,
+        kind,
+        serial,
+        room,
+        quantity,
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let school = actor.school_or(school).map_err(fail)?;
+        let school = actor.school_or(typed.school).map_err(fail)?;
         let input = DeviceInput {
-            name: name.clone(),
-            kind: kind.clone(),
-            serial: Some(serial.clone()),
-            room: Some(room.clone()),
-            quantity: server::typed_quantity(&quantity),
+            name: typed.name.clone(),
+            kind: typed.kind.clone(),
+            serial: Some(typed.serial.clone()),
+            room: Some(typed.room.clone()),
+            quantity: server::typed_quantity(&typed.quantity),
         };
         lophoc::services::devices::create(&ctx, &actor, school, &input, Some(&c.ip))
             .await
@@ -183,15 +156,9 @@ pub async fn create_device(
     crate::serverfns::form::answer(
         r,
         CreateDevice::PATH,
-        &back::ALL,
+        back::is_answer,
         |d| vec![(back::ADDED, d.name.clone())],
-        vec![
-            (back::NEW_NAME, name),
-            (back::NEW_KIND, kind),
-            (back::NEW_SERIAL, serial),
-            (back::NEW_ROOM, room),
-            (back::NEW_QUANTITY, quantity),
-        ],
+        back::NEW.pairs(&typed),
     )
 }
 
@@ -211,18 +178,28 @@ pub async fn update_device(
 ) -> Result<Device, UiError> {
     use lophoc::devices::DevicePatch;
     use server_fn::ServerFn;
+    let typed = UpdateDevice {
+        id,
+        name,
+        kind,
+        serial,
+        room,
+        quantity,
+        status,
+        note,
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let patch = DevicePatch {
-            name: Some(name.clone()),
-            kind: Some(kind.clone()),
-            serial: Some(serial.clone()),
-            room: Some(room.clone()),
+            name: Some(typed.name.clone()),
+            kind: Some(typed.kind.clone()),
+            serial: Some(typed.serial.clone()),
+            room: Some(typed.room.clone()),
             // Empty stays as it is (the form always sends the current number).
-            quantity: server::typed_quantity(&quantity),
-            status: Some(status.clone()),
-            note: Some(note.clone()),
+            quantity: server::typed_quantity(&typed.quantity),
+            status: Some(typed.status.clone()),
+            note: Some(typed.note.clone()),
         };
         lophoc::services::devices::update(&ctx, &actor, id, &patch, Some(&c.ip))
             .await
@@ -232,17 +209,9 @@ pub async fn update_device(
     crate::serverfns::form::answer(
         r,
         UpdateDevice::PATH,
-        &back::ALL,
+        back::is_answer,
         |d| vec![(back::SAVED, d.name.clone())],
-        vec![
-            (back::EDIT_NAME, name),
-            (back::EDIT_KIND, kind),
-            (back::EDIT_SERIAL, serial),
-            (back::EDIT_ROOM, room),
-            (back::EDIT_QUANTITY, quantity),
-            (back::EDIT_STATUS, status),
-            (back::EDIT_NOTE, note),
-        ],
+        back::EDIT.pairs(&typed),
     )
 }
 
@@ -282,7 +251,7 @@ pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiErro
     crate::serverfns::form::answer(
         r,
         ImportDevices::PATH,
-        &back::ALL,
+        back::is_answer,
         |o| {
             vec![
                 (back::CREATED, o.created.to_string()),
@@ -333,7 +302,7 @@ pub async fn device_check_in(booking: BookingId) -> Result<Booking, UiError> {
     crate::serverfns::form::answer(
         r,
         DeviceCheckIn::PATH,
-        &back::ALL,
+        back::is_answer,
         |b| vec![(back::CHECKED_IN, b.device_name.clone())],
         vec![],
     )
@@ -354,7 +323,7 @@ pub async fn device_check_out(booking: BookingId) -> Result<Booking, UiError> {
     crate::serverfns::form::answer(
         r,
         DeviceCheckOut::PATH,
-        &back::ALL,
+        back::is_answer,
         |b| vec![(back::CHECKED_OUT, b.device_name.clone())],
         vec![],
     )

@@ -23,84 +23,48 @@ use leptos::prelude::*;
 use lophoc::ids::{ClassId, MaterialId, SchoolId};
 use lophoc::materials::{Material, MaterialView, StorageUse};
 use lophoc::model::Page;
+use serde::{Deserialize, Serialize};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// A material was uploaded: `1` on its page; on the library, how many (the island's
-    /// several files).
-    pub const UPLOADED: &str = "uploaded";
-    /// A material's fields were saved.
-    pub const SAVED: &str = "saved";
-    /// A material's file was replaced.
-    pub const REPLACED: &str = "replaced";
-    /// A material was deleted: its title (on the library).
-    pub const DELETED: &str = "deleted";
-    /// A material was attached to a lesson (`1`), or was already (`0`).
-    pub const ATTACHED: &str = "attached";
-    /// A material was taken off a lesson.
-    pub const DETACHED: &str = "detached";
-    /// The school's storage quota was saved.
-    pub const QUOTA_SAVED: &str = "quota_saved";
-    /// On a material's page: show the delete confirmation (a link, so it works without
-    /// JavaScript).
-    pub const CONFIRM_DELETE: &str = "delete";
-    /// What the user typed into the upload form that failed.
-    pub const NEW_TITLE: &str = "new_title";
-    /// See [`NEW_TITLE`].
-    pub const NEW_SUBJECT: &str = "new_subject";
-    /// See [`NEW_TITLE`].
-    pub const NEW_GRADE: &str = "new_grade";
-    /// See [`NEW_TITLE`].
-    pub const NEW_TOPIC: &str = "new_topic";
-    /// See [`NEW_TITLE`].
-    pub const NEW_DESCRIPTION: &str = "new_description";
-    /// See [`NEW_TITLE`].
-    pub const NEW_SCOPE: &str = "new_scope";
-    /// See [`NEW_TITLE`].
-    pub const NEW_URL: &str = "new_url";
-    /// What the user typed into the edit form that failed.
-    pub const EDIT_TITLE: &str = "edit_title";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_SUBJECT: &str = "edit_subject";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_GRADE: &str = "edit_grade";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_TOPIC: &str = "edit_topic";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_DESCRIPTION: &str = "edit_description";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_SCOPE: &str = "edit_scope";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_URL: &str = "edit_url";
-    /// What the user typed into the quota form that failed.
-    pub const QUOTA_MB: &str = "quota_mb";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 23] = [
-        UPLOADED,
-        SAVED,
-        REPLACED,
-        DELETED,
-        ATTACHED,
-        DETACHED,
-        QUOTA_SAVED,
-        CONFIRM_DELETE,
-        NEW_TITLE,
-        NEW_SUBJECT,
-        NEW_GRADE,
-        NEW_TOPIC,
-        NEW_DESCRIPTION,
-        NEW_SCOPE,
-        NEW_URL,
-        EDIT_TITLE,
-        EDIT_SUBJECT,
-        EDIT_GRADE,
-        EDIT_TOPIC,
-        EDIT_DESCRIPTION,
-        EDIT_SCOPE,
-        EDIT_URL,
-        QUOTA_MB,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// A material was uploaded: `1` on its page; on the library, how many (the island's
+            /// several files).
+            UPLOADED = "uploaded";
+            /// A material's fields were saved.
+            SAVED = "saved";
+            /// A material's file was replaced.
+            REPLACED = "replaced";
+            /// A material was deleted: its title (on the library).
+            DELETED = "deleted";
+            /// A material was attached to a lesson (`1`), or was already (`0`).
+            ATTACHED = "attached";
+            /// A material was taken off a lesson.
+            DETACHED = "detached";
+            /// The school's storage quota was saved.
+            QUOTA_SAVED = "quota_saved";
+            /// On a material's page: show the delete confirmation (a link, so it works without
+            /// JavaScript).
+            CONFIRM_DELETE = "delete";
+        }
+        echoes {
+            /// What the user typed into the upload form that failed (`new_title`, …).
+            NEW: lophoc::materials::MaterialForm = "new_";
+            /// What the user typed into the edit form that failed (`edit_title`, …).
+            EDIT: lophoc::materials::MaterialForm = "edit_";
+            /// What the user typed into the quota form that failed.
+            QUOTA: super::QuotaTyped = "";
+        }
+    }
+}
+
+/// The quota form as typed (its school travels in the page's own query, not in the echo).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaTyped {
+    /// Megabytes as typed.
+    pub quota_mb: String,
 }
 
 /// How a form names a lesson in one value (a select of lessons posts one):
@@ -205,20 +169,7 @@ pub async fn upload_material(data: MultipartData) -> Result<Material, UiError> {
         form::go_to(&format!("{}?{}=1", m.href(), back::UPLOADED));
         return r;
     }
-    form::answer(
-        r,
-        UploadMaterial::PATH,
-        |_| vec![],
-        vec![
-            (back::NEW_TITLE, typed.title),
-            (back::NEW_SUBJECT, typed.subject),
-            (back::NEW_GRADE, typed.grade),
-            (back::NEW_TOPIC, typed.topic),
-            (back::NEW_DESCRIPTION, typed.description),
-            (back::NEW_SCOPE, typed.scope),
-            (back::NEW_URL, typed.url),
-        ],
-    )
+    form::answer(r, UploadMaterial::PATH, |_| vec![], back::NEW.pairs(&typed))
 }
 
 /// Replaces a file material's file (`material`, `file`): a new version, the earlier ones kept.
@@ -292,15 +243,7 @@ pub async fn update_material(
         r,
         UpdateMaterial::PATH,
         |_| vec![(back::SAVED, "1".to_owned())],
-        vec![
-            (back::EDIT_TITLE, f.title.clone()),
-            (back::EDIT_SUBJECT, f.subject.clone()),
-            (back::EDIT_GRADE, f.grade.clone()),
-            (back::EDIT_TOPIC, f.topic.clone()),
-            (back::EDIT_DESCRIPTION, f.description.clone()),
-            (back::EDIT_SCOPE, f.scope.clone()),
-            (back::EDIT_URL, f.url.clone()),
-        ],
+        back::EDIT.pairs(&f),
     )
 }
 
@@ -322,7 +265,7 @@ pub async fn delete_material(id: MaterialId, title: Option<String>) -> Result<()
         form::go_to(&format!(
             "/materials?{}={}",
             back::DELETED,
-            crate::serverfns::form::encode(&title)
+            lophoc::text::percent_encode(&title)
         ));
         return r;
     }
@@ -417,7 +360,7 @@ pub async fn set_material_quota(
         r,
         SetMaterialQuota::PATH,
         |_| vec![(back::QUOTA_SAVED, "1".to_owned())],
-        vec![(back::QUOTA_MB, quota_mb.clone())],
+        back::QUOTA.pairs(&QuotaTyped { quota_mb }),
     )
 }
 
@@ -431,9 +374,9 @@ mod form {
         r: Result<T, UiError>,
         fn_path: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::answer(r, fn_path, &super::back::ALL, ok, keep)
+        crate::serverfns::form::answer(r, fn_path, super::back::is_answer, ok, typed)
     }
 
     /// For a plain form post, on to `to` (a local path) instead of back to the form's page.

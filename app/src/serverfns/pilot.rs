@@ -42,52 +42,53 @@ pub const FORM_KEYS: [CriterionKey; 4] = [
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// The criteria were saved: how many schools' status of today was recomputed.
-    pub const CRITERIA_SAVED: &str = "criteria_saved";
-    /// The window of a criteria form that failed, as typed.
-    pub const CRIT_WINDOW: &str = "crit_window";
-    /// The rows of a criteria form that failed (see [`super::encode_rows`]).
-    pub const CRIT_DRAFT: &str = "crit_draft";
-    /// The targets were saved: how many.
-    pub const TARGETS_SAVED: &str = "targets_saved";
-    /// The rows of a targets form that failed (see [`super::encode_rows`]).
-    pub const TARGETS_DRAFT: &str = "targets_draft";
-    /// A school was enrolled: its name.
-    pub const ENROLLED: &str = "enrolled_name";
-    /// The school of an enrolment that failed.
-    pub const ENROL_SCHOOL: &str = "enrol_school";
-    /// The date typed into an enrolment that failed.
-    pub const ENROL_SINCE: &str = "enrol_since";
-    /// A school's enrolment was ended: its name.
-    pub const UNENROLLED: &str = "unenrolled_name";
-    /// On the settings page: the school whose removal to confirm (a link, so it works without
-    /// JavaScript).
-    pub const CONFIRM_UNENROL: &str = "unenrol";
-    /// The officer whose area is being changed (a link), or whose change failed.
-    pub const OFFICER: &str = "officer";
-    /// An officer's area was saved: their username.
-    pub const OFFICER_SAVED: &str = "officer_saved";
-    /// A CSV enrolment: schools enrolled now (the CSV form's own keys).
-    pub const CREATED: &str = "created";
-    /// A CSV enrolment: schools whose start moved.
-    pub const UPDATED: &str = "updated";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 14] = [
-        CRITERIA_SAVED,
-        CRIT_WINDOW,
-        CRIT_DRAFT,
-        TARGETS_SAVED,
-        TARGETS_DRAFT,
-        ENROLLED,
-        ENROL_SCHOOL,
-        ENROL_SINCE,
-        UNENROLLED,
-        CONFIRM_UNENROL,
-        OFFICER,
-        OFFICER_SAVED,
-        CREATED,
-        UPDATED,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// The criteria were saved: how many schools' status of today was recomputed.
+            CRITERIA_SAVED = "criteria_saved";
+            /// The targets were saved: how many.
+            TARGETS_SAVED = "targets_saved";
+            /// A school was enrolled: its name.
+            ENROLLED = "enrolled_name";
+            /// A school's enrolment was ended: its name.
+            UNENROLLED = "unenrolled_name";
+            /// On the settings page: the school whose removal to confirm (a link, so it works
+            /// without JavaScript).
+            CONFIRM_UNENROL = "unenrol";
+            /// The officer whose area is being changed (a link), or whose change failed.
+            OFFICER = "officer";
+            /// An officer's area was saved: their username.
+            OFFICER_SAVED = "officer_saved";
+            /// A CSV enrolment: schools enrolled now (the CSV form's own keys).
+            CREATED = "created";
+            /// A CSV enrolment: schools whose start moved.
+            UPDATED = "updated";
+        }
+        echoes {
+            /// The criteria form that failed, as typed (`crit_window`, `crit_draft`).
+            CRITERIA: super::CriteriaDraft = "crit_";
+            /// The targets form that failed, as typed (`targets_draft`).
+            TARGETS: super::TargetsDraft = "targets_";
+            /// The enrolment that failed (`enrol_school`, `enrol_since`, …).
+            ENROL: super::EnrolPilotSchool = "enrol_";
+        }
+    }
+}
+
+/// The criteria form as typed, as it travels back after a refused post without JavaScript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriteriaDraft {
+    /// The window, as typed.
+    pub window: String,
+    /// The rows (see [`criteria_draft`]).
+    pub draft: String,
+}
+
+/// The targets form as typed, as it travels back after a refused post without JavaScript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetsDraft {
+    /// The rows (see [`targets_draft`]).
+    pub draft: String,
 }
 
 /// The dashboard's numbers, the trend, a page of statuses, one school's evidence, a version of
@@ -364,8 +365,10 @@ pub async fn set_pilot_criteria(
 ) -> Result<CriteriaSaved, UiError> {
     use lophoc::pilot::Criterion;
     use server_fn::ServerFn;
-    let draft = criteria_draft(&crit);
-    let window = window_days.clone();
+    let typed = CriteriaDraft {
+        window: window_days.clone(),
+        draft: criteria_draft(&crit),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -401,7 +404,7 @@ pub async fn set_pilot_criteria(
         SetPilotCriteria::PATH,
         "criteria",
         |s| vec![(back::CRITERIA_SAVED, s.schools.max(0).to_string())],
-        vec![(back::CRIT_WINDOW, window), (back::CRIT_DRAFT, draft)],
+        back::CRITERIA.pairs(&typed),
     )
 }
 
@@ -415,7 +418,9 @@ pub async fn set_pilot_targets(
     use lophoc::error::FieldErrors;
     use lophoc::pilot::Target;
     use server_fn::ServerFn;
-    let draft = targets_draft(&rows);
+    let typed = TargetsDraft {
+        draft: targets_draft(&rows),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -450,7 +455,7 @@ pub async fn set_pilot_targets(
         SetPilotTargets::PATH,
         "targets",
         |t| vec![(back::TARGETS_SAVED, t.items.len().to_string())],
-        vec![(back::TARGETS_DRAFT, draft)],
+        back::TARGETS.pairs(&typed),
     )
 }
 
@@ -464,7 +469,11 @@ pub async fn enrol_pilot_school(
 ) -> Result<PilotStatus, UiError> {
     use lophoc::{Error, Msg};
     use server_fn::ServerFn;
-    let typed = since.clone();
+    let typed = EnrolPilotSchool {
+        school,
+        since: since.clone(),
+        name: name.clone(),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -484,10 +493,7 @@ pub async fn enrol_pilot_school(
         EnrolPilotSchool::PATH,
         "enrol",
         |_| vec![(back::ENROLLED, name.clone())],
-        vec![
-            (back::ENROL_SCHOOL, school.to_string()),
-            (back::ENROL_SINCE, typed),
-        ],
+        back::ENROL.pairs(&typed),
     )
 }
 
@@ -582,7 +588,8 @@ pub async fn set_officer_area(
         SetOfficerArea::PATH,
         "officers",
         |o| vec![(back::OFFICER_SAVED, o.username.clone())],
-        vec![(back::OFFICER, user.to_string())],
+        // Not what was typed but which row to reopen: the page's link key.
+        vec![(back::OFFICER.to_owned(), user.to_string())],
     )
 }
 
@@ -606,25 +613,16 @@ fn rename_rows(mut e: UiError, prefix: &str, to: &str, kept: &[usize]) -> UiErro
 mod form {
     use crate::error::UiError;
 
-    /// [`crate::serverfns::form::reply`] back to the settings page at `#anchor`, replacing any
-    /// earlier answer of its forms: `ok(value)` on success, `keep` (what was typed) on error.
+    /// [`crate::serverfns::form::answer_at`] back to the settings page at `#anchor`, replacing
+    /// any earlier answer of its forms: `ok(value)` on success, `typed` on error.
     pub fn answer<T>(
         r: Result<T, UiError>,
         fn_path: &str,
         anchor: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::reply(
-            r,
-            fn_path,
-            |k| !super::back::ALL.contains(&k),
-            |r| match r {
-                Ok(v) => ok(v),
-                Err(_) => keep,
-            },
-            anchor,
-        )
+        crate::serverfns::form::answer_at(r, fn_path, anchor, super::back::is_answer, ok, typed)
     }
 }
 

@@ -20,39 +20,28 @@ pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// An account was created: its full name.
-    pub const ADDED: &str = "added";
-    /// An account was disabled: its full name.
-    pub const DISABLED: &str = "disabled";
-    /// An account was enabled: its full name.
-    pub const ENABLED: &str = "enabled";
-    /// A password was reset: the account's full name.
-    pub const RESET: &str = "reset";
-    /// An import created this many accounts.
-    pub const CREATED: &str = "created";
-    /// An import updated this many accounts.
-    pub const UPDATED: &str = "updated";
-    /// What the user typed into a create form that failed (never the password).
-    pub const FULL_NAME: &str = "full_name";
-    /// See [`FULL_NAME`].
-    pub const USERNAME: &str = "username";
-    /// See [`FULL_NAME`].
-    pub const ROLE: &str = "role";
-    /// See [`FULL_NAME`].
-    pub const SCHOOL_CODE: &str = "school_code";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 10] = [
-        ADDED,
-        DISABLED,
-        ENABLED,
-        RESET,
-        CREATED,
-        UPDATED,
-        FULL_NAME,
-        USERNAME,
-        ROLE,
-        SCHOOL_CODE,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// An account was created: its full name.
+            ADDED = "added";
+            /// An account was disabled: its full name.
+            DISABLED = "disabled";
+            /// An account was enabled: its full name.
+            ENABLED = "enabled";
+            /// A password was reset: the account's full name.
+            RESET = "reset";
+            /// An import created this many accounts.
+            CREATED = "created";
+            /// An import updated this many accounts.
+            UPDATED = "updated";
+        }
+        echoes {
+            /// What the user typed into the teacher form that failed (never the password).
+            NEW_TEACHER: super::CreateTeacher = "";
+            /// What the user typed into the account form that failed (never the password).
+            NEW_ACCOUNT: super::CreateAccount = "";
+        }
+    }
 }
 
 /// The teachers of the school admin's own school, optionally matching `q` (name or username,
@@ -75,12 +64,17 @@ pub async fn create_teacher(
 ) -> Result<User, UiError> {
     use lophoc::services::users::NewUser;
     use server_fn::ServerFn;
+    let typed = back::NEW_TEACHER.pairs(&CreateTeacher {
+        full_name: full_name.clone(),
+        username: username.clone(),
+        password: String::new(),
+    });
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let n = NewUser {
-            username: username.clone(),
-            full_name: full_name.clone(),
+            username,
+            full_name,
             role: "teacher".into(),
             school_id: None,
             password,
@@ -94,7 +88,7 @@ pub async fn create_teacher(
         r,
         CreateTeacher::PATH,
         |u| vec![(back::ADDED, u.full_name.clone())],
-        vec![(back::FULL_NAME, full_name), (back::USERNAME, username)],
+        typed,
     )
 }
 
@@ -219,13 +213,20 @@ pub async fn create_account(
     use lophoc::services::users;
     use server_fn::ServerFn;
     let code = school_code.unwrap_or_default().trim().to_owned();
+    let typed = back::NEW_ACCOUNT.pairs(&CreateAccount {
+        full_name: full_name.clone(),
+        username: username.clone(),
+        role: role.clone(),
+        school_code: Some(code.clone()),
+        password: String::new(),
+    });
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let n = users::NewUser {
-            username: username.clone(),
-            full_name: full_name.clone(),
-            role: role.clone(),
+            username,
+            full_name,
+            role,
             school_id: None,
             password,
         };
@@ -238,12 +239,7 @@ pub async fn create_account(
         r,
         CreateAccount::PATH,
         |u| vec![(back::ADDED, u.full_name.clone())],
-        vec![
-            (back::FULL_NAME, full_name),
-            (back::USERNAME, username),
-            (back::ROLE, role),
-            (back::SCHOOL_CODE, code),
-        ],
+        typed,
     )
 }
 
@@ -259,8 +255,8 @@ mod form {
         r: Result<T, UiError>,
         fn_path: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::answer(r, fn_path, &super::back::ALL, ok, keep)
+        crate::serverfns::form::answer(r, fn_path, super::back::is_answer, ok, typed)
     }
 }
