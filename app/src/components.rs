@@ -1,6 +1,7 @@
 //! Components shared by pages.
 
 pub mod account_fields;
+pub mod account_table;
 pub mod as_of_form;
 pub mod badges;
 pub mod bar_chart;

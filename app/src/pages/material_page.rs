@@ -10,14 +10,13 @@ use crate::components::field::Field;
 use crate::components::format::{day_label, group_digits};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
-use crate::components::material_fields::MaterialFields;
+use crate::components::material_fields::{ACCEPT, MaterialFields};
 use crate::components::material_info::{ScopeBadge, grade_label, type_and_size, type_of};
 use crate::components::material_upload::{UploadProgress, UploadTexts};
 use crate::components::notice::{NotFound, SuccessNote};
 use crate::components::page_title::PageTitle;
 use crate::error::{UiError, field_error, from_query};
 use crate::i18n::{tr, trf};
-use crate::pages::materials_page::ACCEPT;
 use crate::serverfns::materials::{
     AttachMaterial, DeleteMaterial, UpdateMaterial, UploadMaterialVersion, back, lesson_key,
     material_page,

@@ -13,7 +13,7 @@ use crate::components::field::Field;
 use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
-use crate::components::material_fields::MaterialFields;
+use crate::components::material_fields::{ACCEPT, MaterialFields};
 use crate::components::material_info::{
     ScopeBadge, grade_label, grade_options, scope_options, subject_options, type_and_size, type_of,
 };
@@ -33,10 +33,6 @@ use lophoc::materials::{Material, MaterialForm, PAGE_SIZE};
 use lophoc::model::Page;
 use lophoc::text::percent_encode;
 use server_fn::ServerFn;
-
-/// What the file input offers to pick (the server checks every file by its content anyway).
-pub const ACCEPT: &str = ".pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp,\
-     .mp3,.wav,.ogg,.m4a,.mp4,.m4v,.mov,.webm";
 
 /// The library's filters as the query string carries them (`q`, `subject`, `grade`, `scope`,
 /// `mine`, `page`).
@@ -168,10 +164,14 @@ pub fn MaterialsPage() -> impl IntoView {
             </section>
             <Suspense>
                 {move || Suspend::new(async move {
-                    let user = session.0.await.ok().flatten()?;
+                    // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                    let user = match session.0.await {
+                        Ok(user) => user?,
+                        Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                    };
                     // A school's staff share with their school first; the department, province-wide.
                     let scope = if user.school_id.is_some() { "school" } else { "province" };
-                    Some(view! { <UploadCard default_scope=scope /> })
+                    Some(view! { <UploadCard default_scope=scope /> }.into_any())
                 })}
             </Suspense>
         </div>

@@ -69,7 +69,11 @@ pub fn SchoolsPage() -> impl IntoView {
         <PageTitle text=tr("schools.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 Some(match (user.role.sees_all_schools(), user.school_id) {
                     (true, _) => view! { <Registry data /> }.into_any(),
                     // Everyone else has one school. The link is for a browser without JavaScript, which

@@ -3,6 +3,7 @@
 //! is a plain form post; the answer comes back in the query.
 
 use crate::components::account_fields::{FirstPasswordField, NameFields};
+use crate::components::account_table::{AccountTable, RowOutcome};
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
@@ -12,7 +13,6 @@ use crate::components::notice::{Forbidden, SuccessNote};
 use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
-use crate::pages::accounts_page::{AccountTable, RowOutcome};
 use crate::serverfns::users::{
     CreateTeacher, ImportUsers, ResetUserPassword, SetUserActive, back, list_teachers,
 };
@@ -57,7 +57,11 @@ pub fn TeachersPage() -> impl IntoView {
         </div>
         <Suspense>
             {move || Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 let viewer = Actor::from(&user);
                 if !viewer.may_manage_account(Role::Teacher, user.school_id) {
                     return Some(view! { <Forbidden /> }.into_any());
