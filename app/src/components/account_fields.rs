@@ -15,10 +15,16 @@ fn field_error(error: Signal<Option<UiError>>, name: &'static str) -> Signal<Opt
 /// prefixes the inputs' ids.
 #[component]
 pub fn NameFields(
+    /// Prefix of the inputs' ids.
     id: &'static str,
+    /// The form's last error, shown under the field it names.
     error: Signal<Option<UiError>>,
-    #[prop(optional)] full_name: String,
-    #[prop(optional)] username: String,
+    /// The full name as typed (empty on a fresh form).
+    #[prop(optional)]
+    full_name: String,
+    /// The username as typed (empty on a fresh form).
+    #[prop(optional)]
+    username: String,
 ) -> impl IntoView {
     view! {
         <Field
@@ -43,7 +49,12 @@ pub fn NameFields(
 
 /// The account's first password.
 #[component]
-pub fn FirstPasswordField(id: &'static str, error: Signal<Option<UiError>>) -> impl IntoView {
+pub fn FirstPasswordField(
+    /// Prefix of the input's id.
+    id: &'static str,
+    /// The form's last error, shown under the field when it names it.
+    error: Signal<Option<UiError>>,
+) -> impl IntoView {
     view! {
         <Field
             id=format!("{id}-password")

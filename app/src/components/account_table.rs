@@ -16,7 +16,9 @@ use lophoc::model::{Actor, UserAccount};
 /// value, without it the page's query string (see `serverfns::users::back`).
 #[component]
 pub fn RowOutcome(
+    /// The enable/disable action whose value is reported.
     set_active: ServerAction<SetUserActive>,
+    /// The password reset action whose value is reported.
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
     let query = use_query_map();
@@ -66,12 +68,21 @@ pub fn with_field_messages(mut e: UiError) -> UiError {
 /// a small form that works without JavaScript). Under 40em the rows become cards.
 #[component]
 pub fn AccountTable(
+    /// The accounts listed, one row each.
     accounts: Vec<UserAccount>,
+    /// The table's caption (for screen readers).
     caption: String,
-    #[prop(optional)] show_role: bool,
-    #[prop(optional, into)] empty: Option<String>,
+    /// Whether a column shows each account's role.
+    #[prop(optional)]
+    show_role: bool,
+    /// What to say when there are no accounts (a generic line when absent).
+    #[prop(optional, into)]
+    empty: Option<String>,
+    /// The signed-in user, who gets actions only on the accounts they may manage.
     viewer: Actor,
+    /// The action of the rows' enable/disable forms.
     set_active: ServerAction<SetUserActive>,
+    /// The action of the rows' password reset forms.
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
     if accounts.is_empty() {

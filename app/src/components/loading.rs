@@ -19,7 +19,12 @@ pub fn Loading() -> impl IntoView {
 /// screen reader hears it) while the browser posts the form and waits for the answer. The post
 /// itself stays the browser's own, the same as without JavaScript.
 #[island]
-pub fn SubmitBusy(form: String, busy: String) -> impl IntoView {
+pub fn SubmitBusy(
+    /// The id of the form whose submit is watched.
+    form: String,
+    /// What to say while the form is being posted.
+    busy: String,
+) -> impl IntoView {
     let pending = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     {

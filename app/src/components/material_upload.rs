@@ -215,10 +215,15 @@ pub fn outcome(status: u16, body: &str, cancelled: bool) -> Sent {
 /// file input take several files.
 #[island]
 pub fn UploadProgress(
+    /// The id of the upload form on the page.
     form: String,
+    /// The texts the island shows, in the page's language.
     texts: UploadTexts,
+    /// The page to open once a material is made (`{id}` filled in).
     done: String,
+    /// The page to open once several materials are made (`{n}` filled in).
     done_many: String,
+    /// Whether the file input takes several files.
     multiple: bool,
 ) -> impl IntoView {
     let progress = RwSignal::new(None::<Progress>);

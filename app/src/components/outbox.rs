@@ -65,7 +65,12 @@ impl OutboxTexts {
 /// The outbox island. `form` is the id of the roll-call form on this page ("" on pages that
 /// only send what is waiting).
 #[island]
-pub fn RollCallOutbox(form: String, texts: OutboxTexts) -> impl IntoView {
+pub fn RollCallOutbox(
+    /// The id of the roll-call form on this page ("" when only sending what waits).
+    form: String,
+    /// The texts the island shows, in the page's language.
+    texts: OutboxTexts,
+) -> impl IntoView {
     let pending = RwSignal::new(Vec::<Pending>::new());
     let note = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);

@@ -16,7 +16,12 @@ use server_fn::ServerFn;
 
 /// The criteria: the window, and per criterion its threshold and whether it is required.
 #[component]
-pub fn CriteriaCard(current: Criteria, query: ParamsMap) -> impl IntoView {
+pub fn CriteriaCard(
+    /// The criteria in force, shown when nothing was refused.
+    current: Criteria,
+    /// The page's query: a refusal's error and what was typed, or "saved".
+    query: ParamsMap,
+) -> impl IntoView {
     let (error, general) = form_error(&query, SetPilotCriteria::PATH);
     let saved = query.get(back::CRITERIA_SAVED);
     // After a refusal the form shows what was typed; else what is in force.

@@ -18,8 +18,11 @@ use server_fn::ServerFn;
 /// or a CSV of many.
 #[component]
 pub fn EnrolCard(
+    /// The schools matching the search (`None` before a search).
     candidates: Result<Option<Vec<School>>, UiError>,
+    /// The page's own query, kept in the forms' links and hidden fields.
     here: Here,
+    /// The page's query: a refusal's error and what was typed, or a confirmation.
     query: ParamsMap,
 ) -> impl IntoView {
     let (error, general) = form_error(&query, EnrolPilotSchool::PATH);

@@ -17,11 +17,15 @@ use server_fn::ServerFn;
 /// opens its form), so the areas' list is sent once, not once per officer.
 #[component]
 pub fn OfficersCard(
+    /// The department's officers, each with their area.
     officers: Vec<OfficerView>,
     /// The signed-in user (who cannot scope themselves).
     me: Option<UserId>,
+    /// The province's areas an officer can be scoped to.
     areas: Vec<Area>,
+    /// The page's own query (which officer's form is open).
     here: Here,
+    /// The page's query: a refusal's error, or the confirmation of a change.
     query: ParamsMap,
 ) -> impl IntoView {
     let error = from_query(&query, SetOfficerArea::PATH);

@@ -16,7 +16,12 @@ use server_fn::ServerFn;
 
 /// The targets: a row per target (percent, due date, "remove") and a blank row to add one.
 #[component]
-pub fn TargetsCard(current: Targets, query: ParamsMap) -> impl IntoView {
+pub fn TargetsCard(
+    /// The targets in force, shown when nothing was refused.
+    current: Targets,
+    /// The page's query: a refusal's error and what was typed, or "saved".
+    query: ParamsMap,
+) -> impl IntoView {
     let (error, general) = form_error(&query, SetPilotTargets::PATH);
     let saved = query.get(back::TARGETS_SAVED);
     let mut rows: Vec<[String; 3]> = match &error {
