@@ -62,8 +62,11 @@ pub async fn my_day() -> Result<Vec<Lesson>, UiError> {
 /// write, the history of changes.
 #[server(prefix = "/fn", endpoint = "lesson_roll_call")]
 pub async fn lesson_roll_call(
+    /// The lesson's class.
     class: ClassId,
+    /// The lesson's day.
     date: String,
+    /// The lesson's period number in that day.
     period: i64,
 ) -> Result<RollCallView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -78,7 +81,10 @@ pub async fn lesson_roll_call(
 /// Takes or changes a lesson's roll call from the page's form: `class`, `date`, `period`, and
 /// `s<student id>` (status) / `n<student id>` (remark) per student.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "take_roll_call")]
-pub async fn take_roll_call(data: MultipartData) -> Result<bool, UiError> {
+pub async fn take_roll_call(
+    /// The roll-call form, as posted.
+    data: MultipartData,
+) -> Result<bool, UiError> {
     use server_fn::ServerFn;
     let mut marks = String::new();
     let r = async {
@@ -131,7 +137,9 @@ pub async fn take_roll_call(data: MultipartData) -> Result<bool, UiError> {
 /// or those of `date` (dd/mm/yyyy or `YYYY-MM-DD`).
 #[server(prefix = "/fn", endpoint = "missing_roll_calls")]
 pub async fn missing_roll_calls(
+    /// Whether to list the whole week since Monday, not just today.
     week: bool,
+    /// The one day to list instead (dd/mm/yyyy or `YYYY-MM-DD`).
     date: Option<String>,
 ) -> Result<Vec<MissingRollCall>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -154,7 +162,10 @@ pub const MAX_CLASS_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 /// The caller's school's classes of a year (this year by default).
 #[server(prefix = "/fn", endpoint = "school_classes")]
-pub async fn school_classes(year: Option<String>) -> Result<ClassesOverview, UiError> {
+pub async fn school_classes(
+    /// The school year shown (this year when absent).
+    year: Option<String>,
+) -> Result<ClassesOverview, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::classes::overview(&ctx, &actor, year.as_deref())
@@ -165,9 +176,13 @@ pub async fn school_classes(year: Option<String>) -> Result<ClassesOverview, UiE
 /// Adds a class to the caller's school (its administrators).
 #[server(prefix = "/fn", endpoint = "create_class")]
 pub async fn create_class(
+    /// The class's name ("6A1").
     name: String,
+    /// The class's grade, as typed.
     grade: String,
+    /// The school year the class belongs to.
     school_year: String,
+    /// The homeroom teacher's user id (empty or absent: none).
     homeroom: Option<String>,
 ) -> Result<lophoc::classes::Class, UiError> {
     use server_fn::ServerFn;
@@ -212,9 +227,13 @@ pub async fn create_class(
 /// day of học kỳ II and the last day (dd/mm/yyyy); a year not defined yet is created.
 #[server(prefix = "/fn", endpoint = "set_school_year")]
 pub async fn set_school_year(
+    /// The school year's name ("2025-2026").
     name: String,
+    /// The year's first day (dd/mm/yyyy).
     starts: String,
+    /// The first day of học kỳ II (dd/mm/yyyy).
     term2_starts: String,
+    /// The year's last day (dd/mm/yyyy).
     ends: String,
 ) -> Result<SchoolYear, UiError> {
     use server_fn::ServerFn;
@@ -250,7 +269,10 @@ pub async fn set_school_year(
 
 /// Imports the school's classes from CSV `name,grade,school_year,homeroom_username`.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_classes")]
-pub async fn import_classes(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_classes(
+    /// The import form, as posted, with the CSV file.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -271,7 +293,10 @@ pub async fn import_classes(data: MultipartData) -> Result<ImportOutcome, UiErro
 /// Imports the school's timetable from CSV `class,day,period,subject,teacher`, as a new version
 /// from the form's `from` date (the whole school year when empty).
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_timetable")]
-pub async fn import_timetable(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_timetable(
+    /// The import form, as posted: the CSV file and the `from` date.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -293,7 +318,12 @@ pub async fn import_timetable(data: MultipartData) -> Result<ImportOutcome, UiEr
 /// A class's page: the week of `date` (dd/mm/yyyy or `YYYY-MM-DD`; this week by default), the
 /// roster and what the caller may do.
 #[server(prefix = "/fn", endpoint = "class_page")]
-pub async fn class_page(class: ClassId, date: Option<String>) -> Result<ClassView, UiError> {
+pub async fn class_page(
+    /// The class shown.
+    class: ClassId,
+    /// Any day of the week shown (this week when absent).
+    date: Option<String>,
+) -> Result<ClassView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -309,7 +339,9 @@ pub async fn class_page(class: ClassId, date: Option<String>) -> Result<ClassVie
 /// today by default), the school's periods, the staff for the school's administrators.
 #[server(prefix = "/fn", endpoint = "timetable_page")]
 pub async fn timetable_page(
+    /// The class whose timetable is shown.
     class: ClassId,
+    /// The day whose timetable in force is shown (today when absent).
     date: Option<String>,
 ) -> Result<TimetableEditor, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -324,7 +356,10 @@ pub async fn timetable_page(
 /// Saves a class's timetable from the page's grid: `class`, `from` (empty: the whole school
 /// year) and `s<weekday>-<period>` (subject) / `t<weekday>-<period>` (teacher) per cell.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "save_timetable")]
-pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
+pub async fn save_timetable(
+    /// The timetable grid form, as posted.
+    data: MultipartData,
+) -> Result<bool, UiError> {
     use server_fn::ServerFn;
     let mut typed = TimetableDraft::default();
     let r = async {
@@ -370,10 +405,15 @@ pub struct TimetableDraft {
 /// Adds one student to a class.
 #[server(prefix = "/fn", endpoint = "add_student")]
 pub async fn add_student(
+    /// The class the student joins.
     class: ClassId,
+    /// The student's code.
     code: String,
+    /// The student's full name.
     full_name: String,
+    /// The student's gender, as chosen on the form (empty: not given).
     gender: Option<String>,
+    /// The student's birth date, as typed (empty: not given).
     birth_date: Option<String>,
 ) -> Result<lophoc::classes::Student, UiError> {
     use server_fn::ServerFn;
@@ -408,7 +448,10 @@ pub async fn add_student(
 
 /// Imports a class's roster from CSV `code,full_name,gender,birth_date` (the form's `class`).
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_roster")]
-pub async fn import_roster(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_roster(
+    /// The import form, as posted: the class and the CSV file.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -433,8 +476,11 @@ pub async fn import_roster(data: MultipartData) -> Result<ImportOutcome, UiError
 /// the old place is kept in the history.
 #[server(prefix = "/fn", endpoint = "move_student")]
 pub async fn move_student(
+    /// The student moved.
     student: StudentId,
+    /// The class the student moves to.
     to: ClassId,
+    /// The first day in the new class (dd/mm/yyyy; today when empty).
     from: Option<String>,
 ) -> Result<String, UiError> {
     use server_fn::ServerFn;
@@ -464,8 +510,11 @@ pub async fn move_student(
 /// default), per student.
 #[server(prefix = "/fn", endpoint = "class_attendance")]
 pub async fn class_attendance(
+    /// The class whose attendance is summed up.
     class: ClassId,
+    /// The range's first day (30 days ago when absent).
     from: Option<String>,
+    /// The range's last day (today when absent).
     to: Option<String>,
 ) -> Result<(lophoc::classes::Class, AttendanceSummary), UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -486,7 +535,9 @@ pub async fn class_attendance(
 /// department).
 #[server(prefix = "/fn", endpoint = "on_time_by_school")]
 pub async fn on_time_by_school(
+    /// The range's first day (30 days ago when absent).
     from: Option<String>,
+    /// The range's last day (today when absent).
     to: Option<String>,
 ) -> Result<(String, String, Vec<SchoolOnTime>), UiError> {
     let (c, actor) = crate::ssr::actor()?;

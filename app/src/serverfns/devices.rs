@@ -73,9 +73,13 @@ pub struct LabelSet {
 /// filtered by kind and status codes and by words of the name, serial or room.
 #[server(prefix = "/fn", endpoint = "list_devices")]
 pub async fn list_devices(
+    /// The school whose devices are listed (a department or sysadmin's choice; the caller's own when absent).
     school: Option<SchoolId>,
+    /// Only devices of this kind (a kind code; empty: any).
     kind: Option<String>,
+    /// Only devices with this status (a status code; empty: any).
     status: Option<String>,
+    /// Words to find in the name, serial or room.
     q: Option<String>,
 ) -> Result<Inventory, UiError> {
     use lophoc::devices::{DeviceFilter, DeviceKind, DeviceStatus};
@@ -97,7 +101,10 @@ pub async fn list_devices(
 /// What the caller may do with the inventory of a school (their own; `school` for the
 /// department and sysadmins).
 #[server(prefix = "/fn", endpoint = "inventory_access")]
-pub async fn inventory_access(school: Option<SchoolId>) -> Result<DeviceAccess, UiError> {
+pub async fn inventory_access(
+    /// The school asked about (a department or sysadmin's choice; the caller's own when absent).
+    school: Option<SchoolId>,
+) -> Result<DeviceAccess, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::devices::access(&ctx, &actor, school)
@@ -107,7 +114,10 @@ pub async fn inventory_access(school: Option<SchoolId>) -> Result<DeviceAccess, 
 
 /// One device with today's bookings; "not found" for a device the caller may not see.
 #[server(prefix = "/fn", endpoint = "get_device")]
-pub async fn get_device(id: DeviceId) -> Result<DevicePage, UiError> {
+pub async fn get_device(
+    /// The device shown.
+    id: DeviceId,
+) -> Result<DevicePage, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::devices::page(&ctx, &actor, id)
@@ -119,11 +129,17 @@ pub async fn get_device(id: DeviceId) -> Result<DevicePage, UiError> {
 /// one unit, more than one makes a pool.
 #[server(prefix = "/fn", endpoint = "create_device")]
 pub async fn create_device(
+    /// The school the device goes to (a sysadmin's choice; the caller's own when absent).
     school: Option<SchoolId>,
+    /// The device's name.
     name: String,
+    /// The device's kind code.
     kind: String,
+    /// The serial number (empty: none).
     serial: String,
+    /// The room the device is kept in (empty: none).
     room: String,
+    /// How many units, as typed (empty: one; more makes a pool).
     quantity: String,
 ) -> Result<Device, UiError> {
     use lophoc::devices::DeviceInput;
@@ -167,13 +183,21 @@ pub async fn create_device(
 /// maintenance history.
 #[server(prefix = "/fn", endpoint = "update_device")]
 pub async fn update_device(
+    /// The device changed.
     id: DeviceId,
+    /// The device's name.
     name: String,
+    /// The device's kind code.
     kind: String,
+    /// The serial number (empty clears it).
     serial: String,
+    /// The room the device is kept in (empty clears it).
     room: String,
+    /// How many units, as typed.
     quantity: String,
+    /// The device's status code.
     status: String,
+    /// A note for the maintenance history (empty: none).
     note: String,
 ) -> Result<Device, UiError> {
     use lophoc::devices::DevicePatch;
@@ -219,7 +243,10 @@ pub async fn update_device(
 /// multipart form, into the school of the `school` part (or the caller's own): all or nothing,
 /// every bad line listed. At most [`MAX_IMPORT_BYTES`], counted while the upload streams in.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_devices")]
-pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_devices(
+    /// The import form, as posted: the CSV `file` and the `school`.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use lophoc::{Error, ErrorCode, Msg};
     use server_fn::ServerFn;
     let r = async {
@@ -266,7 +293,10 @@ pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiErro
 /// label, [`LABELS_PER_SHEET`] to a sheet. The page shows each sheet as an image of the REST
 /// API's `GET /api/v1/schools/{id}/devices/labels?ids=…`.
 #[server(prefix = "/fn", endpoint = "label_sheets")]
-pub async fn label_sheets(school: Option<SchoolId>) -> Result<LabelSet, UiError> {
+pub async fn label_sheets(
+    /// The school whose labels are made (a sysadmin's choice; the caller's own when absent).
+    school: Option<SchoolId>,
+) -> Result<LabelSet, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -289,7 +319,10 @@ pub async fn label_sheets(school: Option<SchoolId>) -> Result<LabelSet, UiError>
 
 /// Checks a booking in from its device's page (its teacher, the school's administrators).
 #[server(prefix = "/fn", endpoint = "device_check_in")]
-pub async fn device_check_in(booking: BookingId) -> Result<Booking, UiError> {
+pub async fn device_check_in(
+    /// The booking checked in.
+    booking: BookingId,
+) -> Result<Booking, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -310,7 +343,10 @@ pub async fn device_check_in(booking: BookingId) -> Result<Booking, UiError> {
 
 /// Checks a booking out (the device is given back) from its device's page.
 #[server(prefix = "/fn", endpoint = "device_check_out")]
-pub async fn device_check_out(booking: BookingId) -> Result<Booking, UiError> {
+pub async fn device_check_out(
+    /// The booking checked out.
+    booking: BookingId,
+) -> Result<Booking, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;

@@ -103,11 +103,17 @@ pub fn quota_bytes(mb: &str) -> Result<Option<i64>, lophoc::Error> {
 /// (`page` from 1).
 #[server(prefix = "/fn", endpoint = "material_library")]
 pub async fn material_library(
+    /// Words to find in the materials (empty: any).
     q: Option<String>,
+    /// Only this subject (a subject code; empty: any).
     subject: Option<String>,
+    /// Only this grade (0–12, as typed; empty: any).
     grade: Option<String>,
+    /// Only this scope (a scope code; empty: any).
     scope: Option<String>,
+    /// Only the caller's own materials.
     mine: bool,
+    /// The page of results (from 1).
     page: Option<i64>,
 ) -> Result<Page<Material>, UiError> {
     use lophoc::materials::{MaterialFilter, PAGE_SIZE, Scope};
@@ -134,7 +140,10 @@ pub async fn material_library(
 /// A material's page: the material, its earlier versions, where it was used, what the caller
 /// may do, and the caller's coming lessons to attach it to.
 #[server(prefix = "/fn", endpoint = "material_page")]
-pub async fn material_page(id: MaterialId) -> Result<MaterialView, UiError> {
+pub async fn material_page(
+    /// The material shown.
+    id: MaterialId,
+) -> Result<MaterialView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::materials::view(&ctx, &actor, id)
@@ -146,7 +155,10 @@ pub async fn material_page(id: MaterialId) -> Result<MaterialView, UiError> {
 /// `description`, `scope` and either one `file` or a link's `url`. A plain form post goes on to
 /// the new material's page (`?uploaded=1`), or back with the error and what was typed.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "upload_material")]
-pub async fn upload_material(data: MultipartData) -> Result<Material, UiError> {
+pub async fn upload_material(
+    /// The upload form, as posted: its fields and the file or link.
+    data: MultipartData,
+) -> Result<Material, UiError> {
     use server_fn::ServerFn;
     let mut typed = lophoc::materials::MaterialForm::default();
     let r = async {
@@ -174,7 +186,10 @@ pub async fn upload_material(data: MultipartData) -> Result<Material, UiError> {
 
 /// Replaces a file material's file (`material`, `file`): a new version, the earlier ones kept.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "upload_material_version")]
-pub async fn upload_material_version(data: MultipartData) -> Result<Material, UiError> {
+pub async fn upload_material_version(
+    /// The new version's form, as posted: the `material` and its `file`.
+    data: MultipartData,
+) -> Result<Material, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -212,13 +227,21 @@ pub async fn upload_material_version(data: MultipartData) -> Result<Material, Ui
 /// Saves a material's fields from its page's edit form (`url` only for a link).
 #[server(prefix = "/fn", endpoint = "update_material")]
 pub async fn update_material(
+    /// The material changed.
     id: MaterialId,
+    /// The material's title.
     title: String,
+    /// The subject code.
     subject: String,
+    /// The grade (0–12), as typed.
     grade: String,
+    /// The topic (empty: none).
     topic: Option<String>,
+    /// The description (empty: none).
     description: Option<String>,
+    /// Who sees the material (a scope code).
     scope: String,
+    /// The link's address (only for a link material).
     url: Option<String>,
 ) -> Result<Material, UiError> {
     use server_fn::ServerFn;
@@ -250,7 +273,12 @@ pub async fn update_material(
 /// Deletes a material (its versions and lesson attachments go with it). A plain form post goes
 /// on to the library, which names what was deleted (`title`, the form's own copy: only shown).
 #[server(prefix = "/fn", endpoint = "delete_material")]
-pub async fn delete_material(id: MaterialId, title: Option<String>) -> Result<(), UiError> {
+pub async fn delete_material(
+    /// The material deleted.
+    id: MaterialId,
+    /// The material's title, echoed back for the confirmation only.
+    title: Option<String>,
+) -> Result<(), UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -275,7 +303,12 @@ pub async fn delete_material(id: MaterialId, title: Option<String>) -> Result<()
 /// Attaches a material to one of the caller's lessons (`lesson`, a [`lesson_key`]). Returns
 /// whether it was attached now (false: it already was).
 #[server(prefix = "/fn", endpoint = "attach_material")]
-pub async fn attach_material(material: MaterialId, lesson: String) -> Result<bool, UiError> {
+pub async fn attach_material(
+    /// The material attached.
+    material: MaterialId,
+    /// The lesson it is attached to (a [`lesson_key`]).
+    lesson: String,
+) -> Result<bool, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -303,7 +336,12 @@ pub async fn attach_material(material: MaterialId, lesson: String) -> Result<boo
 
 /// Takes a material off a lesson (`lesson`, a [`lesson_key`]).
 #[server(prefix = "/fn", endpoint = "detach_material")]
-pub async fn detach_material(material: MaterialId, lesson: String) -> Result<(), UiError> {
+pub async fn detach_material(
+    /// The material taken off.
+    material: MaterialId,
+    /// The lesson it is taken off (a [`lesson_key`]).
+    lesson: String,
+) -> Result<(), UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -328,7 +366,10 @@ pub async fn detach_material(material: MaterialId, lesson: String) -> Result<(),
 /// A school's storage use by teacher against its quota: the caller's school, or `school` for
 /// the department and sysadmins.
 #[server(prefix = "/fn", endpoint = "material_storage")]
-pub async fn material_storage(school: Option<SchoolId>) -> Result<StorageUse, UiError> {
+pub async fn material_storage(
+    /// The school whose storage is shown (a department or sysadmin's choice; the caller's own when absent).
+    school: Option<SchoolId>,
+) -> Result<StorageUse, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -341,7 +382,9 @@ pub async fn material_storage(school: Option<SchoolId>) -> Result<StorageUse, Ui
 /// Sets a school's storage quota in MB (`quota_mb`; empty removes it).
 #[server(prefix = "/fn", endpoint = "set_material_quota")]
 pub async fn set_material_quota(
+    /// The school whose quota is set (a department or sysadmin's choice; the caller's own when absent).
     school: Option<SchoolId>,
+    /// The quota in MB, as typed (empty removes it).
     quota_mb: String,
 ) -> Result<StorageUse, UiError> {
     use server_fn::ServerFn;

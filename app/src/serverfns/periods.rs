@@ -108,7 +108,10 @@ pub fn decode_draft(s: &str) -> Vec<PeriodRow> {
 /// A school's period grid and holidays (the caller's own school; `school` for the department
 /// and sysadmins).
 #[server(prefix = "/fn", endpoint = "get_periods")]
-pub async fn get_periods(school: Option<SchoolId>) -> Result<SchoolPeriods, UiError> {
+pub async fn get_periods(
+    /// The school whose grid is shown (a department or sysadmin's choice; the caller's own when absent).
+    school: Option<SchoolId>,
+) -> Result<SchoolPeriods, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::periods::page(&ctx, &actor, school)
@@ -121,8 +124,12 @@ pub async fn get_periods(school: Option<SchoolId>) -> Result<SchoolPeriods, UiEr
 /// (`rows.{index}`), so it shows under the row the user typed.
 #[server(prefix = "/fn", endpoint = "save_periods")]
 pub async fn save_periods(
+    /// The school whose grid is edited (a sysadmin's choice; the caller's own when absent).
     school: Option<SchoolId>,
-    #[server(default)] rows: Vec<PeriodRow>,
+    /// The grid's rows as the form sends them, removed and blank ones included.
+    #[server(default)]
+    rows: Vec<PeriodRow>,
+    /// Minutes after its first period starts before a booking not checked in is released, as typed.
     release_after_minutes: String,
 ) -> Result<PeriodGrid, UiError> {
     use server_fn::ServerFn;
@@ -153,9 +160,13 @@ pub async fn save_periods(
 /// Adds a holiday (a day, or a range: `ends` empty is the same day).
 #[server(prefix = "/fn", endpoint = "add_holiday")]
 pub async fn add_holiday(
+    /// The school the holiday is added to (a sysadmin's choice; the caller's own when absent).
     school: Option<SchoolId>,
+    /// The holiday's first day.
     starts: String,
+    /// The holiday's last day (empty: the same day).
     ends: String,
+    /// The holiday's name.
     name: String,
 ) -> Result<Holiday, UiError> {
     use lophoc::periods::HolidayInput;
@@ -193,9 +204,13 @@ pub async fn add_holiday(
 /// Removes a holiday of the school. `name` only travels back for the confirmation.
 #[server(prefix = "/fn", endpoint = "remove_holiday")]
 pub async fn remove_holiday(
+    /// The school the holiday is removed from (a sysadmin's choice; the caller's own when absent).
     school: Option<SchoolId>,
+    /// The holiday removed.
     id: lophoc::ids::HolidayId,
-    #[server(default)] name: String,
+    /// The holiday's name, echoed back for the confirmation only.
+    #[server(default)]
+    name: String,
 ) -> Result<String, UiError> {
     use server_fn::ServerFn;
     let r = async {

@@ -210,7 +210,10 @@ pub fn targets_draft(rows: &[TargetRow]) -> String {
 /// The dashboard's numbers on `as_of` (`dd/mm/yyyy` or `YYYY-MM-DD`; empty: today): the
 /// department and sysadmins, an area officer their area.
 #[server(prefix = "/fn", endpoint = "pilot_summary")]
-pub async fn pilot_summary(as_of: Option<String>) -> Result<SummaryView, UiError> {
+pub async fn pilot_summary(
+    /// The day the numbers are for (empty: today).
+    as_of: Option<String>,
+) -> Result<SummaryView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -238,15 +241,25 @@ pub async fn pilot_trend() -> Result<TrendView, UiError> {
 /// an unknown filter would be; a bad `as_of` is the field's error.
 #[server(prefix = "/fn", endpoint = "pilot_schools")]
 pub async fn pilot_schools(
+    /// The day the statuses are for (empty: today).
     as_of: Option<String>,
+    /// Only schools that count (`true`) or do not (`false`).
     counted: Option<String>,
+    /// Only schools enrolled (`true`) or not (`false`).
     enrolled: Option<String>,
+    /// Only enrolled schools silent for at least this many days.
     silent_days: Option<String>,
+    /// Only schools of this level (a level code).
     level: Option<String>,
+    /// Only schools of this area (an area id).
     area: Option<String>,
+    /// Words to find in the schools' codes, names or areas.
     q: Option<String>,
+    /// The order: `rank`, `code` or `close`.
     order: Option<String>,
+    /// The page of the list (from 1).
     page: Option<i64>,
+    /// Schools per page (at most [`MAX_PER_PAGE`]).
     per_page: Option<i64>,
 ) -> Result<StatusList, UiError> {
     use lophoc::services::pilot::{Order, StatusFilter};
@@ -291,7 +304,9 @@ pub async fn pilot_schools(
 /// and the school's own staff; another school is "not found".
 #[server(prefix = "/fn", endpoint = "pilot_school")]
 pub async fn pilot_school(
+    /// The school shown.
     school: SchoolId,
+    /// The day the status is for (empty: today).
     as_of: Option<String>,
 ) -> Result<EvidenceView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -326,7 +341,10 @@ pub async fn pilot_targets() -> Result<Targets, UiError> {
 /// Schools not enrolled yet matching `q` (the enrolment form's search), at most
 /// [`CANDIDATES`].
 #[server(prefix = "/fn", endpoint = "pilot_candidates")]
-pub async fn pilot_candidates(q: String) -> Result<Vec<School>, UiError> {
+pub async fn pilot_candidates(
+    /// Words to find in the schools' codes, names or areas.
+    q: String,
+) -> Result<Vec<School>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::pilot::candidates(&ctx, &actor, q.trim(), CANDIDATES)
@@ -360,8 +378,11 @@ pub async fn pilot_areas() -> Result<Vec<Area>, UiError> {
 /// (`crit.{row}.threshold`).
 #[server(prefix = "/fn", endpoint = "set_pilot_criteria")]
 pub async fn set_pilot_criteria(
+    /// The window in days, as typed.
     window_days: String,
-    #[server(default)] crit: Vec<CriterionRow>,
+    /// The form's rows, one per criterion.
+    #[server(default)]
+    crit: Vec<CriterionRow>,
 ) -> Result<CriteriaSaved, UiError> {
     use lophoc::pilot::Criterion;
     use server_fn::ServerFn;
@@ -412,7 +433,9 @@ pub async fn set_pilot_criteria(
 /// date. An error names the form's row (`rows.{row}.percent`, `rows.{row}.due`).
 #[server(prefix = "/fn", endpoint = "set_pilot_targets")]
 pub async fn set_pilot_targets(
-    #[server(default)] rows: Vec<TargetRow>,
+    /// The form's rows, removed and blank ones included.
+    #[server(default)]
+    rows: Vec<TargetRow>,
 ) -> Result<Targets, UiError> {
     use lophoc::Msg;
     use lophoc::error::FieldErrors;
@@ -463,9 +486,14 @@ pub async fn set_pilot_targets(
 /// start. `name` only travels back for the confirmation.
 #[server(prefix = "/fn", endpoint = "enrol_pilot_school")]
 pub async fn enrol_pilot_school(
+    /// The school enrolled.
     school: SchoolId,
-    #[server(default)] since: String,
-    #[server(default)] name: String,
+    /// The enrolment's first day (`dd/mm/yyyy`; empty: today).
+    #[server(default)]
+    since: String,
+    /// The school's name, echoed back for the confirmation only.
+    #[server(default)]
+    name: String,
 ) -> Result<PilotStatus, UiError> {
     use lophoc::{Error, Msg};
     use server_fn::ServerFn;
@@ -500,8 +528,11 @@ pub async fn enrol_pilot_school(
 /// Ends a school's enrolment. `name` only travels back for the confirmation.
 #[server(prefix = "/fn", endpoint = "unenrol_pilot_school")]
 pub async fn unenrol_pilot_school(
+    /// The school whose enrolment ends.
     school: SchoolId,
-    #[server(default)] name: String,
+    /// The school's name, echoed back for the confirmation only.
+    #[server(default)]
+    name: String,
 ) -> Result<(), UiError> {
     use server_fn::ServerFn;
     let r = async {
@@ -524,7 +555,10 @@ pub async fn unenrol_pilot_school(
 /// Enrols the schools of a CSV `code,since` sent as the `file` part of a multipart form: all
 /// or nothing, every bad line listed.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "enrol_pilot_csv")]
-pub async fn enrol_pilot_csv(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn enrol_pilot_csv(
+    /// The enrolment form, as posted, with the CSV `file`.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use lophoc::{Error, ErrorCode, Msg};
     use server_fn::ServerFn;
     let r = async {
@@ -562,8 +596,11 @@ pub async fn enrol_pilot_csv(data: MultipartData) -> Result<ImportOutcome, UiErr
 /// Scopes a department officer to an area (`area` an id; empty: the whole province again).
 #[server(prefix = "/fn", endpoint = "set_officer_area")]
 pub async fn set_officer_area(
+    /// The department officer scoped.
     user: UserId,
-    #[server(default)] area: String,
+    /// The area's id (empty: the whole province).
+    #[server(default)]
+    area: String,
 ) -> Result<OfficerView, UiError> {
     use lophoc::{Error, Msg};
     use server_fn::ServerFn;

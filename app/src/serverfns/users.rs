@@ -47,7 +47,10 @@ pub mod back {
 /// The teachers of the school admin's own school, optionally matching `q` (name or username,
 /// case and diacritics ignored).
 #[server(prefix = "/fn", endpoint = "list_teachers")]
-pub async fn list_teachers(q: Option<String>) -> Result<Page<UserAccount>, UiError> {
+pub async fn list_teachers(
+    /// Words to find in the name or username (empty: every teacher).
+    q: Option<String>,
+) -> Result<Page<UserAccount>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::users::list_teachers(&ctx, &actor, q.as_deref())
@@ -58,8 +61,11 @@ pub async fn list_teachers(q: Option<String>) -> Result<Page<UserAccount>, UiErr
 /// Adds a teacher to the school admin's own school.
 #[server(prefix = "/fn", endpoint = "create_teacher")]
 pub async fn create_teacher(
+    /// The teacher's full name.
     full_name: String,
+    /// The teacher's username.
     username: String,
+    /// The teacher's first password.
     password: String,
 ) -> Result<User, UiError> {
     use lophoc::services::users::NewUser;
@@ -94,7 +100,12 @@ pub async fn create_teacher(
 
 /// Enables or disables an account; disabling ends its sessions at once.
 #[server(prefix = "/fn", endpoint = "set_user_active")]
-pub async fn set_user_active(user_id: UserId, active: bool) -> Result<UserAccount, UiError> {
+pub async fn set_user_active(
+    /// The account enabled or disabled.
+    user_id: UserId,
+    /// Whether the account is enabled.
+    active: bool,
+) -> Result<UserAccount, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -125,7 +136,9 @@ pub async fn set_user_active(user_id: UserId, active: bool) -> Result<UserAccoun
 /// confirmation), never the password.
 #[server(prefix = "/fn", endpoint = "reset_user_password")]
 pub async fn reset_user_password(
+    /// The account whose password is reset.
     user_id: UserId,
+    /// The new password.
     password: String,
 ) -> Result<UserAccount, UiError> {
     use server_fn::ServerFn;
@@ -154,7 +167,10 @@ pub async fn reset_user_password(
 /// of a multipart form: all or nothing, every bad line listed. At most [`MAX_IMPORT_BYTES`],
 /// counted while the upload streams in.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_users")]
-pub async fn import_users(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_users(
+    /// The import form, as posted, with the CSV `file`.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -192,7 +208,10 @@ pub async fn list_department_accounts() -> Result<Page<UserAccount>, UiError> {
 
 /// A school, found by its code, and its administrators (department and sysadmin).
 #[server(prefix = "/fn", endpoint = "list_school_admins")]
-pub async fn list_school_admins(school_code: String) -> Result<SchoolAdmins, UiError> {
+pub async fn list_school_admins(
+    /// The school's code.
+    school_code: String,
+) -> Result<SchoolAdmins, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::users::school_admins(&ctx, &actor, &school_code)
@@ -204,10 +223,15 @@ pub async fn list_school_admins(school_code: String) -> Result<SchoolAdmins, UiE
 /// department users; sysadmin: anyone). `school_code` names the school of a school role.
 #[server(prefix = "/fn", endpoint = "create_account")]
 pub async fn create_account(
+    /// The account's full name.
     full_name: String,
+    /// The account's username.
     username: String,
+    /// The account's role (a role code).
     role: String,
+    /// The code of the account's school (for a school role).
     school_code: Option<String>,
+    /// The account's first password.
     password: String,
 ) -> Result<User, UiError> {
     use lophoc::services::users;
