@@ -73,7 +73,7 @@ pub struct LabelSet {
 /// filtered by kind and status codes and by words of the name, serial or room.
 #[server(prefix = "/fn", endpoint = "list_devices")]
 pub async fn list_devices(
-    /// The school whose devices are listed (a department or sysadmin's choice; the caller's own when absent).
+    /// The school whose devices are listed (a department or sysadmin pick; else the caller's own).
     school: Option<SchoolId>,
     /// Only devices of this kind (a kind code; empty: any).
     kind: Option<String>,
@@ -102,7 +102,7 @@ pub async fn list_devices(
 /// department and sysadmins).
 #[server(prefix = "/fn", endpoint = "inventory_access")]
 pub async fn inventory_access(
-    /// The school asked about (a department or sysadmin's choice; the caller's own when absent).
+    /// The school asked about (a department or sysadmin pick; else the caller's own).
     school: Option<SchoolId>,
 ) -> Result<DeviceAccess, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -129,7 +129,7 @@ pub async fn get_device(
 /// one unit, more than one makes a pool.
 #[server(prefix = "/fn", endpoint = "create_device")]
 pub async fn create_device(
-    /// The school the device goes to (a sysadmin's choice; the caller's own when absent).
+    /// The school the device goes to (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
     /// The device's name.
     name: String,
@@ -294,7 +294,7 @@ pub async fn import_devices(
 /// API's `GET /api/v1/schools/{id}/devices/labels?ids=…`.
 #[server(prefix = "/fn", endpoint = "label_sheets")]
 pub async fn label_sheets(
-    /// The school whose labels are made (a sysadmin's choice; the caller's own when absent).
+    /// The school whose labels are made (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
 ) -> Result<LabelSet, UiError> {
     let (c, actor) = crate::ssr::actor()?;

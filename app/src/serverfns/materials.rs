@@ -367,7 +367,7 @@ pub async fn detach_material(
 /// the department and sysadmins.
 #[server(prefix = "/fn", endpoint = "material_storage")]
 pub async fn material_storage(
-    /// The school whose storage is shown (a department or sysadmin's choice; the caller's own when absent).
+    /// The school whose storage is shown (a department or sysadmin pick; else the caller's own).
     school: Option<SchoolId>,
 ) -> Result<StorageUse, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -382,7 +382,7 @@ pub async fn material_storage(
 /// Sets a school's storage quota in MB (`quota_mb`; empty removes it).
 #[server(prefix = "/fn", endpoint = "set_material_quota")]
 pub async fn set_material_quota(
-    /// The school whose quota is set (a department or sysadmin's choice; the caller's own when absent).
+    /// The school whose quota is set (a department or sysadmin pick; else the caller's own).
     school: Option<SchoolId>,
     /// The quota in MB, as typed (empty removes it).
     quota_mb: String,

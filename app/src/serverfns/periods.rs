@@ -109,7 +109,7 @@ pub fn decode_draft(s: &str) -> Vec<PeriodRow> {
 /// and sysadmins).
 #[server(prefix = "/fn", endpoint = "get_periods")]
 pub async fn get_periods(
-    /// The school whose grid is shown (a department or sysadmin's choice; the caller's own when absent).
+    /// The school whose grid is shown (a department or sysadmin pick; else the caller's own).
     school: Option<SchoolId>,
 ) -> Result<SchoolPeriods, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -124,7 +124,7 @@ pub async fn get_periods(
 /// (`rows.{index}`), so it shows under the row the user typed.
 #[server(prefix = "/fn", endpoint = "save_periods")]
 pub async fn save_periods(
-    /// The school whose grid is edited (a sysadmin's choice; the caller's own when absent).
+    /// The school whose grid is edited (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
     /// The grid's rows as the form sends them, removed and blank ones included.
     #[server(default)]
@@ -160,7 +160,7 @@ pub async fn save_periods(
 /// Adds a holiday (a day, or a range: `ends` empty is the same day).
 #[server(prefix = "/fn", endpoint = "add_holiday")]
 pub async fn add_holiday(
-    /// The school the holiday is added to (a sysadmin's choice; the caller's own when absent).
+    /// The school the holiday is added to (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
     /// The holiday's first day.
     starts: String,
@@ -204,7 +204,7 @@ pub async fn add_holiday(
 /// Removes a holiday of the school. `name` only travels back for the confirmation.
 #[server(prefix = "/fn", endpoint = "remove_holiday")]
 pub async fn remove_holiday(
-    /// The school the holiday is removed from (a sysadmin's choice; the caller's own when absent).
+    /// The school the holiday is removed from (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
     /// The holiday removed.
     id: lophoc::ids::HolidayId,
