@@ -546,6 +546,17 @@ pub fn projected(points: &[TrendPoint], percent: f64) -> Option<NaiveDate> {
     Some(at.max(last.as_of))
 }
 
+/// When the trend's pace reaches `target`: the projected date of the same target among the
+/// trend's (the dashboard's and the report's targets carry none; the trend's are the same list,
+/// matched on due date and percent). `None` when the trend has no such target or its pace does
+/// not get there.
+pub fn projection_of(trend: &[TargetProgress], target: &TargetProgress) -> Option<NaiveDate> {
+    trend
+        .iter()
+        .find(|p| p.due == target.due && p.percent == target.percent)
+        .and_then(|p| p.projected)
+}
+
 /// Whether a school enrolled in the pilot has been silent: no recorded use in the last `days`
 /// days before `as_of` (inclusive of `as_of`).
 pub fn is_silent(s: &SchoolStatus, as_of: NaiveDate, days: i64) -> bool {
@@ -849,5 +860,34 @@ mod tests {
         let flat = vec![p(d(1, 31), 6.0), p(d(2, 28), 6.0)];
         assert_eq!(projected(&flat, 20.0), None);
         assert_eq!(projected(&pts[..1], 20.0), None);
+    }
+
+    #[test]
+    fn a_target_takes_the_trends_projection_of_the_same_target() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let t = |percent, due, projected| TargetProgress {
+            percent,
+            due,
+            reached: false,
+            schools_needed: 3,
+            projected,
+        };
+        let trend = vec![
+            t(20.0, d(6, 30), Some(d(5, 1))),
+            t(40.0, d(12, 31), Some(d(11, 2))),
+            t(60.0, d(12, 31), None),
+        ];
+        assert_eq!(
+            projection_of(&trend, &t(40.0, d(12, 31), None)),
+            Some(d(11, 2))
+        );
+        assert_eq!(
+            projection_of(&trend, &t(20.0, d(6, 30), None)),
+            Some(d(5, 1))
+        );
+        // The pace does not get there; a target the trend does not know.
+        assert_eq!(projection_of(&trend, &t(60.0, d(12, 31), None)), None);
+        assert_eq!(projection_of(&trend, &t(40.0, d(6, 30), None)), None);
+        assert_eq!(projection_of(&[], &t(20.0, d(6, 30), None)), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Components shared by pages.
 
 pub mod account_fields;
+pub mod account_table;
 pub mod as_of_form;
 pub mod badges;
 pub mod bar_chart;
@@ -21,6 +22,7 @@ pub mod page_title;
 pub mod pagination;
 pub mod pilot_filter;
 pub mod pilot_groups;
+pub mod pilot_settings;
 pub mod pilot_trend;
 pub mod progress_target;
 pub mod school_picker;

@@ -17,7 +17,7 @@ pub fn current_lang() -> Lang {
     }
     #[cfg(feature = "ssr")]
     {
-        crate::ssr::caller().lang
+        crate::request::caller().lang
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -13,6 +13,8 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod serverfns;
 #[cfg(feature = "ssr")]
 pub mod ssr;

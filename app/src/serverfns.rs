@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bookings;
 pub mod classes;
 pub mod devices;
+pub mod echo;
 #[cfg(feature = "ssr")]
 pub mod form;
 pub mod materials;

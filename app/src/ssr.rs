@@ -8,12 +8,7 @@ use leptos::prelude::*;
 use lophoc::model::Actor;
 use lophoc::services::{Caller, Ctx};
 
-/// The caller the server's middleware resolved for this request.
-pub fn caller() -> Caller {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<Caller>().cloned())
-        .unwrap_or_default()
-}
+pub use crate::request::caller;
 
 /// The caller and the acting user, or 401 in the caller's language.
 pub fn actor() -> Result<(Caller, Actor), UiError> {

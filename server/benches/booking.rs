@@ -13,6 +13,8 @@
 //! - the week view of all 60 devices: the JSON endpoint, and the SSR page `/book` when the app
 //!   has it.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 mod harness;
 
 use chrono::{Datelike, Duration as Days, NaiveDate};

@@ -9,6 +9,8 @@
 //! - cold start of the release binary (spawn → `/healthz` answers), when it has been built,
 //! - the size of the site's assets as built and as brotli (from `target/site`, when built).
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 mod harness;
 
 use harness::{percentile, repo_root, site_root};

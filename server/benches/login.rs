@@ -11,6 +11,8 @@
 //!   signs in every 2.5 s (the "every 5 s" of a real morning, scaled down) and a new browser of
 //!   the owner's (no device cookie) tries as often: successes per tries of each.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 mod harness;
 
 use harness::{Engines, site_root};

@@ -11,6 +11,8 @@
 //! - search: 100,000 materials in the library (written straight to the table), then
 //!   `materials::list` as a teacher for queries without diacritics: p50/p99 latency.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 mod harness;
 
 use harness::{Engines, percentile};

@@ -12,6 +12,8 @@
 //!   evidence, p50/p99 over repeated reads of the fresh run;
 //! - the 12-month trend from cold (one run per month end).
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 mod harness;
 
 use chrono::{Datelike, Duration as Days, NaiveDate};

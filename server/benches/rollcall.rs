@@ -13,6 +13,8 @@
 //! RELIABILITY.md asks for 500 roll calls/s with p99 under 1 s on PostgreSQL, and on SQLite a
 //! province's period-start burst (30,000 roll calls within 5 minutes, i.e. 100/s sustained).
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 mod harness;
 
 use chrono::{Duration as Days, NaiveDate};

@@ -1,6 +1,8 @@
 //! The REST API v1 and the pipeline around it, through the same router the binary serves, on
 //! SQLite and PostgreSQL (API.md, RELIABILITY.md #4, #5, #7).
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 #[macro_use]
 mod common;
 

@@ -2,6 +2,8 @@
 //! precompressed by negotiation and cached for a year; pages and JSON compressed on the fly,
 //! never twice, and never what is compressed already (XLSX); an unknown asset is a 404.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 #[macro_use]
 mod common;
 

@@ -23,6 +23,8 @@
 //! - `ends_session`: true when a success ends the caller's session (logins, logouts); the
 //!   harness then opens a new one for the next case.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 #[macro_use]
 mod common;
 

@@ -6,6 +6,8 @@
 //! schools, so the default grid has nine 35-minute periods: 1 07:00–07:35, 2 07:40–08:15,
 //! 3 08:35–09:10, 4 09:15–09:50, 5 09:55–10:30, then 6–9 from 13:45.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 #[macro_use]
 mod common;
 

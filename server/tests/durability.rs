@@ -4,6 +4,8 @@
 //! while they are in flight, started again on the same database, and every roll call that was
 //! answered 2xx before the kill must be there, exactly as sent, once.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 use chrono::{Duration as Days, NaiveDate};
 use lophoc::classes::{ClassInput, SchoolYear};
 use lophoc::model::Role;

@@ -3,6 +3,8 @@
 //! forged `X-Forwarded-For`, oversized bodies and fields, redirect targets, HTTPS headers and
 //! cookies, caching of signed-in answers, and one-time passwords.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 #[macro_use]
 mod common;
 

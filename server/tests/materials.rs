@@ -3,6 +3,8 @@
 //! CSP, bad uploads answered as API.md says with nothing written, the size cap while
 //! streaming, a lesson's materials, and the same upload fifty times at once.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 #[macro_use]
 mod common;
 

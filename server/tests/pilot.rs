@@ -4,6 +4,8 @@
 //! which school. The numbers themselves are checked against a hand-computed fixture in
 //! `src/services/pilot_tests.rs`.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 #[macro_use]
 mod common;
 

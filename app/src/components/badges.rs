@@ -9,7 +9,10 @@ use lophoc::model::School;
 
 /// The badge of a device's status (the text carries the meaning; the colour repeats it).
 #[component]
-pub fn DeviceStatusBadge(status: DeviceStatus) -> impl IntoView {
+pub fn DeviceStatusBadge(
+    /// The device's status.
+    status: DeviceStatus,
+) -> impl IntoView {
     let class = match status {
         DeviceStatus::Available => "badge badge-success",
         DeviceStatus::InRepair => "badge badge-warning",
@@ -20,7 +23,10 @@ pub fn DeviceStatusBadge(status: DeviceStatus) -> impl IntoView {
 
 /// The badge of a booking's status (the text carries the meaning; the colour helps).
 #[component]
-pub fn BookingStatusBadge(status: BookingStatus) -> impl IntoView {
+pub fn BookingStatusBadge(
+    /// The booking's status.
+    status: BookingStatus,
+) -> impl IntoView {
     let class = match status {
         BookingStatus::Booked => "badge badge-info",
         BookingStatus::InUse => "badge badge-warning",
@@ -33,7 +39,10 @@ pub fn BookingStatusBadge(status: BookingStatus) -> impl IntoView {
 
 /// The pilot column and field: a badge, and since when.
 #[component]
-pub fn PilotBadge(school: School) -> impl IntoView {
+pub fn PilotBadge(
+    /// The school whose pilot enrolment is shown.
+    school: School,
+) -> impl IntoView {
     if school.pilot.enrolled {
         let since = school
             .pilot
@@ -58,7 +67,12 @@ pub fn PilotBadge(school: School) -> impl IntoView {
 /// A school's pilot status on a date: counts toward the target, enrolled but not (yet)
 /// counting, or not enrolled.
 #[component]
-pub fn CountedBadge(enrolled: bool, counted: bool) -> impl IntoView {
+pub fn CountedBadge(
+    /// Whether the school is enrolled in the pilot.
+    enrolled: bool,
+    /// Whether the school counts toward the target on that date.
+    counted: bool,
+) -> impl IntoView {
     let (class, key) = match (enrolled, counted) {
         (_, true) => ("badge badge-success", "pilot.status.counted"),
         (true, false) => ("badge badge-warning", "pilot.status.not_counted"),

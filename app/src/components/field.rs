@@ -18,15 +18,31 @@ pub const DATE_PATTERN: &str = r"\s*\d{1,2}[\/.\-]\d{1,2}[\/.\-]\d{4}\s*";
 /// dd/mm/yyyy (a native date input would show the browser's order, mm/dd/yyyy in English).
 #[component]
 pub fn Field(
-    #[prop(into)] id: String,
+    /// The input's id (its label points to it; the hint and error ids derive from it).
+    #[prop(into)]
+    id: String,
+    /// The form field's name.
     name: &'static str,
+    /// The label's text.
     label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional, into)] value: String,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(default = true)] required: bool,
+    /// A hint under the label (read with the input).
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// The input's type (`text`, `password`, …; `date` is a dd/mm/yyyy text field).
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The browser's autofill hint.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// The initial value (what the user typed before an error came back).
+    #[prop(optional, into)]
+    value: String,
+    /// The error to show under the input, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Whether the field must be filled in.
+    #[prop(default = true)]
+    required: bool,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -75,10 +91,17 @@ pub fn Field(
 /// A select with its label and error, like [`Field`].
 #[component]
 pub fn SelectField(
-    #[prop(into)] id: String,
+    /// The select's id (its label points to it).
+    #[prop(into)]
+    id: String,
+    /// The form field's name.
     name: &'static str,
+    /// The label's text.
     label: &'static str,
-    #[prop(into)] error: Signal<Option<String>>,
+    /// The error to show under the select, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// The options.
     children: Children,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
@@ -105,13 +128,25 @@ pub fn SelectField(
 /// A text area with its label, hint and error, like [`Field`] (never required).
 #[component]
 pub fn TextAreaField(
-    #[prop(into)] id: String,
+    /// The text area's id (its label points to it).
+    #[prop(into)]
+    id: String,
+    /// The form field's name.
     name: &'static str,
+    /// The label's text.
     label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional, into)] value: String,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(default = 4)] rows: u32,
+    /// A hint under the label (read with the text area).
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// The initial text (what the user typed before an error came back).
+    #[prop(optional, into)]
+    value: String,
+    /// The error to show under the text area, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Its height in lines.
+    #[prop(default = 4)]
+    rows: u32,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");

@@ -68,20 +68,6 @@ pub fn periods_label(periods: &[i64]) -> String {
         .join(", ")
 }
 
-/// Percent-encodes a value of a link's query string (UTF-8 bytes; space as `+`, as a GET form
-/// writes it).
-pub fn query_value(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `?school=ID` for a link of a page about one school, or nothing for the caller's own.
 pub fn school_query(school: Option<SchoolId>, first: bool) -> String {
     match school {

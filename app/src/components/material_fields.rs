@@ -8,6 +8,10 @@ use crate::i18n::tr;
 use leptos::prelude::*;
 use lophoc::materials::MaterialForm;
 
+/// What the file input offers to pick (the server checks every file by its content anyway).
+pub const ACCEPT: &str = ".pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp,\
+     .mp3,.wav,.ogg,.m4a,.mp4,.m4v,.mov,.webm";
+
 /// The fields, named as the server functions read them. `id` prefixes the element ids (unique
 /// on the page); `values` shows what the form holds (what was typed, after an error).
 #[component]

@@ -23,7 +23,10 @@ pub fn grade_label(grade: i64) -> String {
 
 /// The badge of who sees a material (the text carries the meaning; the colour repeats it).
 #[component]
-pub fn ScopeBadge(scope: Scope) -> impl IntoView {
+pub fn ScopeBadge(
+    /// Who sees the material.
+    scope: Scope,
+) -> impl IntoView {
     let class = match scope {
         Scope::Private => "badge badge-neutral",
         Scope::School => "badge badge-info",
@@ -189,7 +192,10 @@ pub fn scope_options(chosen: &str) -> impl IntoView + use<> {
 
 /// A lesson's materials as links to their pages ("Học liệu: Bài 3 – Phân số, Phiếu bài tập").
 #[component]
-pub fn LessonMaterialLinks(materials: Vec<MaterialRef>) -> impl IntoView {
+pub fn LessonMaterialLinks(
+    /// The lesson's materials, linked in this order.
+    materials: Vec<MaterialRef>,
+) -> impl IntoView {
     let links = materials
         .into_iter()
         .map(|m| {

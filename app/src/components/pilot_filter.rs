@@ -3,8 +3,8 @@
 //! names it) and by the list's own GET form, pagination and export links. The names are the
 //! REST API's (`GET /api/v1/pilot/schools`), so an export link is the same query.
 
-use crate::components::format::query_value;
 use chrono::NaiveDate;
+use lophoc::text::percent_encode;
 
 /// The list's filters as the query string carries them (empty: any).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,7 +113,7 @@ impl PilotFilter {
             .iter()
             .map(|(k, v)| (*k, v.as_str()))
             .chain(extra.iter().map(|(k, v)| (*k, v.as_str())))
-            .map(|(k, v)| format!("{k}={}", query_value(v)))
+            .map(|(k, v)| format!("{k}={}", percent_encode(v)))
             .collect::<Vec<_>>()
             .join("&")
     }

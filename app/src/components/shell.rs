@@ -26,24 +26,13 @@ pub fn AppShell() -> impl IntoView {
                     Ok(Some(user)) => view! { <Frame user /> }.into_any(),
                     _ => {
                         let next = location.pathname.get_untracked();
-                        let to = if next == "/" { "/login".to_owned() } else { format!("/login?next={}", urlencode(&next)) };
+                        let to = if next == "/" { "/login".to_owned() } else { format!("/login?next={}", lophoc::text::percent_encode(&next)) };
                         view! { <Redirect path=to /> }.into_any()
                     }
                 }
             })}
         </Suspense>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

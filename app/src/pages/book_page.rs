@@ -39,23 +39,12 @@ mod form;
 mod week;
 
 use form::BookForm;
+use lophoc::text::percent_encode;
 use week::Week;
 
 /// "dd/mm" of a day.
 fn day_month(d: NaiveDate) -> String {
     d.format("%d/%m").to_string()
-}
-
-/// Percent-encodes a query value.
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The page's query: what is looked at, and what the form holds.
@@ -150,7 +139,7 @@ impl BookQuery {
         } else {
             let q = parts
                 .into_iter()
-                .map(|(k, v)| format!("{k}={}", encode(&v)))
+                .map(|(k, v)| format!("{k}={}", percent_encode(&v)))
                 .collect::<Vec<_>>()
                 .join("&");
             format!("/book?{q}")

@@ -302,16 +302,23 @@ fn Roster(students: Vec<Student>) -> impl IntoView {
 #[component]
 fn AddStudentCard(class: i64) -> impl IntoView {
     let query = use_query_map();
-    let (error, added, code, full_name, gender, birth) = query.with_untracked(|q| {
+    let (error, added, typed) = query.with_untracked(|q| {
         (
             from_query(q, AddStudent::PATH),
             q.get(back::STUDENT_ADDED).filter(|n| !n.is_empty()),
-            q.get(back::CODE).unwrap_or_default(),
-            q.get(back::FULL_NAME).unwrap_or_default(),
-            q.get(back::GENDER).unwrap_or_default(),
-            q.get(back::BIRTH_DATE).unwrap_or_default(),
+            back::STUDENT.read(q),
         )
     });
+    let (code, full_name, gender, birth) = typed
+        .map(|t| {
+            (
+                t.code,
+                t.full_name,
+                t.gender.unwrap_or_default(),
+                t.birth_date.unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default();
     let field = |f: &str| field_error(&error, f);
     let gender_error = field("gender");
     view! {

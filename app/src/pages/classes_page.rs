@@ -148,15 +148,16 @@ fn Overview(o: ClassesOverview) -> impl IntoView {
 #[component]
 fn AddClass(o: ClassesOverview) -> impl IntoView {
     let query = use_query_map();
-    let (error, added, name, grade, homeroom) = query.with_untracked(|q| {
+    let (error, added, typed) = query.with_untracked(|q| {
         (
             from_query(q, CreateClass::PATH),
             q.get(back::CLASS_ADDED).filter(|n| !n.is_empty()),
-            q.get(back::NAME).unwrap_or_default(),
-            q.get(back::GRADE).unwrap_or_default(),
-            q.get(back::HOMEROOM).unwrap_or_default(),
+            back::CLASS.read(q),
         )
     });
+    let (name, grade, homeroom) = typed
+        .map(|t| (t.name, t.grade, t.homeroom.unwrap_or_default()))
+        .unwrap_or_default();
     let field = |f: &str| field_error(&error, f);
     let staff = o
         .staff
@@ -256,7 +257,7 @@ fn YearCard(o: ClassesOverview) -> impl IntoView {
         (
             from_query(q, SetSchoolYear::PATH),
             q.get(back::YEAR_SAVED).filter(|n| !n.is_empty()),
-            (q.get(back::STARTS), q.get(back::TERM2), q.get(back::ENDS)),
+            back::YEAR.read(q),
         )
     });
     let stored = o.years.iter().find(|y| y.name == o.year);
@@ -268,11 +269,10 @@ fn YearCard(o: ClassesOverview) -> impl IntoView {
             .map(|d| [d.0, d.1, d.2][i].to_string())
             .unwrap_or_default()
     };
-    let (starts, term2, ends) = (
-        typed.0.unwrap_or_else(|| iso(0)),
-        typed.1.unwrap_or_else(|| iso(1)),
-        typed.2.unwrap_or_else(|| iso(2)),
-    );
+    let (starts, term2, ends) = match typed {
+        Some(t) => (t.starts, t.term2_starts, t.ends),
+        None => (iso(0), iso(1), iso(2)),
+    };
     let field = |f: &str| field_error(&error, f);
     view! {
         <section class="card" aria-labelledby="year-title">

@@ -39,7 +39,11 @@ pub fn DeviceLabelsPage() -> impl IntoView {
                 // Read outside the future, so that choosing a school re-renders the page.
                 let school = school.get();
                 Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 if user.role.sees_all_schools() && school.is_none() {
                     return Some(
                         view! {

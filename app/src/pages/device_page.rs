@@ -329,12 +329,12 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
     let device = d.device;
     let refused = query.read_untracked().get("__path").as_deref() == Some(UpdateDevice::PATH)
         && query.read_untracked().get("__err").is_some();
-    let value = move |k: &str, stored: String| {
-        if refused {
-            query.read_untracked().get(k).unwrap_or_default()
-        } else {
-            stored
-        }
+    let typed = refused
+        .then(|| back::EDIT.read(&query.read_untracked()))
+        .flatten();
+    let value = move |f: fn(&UpdateDevice) -> &String, stored: String| match &typed {
+        Some(t) => f(t).clone(),
+        None => stored,
     };
     let error = move || update.value().get().and_then(Result::err);
     let field_error =
@@ -344,9 +344,9 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
         Some(Err(_)) => None,
         None => query.read().get(back::SAVED).filter(|n| !n.is_empty()),
     };
-    let kind = value(back::EDIT_KIND, device.kind.as_str().to_owned());
-    let status = value(back::EDIT_STATUS, device.status.as_str().to_owned());
-    let note = value(back::EDIT_NOTE, String::new());
+    let kind = value(|t| &t.kind, device.kind.as_str().to_owned());
+    let status = value(|t| &t.status, device.status.as_str().to_owned());
+    let note = value(|t| &t.note, String::new());
     let statuses = DeviceStatus::ALL
         .into_iter()
         .map(|s| {
@@ -373,7 +373,7 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
                         name="name"
                         label=tr("devices.name")
                         autocomplete="off"
-                        value=value(back::EDIT_NAME, device.name.clone())
+                        value=value(|t| &t.name, device.name.clone())
                         error=field_error("name")
                     />
                     <SelectField id="edit-kind" name="kind" label=tr("devices.kind") error=field_error("kind")>
@@ -385,7 +385,7 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
                             name="serial"
                             label=tr("devices.serial")
                             autocomplete="off"
-                            value=value(back::EDIT_SERIAL, device.serial.clone().unwrap_or_default())
+                            value=value(|t| &t.serial, device.serial.clone().unwrap_or_default())
                             error=field_error("serial")
                             required=false
                         />
@@ -394,7 +394,7 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
                             name="room"
                             label=tr("devices.room")
                             autocomplete="off"
-                            value=value(back::EDIT_ROOM, device.room.clone().unwrap_or_default())
+                            value=value(|t| &t.room, device.room.clone().unwrap_or_default())
                             error=field_error("room")
                             required=false
                         />
@@ -406,7 +406,7 @@ fn EditDevice(d: DeviceView, update: ServerAction<UpdateDevice>) -> impl IntoVie
                             label=tr("devices.quantity")
                             kind="number"
                             autocomplete="off"
-                            value=value(back::EDIT_QUANTITY, device.quantity.to_string())
+                            value=value(|t| &t.quantity, device.quantity.to_string())
                             error=field_error("quantity")
                         />
                         <SelectField id="edit-status" name="status" label=tr("devices.status") error=field_error("status")>

@@ -77,7 +77,11 @@ pub fn DevicesPage() -> impl IntoView {
                 // Read outside the future, so that choosing a school re-renders the page.
                 let school = school.get();
                 Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 let sees_all = user.role.sees_all_schools();
                 if sees_all && school.is_none() {
                     return Some(
@@ -357,7 +361,15 @@ fn Results(inv: Inventory, filter: Filter) -> impl IntoView {
 #[component]
 fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> impl IntoView {
     let query = use_query_map();
-    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let typed = back::NEW.read(&query.read_untracked());
+    let field =
+        |f: fn(&CreateDevice) -> &String| typed.as_ref().map(f).cloned().unwrap_or_default();
+    let (name, kind, serial, room) = (
+        field(|t| &t.name),
+        field(|t| &t.kind),
+        field(|t| &t.serial),
+        field(|t| &t.room),
+    );
     let error = move || create.value().get().and_then(Result::err);
     let field_error =
         move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
@@ -367,7 +379,7 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
         None => query.read().get(back::ADDED).filter(|n| !n.is_empty()),
     };
     let quantity = {
-        let q = typed(back::NEW_QUANTITY);
+        let q = field(|t| &t.quantity);
         if q.is_empty() { "1".to_owned() } else { q }
     };
     view! {
@@ -386,11 +398,11 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
                         label=tr("devices.name")
                         hint=tr("devices.name_hint")
                         autocomplete="off"
-                        value=typed(back::NEW_NAME)
+                        value=name
                         error=field_error("name")
                     />
                     <SelectField id="new-device-kind" name="kind" label=tr("devices.kind") error=field_error("kind")>
-                        {kind_options(&typed(back::NEW_KIND))}
+                        {kind_options(&kind)}
                     </SelectField>
                     <div class="form-row">
                         <Field
@@ -398,7 +410,7 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
                             name="serial"
                             label=tr("devices.serial")
                             autocomplete="off"
-                            value=typed(back::NEW_SERIAL)
+                            value=serial
                             error=field_error("serial")
                             required=false
                         />
@@ -407,7 +419,7 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
                             name="room"
                             label=tr("devices.room")
                             autocomplete="off"
-                            value=typed(back::NEW_ROOM)
+                            value=room
                             error=field_error("room")
                             required=false
                         />

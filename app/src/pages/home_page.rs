@@ -1,6 +1,7 @@
 //! The home page: a teacher's day (each timetabled lesson with its roll-call state, booked
 //! devices and attached materials), then the way to the user's main tasks (`lophoc::menu`).
 
+use crate::components::error_alert::ErrorAlert;
 use crate::components::icon::Icon;
 use crate::components::material_info::LessonMaterialLinks;
 use crate::components::outbox::{OutboxTexts, RollCallOutbox};
@@ -24,12 +25,20 @@ pub fn HomePage() -> impl IntoView {
         <PageTitle text=tr("nav.home") />
         <Suspense>
             {move || Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 let cards: Vec<_> = menu(&Actor::from(&user))
                     .into_iter()
                     .filter_map(|e| Some((e.href, e.icon, e.label, e.home_text?)))
                     .collect();
-                let lessons = day.await.unwrap_or_default();
+                // A day that failed to load is shown as an error, not as a day without lessons.
+                let (lessons, day_error) = match day.await {
+                    Ok(lessons) => (lessons, None),
+                    Err(e) => (Vec::new(), Some(e)),
+                };
                 // The day for teachers (also an empty one) and for administrators who teach.
                 let teaches = user.role == lophoc::model::Role::Teacher || !lessons.is_empty();
                 // The outbox (wasm) only where lessons are: a page without one stays light.
@@ -45,7 +54,10 @@ pub fn HomePage() -> impl IntoView {
                                 <RollCallOutbox form=String::new() texts=OutboxTexts::here() />
                             }
                         })}
-                    {teaches.then(|| view! { <Day lessons /> })}
+                    {match day_error {
+                        Some(e) => Some(view! { <ErrorAlert error=e /> }.into_any()),
+                        None => teaches.then(|| view! { <Day lessons /> }.into_any()),
+                    }}
                     <div class="cards">
                         {cards
                             .into_iter()
@@ -61,7 +73,7 @@ pub fn HomePage() -> impl IntoView {
                             })
                             .collect_view()}
                     </div>
-                })
+                }.into_any())
             })}
         </Suspense>
     }

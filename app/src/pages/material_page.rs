@@ -10,14 +10,13 @@ use crate::components::field::Field;
 use crate::components::format::{day_label, group_digits};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
-use crate::components::material_fields::MaterialFields;
+use crate::components::material_fields::{ACCEPT, MaterialFields};
 use crate::components::material_info::{ScopeBadge, grade_label, type_and_size, type_of};
 use crate::components::material_upload::{UploadProgress, UploadTexts};
 use crate::components::notice::{NotFound, SuccessNote};
 use crate::components::page_title::PageTitle;
 use crate::error::{UiError, field_error, from_query};
 use crate::i18n::{tr, trf};
-use crate::pages::materials_page::ACCEPT;
 use crate::serverfns::materials::{
     AttachMaterial, DeleteMaterial, UpdateMaterial, UploadMaterialVersion, back, lesson_key,
     material_page,
@@ -396,16 +395,7 @@ fn EditCard(m: Material) -> impl IntoView {
     let (error, typed): (Option<UiError>, Option<MaterialForm>) =
         use_query_map().with_untracked(|q| {
             let error = from_query(q, UpdateMaterial::PATH);
-            let get = |k: &str| q.get(k).unwrap_or_default();
-            let typed = error.as_ref().map(|_| MaterialForm {
-                title: get(back::EDIT_TITLE),
-                subject: get(back::EDIT_SUBJECT),
-                grade: get(back::EDIT_GRADE),
-                topic: get(back::EDIT_TOPIC),
-                description: get(back::EDIT_DESCRIPTION),
-                scope: get(back::EDIT_SCOPE),
-                url: get(back::EDIT_URL),
-            });
+            let typed = error.as_ref().and_then(|_| back::EDIT.read(q));
             (error, typed)
         });
     let values = typed.unwrap_or_else(|| MaterialForm {

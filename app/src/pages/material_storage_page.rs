@@ -174,7 +174,7 @@ fn QuotaCard(quota: Option<i64>, school: Option<SchoolId>) -> impl IntoView {
         let error = from_query(q, SetMaterialQuota::PATH);
         let typed = error
             .as_ref()
-            .map(|_| q.get(back::QUOTA_MB).unwrap_or_default());
+            .map(|_| back::QUOTA.read(q).unwrap_or_default().quota_mb);
         (error, typed, q.get(back::QUOTA_SAVED).is_some())
     });
     let value = typed.unwrap_or_else(|| quota.map(quota_mb_text).unwrap_or_default());

@@ -10,10 +10,10 @@
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::Field;
-use crate::components::format::{group_digits, query_value};
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
-use crate::components::material_fields::MaterialFields;
+use crate::components::material_fields::{ACCEPT, MaterialFields};
 use crate::components::material_info::{
     ScopeBadge, grade_label, grade_options, scope_options, subject_options, type_and_size, type_of,
 };
@@ -31,11 +31,8 @@ use leptos_router::params::ParamsMap;
 use lophoc::materials::{Material, MaterialForm, PAGE_SIZE};
 use lophoc::model::Page;
 use lophoc::subjects::subject_label_key;
+use lophoc::text::percent_encode;
 use server_fn::ServerFn;
-
-/// What the file input offers to pick (the server checks every file by its content anyway).
-pub const ACCEPT: &str = ".pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp,\
-     .mp3,.wav,.ogg,.m4a,.mp4,.m4v,.mov,.webm";
 
 /// The library's filters as the query string carries them (`q`, `subject`, `grade`, `scope`,
 /// `mine`, `page`).
@@ -84,7 +81,7 @@ impl Filter {
             ("scope", &self.scope),
         ] {
             if !v.is_empty() {
-                parts.push(format!("{k}={}", query_value(v)));
+                parts.push(format!("{k}={}", percent_encode(v)));
             }
         }
         if self.mine {
@@ -167,10 +164,14 @@ pub fn MaterialsPage() -> impl IntoView {
             </section>
             <Suspense>
                 {move || Suspend::new(async move {
-                    let user = session.0.await.ok().flatten()?;
+                    // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                    let user = match session.0.await {
+                        Ok(user) => user?,
+                        Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                    };
                     // A school's staff share with their school first; the department, province-wide.
                     let scope = if user.school_id.is_some() { "school" } else { "province" };
-                    Some(view! { <UploadCard default_scope=scope /> })
+                    Some(view! { <UploadCard default_scope=scope /> }.into_any())
                 })}
             </Suspense>
         </div>
@@ -348,21 +349,10 @@ fn UploadCard(default_scope: &'static str) -> impl IntoView {
     let query = use_query_map();
     let (error, values): (Option<UiError>, MaterialForm) = query.with_untracked(|q| {
         let error = from_query(q, UploadMaterial::PATH);
-        let get = |k: &str| q.get(k).unwrap_or_default();
-        let scope = get(back::NEW_SCOPE);
-        let values = MaterialForm {
-            title: get(back::NEW_TITLE),
-            subject: get(back::NEW_SUBJECT),
-            grade: get(back::NEW_GRADE),
-            topic: get(back::NEW_TOPIC),
-            description: get(back::NEW_DESCRIPTION),
-            scope: if scope.is_empty() {
-                default_scope.to_owned()
-            } else {
-                scope
-            },
-            url: get(back::NEW_URL),
-        };
+        let mut values = back::NEW.read(q).unwrap_or_default();
+        if values.scope.is_empty() {
+            values.scope = default_scope.to_owned();
+        }
         (error, values)
     });
     let file_error = field_error(&error, "file");
@@ -459,7 +449,7 @@ mod tests {
         assert!(f.is_filtered());
         assert_eq!(
             f.href(2),
-            "/materials?q=to%C3%A1n+l%E1%BB%9Bp+6&grade=6&mine=1&page=2"
+            "/materials?q=to%C3%A1n%20l%E1%BB%9Bp%206&grade=6&mine=1&page=2"
         );
         assert_eq!(Filter::default().href(1), "/materials");
         assert!(!Filter::default().is_filtered());

@@ -84,7 +84,11 @@ pub fn PeriodsPage() -> impl IntoView {
                 // Read outside the future, so that choosing a school re-renders the page.
                 let school = school.get();
                 Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 if user.role.sees_all_schools() && school.is_none() {
                     return Some(
                         view! {
@@ -248,14 +252,15 @@ fn GridEditor(
     let query = use_query_map();
     let refused = query.read_untracked().get("__path").as_deref() == Some(SavePeriods::PATH)
         && query.read_untracked().get("__err").is_some();
-    let draft = refused
-        .then(|| query.read_untracked().get(back::DRAFT))
-        .flatten()
-        .map(|d| decode_draft(&d));
-    let rows = with_blank(draft.unwrap_or_else(|| rows_of(&grid)));
-    let release = refused
-        .then(|| query.read_untracked().get(back::RELEASE))
-        .flatten()
+    let typed = refused
+        .then(|| back::GRID.read(&query.read_untracked()))
+        .flatten();
+    let rows = with_blank(match &typed {
+        Some(t) => decode_draft(&t.draft),
+        None => rows_of(&grid),
+    });
+    let release = typed
+        .map(|t| t.release)
         .unwrap_or_else(|| grid.release_after_minutes.to_string());
     let first = rows.len();
     let full = rows.last().is_some_and(|r| !r.is_blank());
@@ -569,7 +574,9 @@ fn HolidayTable(
 #[component]
 fn AddHolidayForm(school: Option<SchoolId>, add: ServerAction<AddHoliday>) -> impl IntoView {
     let query = use_query_map();
-    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let typed = back::HOLIDAY.read(&query.read_untracked());
+    let typed =
+        move |f: fn(&AddHoliday) -> &String| typed.as_ref().map(f).cloned().unwrap_or_default();
     let error = move || add.value().get().and_then(Result::err);
     let field_error =
         move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field(name)));
@@ -593,7 +600,7 @@ fn AddHolidayForm(school: Option<SchoolId>, add: ServerAction<AddHoliday>) -> im
                     name="starts"
                     label=tr("holidays.starts")
                     kind="date"
-                    value=typed(back::H_STARTS)
+                    value=typed(|t| &t.starts)
                     error=field_error("starts")
                 />
                 <Field
@@ -602,7 +609,7 @@ fn AddHolidayForm(school: Option<SchoolId>, add: ServerAction<AddHoliday>) -> im
                     label=tr("holidays.ends")
                     hint=tr("holidays.ends_hint")
                     kind="date"
-                    value=typed(back::H_ENDS)
+                    value=typed(|t| &t.ends)
                     error=field_error("ends")
                     required=false
                 />
@@ -613,7 +620,7 @@ fn AddHolidayForm(school: Option<SchoolId>, add: ServerAction<AddHoliday>) -> im
                 label=tr("holidays.name")
                 hint=tr("holidays.name_hint")
                 autocomplete="off"
-                value=typed(back::H_NAME)
+                value=typed(|t| &t.name)
                 error=field_error("name")
             />
             <div class="form-actions">

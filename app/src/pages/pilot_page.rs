@@ -159,11 +159,7 @@ fn Dashboard(s: SummaryView, t: Result<TrendView, UiError>, view: View) -> impl 
         s.targets
             .iter()
             .map(|target| {
-                // The trend's targets are the same list in the same order; match on the values.
-                let projected = projections
-                    .iter()
-                    .find(|p| p.due == target.due && p.percent == target.percent)
-                    .and_then(|p| p.projected);
+                let projected = lophoc::pilot::projection_of(&projections, target);
                 view! {
                     <ProgressTarget now=s.percent target=target.clone() projected as_of=s.as_of needed_href=needed_href.clone() />
                 }

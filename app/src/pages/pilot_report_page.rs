@@ -93,10 +93,7 @@ fn Report(
         .targets
         .iter()
         .map(|target| {
-            let projected = projections
-                .iter()
-                .find(|p| p.due == target.due && p.percent == target.percent)
-                .and_then(|p| p.projected);
+            let projected = lophoc::pilot::projection_of(&projections, target);
             view! { <ProgressTarget now=s.percent target=target.clone() projected as_of=s.as_of /> }
         })
         .collect_view();

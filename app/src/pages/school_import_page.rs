@@ -62,7 +62,11 @@ pub fn SchoolImportPage() -> impl IntoView {
         <PageTitle text=tr("school_import.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 Some(if user.role.sees_all_schools() {
                     view! { <ImportForm /> }.into_any()
                 } else {

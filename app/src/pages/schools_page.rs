@@ -4,7 +4,7 @@
 
 use crate::components::badges::PilotBadge;
 use crate::components::error_alert::ErrorAlert;
-use crate::components::format::{group_digits, query_value};
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::page_title::PageTitle;
@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use lophoc::model::{Area, Page, School, SchoolLevel};
+use lophoc::text::percent_encode;
 
 /// The list's filters as the query string carries them (`level`, `area`, `q`, `page`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,7 +46,7 @@ impl Filter {
             ("area", &self.area),
         ] {
             if !v.is_empty() {
-                parts.push(format!("{k}={}", query_value(v)));
+                parts.push(format!("{k}={}", percent_encode(v)));
             }
         }
         if page > 1 {
@@ -68,7 +69,11 @@ pub fn SchoolsPage() -> impl IntoView {
         <PageTitle text=tr("schools.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 Some(match (user.role.sees_all_schools(), user.school_id) {
                     (true, _) => view! { <Registry data /> }.into_any(),
                     // Everyone else has one school. The link is for a browser without JavaScript, which
@@ -443,11 +448,11 @@ mod tests {
         };
         assert_eq!(
             f.href(1),
-            "/schools?q=%C4%91%C3%B4ng+ti%E1%BA%BFn&level=thcs"
+            "/schools?q=%C4%91%C3%B4ng%20ti%E1%BA%BFn&level=thcs"
         );
         assert_eq!(
             f.href(3),
-            "/schools?q=%C4%91%C3%B4ng+ti%E1%BA%BFn&level=thcs&page=3"
+            "/schools?q=%C4%91%C3%B4ng%20ti%E1%BA%BFn&level=thcs&page=3"
         );
         assert_eq!(Filter::default().href(1), "/schools");
     }

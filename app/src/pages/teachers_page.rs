@@ -3,6 +3,7 @@
 //! is a plain form post; the answer comes back in the query.
 
 use crate::components::account_fields::{FirstPasswordField, NameFields};
+use crate::components::account_table::{AccountTable, RowOutcome};
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::SubmitButton;
@@ -12,7 +13,6 @@ use crate::components::notice::{Forbidden, SuccessNote};
 use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{tr, trf};
-use crate::pages::accounts_page::{AccountTable, RowOutcome};
 use crate::serverfns::users::{
     CreateTeacher, ImportUsers, ResetUserPassword, SetUserActive, back, list_teachers,
 };
@@ -57,7 +57,11 @@ pub fn TeachersPage() -> impl IntoView {
         </div>
         <Suspense>
             {move || Suspend::new(async move {
-                let user = session.0.await.ok().flatten()?;
+                // Signed out: nothing (the shell sends them to log in); a failed read is shown.
+                let user = match session.0.await {
+                    Ok(user) => user?,
+                    Err(e) => return Some(view! { <ErrorAlert error=e /> }.into_any()),
+                };
                 let viewer = Actor::from(&user);
                 if !viewer.may_manage_account(Role::Teacher, user.school_id) {
                     return Some(view! { <Forbidden /> }.into_any());
@@ -129,6 +133,8 @@ pub fn TeachersPage() -> impl IntoView {
 #[component]
 fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
     let query = use_query_map();
+    let typed = back::NEW_TEACHER.read(&query.read_untracked());
+    let (full_name, username) = typed.map(|t| (t.full_name, t.username)).unwrap_or_default();
     let error = move || create.value().get().and_then(Result::err);
     let added = move || match create.value().get() {
         Some(Ok(u)) => Some(u.full_name),
@@ -144,7 +150,7 @@ fn AddTeacher(create: ServerAction<CreateTeacher>) -> impl IntoView {
                 <SuccessNote message=Signal::derive(move || added().map(|name| trf("teachers.added", &[("name", name)]))) />
                 {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create attr:class="form" attr:novalidate=true>
-                    <NameFields id="teacher" error=Signal::derive(error) />
+                    <NameFields id="teacher" error=Signal::derive(error) full_name username />
                     <FirstPasswordField id="teacher" error=Signal::derive(error) />
                     <div class="form-actions">
                         <SubmitButton icon="plus" label=tr("teachers.add_submit") pending=create.pending() />

@@ -60,14 +60,17 @@ pub fn TimetablePage() -> impl IntoView {
 #[component]
 fn Editor(e: TimetableEditor) -> impl IntoView {
     let query = use_query_map();
-    let (error, saved, typed, from_typed) = query.with_untracked(|q| {
+    let (error, saved, draft) = query.with_untracked(|q| {
         (
             from_query(q, SaveTimetable::PATH),
             q.get(back::TIMETABLE_SAVED).is_some(),
-            q.get(back::CELLS).map(|c| CellText::decode_all(&c)),
-            q.get(back::FROM).unwrap_or_default(),
+            back::TIMETABLE.read(q),
         )
     });
+    let (typed, from_typed) = match draft {
+        Some(d) => (Some(CellText::decode_all(&d.cells)), d.from),
+        None => (None, String::new()),
+    };
     // What the grid shows: the cells as typed after an error, else the timetable in force.
     let cells: Vec<CellText> = typed.unwrap_or_else(|| {
         let name = |id| {

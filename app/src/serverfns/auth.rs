@@ -15,8 +15,11 @@ pub async fn whoami() -> Result<Option<User>, UiError> {
 /// page is loaded in full with the new session.
 #[server(prefix = "/fn", endpoint = "login")]
 pub async fn login(
+    /// The username typed on the login form.
     username: String,
+    /// The password typed on the login form.
     password: String,
+    /// The page to go to once signed in (a path on this site; home when absent).
     next: Option<String>,
 ) -> Result<String, UiError> {
     use crate::ssr::{caller, ctx, fail, safe_path, set_cookie};
@@ -58,7 +61,9 @@ pub async fn logout() -> Result<(), UiError> {
 /// gets a redirect; a script calling the function gets `/` back).
 #[server(prefix = "/fn", endpoint = "change_password")]
 pub async fn change_password(
+    /// The caller's current password.
     current_password: String,
+    /// The password to set instead.
     new_password: String,
 ) -> Result<String, UiError> {
     use crate::ssr::{caller, ctx, fail};

@@ -14,7 +14,6 @@ pub use lophoc::bookings::{BookingList, BookingSetup, PAST_DAYS};
 use lophoc::ids::{BookingId, DeviceId, SchoolId};
 pub use lophoc::utilisation::UtilisationView;
 use lophoc::week::WeekView;
-use serde::{Deserialize, Serialize};
 
 /// Query-string keys of the booking pages: the view, the booking form's values (a link that
 /// prefills the form uses the same keys as a failed post that keeps what was typed), and the
@@ -172,9 +171,13 @@ pub async fn booking_options() -> Result<BookingSetup, UiError> {
 /// neither, the first kind the school has.
 #[server(prefix = "/fn", endpoint = "booking_week")]
 pub async fn booking_week(
+    /// The kind of device whose devices are shown (a kind code).
     kind: Option<String>,
+    /// The one device shown instead of a kind's devices.
     device: Option<DeviceId>,
+    /// Any day of the week shown (this week when absent).
     week: Option<String>,
+    /// The page of the kind's devices (from 1).
     dpage: Option<usize>,
 ) -> Result<WeekView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -191,11 +194,17 @@ pub async fn booking_week(
 /// are skipped and listed). A taken period is a 409 whose message lists the taken periods.
 #[server(prefix = "/fn", endpoint = "book_device")]
 pub async fn book_device(
+    /// The device booked, as the form sends it.
     device_id: String,
+    /// The day booked (the first one with `until`).
     date: String,
+    /// The numbers of the periods booked that day.
     periods: Option<Vec<i64>>,
+    /// How many units of a pool, as typed (empty: one).
     quantity: Option<String>,
+    /// The teacher's note on the booking.
     note: Option<String>,
+    /// The last day of a weekly booking (empty: the one day).
     until: Option<String>,
 ) -> Result<BookOutcome, UiError> {
     use server_fn::ServerFn;
@@ -251,7 +260,10 @@ pub async fn book_device(
 
 /// Cancels a booking that has not started: its teacher or the school's administrators.
 #[server(prefix = "/fn", endpoint = "cancel_booking")]
-pub async fn cancel_booking(id: BookingId) -> Result<Booking, UiError> {
+pub async fn cancel_booking(
+    /// The booking cancelled.
+    id: BookingId,
+) -> Result<Booking, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -278,7 +290,10 @@ pub async fn cancel_booking(id: BookingId) -> Result<Booking, UiError> {
 /// The caller's bookings (upcoming, then the last [`PAST_DAYS`] days); with `scope=all`, a
 /// school administrator sees the whole school's.
 #[server(prefix = "/fn", endpoint = "list_bookings")]
-pub async fn list_bookings(scope: Option<String>) -> Result<BookingList, UiError> {
+pub async fn list_bookings(
+    /// `all` for the whole school's bookings (school administrators); else the caller's.
+    scope: Option<String>,
+) -> Result<BookingList, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::bookings::my_list(&ctx, &actor, scope.as_deref() == Some("all"))
@@ -291,11 +306,17 @@ pub async fn list_bookings(scope: Option<String>) -> Result<BookingList, UiError
 /// of areas, or one area's schools (`area`).
 #[server(prefix = "/fn", endpoint = "utilisation_report")]
 pub async fn utilisation_report(
+    /// The one school reported on (the caller's own for school administrators).
     school: Option<SchoolId>,
+    /// The range's first day (30 days ago when absent).
     from: Option<String>,
+    /// The range's last day (today when absent).
     to: Option<String>,
+    /// Only devices of this kind (a kind code; empty: every kind).
     kind: Option<String>,
+    /// The area whose schools are listed in the overview.
     area: Option<lophoc::ids::AreaId>,
+    /// The overview's page of areas (from 1).
     page: Option<i64>,
 ) -> Result<UtilisationView, UiError> {
     let (c, actor) = crate::ssr::actor()?;

@@ -12,66 +12,34 @@ use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Query-string keys of the roll-call form's answer, and of the class forms'.
 pub mod back {
-    /// A class was added: its name.
-    pub const CLASS_ADDED: &str = "class_added";
-    /// A student was added: their name.
-    pub const STUDENT_ADDED: &str = "student_added";
-    /// A student was moved: their name.
-    pub const MOVED: &str = "moved";
-    /// An import created this many.
-    pub const CREATED: &str = "created";
-    /// An import updated this many.
-    pub const UPDATED: &str = "updated";
-    /// What was typed into a form that failed.
-    pub const NAME: &str = "name";
-    /// See [`NAME`].
-    pub const GRADE: &str = "grade";
-    /// See [`NAME`].
-    pub const HOMEROOM: &str = "homeroom";
-    /// See [`NAME`].
-    pub const CODE: &str = "code";
-    /// See [`NAME`].
-    pub const FULL_NAME: &str = "full_name";
-    /// See [`NAME`].
-    pub const GENDER: &str = "gender";
-    /// See [`NAME`].
-    pub const BIRTH_DATE: &str = "birth_date";
-    /// The timetable was saved.
-    pub const TIMETABLE_SAVED: &str = "timetable_saved";
-    /// After a timetable error, the cells as typed ([`lophoc::timetable::CellText::encode_all`]).
-    pub const CELLS: &str = "cells";
-    /// After a timetable error, the start date as typed.
-    pub const FROM: &str = "from";
-    /// A school year's dates were saved: its name.
-    pub const YEAR_SAVED: &str = "year_saved";
-    /// What was typed into the year form that failed.
-    pub const STARTS: &str = "starts";
-    /// See [`STARTS`].
-    pub const TERM2: &str = "term2_starts";
-    /// See [`STARTS`].
-    pub const ENDS: &str = "ends";
-    /// Every key of the class forms: a new answer replaces the previous one.
-    pub const ALL: [&str; 19] = [
-        YEAR_SAVED,
-        STARTS,
-        TERM2,
-        ENDS,
-        TIMETABLE_SAVED,
-        CELLS,
-        FROM,
-        CLASS_ADDED,
-        STUDENT_ADDED,
-        MOVED,
-        CREATED,
-        UPDATED,
-        NAME,
-        GRADE,
-        HOMEROOM,
-        CODE,
-        FULL_NAME,
-        GENDER,
-        BIRTH_DATE,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// A class was added: its name.
+            CLASS_ADDED = "class_added";
+            /// A student was added: their name.
+            STUDENT_ADDED = "student_added";
+            /// A student was moved to another class: their name.
+            MOVED = "moved";
+            /// An import created this many rows.
+            CREATED = "created";
+            /// An import updated this many rows.
+            UPDATED = "updated";
+            /// The timetable was saved.
+            TIMETABLE_SAVED = "timetable_saved";
+            /// A school year's dates were saved: the year's name.
+            YEAR_SAVED = "year_saved";
+        }
+        echoes {
+            /// What the user typed into the class form that failed.
+            CLASS: super::CreateClass = "";
+            /// What the user typed into the year form that failed.
+            YEAR: super::SetSchoolYear = "";
+            /// What the user typed into the student form that failed.
+            STUDENT: super::AddStudent = "";
+            /// The timetable grid that failed, as typed.
+            TIMETABLE: super::TimetableDraft = "";
+        }
+    }
     /// The roll call was saved.
     pub const SAVED: &str = "saved";
     /// After an error, the marks sent: `student.status` pairs, comma separated.
@@ -83,7 +51,10 @@ pub const MAX_CLASS_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 /// The caller's school's classes of a year (this year by default).
 #[server(prefix = "/fn", endpoint = "school_classes")]
-pub async fn school_classes(year: Option<String>) -> Result<ClassesOverview, UiError> {
+pub async fn school_classes(
+    /// The school year shown (this year when absent).
+    year: Option<String>,
+) -> Result<ClassesOverview, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::classes::overview(&ctx, &actor, year.as_deref())
@@ -94,12 +65,22 @@ pub async fn school_classes(year: Option<String>) -> Result<ClassesOverview, UiE
 /// Adds a class to the caller's school (its administrators).
 #[server(prefix = "/fn", endpoint = "create_class")]
 pub async fn create_class(
+    /// The class's name ("6A1").
     name: String,
+    /// The class's grade, as typed.
     grade: String,
+    /// The school year the class belongs to.
     school_year: String,
+    /// The homeroom teacher's user id (empty or absent: none).
     homeroom: Option<String>,
 ) -> Result<lophoc::classes::Class, UiError> {
     use server_fn::ServerFn;
+    let typed = back::CLASS.pairs(&CreateClass {
+        name: name.clone(),
+        grade: grade.clone(),
+        school_year: school_year.clone(),
+        homeroom: homeroom.clone(),
+    });
     let homeroom = homeroom.unwrap_or_default();
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -127,11 +108,7 @@ pub async fn create_class(
         r,
         CreateClass::PATH,
         |k| vec![(back::CLASS_ADDED, k.name.clone())],
-        vec![
-            (back::NAME, name),
-            (back::GRADE, grade),
-            (back::HOMEROOM, homeroom),
-        ],
+        typed,
     )
 }
 
@@ -139,23 +116,34 @@ pub async fn create_class(
 /// day of học kỳ II and the last day (dd/mm/yyyy); a year not defined yet is created.
 #[server(prefix = "/fn", endpoint = "set_school_year")]
 pub async fn set_school_year(
+    /// The school year's name ("2025-2026").
     name: String,
+    /// The year's first day (dd/mm/yyyy).
     starts: String,
+    /// The first day of học kỳ II (dd/mm/yyyy).
     term2_starts: String,
+    /// The year's last day (dd/mm/yyyy).
     ends: String,
 ) -> Result<SchoolYear, UiError> {
     use server_fn::ServerFn;
+    let typed = SetSchoolYear {
+        name,
+        starts,
+        term2_starts,
+        ends,
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
         let school = actor.school_or(None).map_err(fail)?;
         let dates = lophoc::services::classes::YearDates {
-            starts: starts.clone(),
-            term2_starts: term2_starts.clone(),
-            ends: ends.clone(),
+            starts: typed.starts.clone(),
+            term2_starts: typed.term2_starts.clone(),
+            ends: typed.ends.clone(),
         };
-        lophoc::services::classes::set_year(&ctx, &actor, school, &name, &dates, Some(&c.ip))
+        let name = &typed.name;
+        lophoc::services::classes::set_year(&ctx, &actor, school, name, &dates, Some(&c.ip))
             .await
             .map_err(fail)
     }
@@ -164,17 +152,16 @@ pub async fn set_school_year(
         r,
         SetSchoolYear::PATH,
         |y| vec![(back::YEAR_SAVED, y.name.clone())],
-        vec![
-            (back::STARTS, starts),
-            (back::TERM2, term2_starts),
-            (back::ENDS, ends),
-        ],
+        back::YEAR.pairs(&typed),
     )
 }
 
 /// Imports the school's classes from CSV `name,grade,school_year,homeroom_username`.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_classes")]
-pub async fn import_classes(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_classes(
+    /// The import form, as posted, with the CSV file.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -195,7 +182,10 @@ pub async fn import_classes(data: MultipartData) -> Result<ImportOutcome, UiErro
 /// Imports the school's timetable from CSV `class,day,period,subject,teacher`, as a new version
 /// from the form's `from` date (the whole school year when empty).
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_timetable")]
-pub async fn import_timetable(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_timetable(
+    /// The import form, as posted: the CSV file and the `from` date.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -217,7 +207,12 @@ pub async fn import_timetable(data: MultipartData) -> Result<ImportOutcome, UiEr
 /// A class's page: the week of `date` (dd/mm/yyyy or `YYYY-MM-DD`; this week by default), the
 /// roster and what the caller may do.
 #[server(prefix = "/fn", endpoint = "class_page")]
-pub async fn class_page(class: ClassId, date: Option<String>) -> Result<ClassView, UiError> {
+pub async fn class_page(
+    /// The class shown.
+    class: ClassId,
+    /// Any day of the week shown (this week when absent).
+    date: Option<String>,
+) -> Result<ClassView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -233,7 +228,9 @@ pub async fn class_page(class: ClassId, date: Option<String>) -> Result<ClassVie
 /// today by default), the school's periods, the staff for the school's administrators.
 #[server(prefix = "/fn", endpoint = "timetable_page")]
 pub async fn timetable_page(
+    /// The class whose timetable is shown.
     class: ClassId,
+    /// The day whose timetable in force is shown (today when absent).
     date: Option<String>,
 ) -> Result<TimetableEditor, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -248,9 +245,12 @@ pub async fn timetable_page(
 /// Saves a class's timetable from the page's grid: `class`, `from` (empty: the whole school
 /// year) and `s<weekday>-<period>` (subject) / `t<weekday>-<period>` (teacher) per cell.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "save_timetable")]
-pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
+pub async fn save_timetable(
+    /// The timetable grid form, as posted.
+    data: MultipartData,
+) -> Result<bool, UiError> {
     use server_fn::ServerFn;
-    let mut typed = (String::new(), String::new());
+    let mut typed = TimetableDraft::default();
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -264,10 +264,10 @@ pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
             .ok_or_else(|| fail(lophoc::Error::not_found()))?;
         let cells = lophoc::timetable::cells_from_form(&form.fields);
         let from = form.field("from").map(str::to_owned);
-        typed = (
-            lophoc::timetable::CellText::encode_all(&cells),
-            from.clone().unwrap_or_default(),
-        );
+        typed = TimetableDraft {
+            cells: lophoc::timetable::CellText::encode_all(&cells),
+            from: from.clone().unwrap_or_default(),
+        };
         lophoc::services::timetable::put_cells(&ctx, &actor, class, &cells, from, Some(&c.ip))
             .await
             .map(|_| true)
@@ -278,25 +278,46 @@ pub async fn save_timetable(data: MultipartData) -> Result<bool, UiError> {
         r,
         SaveTimetable::PATH,
         |_| vec![(back::TIMETABLE_SAVED, "1".to_owned())],
-        vec![(back::CELLS, typed.0), (back::FROM, typed.1)],
+        back::TIMETABLE.pairs(&typed),
     )
+}
+
+/// The timetable grid as typed, as it travels back after a refused post without JavaScript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimetableDraft {
+    /// The cells (see [`lophoc::classes::CellText::encode_all`]).
+    pub cells: String,
+    /// The `from` date as typed.
+    pub from: String,
 }
 
 /// Adds one student to a class.
 #[server(prefix = "/fn", endpoint = "add_student")]
 pub async fn add_student(
+    /// The class the student joins.
     class: ClassId,
+    /// The student's code.
     code: String,
+    /// The student's full name.
     full_name: String,
+    /// The student's gender, as chosen on the form (empty: not given).
     gender: Option<String>,
+    /// The student's birth date, as typed (empty: not given).
     birth_date: Option<String>,
 ) -> Result<lophoc::classes::Student, UiError> {
     use server_fn::ServerFn;
-    let f = lophoc::services::classes::StudentForm {
+    let typed = AddStudent {
+        class,
         code,
         full_name,
-        gender: gender.unwrap_or_default(),
-        birth_date: birth_date.unwrap_or_default(),
+        gender,
+        birth_date,
+    };
+    let f = lophoc::services::classes::StudentForm {
+        code: typed.code.clone(),
+        full_name: typed.full_name.clone(),
+        gender: typed.gender.clone().unwrap_or_default(),
+        birth_date: typed.birth_date.clone().unwrap_or_default(),
     };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -310,18 +331,16 @@ pub async fn add_student(
         r,
         AddStudent::PATH,
         |s| vec![(back::STUDENT_ADDED, s.full_name.clone())],
-        vec![
-            (back::CODE, f.code.clone()),
-            (back::FULL_NAME, f.full_name.clone()),
-            (back::GENDER, f.gender.clone()),
-            (back::BIRTH_DATE, f.birth_date.clone()),
-        ],
+        back::STUDENT.pairs(&typed),
     )
 }
 
 /// Imports a class's roster from CSV `code,full_name,gender,birth_date` (the form's `class`).
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_roster")]
-pub async fn import_roster(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_roster(
+    /// The import form, as posted: the class and the CSV file.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -346,8 +365,11 @@ pub async fn import_roster(data: MultipartData) -> Result<ImportOutcome, UiError
 /// the old place is kept in the history.
 #[server(prefix = "/fn", endpoint = "move_student")]
 pub async fn move_student(
+    /// The student moved.
     student: StudentId,
+    /// The class the student moves to.
     to: ClassId,
+    /// The first day in the new class (dd/mm/yyyy; today when empty).
     from: Option<String>,
 ) -> Result<String, UiError> {
     use server_fn::ServerFn;
@@ -391,8 +413,8 @@ mod form {
         r: Result<T, UiError>,
         fn_path: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::answer(r, fn_path, &super::back::ALL, ok, keep)
+        crate::serverfns::form::answer(r, fn_path, super::back::is_answer, ok, typed)
     }
 }

@@ -31,63 +31,28 @@ pub const LABELS_PER_SHEET: usize = 24;
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// A device was added: its name.
-    pub const ADDED: &str = "added";
-    /// A device was saved: its name.
-    pub const SAVED: &str = "saved";
-    /// An import created this many devices.
-    pub const CREATED: &str = "created";
-    /// An import updated this many devices.
-    pub const UPDATED: &str = "updated";
-    /// A booking was checked in (its device's name).
-    pub const CHECKED_IN: &str = "checked_in";
-    /// A booking was checked out (its device's name).
-    pub const CHECKED_OUT: &str = "checked_out";
-    /// What the user typed into the add form that failed.
-    pub const NEW_NAME: &str = "new_name";
-    /// See [`NEW_NAME`].
-    pub const NEW_KIND: &str = "new_kind";
-    /// See [`NEW_NAME`].
-    pub const NEW_SERIAL: &str = "new_serial";
-    /// See [`NEW_NAME`].
-    pub const NEW_ROOM: &str = "new_room";
-    /// See [`NEW_NAME`].
-    pub const NEW_QUANTITY: &str = "new_quantity";
-    /// What the user typed into the edit form that failed.
-    pub const EDIT_NAME: &str = "edit_name";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_KIND: &str = "edit_kind";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_SERIAL: &str = "edit_serial";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_ROOM: &str = "edit_room";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_QUANTITY: &str = "edit_quantity";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_STATUS: &str = "edit_status";
-    /// See [`EDIT_NAME`].
-    pub const EDIT_NOTE: &str = "edit_note";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 18] = [
-        ADDED,
-        SAVED,
-        CREATED,
-        UPDATED,
-        CHECKED_IN,
-        CHECKED_OUT,
-        NEW_NAME,
-        NEW_KIND,
-        NEW_SERIAL,
-        NEW_ROOM,
-        NEW_QUANTITY,
-        EDIT_NAME,
-        EDIT_KIND,
-        EDIT_SERIAL,
-        EDIT_ROOM,
-        EDIT_QUANTITY,
-        EDIT_STATUS,
-        EDIT_NOTE,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// A device was added: its name.
+            ADDED = "added";
+            /// A device was saved: its name.
+            SAVED = "saved";
+            /// An import created this many devices.
+            CREATED = "created";
+            /// An import updated this many devices.
+            UPDATED = "updated";
+            /// A booking was checked in from the device's page: the device's name.
+            CHECKED_IN = "checked_in";
+            /// A booking was checked out from the device's page: the device's name.
+            CHECKED_OUT = "checked_out";
+        }
+        echoes {
+            /// What the user typed into the add form that failed (`new_name`, …).
+            NEW: super::CreateDevice = "new_";
+            /// What the user typed into the edit form that failed (`edit_name`, …).
+            EDIT: super::UpdateDevice = "edit_";
+        }
+    }
 }
 
 pub use lophoc::device_page::{DevicePage, TodayBooking};
@@ -109,9 +74,13 @@ pub struct LabelSet {
 /// filtered by kind and status codes and by words of the name, serial or room.
 #[server(prefix = "/fn", endpoint = "list_devices")]
 pub async fn list_devices(
+    /// The school whose devices are listed (a department or sysadmin pick; else the caller's own).
     school: Option<SchoolId>,
+    /// Only devices of this kind (a kind code; empty: any).
     kind: Option<String>,
+    /// Only devices with this status (a status code; empty: any).
     status: Option<String>,
+    /// Words to find in the name, serial or room.
     q: Option<String>,
 ) -> Result<Inventory, UiError> {
     use lophoc::devices::{DeviceFilter, DeviceKind, DeviceStatus};
@@ -133,7 +102,10 @@ pub async fn list_devices(
 /// What the caller may do with the inventory of a school (their own; `school` for the
 /// department and sysadmins).
 #[server(prefix = "/fn", endpoint = "inventory_access")]
-pub async fn inventory_access(school: Option<SchoolId>) -> Result<DeviceAccess, UiError> {
+pub async fn inventory_access(
+    /// The school asked about (a department or sysadmin pick; else the caller's own).
+    school: Option<SchoolId>,
+) -> Result<DeviceAccess, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::devices::access(&ctx, &actor, school)
@@ -143,7 +115,10 @@ pub async fn inventory_access(school: Option<SchoolId>) -> Result<DeviceAccess, 
 
 /// One device with today's bookings; "not found" for a device the caller may not see.
 #[server(prefix = "/fn", endpoint = "get_device")]
-pub async fn get_device(id: DeviceId) -> Result<DevicePage, UiError> {
+pub async fn get_device(
+    /// The device shown.
+    id: DeviceId,
+) -> Result<DevicePage, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::device_page::page(&ctx, &actor, id)
@@ -155,26 +130,40 @@ pub async fn get_device(id: DeviceId) -> Result<DevicePage, UiError> {
 /// one unit, more than one makes a pool.
 #[server(prefix = "/fn", endpoint = "create_device")]
 pub async fn create_device(
+    /// The school the device goes to (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
+    /// The device's name.
     name: String,
+    /// The device's kind code.
     kind: String,
+    /// The serial number (empty: none).
     serial: String,
+    /// The room the device is kept in (empty: none).
     room: String,
+    /// How many units, as typed (empty: one; more makes a pool).
     quantity: String,
 ) -> Result<Device, UiError> {
     use lophoc::devices::DeviceInput;
     use server_fn::ServerFn;
+    let typed = CreateDevice {
+        school,
+        name,
+        kind,
+        serial,
+        room,
+        quantity,
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let school = actor.school_or(school).map_err(fail)?;
+        let school = actor.school_or(typed.school).map_err(fail)?;
         let input = DeviceInput {
-            name: name.clone(),
-            kind: kind.clone(),
-            serial: Some(serial.clone()),
-            room: Some(room.clone()),
-            quantity: server::typed_quantity(&quantity),
+            name: typed.name.clone(),
+            kind: typed.kind.clone(),
+            serial: Some(typed.serial.clone()),
+            room: Some(typed.room.clone()),
+            quantity: server::typed_quantity(&typed.quantity),
         };
         lophoc::services::devices::create(&ctx, &actor, school, &input, Some(&c.ip))
             .await
@@ -184,15 +173,9 @@ pub async fn create_device(
     crate::serverfns::form::answer(
         r,
         CreateDevice::PATH,
-        &back::ALL,
+        back::is_answer,
         |d| vec![(back::ADDED, d.name.clone())],
-        vec![
-            (back::NEW_NAME, name),
-            (back::NEW_KIND, kind),
-            (back::NEW_SERIAL, serial),
-            (back::NEW_ROOM, room),
-            (back::NEW_QUANTITY, quantity),
-        ],
+        back::NEW.pairs(&typed),
     )
 }
 
@@ -201,29 +184,47 @@ pub async fn create_device(
 /// maintenance history.
 #[server(prefix = "/fn", endpoint = "update_device")]
 pub async fn update_device(
+    /// The device changed.
     id: DeviceId,
+    /// The device's name.
     name: String,
+    /// The device's kind code.
     kind: String,
+    /// The serial number (empty clears it).
     serial: String,
+    /// The room the device is kept in (empty clears it).
     room: String,
+    /// How many units, as typed.
     quantity: String,
+    /// The device's status code.
     status: String,
+    /// A note for the maintenance history (empty: none).
     note: String,
 ) -> Result<Device, UiError> {
     use lophoc::devices::DevicePatch;
     use server_fn::ServerFn;
+    let typed = UpdateDevice {
+        id,
+        name,
+        kind,
+        serial,
+        room,
+        quantity,
+        status,
+        note,
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let patch = DevicePatch {
-            name: Some(name.clone()),
-            kind: Some(kind.clone()),
-            serial: Some(serial.clone()),
-            room: Some(room.clone()),
+            name: Some(typed.name.clone()),
+            kind: Some(typed.kind.clone()),
+            serial: Some(typed.serial.clone()),
+            room: Some(typed.room.clone()),
             // Empty stays as it is (the form always sends the current number).
-            quantity: server::typed_quantity(&quantity),
-            status: Some(status.clone()),
-            note: Some(note.clone()),
+            quantity: server::typed_quantity(&typed.quantity),
+            status: Some(typed.status.clone()),
+            note: Some(typed.note.clone()),
         };
         lophoc::services::devices::update(&ctx, &actor, id, &patch, Some(&c.ip))
             .await
@@ -233,17 +234,9 @@ pub async fn update_device(
     crate::serverfns::form::answer(
         r,
         UpdateDevice::PATH,
-        &back::ALL,
+        back::is_answer,
         |d| vec![(back::SAVED, d.name.clone())],
-        vec![
-            (back::EDIT_NAME, name),
-            (back::EDIT_KIND, kind),
-            (back::EDIT_SERIAL, serial),
-            (back::EDIT_ROOM, room),
-            (back::EDIT_QUANTITY, quantity),
-            (back::EDIT_STATUS, status),
-            (back::EDIT_NOTE, note),
-        ],
+        back::EDIT.pairs(&typed),
     )
 }
 
@@ -251,7 +244,10 @@ pub async fn update_device(
 /// multipart form, into the school of the `school` part (or the caller's own): all or nothing,
 /// every bad line listed. At most [`MAX_IMPORT_BYTES`], counted while the upload streams in.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_devices")]
-pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_devices(
+    /// The import form, as posted: the CSV `file` and the `school`.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use lophoc::{Error, ErrorCode, Msg};
     use server_fn::ServerFn;
     let r = async {
@@ -283,7 +279,7 @@ pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiErro
     crate::serverfns::form::answer(
         r,
         ImportDevices::PATH,
-        &back::ALL,
+        back::is_answer,
         |o| {
             vec![
                 (back::CREATED, o.created.to_string()),
@@ -298,7 +294,10 @@ pub async fn import_devices(data: MultipartData) -> Result<ImportOutcome, UiErro
 /// label, [`LABELS_PER_SHEET`] to a sheet. The page shows each sheet as an image of the REST
 /// API's `GET /api/v1/schools/{id}/devices/labels?ids=…`.
 #[server(prefix = "/fn", endpoint = "label_sheets")]
-pub async fn label_sheets(school: Option<SchoolId>) -> Result<LabelSet, UiError> {
+pub async fn label_sheets(
+    /// The school whose labels are made (a sysadmin's choice; else the caller's own).
+    school: Option<SchoolId>,
+) -> Result<LabelSet, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -321,7 +320,10 @@ pub async fn label_sheets(school: Option<SchoolId>) -> Result<LabelSet, UiError>
 
 /// Checks a booking in from its device's page (its teacher, the school's administrators).
 #[server(prefix = "/fn", endpoint = "device_check_in")]
-pub async fn device_check_in(booking: BookingId) -> Result<Booking, UiError> {
+pub async fn device_check_in(
+    /// The booking checked in.
+    booking: BookingId,
+) -> Result<Booking, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -334,7 +336,7 @@ pub async fn device_check_in(booking: BookingId) -> Result<Booking, UiError> {
     crate::serverfns::form::answer(
         r,
         DeviceCheckIn::PATH,
-        &back::ALL,
+        back::is_answer,
         |b| vec![(back::CHECKED_IN, b.device_name.clone())],
         vec![],
     )
@@ -342,7 +344,10 @@ pub async fn device_check_in(booking: BookingId) -> Result<Booking, UiError> {
 
 /// Checks a booking out (the device is given back) from its device's page.
 #[server(prefix = "/fn", endpoint = "device_check_out")]
-pub async fn device_check_out(booking: BookingId) -> Result<Booking, UiError> {
+pub async fn device_check_out(
+    /// The booking checked out.
+    booking: BookingId,
+) -> Result<Booking, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -355,7 +360,7 @@ pub async fn device_check_out(booking: BookingId) -> Result<Booking, UiError> {
     crate::serverfns::form::answer(
         r,
         DeviceCheckOut::PATH,
-        &back::ALL,
+        back::is_answer,
         |b| vec![(back::CHECKED_OUT, b.device_name.clone())],
         vec![],
     )

@@ -7,6 +7,7 @@
 
 use crate::error::UiError;
 use http::header::{ACCEPT, REFERER};
+use lophoc::text::percent_encode;
 use lophoc::{Error, ErrorCode};
 use server_fn::codec::MultipartData;
 use server_fn::error::ServerFnUrlError;
@@ -51,46 +52,63 @@ pub fn referer(parts: &http::request::Parts) -> (String, Vec<(String, String)>) 
     (path, pairs)
 }
 
-/// Percent-encodes a query value.
-pub fn encode(s: &str) -> String {
-    lophoc::text::percent_encode(s)
-}
-
 /// For a plain form post, redirects back to the form's page with the outcome: `ok(value)` on
-/// success; on error the error (as `ServerAction` expects it) and `keep`, what the user typed.
-/// `drop` names every key a form of that page may leave in the query, so a new answer replaces
-/// the previous one. With JavaScript nothing changes but the status: the page reads the value.
+/// success; on error the error (as `ServerAction` expects it) and `echo`, what the user typed
+/// (see [`crate::serverfns::echo`]). `is_answer` names every key a form of that page may leave in
+/// the query (the module's `back::is_answer`), so a new answer replaces the previous one. With
+/// JavaScript nothing changes but the status: the page reads the value.
 pub fn answer<T>(
     r: Result<T, UiError>,
     fn_path: &str,
-    drop: &[&str],
+    is_answer: impl Fn(&str) -> bool,
     ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-    keep: Vec<(&'static str, String)>,
+    echo: Vec<(String, String)>,
 ) -> Result<T, UiError> {
-    reply(
-        r,
-        fn_path,
-        |k| !drop.contains(&k),
-        |r| match r {
-            Ok(v) => ok(v),
-            Err(_) => keep,
-        },
-        "",
-    )
+    answer_at(r, fn_path, "", is_answer, ok, echo)
 }
 
-/// The one routine behind every plain-form answer. For a plain form post (no JavaScript),
-/// redirects back to the page the form was on (to `#anchor` when given): the pairs of its query
-/// that `kept` accepts, overridden and extended by `add(&r)` (empty values left out), and on an
-/// error the error as `ServerAction` reads it (at most [`MAX_LINES_IN_URL`] bad lines; the rest
-/// are counted in the message). With JavaScript nothing is redirected: an error keeps its own
-/// status (409, 422…) instead of server_fn's blanket 500, so logs and monitoring tell a typo
-/// from a failure.
+/// [`answer`], back to `#anchor` of the form's page (empty: the page's top).
+pub fn answer_at<T>(
+    r: Result<T, UiError>,
+    fn_path: &str,
+    anchor: &str,
+    is_answer: impl Fn(&str) -> bool,
+    ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
+    echo: Vec<(String, String)>,
+) -> Result<T, UiError> {
+    let (notes, echo) = match &r {
+        Ok(v) => (ok(v), Vec::new()),
+        Err(_) => (Vec::new(), echo),
+    };
+    send(r, fn_path, |k| !is_answer(k), notes, echo, anchor)
+}
+
+/// For a plain form post (no JavaScript), redirects back to the page the form was on (to
+/// `#anchor` when given): the pairs of its query that `kept` accepts, overridden and extended by
+/// `add(&r)` (empty values left out); on an error see [`send`]. With JavaScript nothing is
+/// redirected: an error keeps its own status (409, 422…) instead of server_fn's blanket 500, so
+/// logs and monitoring tell a typo from a failure.
 pub fn reply<T>(
     r: Result<T, UiError>,
     fn_path: &str,
     kept: impl Fn(&str) -> bool,
     add: impl FnOnce(&Result<T, UiError>) -> Vec<(&'static str, String)>,
+    anchor: &str,
+) -> Result<T, UiError> {
+    let notes = add(&r);
+    send(r, fn_path, kept, notes, Vec::new(), anchor)
+}
+
+/// The one routine behind every plain-form answer: the pairs of the page's query that `kept`
+/// accepts, overridden and extended by `notes` (empty values left out) and `echo` (empty values
+/// kept: they read back into the form's struct), and on an error the error as `ServerAction`
+/// reads it (at most [`MAX_LINES_IN_URL`] bad lines; the rest are counted in the message).
+fn send<T>(
+    r: Result<T, UiError>,
+    fn_path: &str,
+    kept: impl Fn(&str) -> bool,
+    notes: Vec<(&'static str, String)>,
+    echo: Vec<(String, String)>,
     anchor: &str,
 ) -> Result<T, UiError> {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
@@ -106,20 +124,27 @@ pub fn reply<T>(
         }
         return r;
     }
-    let added: Vec<(&'static str, String)> = add(&r);
     let (path, pairs) = referer(&parts);
     let mut query: Vec<String> = pairs
         .into_iter()
         .filter(|(k, _)| {
-            k != "__err" && k != "__path" && kept(k) && !added.iter().any(|(a, _)| a == k)
+            k != "__err"
+                && k != "__path"
+                && kept(k)
+                && !notes.iter().any(|(a, _)| a == k)
+                && !echo.iter().any(|(a, _)| a == k)
         })
         .map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") })
         .collect();
     query.extend(
-        added
+        notes
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v))),
+            .map(|(k, v)| format!("{k}={}", percent_encode(v))),
+    );
+    query.extend(
+        echo.iter()
+            .map(|(k, v)| format!("{k}={}", percent_encode(v))),
     );
     let r = match r {
         Ok(v) => Ok(v),

@@ -23,84 +23,48 @@ use leptos::prelude::*;
 use lophoc::ids::{ClassId, MaterialId, SchoolId};
 use lophoc::materials::{Material, MaterialView, StorageUse};
 use lophoc::model::Page;
+use serde::{Deserialize, Serialize};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// A material was uploaded: `1` on its page; on the library, how many (the island's
-    /// several files).
-    pub const UPLOADED: &str = "uploaded";
-    /// A material's fields were saved.
-    pub const SAVED: &str = "saved";
-    /// A material's file was replaced.
-    pub const REPLACED: &str = "replaced";
-    /// A material was deleted: its title (on the library).
-    pub const DELETED: &str = "deleted";
-    /// A material was attached to a lesson (`1`), or was already (`0`).
-    pub const ATTACHED: &str = "attached";
-    /// A material was taken off a lesson.
-    pub const DETACHED: &str = "detached";
-    /// The school's storage quota was saved.
-    pub const QUOTA_SAVED: &str = "quota_saved";
-    /// On a material's page: show the delete confirmation (a link, so it works without
-    /// JavaScript).
-    pub const CONFIRM_DELETE: &str = "delete";
-    /// What the user typed into the upload form that failed.
-    pub const NEW_TITLE: &str = "new_title";
-    /// See [`NEW_TITLE`].
-    pub const NEW_SUBJECT: &str = "new_subject";
-    /// See [`NEW_TITLE`].
-    pub const NEW_GRADE: &str = "new_grade";
-    /// See [`NEW_TITLE`].
-    pub const NEW_TOPIC: &str = "new_topic";
-    /// See [`NEW_TITLE`].
-    pub const NEW_DESCRIPTION: &str = "new_description";
-    /// See [`NEW_TITLE`].
-    pub const NEW_SCOPE: &str = "new_scope";
-    /// See [`NEW_TITLE`].
-    pub const NEW_URL: &str = "new_url";
-    /// What the user typed into the edit form that failed.
-    pub const EDIT_TITLE: &str = "edit_title";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_SUBJECT: &str = "edit_subject";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_GRADE: &str = "edit_grade";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_TOPIC: &str = "edit_topic";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_DESCRIPTION: &str = "edit_description";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_SCOPE: &str = "edit_scope";
-    /// See [`EDIT_TITLE`].
-    pub const EDIT_URL: &str = "edit_url";
-    /// What the user typed into the quota form that failed.
-    pub const QUOTA_MB: &str = "quota_mb";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 23] = [
-        UPLOADED,
-        SAVED,
-        REPLACED,
-        DELETED,
-        ATTACHED,
-        DETACHED,
-        QUOTA_SAVED,
-        CONFIRM_DELETE,
-        NEW_TITLE,
-        NEW_SUBJECT,
-        NEW_GRADE,
-        NEW_TOPIC,
-        NEW_DESCRIPTION,
-        NEW_SCOPE,
-        NEW_URL,
-        EDIT_TITLE,
-        EDIT_SUBJECT,
-        EDIT_GRADE,
-        EDIT_TOPIC,
-        EDIT_DESCRIPTION,
-        EDIT_SCOPE,
-        EDIT_URL,
-        QUOTA_MB,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// A material was uploaded: `1` on its page; on the library, how many (the island's
+            /// several files).
+            UPLOADED = "uploaded";
+            /// A material's fields were saved.
+            SAVED = "saved";
+            /// A material's file was replaced.
+            REPLACED = "replaced";
+            /// A material was deleted: its title (on the library).
+            DELETED = "deleted";
+            /// A material was attached to a lesson (`1`), or was already (`0`).
+            ATTACHED = "attached";
+            /// A material was taken off a lesson.
+            DETACHED = "detached";
+            /// The school's storage quota was saved.
+            QUOTA_SAVED = "quota_saved";
+            /// On a material's page: show the delete confirmation (a link, so it works without
+            /// JavaScript).
+            CONFIRM_DELETE = "delete";
+        }
+        echoes {
+            /// What the user typed into the upload form that failed (`new_title`, …).
+            NEW: lophoc::materials::MaterialForm = "new_";
+            /// What the user typed into the edit form that failed (`edit_title`, …).
+            EDIT: lophoc::materials::MaterialForm = "edit_";
+            /// What the user typed into the quota form that failed.
+            QUOTA: super::QuotaTyped = "";
+        }
+    }
+}
+
+/// The quota form as typed (its school travels in the page's own query, not in the echo).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaTyped {
+    /// Megabytes as typed.
+    pub quota_mb: String,
 }
 
 /// How a form names a lesson in one value (a select of lessons posts one):
@@ -139,11 +103,17 @@ pub fn quota_bytes(mb: &str) -> Result<Option<i64>, lophoc::Error> {
 /// (`page` from 1).
 #[server(prefix = "/fn", endpoint = "material_library")]
 pub async fn material_library(
+    /// Words to find in the materials (empty: any).
     q: Option<String>,
+    /// Only this subject (a subject code; empty: any).
     subject: Option<String>,
+    /// Only this grade (0–12, as typed; empty: any).
     grade: Option<String>,
+    /// Only this scope (a scope code; empty: any).
     scope: Option<String>,
+    /// Only the caller's own materials.
     mine: bool,
+    /// The page of results (from 1).
     page: Option<i64>,
 ) -> Result<Page<Material>, UiError> {
     use lophoc::materials::{MaterialFilter, PAGE_SIZE, Scope};
@@ -170,7 +140,10 @@ pub async fn material_library(
 /// A material's page: the material, its earlier versions, where it was used, what the caller
 /// may do, and the caller's coming lessons to attach it to.
 #[server(prefix = "/fn", endpoint = "material_page")]
-pub async fn material_page(id: MaterialId) -> Result<MaterialView, UiError> {
+pub async fn material_page(
+    /// The material shown.
+    id: MaterialId,
+) -> Result<MaterialView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::materials::view(&ctx, &actor, id)
@@ -182,7 +155,10 @@ pub async fn material_page(id: MaterialId) -> Result<MaterialView, UiError> {
 /// `description`, `scope` and either one `file` or a link's `url`. A plain form post goes on to
 /// the new material's page (`?uploaded=1`), or back with the error and what was typed.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "upload_material")]
-pub async fn upload_material(data: MultipartData) -> Result<Material, UiError> {
+pub async fn upload_material(
+    /// The upload form, as posted: its fields and the file or link.
+    data: MultipartData,
+) -> Result<Material, UiError> {
     use server_fn::ServerFn;
     let mut typed = lophoc::materials::MaterialForm::default();
     let r = async {
@@ -205,25 +181,15 @@ pub async fn upload_material(data: MultipartData) -> Result<Material, UiError> {
         form::go_to(&format!("{}?{}=1", m.href(), back::UPLOADED));
         return r;
     }
-    form::answer(
-        r,
-        UploadMaterial::PATH,
-        |_| vec![],
-        vec![
-            (back::NEW_TITLE, typed.title),
-            (back::NEW_SUBJECT, typed.subject),
-            (back::NEW_GRADE, typed.grade),
-            (back::NEW_TOPIC, typed.topic),
-            (back::NEW_DESCRIPTION, typed.description),
-            (back::NEW_SCOPE, typed.scope),
-            (back::NEW_URL, typed.url),
-        ],
-    )
+    form::answer(r, UploadMaterial::PATH, |_| vec![], back::NEW.pairs(&typed))
 }
 
 /// Replaces a file material's file (`material`, `file`): a new version, the earlier ones kept.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "upload_material_version")]
-pub async fn upload_material_version(data: MultipartData) -> Result<Material, UiError> {
+pub async fn upload_material_version(
+    /// The new version's form, as posted: the `material` and its `file`.
+    data: MultipartData,
+) -> Result<Material, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -261,13 +227,21 @@ pub async fn upload_material_version(data: MultipartData) -> Result<Material, Ui
 /// Saves a material's fields from its page's edit form (`url` only for a link).
 #[server(prefix = "/fn", endpoint = "update_material")]
 pub async fn update_material(
+    /// The material changed.
     id: MaterialId,
+    /// The material's title.
     title: String,
+    /// The subject code.
     subject: String,
+    /// The grade (0–12), as typed.
     grade: String,
+    /// The topic (empty: none).
     topic: Option<String>,
+    /// The description (empty: none).
     description: Option<String>,
+    /// Who sees the material (a scope code).
     scope: String,
+    /// The link's address (only for a link material).
     url: Option<String>,
 ) -> Result<Material, UiError> {
     use server_fn::ServerFn;
@@ -292,22 +266,19 @@ pub async fn update_material(
         r,
         UpdateMaterial::PATH,
         |_| vec![(back::SAVED, "1".to_owned())],
-        vec![
-            (back::EDIT_TITLE, f.title.clone()),
-            (back::EDIT_SUBJECT, f.subject.clone()),
-            (back::EDIT_GRADE, f.grade.clone()),
-            (back::EDIT_TOPIC, f.topic.clone()),
-            (back::EDIT_DESCRIPTION, f.description.clone()),
-            (back::EDIT_SCOPE, f.scope.clone()),
-            (back::EDIT_URL, f.url.clone()),
-        ],
+        back::EDIT.pairs(&f),
     )
 }
 
 /// Deletes a material (its versions and lesson attachments go with it). A plain form post goes
 /// on to the library, which names what was deleted (`title`, the form's own copy: only shown).
 #[server(prefix = "/fn", endpoint = "delete_material")]
-pub async fn delete_material(id: MaterialId, title: Option<String>) -> Result<(), UiError> {
+pub async fn delete_material(
+    /// The material deleted.
+    id: MaterialId,
+    /// The material's title, echoed back for the confirmation only.
+    title: Option<String>,
+) -> Result<(), UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -322,7 +293,7 @@ pub async fn delete_material(id: MaterialId, title: Option<String>) -> Result<()
         form::go_to(&format!(
             "/materials?{}={}",
             back::DELETED,
-            crate::serverfns::form::encode(&title)
+            lophoc::text::percent_encode(&title)
         ));
         return r;
     }
@@ -332,7 +303,12 @@ pub async fn delete_material(id: MaterialId, title: Option<String>) -> Result<()
 /// Attaches a material to one of the caller's lessons (`lesson`, a [`lesson_key`]). Returns
 /// whether it was attached now (false: it already was).
 #[server(prefix = "/fn", endpoint = "attach_material")]
-pub async fn attach_material(material: MaterialId, lesson: String) -> Result<bool, UiError> {
+pub async fn attach_material(
+    /// The material attached.
+    material: MaterialId,
+    /// The lesson it is attached to (a [`lesson_key`]).
+    lesson: String,
+) -> Result<bool, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -360,7 +336,12 @@ pub async fn attach_material(material: MaterialId, lesson: String) -> Result<boo
 
 /// Takes a material off a lesson (`lesson`, a [`lesson_key`]).
 #[server(prefix = "/fn", endpoint = "detach_material")]
-pub async fn detach_material(material: MaterialId, lesson: String) -> Result<(), UiError> {
+pub async fn detach_material(
+    /// The material taken off.
+    material: MaterialId,
+    /// The lesson it is taken off (a [`lesson_key`]).
+    lesson: String,
+) -> Result<(), UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -385,7 +366,10 @@ pub async fn detach_material(material: MaterialId, lesson: String) -> Result<(),
 /// A school's storage use by teacher against its quota: the caller's school, or `school` for
 /// the department and sysadmins.
 #[server(prefix = "/fn", endpoint = "material_storage")]
-pub async fn material_storage(school: Option<SchoolId>) -> Result<StorageUse, UiError> {
+pub async fn material_storage(
+    /// The school whose storage is shown (a department or sysadmin pick; else the caller's own).
+    school: Option<SchoolId>,
+) -> Result<StorageUse, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -398,7 +382,9 @@ pub async fn material_storage(school: Option<SchoolId>) -> Result<StorageUse, Ui
 /// Sets a school's storage quota in MB (`quota_mb`; empty removes it).
 #[server(prefix = "/fn", endpoint = "set_material_quota")]
 pub async fn set_material_quota(
+    /// The school whose quota is set (a department or sysadmin pick; else the caller's own).
     school: Option<SchoolId>,
+    /// The quota in MB, as typed (empty removes it).
     quota_mb: String,
 ) -> Result<StorageUse, UiError> {
     use server_fn::ServerFn;
@@ -417,7 +403,7 @@ pub async fn set_material_quota(
         r,
         SetMaterialQuota::PATH,
         |_| vec![(back::QUOTA_SAVED, "1".to_owned())],
-        vec![(back::QUOTA_MB, quota_mb.clone())],
+        back::QUOTA.pairs(&QuotaTyped { quota_mb }),
     )
 }
 
@@ -431,9 +417,9 @@ mod form {
         r: Result<T, UiError>,
         fn_path: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::answer(r, fn_path, &super::back::ALL, ok, keep)
+        crate::serverfns::form::answer(r, fn_path, super::back::is_answer, ok, typed)
     }
 
     /// For a plain form post, on to `to` (a local path) instead of back to the form's page.

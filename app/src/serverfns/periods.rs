@@ -13,33 +13,31 @@ use serde::{Deserialize, Serialize};
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// The grid was saved (its number of periods).
-    pub const SAVED: &str = "saved";
-    /// The rows of a grid that failed, as typed (see [`super::encode_draft`]).
-    pub const DRAFT: &str = "draft";
-    /// The release delay of a grid that failed, as typed.
-    pub const RELEASE: &str = "release";
-    /// A holiday was added: its name.
-    pub const HOLIDAY_ADDED: &str = "holiday_added";
-    /// A holiday was removed: its name.
-    pub const HOLIDAY_REMOVED: &str = "holiday_removed";
-    /// What the user typed into the holiday form that failed.
-    pub const H_STARTS: &str = "h_starts";
-    /// See [`H_STARTS`].
-    pub const H_ENDS: &str = "h_ends";
-    /// See [`H_STARTS`].
-    pub const H_NAME: &str = "h_name";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 8] = [
-        SAVED,
-        DRAFT,
-        RELEASE,
-        HOLIDAY_ADDED,
-        HOLIDAY_REMOVED,
-        H_STARTS,
-        H_ENDS,
-        H_NAME,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// The grid was saved (its number of periods).
+            SAVED = "saved";
+            /// A holiday was added: its name.
+            HOLIDAY_ADDED = "holiday_added";
+            /// A holiday was removed: its name.
+            HOLIDAY_REMOVED = "holiday_removed";
+        }
+        echoes {
+            /// The grid that failed, as typed (`draft`, `release`).
+            GRID: super::GridDraft = "";
+            /// What the user typed into the holiday form that failed (`h_starts`, …).
+            HOLIDAY: super::AddHoliday = "h_";
+        }
+    }
+}
+
+/// The grid form as typed, as it travels back after a refused post without JavaScript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridDraft {
+    /// The rows (see [`encode_draft`]).
+    pub draft: String,
+    /// The release delay.
+    pub release: String,
 }
 
 /// A row of the grid form, as typed.
@@ -110,7 +108,10 @@ pub fn decode_draft(s: &str) -> Vec<PeriodRow> {
 /// A school's period grid and holidays (the caller's own school; `school` for the department
 /// and sysadmins).
 #[server(prefix = "/fn", endpoint = "get_periods")]
-pub async fn get_periods(school: Option<SchoolId>) -> Result<SchoolPeriods, UiError> {
+pub async fn get_periods(
+    /// The school whose grid is shown (a department or sysadmin pick; else the caller's own).
+    school: Option<SchoolId>,
+) -> Result<SchoolPeriods, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::periods::page(&ctx, &actor, school)
@@ -123,13 +124,19 @@ pub async fn get_periods(school: Option<SchoolId>) -> Result<SchoolPeriods, UiEr
 /// (`rows.{index}`), so it shows under the row the user typed.
 #[server(prefix = "/fn", endpoint = "save_periods")]
 pub async fn save_periods(
+    /// The school whose grid is edited (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
-    #[server(default)] rows: Vec<PeriodRow>,
+    /// The grid's rows as the form sends them, removed and blank ones included.
+    #[server(default)]
+    rows: Vec<PeriodRow>,
+    /// Minutes after its first period starts before a booking not checked in is released, as typed.
     release_after_minutes: String,
 ) -> Result<PeriodGrid, UiError> {
     use server_fn::ServerFn;
-    let draft = encode_draft(&rows);
-    let release = release_after_minutes.clone();
+    let typed = GridDraft {
+        draft: encode_draft(&rows),
+        release: release_after_minutes.clone(),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -144,31 +151,41 @@ pub async fn save_periods(
     crate::serverfns::form::answer(
         r,
         SavePeriods::PATH,
-        &back::ALL,
+        back::is_answer,
         |g| vec![(back::SAVED, g.items.len().to_string())],
-        vec![(back::DRAFT, draft), (back::RELEASE, release)],
+        back::GRID.pairs(&typed),
     )
 }
 
 /// Adds a holiday (a day, or a range: `ends` empty is the same day).
 #[server(prefix = "/fn", endpoint = "add_holiday")]
 pub async fn add_holiday(
+    /// The school the holiday is added to (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
+    /// The holiday's first day.
     starts: String,
+    /// The holiday's last day (empty: the same day).
     ends: String,
+    /// The holiday's name.
     name: String,
 ) -> Result<Holiday, UiError> {
     use lophoc::periods::HolidayInput;
     use server_fn::ServerFn;
+    let typed = AddHoliday {
+        school,
+        starts,
+        ends,
+        name,
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let school = actor.school_or(school).map_err(fail)?;
+        let school = actor.school_or(typed.school).map_err(fail)?;
         let input = HolidayInput {
-            starts: starts.clone(),
-            ends: Some(ends.clone()),
-            name: name.clone(),
+            starts: typed.starts.clone(),
+            ends: Some(typed.ends.clone()),
+            name: typed.name.clone(),
         };
         lophoc::services::periods::add_holiday(&ctx, &actor, school, &input, Some(&c.ip))
             .await
@@ -178,22 +195,22 @@ pub async fn add_holiday(
     crate::serverfns::form::answer(
         r,
         AddHoliday::PATH,
-        &back::ALL,
+        back::is_answer,
         |h| vec![(back::HOLIDAY_ADDED, h.name.clone())],
-        vec![
-            (back::H_STARTS, starts),
-            (back::H_ENDS, ends),
-            (back::H_NAME, name),
-        ],
+        back::HOLIDAY.pairs(&typed),
     )
 }
 
 /// Removes a holiday of the school. `name` only travels back for the confirmation.
 #[server(prefix = "/fn", endpoint = "remove_holiday")]
 pub async fn remove_holiday(
+    /// The school the holiday is removed from (a sysadmin's choice; else the caller's own).
     school: Option<SchoolId>,
+    /// The holiday removed.
     id: lophoc::ids::HolidayId,
-    #[server(default)] name: String,
+    /// The holiday's name, echoed back for the confirmation only.
+    #[server(default)]
+    name: String,
 ) -> Result<String, UiError> {
     use server_fn::ServerFn;
     let r = async {
@@ -210,7 +227,7 @@ pub async fn remove_holiday(
     crate::serverfns::form::answer(
         r,
         RemoveHoliday::PATH,
-        &back::ALL,
+        back::is_answer,
         |n| vec![(back::HOLIDAY_REMOVED, n.clone())],
         vec![],
     )

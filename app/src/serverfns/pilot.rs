@@ -42,52 +42,53 @@ pub const FORM_KEYS: [CriterionKey; 4] = [
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// The criteria were saved: how many schools' status of today was recomputed.
-    pub const CRITERIA_SAVED: &str = "criteria_saved";
-    /// The window of a criteria form that failed, as typed.
-    pub const CRIT_WINDOW: &str = "crit_window";
-    /// The rows of a criteria form that failed (see [`super::encode_rows`]).
-    pub const CRIT_DRAFT: &str = "crit_draft";
-    /// The targets were saved: how many.
-    pub const TARGETS_SAVED: &str = "targets_saved";
-    /// The rows of a targets form that failed (see [`super::encode_rows`]).
-    pub const TARGETS_DRAFT: &str = "targets_draft";
-    /// A school was enrolled: its name.
-    pub const ENROLLED: &str = "enrolled_name";
-    /// The school of an enrolment that failed.
-    pub const ENROL_SCHOOL: &str = "enrol_school";
-    /// The date typed into an enrolment that failed.
-    pub const ENROL_SINCE: &str = "enrol_since";
-    /// A school's enrolment was ended: its name.
-    pub const UNENROLLED: &str = "unenrolled_name";
-    /// On the settings page: the school whose removal to confirm (a link, so it works without
-    /// JavaScript).
-    pub const CONFIRM_UNENROL: &str = "unenrol";
-    /// The officer whose area is being changed (a link), or whose change failed.
-    pub const OFFICER: &str = "officer";
-    /// An officer's area was saved: their username.
-    pub const OFFICER_SAVED: &str = "officer_saved";
-    /// A CSV enrolment: schools enrolled now (the CSV form's own keys).
-    pub const CREATED: &str = "created";
-    /// A CSV enrolment: schools whose start moved.
-    pub const UPDATED: &str = "updated";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 14] = [
-        CRITERIA_SAVED,
-        CRIT_WINDOW,
-        CRIT_DRAFT,
-        TARGETS_SAVED,
-        TARGETS_DRAFT,
-        ENROLLED,
-        ENROL_SCHOOL,
-        ENROL_SINCE,
-        UNENROLLED,
-        CONFIRM_UNENROL,
-        OFFICER,
-        OFFICER_SAVED,
-        CREATED,
-        UPDATED,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// The criteria were saved: how many schools' status of today was recomputed.
+            CRITERIA_SAVED = "criteria_saved";
+            /// The targets were saved: how many.
+            TARGETS_SAVED = "targets_saved";
+            /// A school was enrolled: its name.
+            ENROLLED = "enrolled_name";
+            /// A school's enrolment was ended: its name.
+            UNENROLLED = "unenrolled_name";
+            /// On the settings page: the school whose removal to confirm (a link, so it works
+            /// without JavaScript).
+            CONFIRM_UNENROL = "unenrol";
+            /// The officer whose area is being changed (a link), or whose change failed.
+            OFFICER = "officer";
+            /// An officer's area was saved: their username.
+            OFFICER_SAVED = "officer_saved";
+            /// A CSV enrolment: schools enrolled now (the CSV form's own keys).
+            CREATED = "created";
+            /// A CSV enrolment: schools whose start moved.
+            UPDATED = "updated";
+        }
+        echoes {
+            /// The criteria form that failed, as typed (`crit_window`, `crit_draft`).
+            CRITERIA: super::CriteriaDraft = "crit_";
+            /// The targets form that failed, as typed (`targets_draft`).
+            TARGETS: super::TargetsDraft = "targets_";
+            /// The enrolment that failed (`enrol_school`, `enrol_since`, …).
+            ENROL: super::EnrolPilotSchool = "enrol_";
+        }
+    }
+}
+
+/// The criteria form as typed, as it travels back after a refused post without JavaScript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriteriaDraft {
+    /// The window, as typed.
+    pub window: String,
+    /// The rows (see [`criteria_draft`]).
+    pub draft: String,
+}
+
+/// The targets form as typed, as it travels back after a refused post without JavaScript.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetsDraft {
+    /// The rows (see [`targets_draft`]).
+    pub draft: String,
 }
 
 /// The dashboard's numbers, the trend, a page of statuses, one school's evidence, a version of
@@ -209,7 +210,10 @@ pub fn targets_draft(rows: &[TargetRow]) -> String {
 /// The dashboard's numbers on `as_of` (`dd/mm/yyyy` or `YYYY-MM-DD`; empty: today): the
 /// department and sysadmins, an area officer their area.
 #[server(prefix = "/fn", endpoint = "pilot_summary")]
-pub async fn pilot_summary(as_of: Option<String>) -> Result<SummaryView, UiError> {
+pub async fn pilot_summary(
+    /// The day the numbers are for (empty: today).
+    as_of: Option<String>,
+) -> Result<SummaryView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let fail = |e| crate::ssr::fail(&c, e);
@@ -237,15 +241,25 @@ pub async fn pilot_trend() -> Result<TrendView, UiError> {
 /// an unknown filter would be; a bad `as_of` is the field's error.
 #[server(prefix = "/fn", endpoint = "pilot_schools")]
 pub async fn pilot_schools(
+    /// The day the statuses are for (empty: today).
     as_of: Option<String>,
+    /// Only schools that count (`true`) or do not (`false`).
     counted: Option<String>,
+    /// Only schools enrolled (`true`) or not (`false`).
     enrolled: Option<String>,
+    /// Only enrolled schools silent for at least this many days.
     silent_days: Option<String>,
+    /// Only schools of this level (a level code).
     level: Option<String>,
+    /// Only schools of this area (an area id).
     area: Option<String>,
+    /// Words to find in the schools' codes, names or areas.
     q: Option<String>,
+    /// The order: `rank`, `code` or `close`.
     order: Option<String>,
+    /// The page of the list (from 1).
     page: Option<i64>,
+    /// Schools per page (at most [`MAX_PER_PAGE`]).
     per_page: Option<i64>,
 ) -> Result<StatusList, UiError> {
     use lophoc::services::pilot::{Order, StatusFilter};
@@ -290,7 +304,9 @@ pub async fn pilot_schools(
 /// and the school's own staff; another school is "not found".
 #[server(prefix = "/fn", endpoint = "pilot_school")]
 pub async fn pilot_school(
+    /// The school shown.
     school: SchoolId,
+    /// The day the status is for (empty: today).
     as_of: Option<String>,
 ) -> Result<EvidenceView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -325,7 +341,10 @@ pub async fn pilot_targets() -> Result<Targets, UiError> {
 /// Schools not enrolled yet matching `q` (the enrolment form's search), at most
 /// [`CANDIDATES`].
 #[server(prefix = "/fn", endpoint = "pilot_candidates")]
-pub async fn pilot_candidates(q: String) -> Result<Vec<School>, UiError> {
+pub async fn pilot_candidates(
+    /// Words to find in the schools' codes, names or areas.
+    q: String,
+) -> Result<Vec<School>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::pilot::candidates(&ctx, &actor, q.trim(), CANDIDATES)
@@ -359,13 +378,18 @@ pub async fn pilot_areas() -> Result<Vec<Area>, UiError> {
 /// (`crit.{row}.threshold`).
 #[server(prefix = "/fn", endpoint = "set_pilot_criteria")]
 pub async fn set_pilot_criteria(
+    /// The window in days, as typed.
     window_days: String,
-    #[server(default)] crit: Vec<CriterionRow>,
+    /// The form's rows, one per criterion.
+    #[server(default)]
+    crit: Vec<CriterionRow>,
 ) -> Result<CriteriaSaved, UiError> {
     use lophoc::pilot::Criterion;
     use server_fn::ServerFn;
-    let draft = criteria_draft(&crit);
-    let window = window_days.clone();
+    let typed = CriteriaDraft {
+        window: window_days.clone(),
+        draft: criteria_draft(&crit),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -401,7 +425,7 @@ pub async fn set_pilot_criteria(
         SetPilotCriteria::PATH,
         "criteria",
         |s| vec![(back::CRITERIA_SAVED, s.schools.max(0).to_string())],
-        vec![(back::CRIT_WINDOW, window), (back::CRIT_DRAFT, draft)],
+        back::CRITERIA.pairs(&typed),
     )
 }
 
@@ -409,13 +433,17 @@ pub async fn set_pilot_criteria(
 /// date. An error names the form's row (`rows.{row}.percent`, `rows.{row}.due`).
 #[server(prefix = "/fn", endpoint = "set_pilot_targets")]
 pub async fn set_pilot_targets(
-    #[server(default)] rows: Vec<TargetRow>,
+    /// The form's rows, removed and blank ones included.
+    #[server(default)]
+    rows: Vec<TargetRow>,
 ) -> Result<Targets, UiError> {
     use lophoc::Msg;
     use lophoc::error::FieldErrors;
     use lophoc::pilot::Target;
     use server_fn::ServerFn;
-    let draft = targets_draft(&rows);
+    let typed = TargetsDraft {
+        draft: targets_draft(&rows),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -450,7 +478,7 @@ pub async fn set_pilot_targets(
         SetPilotTargets::PATH,
         "targets",
         |t| vec![(back::TARGETS_SAVED, t.items.len().to_string())],
-        vec![(back::TARGETS_DRAFT, draft)],
+        back::TARGETS.pairs(&typed),
     )
 }
 
@@ -458,13 +486,22 @@ pub async fn set_pilot_targets(
 /// start. `name` only travels back for the confirmation.
 #[server(prefix = "/fn", endpoint = "enrol_pilot_school")]
 pub async fn enrol_pilot_school(
+    /// The school enrolled.
     school: SchoolId,
-    #[server(default)] since: String,
-    #[server(default)] name: String,
+    /// The enrolment's first day (`dd/mm/yyyy`; empty: today).
+    #[server(default)]
+    since: String,
+    /// The school's name, echoed back for the confirmation only.
+    #[server(default)]
+    name: String,
 ) -> Result<PilotStatus, UiError> {
     use lophoc::{Error, Msg};
     use server_fn::ServerFn;
-    let typed = since.clone();
+    let typed = EnrolPilotSchool {
+        school,
+        since: since.clone(),
+        name: name.clone(),
+    };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
@@ -484,18 +521,18 @@ pub async fn enrol_pilot_school(
         EnrolPilotSchool::PATH,
         "enrol",
         |_| vec![(back::ENROLLED, name.clone())],
-        vec![
-            (back::ENROL_SCHOOL, school.to_string()),
-            (back::ENROL_SINCE, typed),
-        ],
+        back::ENROL.pairs(&typed),
     )
 }
 
 /// Ends a school's enrolment. `name` only travels back for the confirmation.
 #[server(prefix = "/fn", endpoint = "unenrol_pilot_school")]
 pub async fn unenrol_pilot_school(
+    /// The school whose enrolment ends.
     school: SchoolId,
-    #[server(default)] name: String,
+    /// The school's name, echoed back for the confirmation only.
+    #[server(default)]
+    name: String,
 ) -> Result<(), UiError> {
     use server_fn::ServerFn;
     let r = async {
@@ -518,7 +555,10 @@ pub async fn unenrol_pilot_school(
 /// Enrols the schools of a CSV `code,since` sent as the `file` part of a multipart form: all
 /// or nothing, every bad line listed.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "enrol_pilot_csv")]
-pub async fn enrol_pilot_csv(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn enrol_pilot_csv(
+    /// The enrolment form, as posted, with the CSV `file`.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use lophoc::{Error, ErrorCode, Msg};
     use server_fn::ServerFn;
     let r = async {
@@ -556,8 +596,11 @@ pub async fn enrol_pilot_csv(data: MultipartData) -> Result<ImportOutcome, UiErr
 /// Scopes a department officer to an area (`area` an id; empty: the whole province again).
 #[server(prefix = "/fn", endpoint = "set_officer_area")]
 pub async fn set_officer_area(
+    /// The department officer scoped.
     user: UserId,
-    #[server(default)] area: String,
+    /// The area's id (empty: the whole province).
+    #[server(default)]
+    area: String,
 ) -> Result<OfficerView, UiError> {
     use lophoc::{Error, Msg};
     use server_fn::ServerFn;
@@ -582,7 +625,8 @@ pub async fn set_officer_area(
         SetOfficerArea::PATH,
         "officers",
         |o| vec![(back::OFFICER_SAVED, o.username.clone())],
-        vec![(back::OFFICER, user.to_string())],
+        // Not what was typed but which row to reopen: the page's link key.
+        vec![(back::OFFICER.to_owned(), user.to_string())],
     )
 }
 
@@ -606,25 +650,16 @@ fn rename_rows(mut e: UiError, prefix: &str, to: &str, kept: &[usize]) -> UiErro
 mod form {
     use crate::error::UiError;
 
-    /// [`crate::serverfns::form::reply`] back to the settings page at `#anchor`, replacing any
-    /// earlier answer of its forms: `ok(value)` on success, `keep` (what was typed) on error.
+    /// [`crate::serverfns::form::answer_at`] back to the settings page at `#anchor`, replacing
+    /// any earlier answer of its forms: `ok(value)` on success, `typed` on error.
     pub fn answer<T>(
         r: Result<T, UiError>,
         fn_path: &str,
         anchor: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::reply(
-            r,
-            fn_path,
-            |k| !super::back::ALL.contains(&k),
-            |r| match r {
-                Ok(v) => ok(v),
-                Err(_) => keep,
-            },
-            anchor,
-        )
+        crate::serverfns::form::answer_at(r, fn_path, anchor, super::back::is_answer, ok, typed)
     }
 }
 

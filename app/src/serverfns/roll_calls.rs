@@ -2,6 +2,7 @@
 //! Each is one service call; taking the roll is also the target of the page's plain form (it
 //! answers with a redirect back to the lesson, `?saved=1`, or the error and what was marked).
 
+#[cfg(feature = "ssr")]
 use super::classes::back;
 use crate::error::UiError;
 use leptos::prelude::*;
@@ -25,8 +26,11 @@ pub async fn my_day() -> Result<Vec<Lesson>, UiError> {
 /// write, the history of changes.
 #[server(prefix = "/fn", endpoint = "lesson_roll_call")]
 pub async fn lesson_roll_call(
+    /// The lesson's class.
     class: ClassId,
+    /// The lesson's day.
     date: String,
+    /// The lesson's period number in that day.
     period: i64,
 ) -> Result<RollCallView, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -41,7 +45,10 @@ pub async fn lesson_roll_call(
 /// Takes or changes a lesson's roll call from the page's form: `class`, `date`, `period`, and
 /// `s<student id>` (status) / `n<student id>` (remark) per student.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "take_roll_call")]
-pub async fn take_roll_call(data: MultipartData) -> Result<bool, UiError> {
+pub async fn take_roll_call(
+    /// The roll-call form, as posted.
+    data: MultipartData,
+) -> Result<bool, UiError> {
     use server_fn::ServerFn;
     let mut marks = String::new();
     let r = async {
@@ -94,7 +101,9 @@ pub async fn take_roll_call(data: MultipartData) -> Result<bool, UiError> {
 /// or those of `date` (dd/mm/yyyy or `YYYY-MM-DD`).
 #[server(prefix = "/fn", endpoint = "missing_roll_calls")]
 pub async fn missing_roll_calls(
+    /// Whether to list the whole week since Monday, not just today.
     week: bool,
+    /// The one day to list instead (dd/mm/yyyy or `YYYY-MM-DD`).
     date: Option<String>,
 ) -> Result<Vec<MissingRollCall>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -116,8 +125,11 @@ pub async fn missing_roll_calls(
 /// default), per student.
 #[server(prefix = "/fn", endpoint = "class_attendance")]
 pub async fn class_attendance(
+    /// The class whose attendance is summed up.
     class: ClassId,
+    /// The range's first day (30 days ago when absent).
     from: Option<String>,
+    /// The range's last day (today when absent).
     to: Option<String>,
 ) -> Result<(lophoc::classes::Class, AttendanceSummary), UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -138,7 +150,9 @@ pub async fn class_attendance(
 /// department).
 #[server(prefix = "/fn", endpoint = "on_time_by_school")]
 pub async fn on_time_by_school(
+    /// The range's first day (30 days ago when absent).
     from: Option<String>,
+    /// The range's last day (today when absent).
     to: Option<String>,
 ) -> Result<(String, String, Vec<SchoolOnTime>), UiError> {
     let (c, actor) = crate::ssr::actor()?;

@@ -33,9 +33,13 @@ pub struct SchoolCounts {
 /// `level` is an API code, `area` an area id; empty values mean "any"; `page` counts from 1.
 #[server(prefix = "/fn", endpoint = "list_schools")]
 pub async fn list_schools(
+    /// Only schools of this level (an API code; empty: any).
     level: Option<String>,
+    /// Only schools of this area (an area id; empty: any).
     area: Option<String>,
+    /// Words to find in the schools' codes, names or areas.
     q: Option<String>,
+    /// The page of results (from 1).
     page: Option<i64>,
 ) -> Result<Page<School>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -55,9 +59,13 @@ pub async fn list_schools(
 /// counts by level, and the areas for the filter (department and sysadmin). One service call.
 #[server(prefix = "/fn", endpoint = "school_registry")]
 pub async fn school_registry(
+    /// Only schools of this level (an API code; empty: any).
     level: Option<String>,
+    /// Only schools of this area (an area id; empty: any).
     area: Option<String>,
+    /// Words to find in the schools' codes, names or areas.
     q: Option<String>,
+    /// The page of results (from 1).
     page: Option<i64>,
 ) -> Result<RegistryPage, UiError> {
     let (c, actor) = crate::ssr::actor()?;
@@ -96,7 +104,10 @@ pub struct RegistryPage {
 
 /// One school; "not found" for a school the caller may not see.
 #[server(prefix = "/fn", endpoint = "get_school")]
-pub async fn get_school(id: SchoolId) -> Result<School, UiError> {
+pub async fn get_school(
+    /// The school shown.
+    id: SchoolId,
+) -> Result<School, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::schools::get(&ctx, &actor, id)
@@ -111,7 +122,10 @@ pub async fn get_school(id: SchoolId) -> Result<School, UiError> {
 /// the error in `__err`. Because that error travels in a URL, a plain form post lists at most
 /// [`URL_LINES`] bad lines and says how many more there are.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_schools")]
-pub async fn import_schools(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_schools(
+    /// The import form, as posted, with the CSV `file`.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     let form_post = server::accepts_html();

@@ -20,45 +20,37 @@ pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 
 /// Query-string keys of a form's answer without JavaScript.
 pub mod back {
-    /// An account was created: its full name.
-    pub const ADDED: &str = "added";
-    /// An account was disabled: its full name.
-    pub const DISABLED: &str = "disabled";
-    /// An account was enabled: its full name.
-    pub const ENABLED: &str = "enabled";
-    /// A password was reset: the account's full name.
-    pub const RESET: &str = "reset";
-    /// An import created this many accounts.
-    pub const CREATED: &str = "created";
-    /// An import updated this many accounts.
-    pub const UPDATED: &str = "updated";
-    /// What the user typed into a create form that failed (never the password).
-    pub const FULL_NAME: &str = "full_name";
-    /// See [`FULL_NAME`].
-    pub const USERNAME: &str = "username";
-    /// See [`FULL_NAME`].
-    pub const ROLE: &str = "role";
-    /// See [`FULL_NAME`].
-    pub const SCHOOL_CODE: &str = "school_code";
-    /// Every key above: a new answer replaces the previous one.
-    pub const ALL: [&str; 10] = [
-        ADDED,
-        DISABLED,
-        ENABLED,
-        RESET,
-        CREATED,
-        UPDATED,
-        FULL_NAME,
-        USERNAME,
-        ROLE,
-        SCHOOL_CODE,
-    ];
+    crate::serverfns::echo::answer_keys! {
+        notes {
+            /// An account was created: its full name.
+            ADDED = "added";
+            /// An account was disabled: its full name.
+            DISABLED = "disabled";
+            /// An account was enabled: its full name.
+            ENABLED = "enabled";
+            /// A password was reset: the account's full name.
+            RESET = "reset";
+            /// An import created this many accounts.
+            CREATED = "created";
+            /// An import updated this many accounts.
+            UPDATED = "updated";
+        }
+        echoes {
+            /// What the user typed into the teacher form that failed (never the password).
+            NEW_TEACHER: super::CreateTeacher = "";
+            /// What the user typed into the account form that failed (never the password).
+            NEW_ACCOUNT: super::CreateAccount = "";
+        }
+    }
 }
 
 /// The teachers of the school admin's own school, optionally matching `q` (name or username,
 /// case and diacritics ignored).
 #[server(prefix = "/fn", endpoint = "list_teachers")]
-pub async fn list_teachers(q: Option<String>) -> Result<Page<UserAccount>, UiError> {
+pub async fn list_teachers(
+    /// Words to find in the name or username (empty: every teacher).
+    q: Option<String>,
+) -> Result<Page<UserAccount>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::users::list_teachers(&ctx, &actor, q.as_deref())
@@ -69,18 +61,26 @@ pub async fn list_teachers(q: Option<String>) -> Result<Page<UserAccount>, UiErr
 /// Adds a teacher to the school admin's own school.
 #[server(prefix = "/fn", endpoint = "create_teacher")]
 pub async fn create_teacher(
+    /// The teacher's full name.
     full_name: String,
+    /// The teacher's username.
     username: String,
+    /// The teacher's first password.
     password: String,
 ) -> Result<User, UiError> {
     use lophoc::services::users::NewUser;
     use server_fn::ServerFn;
+    let typed = back::NEW_TEACHER.pairs(&CreateTeacher {
+        full_name: full_name.clone(),
+        username: username.clone(),
+        password: String::new(),
+    });
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let n = NewUser {
-            username: username.clone(),
-            full_name: full_name.clone(),
+            username,
+            full_name,
             role: "teacher".into(),
             school_id: None,
             password,
@@ -94,13 +94,18 @@ pub async fn create_teacher(
         r,
         CreateTeacher::PATH,
         |u| vec![(back::ADDED, u.full_name.clone())],
-        vec![(back::FULL_NAME, full_name), (back::USERNAME, username)],
+        typed,
     )
 }
 
 /// Enables or disables an account; disabling ends its sessions at once.
 #[server(prefix = "/fn", endpoint = "set_user_active")]
-pub async fn set_user_active(user_id: UserId, active: bool) -> Result<UserAccount, UiError> {
+pub async fn set_user_active(
+    /// The account enabled or disabled.
+    user_id: UserId,
+    /// Whether the account is enabled.
+    active: bool,
+) -> Result<UserAccount, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -131,7 +136,9 @@ pub async fn set_user_active(user_id: UserId, active: bool) -> Result<UserAccoun
 /// confirmation), never the password.
 #[server(prefix = "/fn", endpoint = "reset_user_password")]
 pub async fn reset_user_password(
+    /// The account whose password is reset.
     user_id: UserId,
+    /// The new password.
     password: String,
 ) -> Result<UserAccount, UiError> {
     use server_fn::ServerFn;
@@ -160,7 +167,10 @@ pub async fn reset_user_password(
 /// of a multipart form: all or nothing, every bad line listed. At most [`MAX_IMPORT_BYTES`],
 /// counted while the upload streams in.
 #[server(input = MultipartFormData, prefix = "/fn", endpoint = "import_users")]
-pub async fn import_users(data: MultipartData) -> Result<ImportOutcome, UiError> {
+pub async fn import_users(
+    /// The import form, as posted, with the CSV `file`.
+    data: MultipartData,
+) -> Result<ImportOutcome, UiError> {
     use server_fn::ServerFn;
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -198,7 +208,10 @@ pub async fn list_department_accounts() -> Result<Page<UserAccount>, UiError> {
 
 /// A school, found by its code, and its administrators (department and sysadmin).
 #[server(prefix = "/fn", endpoint = "list_school_admins")]
-pub async fn list_school_admins(school_code: String) -> Result<SchoolAdmins, UiError> {
+pub async fn list_school_admins(
+    /// The school's code.
+    school_code: String,
+) -> Result<SchoolAdmins, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::users::school_admins(&ctx, &actor, &school_code)
@@ -210,22 +223,34 @@ pub async fn list_school_admins(school_code: String) -> Result<SchoolAdmins, UiE
 /// department users; sysadmin: anyone). `school_code` names the school of a school role.
 #[server(prefix = "/fn", endpoint = "create_account")]
 pub async fn create_account(
+    /// The account's full name.
     full_name: String,
+    /// The account's username.
     username: String,
+    /// The account's role (a role code).
     role: String,
+    /// The code of the account's school (for a school role).
     school_code: Option<String>,
+    /// The account's first password.
     password: String,
 ) -> Result<User, UiError> {
     use lophoc::services::users;
     use server_fn::ServerFn;
     let code = school_code.unwrap_or_default().trim().to_owned();
+    let typed = back::NEW_ACCOUNT.pairs(&CreateAccount {
+        full_name: full_name.clone(),
+        username: username.clone(),
+        role: role.clone(),
+        school_code: Some(code.clone()),
+        password: String::new(),
+    });
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let n = users::NewUser {
-            username: username.clone(),
-            full_name: full_name.clone(),
-            role: role.clone(),
+            username,
+            full_name,
+            role,
             school_id: None,
             password,
         };
@@ -238,12 +263,7 @@ pub async fn create_account(
         r,
         CreateAccount::PATH,
         |u| vec![(back::ADDED, u.full_name.clone())],
-        vec![
-            (back::FULL_NAME, full_name),
-            (back::USERNAME, username),
-            (back::ROLE, role),
-            (back::SCHOOL_CODE, code),
-        ],
+        typed,
     )
 }
 
@@ -259,8 +279,8 @@ mod form {
         r: Result<T, UiError>,
         fn_path: &str,
         ok: impl FnOnce(&T) -> Vec<(&'static str, String)>,
-        keep: Vec<(&'static str, String)>,
+        typed: Vec<(String, String)>,
     ) -> Result<T, UiError> {
-        crate::serverfns::form::answer(r, fn_path, &super::back::ALL, ok, keep)
+        crate::serverfns::form::answer(r, fn_path, super::back::is_answer, ok, typed)
     }
 }
