@@ -3,7 +3,7 @@
 //! roll call belongs to one lesson; bookings and materials may be attached to it.
 
 use crate::ids::{ClassId, UserId};
-use crate::roll_calls::{Counts, roll_call_href};
+use crate::roll_calls::{Counts, RollCall, RollCallChange, RosterLine, roll_call_href};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -53,4 +53,20 @@ impl Lesson {
     pub fn roll_call_href(&self) -> String {
         roll_call_href(self.class_id, self.date, self.period)
     }
+}
+
+/// What a lesson's roll-call page shows: the lesson, its roll (once taken), who may change it,
+/// and its history. It stands on the lesson and the roll call, so it lives here, above both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollCallView {
+    /// The lesson.
+    pub lesson: Lesson,
+    /// The class's students on that day, by name.
+    pub students: Vec<RosterLine>,
+    /// The roll call, once taken.
+    pub roll_call: Option<RollCall>,
+    /// Whether the caller may take or change it now.
+    pub may_write: bool,
+    /// Earlier versions, newest first.
+    pub history: Vec<RollCallChange>,
 }

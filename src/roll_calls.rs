@@ -3,7 +3,6 @@
 //! shows (the roster, the history of changes).
 
 use crate::ids::{ClassId, StudentId, UserId};
-use crate::lessons::Lesson;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -243,21 +242,6 @@ pub struct RollCallChange {
     pub by: String,
     /// The students whose state changed: name, before, after.
     pub changes: Vec<(String, Status, Status)>,
-}
-
-/// What the roll-call page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RollCallView {
-    /// The lesson.
-    pub lesson: Lesson,
-    /// The class's students on that day, by name.
-    pub students: Vec<RosterLine>,
-    /// The roll call, once taken.
-    pub roll_call: Option<RollCall>,
-    /// Whether the caller may take or change it now.
-    pub may_write: bool,
-    /// Earlier versions, newest first.
-    pub history: Vec<RollCallChange>,
 }
 
 /// The roll call a plain form sends: `s<student id>` = a status code for each student shown,

@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{ClassId, SchoolId, UserId};
 use crate::model::{Actor, ImportOutcome, Role};
 use crate::services::audit::{self, Action, Record};
-use crate::services::csv_import::{self, cell_error};
+use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_flag, internal, is_unique_violation};
 use crate::text::fold;
@@ -336,7 +336,7 @@ pub async fn import_csv(
     let (lines, mut errors) = csv_import::read_lines(bytes, &CLASS_CSV_HEADER)?;
     let staff = staff_by_username(ctx, school).await?;
     let mut rows = Vec::new();
-    let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    let mut seen = OncePerFile::new();
     for l in &lines {
         let before = errors.len();
         let name = class_name(l.get(0))
@@ -368,16 +368,7 @@ pub async fn import_csv(
             },
         };
         if let Some(n) = &name {
-            let key = (year.clone(), fold(n));
-            if let Some(first) = seen.get(&key) {
-                errors.push(cell_error(
-                    l.line,
-                    "name",
-                    Msg::new("import.duplicate_in_file").arg("line", first),
-                ));
-            } else {
-                seen.insert(key, l.line);
-            }
+            errors.extend(seen.check((year.clone(), fold(n)), l.line, "name"));
         }
         if errors.len() == before {
             rows.push(NewClass {

@@ -37,7 +37,7 @@ pub use crate::pilot::{
 };
 use crate::services::audit::{self, Action, Record};
 use crate::services::classes::today;
-use crate::services::csv_import::{self, cell_error};
+use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, internal};
 use crate::text::{fold, query_words};

@@ -7,10 +7,11 @@
 use crate::classes::Class;
 use crate::error::{Error, ErrorCode, FieldError, Msg};
 use crate::ids::{ClassId, StudentId, UserId};
+use crate::lessons::RollCallView;
 use crate::model::Actor;
 use crate::roll_calls::{
     Counts, MAX_NOTE, ON_TIME_GRACE_MINUTES, RollCall, RollCallChange, RollCallEntry,
-    RollCallInput, RollCallView, RosterLine, Status,
+    RollCallInput, RosterLine, Status,
 };
 use crate::services::audit::{self, Action, Record};
 use crate::services::classes::{self, today};

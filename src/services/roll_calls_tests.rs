@@ -6,8 +6,9 @@ use super::classes_tests::{Fixture, MON, absent, d, fields, fixture};
 use crate::both_engines;
 use crate::error::ErrorCode;
 use crate::ids::{ClassId, StudentId};
+use crate::lessons::RollCallView;
 use crate::model::Actor;
-use crate::roll_calls::{RollCallEntry, RollCallInput, RollCallView, Status};
+use crate::roll_calls::{RollCallEntry, RollCallInput, Status};
 use crate::services::testing::TestDb;
 use crate::services::{classes, roll_calls};
 

@@ -7,7 +7,7 @@ use crate::model::{
     Actor, Area, ImportOutcome, Page, PilotStatus, School, SchoolFilter, SchoolLevel,
 };
 use crate::services::audit::{self, Action, Record};
-use crate::services::csv_import::{self, cell_error};
+use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Where, decode, decode_date, from_rows, internal};
 use crate::services::scope;
@@ -381,7 +381,7 @@ pub async fn import_csv(
         return Err(Error::forbidden());
     }
     let (lines, mut errors) = csv_import::read_lines(bytes, &CSV_HEADER)?;
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut seen = OncePerFile::new();
     let mut rows = Vec::new();
     for l in &lines {
         let before = errors.len();
@@ -403,15 +403,7 @@ pub async fn import_csv(
             .map_err(|m| errors.push(cell_error(l.line, "students", m)))
             .ok();
         if let Some(c) = &code {
-            if let Some(first) = seen.get(c) {
-                errors.push(cell_error(
-                    l.line,
-                    "code",
-                    Msg::new("import.duplicate_in_file").arg("line", first),
-                ));
-            } else {
-                seen.insert(c.clone(), l.line);
-            }
+            errors.extend(seen.check(c.clone(), l.line, "code"));
         }
         if errors.len() == before {
             rows.push(NewSchool {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use lophoc::attendance::{AttendanceSummary, MissingRollCall, SchoolOnTime};
 use lophoc::ids::ClassId;
 use lophoc::lessons::Lesson;
-use lophoc::roll_calls::RollCallView;
+use lophoc::lessons::RollCallView;
 use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// The caller's lessons today with their roll-call state and booked devices.

@@ -9,7 +9,7 @@ use crate::error::{Error, FieldErrors, Msg};
 use crate::ids::{ClassId, SchoolId, StudentId, YearId};
 use crate::model::{Actor, ImportOutcome};
 use crate::services::audit::{self, Action, Record};
-use crate::services::csv_import::{self, cell_error};
+use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_date, internal};
 use crate::text::{clean, fold};
@@ -118,7 +118,7 @@ pub async fn import_students(
     actor.must_manage_school(c.school_id)?;
     let (lines, mut errors) = csv_import::read_lines(bytes, &STUDENT_CSV_HEADER)?;
     let mut rows = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut seen = OncePerFile::new();
     for l in &lines {
         let before = errors.len();
         let code = student_code(l.get(0))
@@ -152,15 +152,7 @@ pub async fn import_students(
             }
         };
         if let Some(code) = &code {
-            if let Some(first) = seen.get(code) {
-                errors.push(cell_error(
-                    l.line,
-                    "code",
-                    Msg::new("import.duplicate_in_file").arg("line", first),
-                ));
-            } else {
-                seen.insert(code.clone(), l.line);
-            }
+            errors.extend(seen.check(code.clone(), l.line, "code"));
         }
         if errors.len() == before {
             rows.push(NewStudent {

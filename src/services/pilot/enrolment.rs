@@ -188,7 +188,7 @@ pub async fn enrol_csv(
 ) -> Result<ImportOutcome, Error> {
     must_manage(ctx, actor).await?;
     let (lines, mut errors) = csv_import::read_lines(bytes, &ENROL_CSV_HEADER)?;
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut seen = OncePerFile::new();
     let mut wanted = Vec::new();
     for l in &lines {
         let code = l.get(0).trim().to_uppercase();
@@ -212,15 +212,10 @@ pub async fn enrol_csv(
             errors.push(cell_error(l.line, "code", Msg::new("validation.required")));
             continue;
         }
-        if let Some(first) = seen.get(&code) {
-            errors.push(cell_error(
-                l.line,
-                "code",
-                Msg::new("import.duplicate_in_file").arg("line", first),
-            ));
+        if let Some(e) = seen.check(code.clone(), l.line, "code") {
+            errors.push(e);
             continue;
         }
-        seen.insert(code.clone(), l.line);
         if let Some(s) = since {
             wanted.push((l.line, code, s));
         }

@@ -44,40 +44,19 @@ pub fn summary_csv(s: &AttendanceSummary, lang: crate::Lang) -> Vec<u8> {
 
 /// A class's attendance summary as an Excel workbook (text cells stay text, never formulas).
 pub fn summary_xlsx(s: &AttendanceSummary, lang: crate::Lang) -> Result<Vec<u8>, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xl = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx export");
-        Error::internal()
-    };
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = wb.add_worksheet();
-    sheet
-        .set_name(crate::i18n::t(lang, "summary.sheet"))
-        .map_err(xl)?;
-    for (c, h) in summary_header(lang).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h.as_str(), &bold)
-            .map_err(xl)?;
+    use crate::services::xlsx::{Cell, Sheet, workbook};
+    let mut sheet = Sheet::new(crate::i18n::t(lang, "summary.sheet"), summary_header(lang));
+    for a in &s.students {
+        sheet.row([
+            Cell::from(a.code.as_str()),
+            Cell::from(a.full_name.as_str()),
+            Cell::from(a.lessons),
+            Cell::from(a.counts.present),
+            Cell::from(a.counts.late),
+            Cell::from(a.counts.excused),
+            Cell::from(a.counts.unexcused),
+            Cell::from(a.absence_rate),
+        ]);
     }
-    for (i, a) in s.students.iter().enumerate() {
-        let r = i as u32 + 1;
-        sheet.write_string(r, 0, a.code.as_str()).map_err(xl)?;
-        sheet.write_string(r, 1, a.full_name.as_str()).map_err(xl)?;
-        for (c, v) in [
-            a.lessons,
-            a.counts.present,
-            a.counts.late,
-            a.counts.excused,
-            a.counts.unexcused,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            sheet.write_number(r, 2 + c as u16, v as f64).map_err(xl)?;
-        }
-        sheet.write_number(r, 7, a.absence_rate).map_err(xl)?;
-    }
-    sheet.autofit();
-    wb.save_to_buffer().map_err(xl)
+    workbook(&[sheet])
 }
