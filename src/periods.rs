@@ -107,8 +107,8 @@ pub struct Period {
 pub struct PeriodDraft {
     /// Its number in the day, from 1.
     pub number: i64,
-    /// Morning or afternoon.
-    pub session: DaySession,
+    /// `morning` or `afternoon`, as sent (checked by the service like the times).
+    pub session: String,
     /// Start, `HH:MM` as typed.
     pub starts: String,
     /// End, `HH:MM` as typed.
@@ -132,7 +132,7 @@ impl From<&PeriodGrid> for GridDraft {
                 .iter()
                 .map(|p| PeriodDraft {
                     number: p.number,
-                    session: p.session,
+                    session: p.session.as_str().to_owned(),
                     starts: p.starts.to_string(),
                     ends: p.ends.to_string(),
                 })

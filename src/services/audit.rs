@@ -3,7 +3,35 @@
 use crate::model::{Actor, AuditEntry};
 use crate::services::db::internal;
 use crate::{Error, ids::SchoolId};
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
+
+/// A record of the log, as stored.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: crate::ids::AuditId,
+    at: i64,
+    actor_name: Option<String>,
+    school_id: Option<SchoolId>,
+    action: String,
+    object: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+impl From<EntryRow> for AuditEntry {
+    fn from(r: EntryRow) -> AuditEntry {
+        AuditEntry {
+            id: r.id,
+            at: crate::dates::rfc3339(r.at),
+            actor: r.actor_name,
+            school_id: r.school_id,
+            action: r.action,
+            object: r.object,
+            old_value: r.old_value,
+            new_value: r.new_value,
+        }
+    }
+}
 
 /// Defines [`Action`]: each variant with its stored name.
 macro_rules! actions {
@@ -138,9 +166,9 @@ pub async fn recent(
     action: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, Error> {
-    let rows = match action {
+    let rows: Vec<EntryRow> = match action {
         Some(a) => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
              FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT $2",
             )
@@ -150,7 +178,7 @@ pub async fn recent(
             .await
         }
         None => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT id, at, actor_name, school_id, action, object, old_value, new_value \
              FROM audit_log ORDER BY id DESC LIMIT $1",
             )
@@ -160,21 +188,7 @@ pub async fn recent(
         }
     }
     .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                at: crate::dates::rfc3339(r.try_get("at")?),
-                actor: r.try_get("actor_name")?,
-                school_id: r.try_get::<Option<i64>, _>("school_id")?.map(SchoolId),
-                action: r.try_get("action")?,
-                object: r.try_get("object")?,
-                old_value: r.try_get("old_value")?,
-                new_value: r.try_get("new_value")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal)
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
 #[cfg(test)]

@@ -977,13 +977,13 @@ both_engines!(inventory_and_grid, |t| async move {
         items: vec![
             PeriodDraft {
                 number: 1,
-                session: DaySession::Afternoon,
+                session: "afternoon".into(),
                 starts: "13:30".into(),
                 ends: "13:00".into(),
             },
             PeriodDraft {
                 number: 3,
-                session: DaySession::Morning,
+                session: "noon".into(),
                 starts: "7h".into(),
                 ends: "08:00".into(),
             },
@@ -1002,6 +1002,16 @@ both_engines!(inventory_and_grid, |t| async move {
             "items.1",
             "release_after_minutes"
         ]
+    );
+    // An unknown session is the service's finding, the same for the form and the API.
+    let Details::Fields(fields) = &e.details else {
+        panic!("field errors expected: {e:?}")
+    };
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.field == "items.1" && f.msg.key == "api.validation.session"),
+        "{fields:?}"
     );
     let e = periods::set_grid(&t.ctx, &teacher, s.id, &(&g).into(), None)
         .await

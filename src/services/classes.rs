@@ -303,7 +303,7 @@ async fn insert_class(
     c: &NewClass,
 ) -> Result<Option<ClassId>, Error> {
     let year = ensure_year(tx, school, &c.school_year).await?;
-    let res = sqlx::query(
+    let res = sqlx::query_scalar::<_, ClassId>(
         "INSERT INTO classes (school_id, year_id, name, grade, homeroom_teacher_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -316,7 +316,7 @@ async fn insert_class(
     .fetch_one(&mut **tx)
     .await;
     match res {
-        Ok(r) => Ok(Some(r.try_get("id").map_err(internal)?)),
+        Ok(id) => Ok(Some(id)),
         Err(e) if is_unique_violation(&e) => Ok(None),
         Err(e) => Err(internal(e)),
     }
@@ -412,7 +412,7 @@ pub async fn upsert_classes(
     let mut out = ImportOutcome::default();
     for c in rows {
         let year = ensure_year(&mut tx, school, &c.school_year).await?;
-        let existing = sqlx::query(
+        let existing: Option<(ClassId, i64, Option<UserId>)> = sqlx::query_as(
             "SELECT id, grade, homeroom_teacher_id FROM classes WHERE year_id = $1 AND name = $2",
         )
         .bind(year.id)
@@ -421,10 +421,7 @@ pub async fn upsert_classes(
         .await
         .map_err(internal)?;
         match existing {
-            Some(r) => {
-                let id: ClassId = r.try_get("id").map_err(internal)?;
-                let g: i64 = r.try_get("grade").map_err(internal)?;
-                let h: Option<UserId> = r.try_get("homeroom_teacher_id").map_err(internal)?;
+            Some((id, g, h)) => {
                 if g != c.grade || h != c.homeroom {
                     sqlx::query(
                         "UPDATE classes SET grade = $1, homeroom_teacher_id = $2 WHERE id = $3",
@@ -500,7 +497,7 @@ pub async fn overview(
 
 /// A school's active teachers and administrators, by name.
 pub(crate) async fn staff(ctx: &Ctx, school: SchoolId) -> Result<Vec<StaffMember>, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<(UserId, String, String)> = sqlx::query_as(
         "SELECT id, username, full_name FROM users WHERE school_id = $1 AND active = 1 \
          AND role IN ('teacher', 'school_admin') ORDER BY search_key, username",
     )
@@ -508,14 +505,12 @@ pub(crate) async fn staff(ctx: &Ctx, school: SchoolId) -> Result<Vec<StaffMember
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            Ok(StaffMember {
-                id: r.try_get("id")?,
-                username: r.try_get("username")?,
-                full_name: r.try_get("full_name")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(id, username, full_name)| StaffMember {
+            id,
+            username,
+            full_name,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(internal)
+        .collect())
 }

@@ -128,6 +128,19 @@ impl TryFrom<UseRow> for Use {
     }
 }
 
+/// A material attached to a lesson, as the lessons' lists name it.
+#[derive(sqlx::FromRow)]
+struct AttachedRefRow {
+    class_id: ClassId,
+    date: String,
+    period: i64,
+    id: MaterialId,
+    title: String,
+    owner_id: UserId,
+    school_id: Option<SchoolId>,
+    scope: String,
+}
+
 /// A material attached to a lesson, with who attached it and when.
 #[derive(sqlx::FromRow)]
 struct AttachedRow {
@@ -1102,7 +1115,7 @@ pub async fn attached_in(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HashMap<(ClassId, NaiveDate, i64), Vec<MaterialRef>>, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<AttachedRefRow> = sqlx::query_as(
         "SELECT lm.class_id, lm.date, lm.period, m.id, m.title, m.owner_id, m.school_id, m.scope \
          FROM lesson_materials lm JOIN classes c ON c.id = lm.class_id \
          JOIN materials m ON m.id = lm.material_id \
@@ -1115,26 +1128,19 @@ pub async fn attached_in(
     .await
     .map_err(internal)?;
     let mut out: HashMap<(ClassId, NaiveDate, i64), Vec<MaterialRef>> = HashMap::new();
-    for r in &rows {
-        let scope = decode(
-            "scope",
-            &r.try_get::<String, _>("scope").map_err(internal)?,
-            Scope::parse,
-        )
-        .map_err(internal)?;
-        let owner: UserId = r.try_get("owner_id").map_err(internal)?;
-        let m_school: Option<SchoolId> = r.try_get("school_id").map_err(internal)?;
-        if !may_see(actor, owner, m_school, scope) {
+    for r in rows {
+        let scope = decode("scope", &r.scope, Scope::parse).map_err(internal)?;
+        if !may_see(actor, r.owner_id, r.school_id, scope) {
             continue;
         }
         let key = (
-            r.try_get::<ClassId, _>("class_id").map_err(internal)?,
-            decode_date(&r.try_get::<String, _>("date").map_err(internal)?).map_err(internal)?,
-            r.try_get::<i64, _>("period").map_err(internal)?,
+            r.class_id,
+            decode_date(&r.date).map_err(internal)?,
+            r.period,
         );
         out.entry(key).or_default().push(MaterialRef {
-            id: r.try_get("id").map_err(internal)?,
-            title: r.try_get("title").map_err(internal)?,
+            id: r.id,
+            title: r.title,
         });
     }
     Ok(out)

@@ -14,25 +14,23 @@ use crate::periods::{
 };
 use crate::services::audit::{self, Action, Record};
 use crate::services::ctx::Ctx;
-use crate::services::db::{decode, get_date, internal};
+use crate::services::db::{decode, decode_date, internal};
 use crate::validate;
 use chrono::NaiveDate;
-use sqlx::Row;
 
 async fn school_level(ctx: &Ctx, school: SchoolId) -> Result<SchoolLevel, Error> {
-    let row = sqlx::query("SELECT level FROM schools WHERE id = $1")
+    let level: String = sqlx::query_scalar("SELECT level FROM schools WHERE id = $1")
         .bind(school.0)
         .fetch_optional(&ctx.db.pool)
         .await
         .map_err(internal)?
         .ok_or_else(Error::not_found)?;
-    let level: String = row.try_get("level").map_err(internal)?;
-    SchoolLevel::parse(&level).ok_or_else(Error::internal)
+    decode("school level", &level, SchoolLevel::parse).map_err(internal)
 }
 
 /// The grid of a school without checking who asks (the services' own use).
 pub(crate) async fn load_grid(ctx: &Ctx, school: SchoolId) -> Result<PeriodGrid, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT number, session, starts, ends FROM periods WHERE school_id = $1 ORDER BY number",
     )
     .bind(school.0)
@@ -42,28 +40,25 @@ pub(crate) async fn load_grid(ctx: &Ctx, school: SchoolId) -> Result<PeriodGrid,
     let items = if rows.is_empty() {
         default_grid(school_level(ctx, school).await?)
     } else {
-        rows.iter()
-            .map(|r| {
-                let session: String = r.try_get("session")?;
+        rows.into_iter()
+            .map(|(number, session, starts, ends)| {
                 Ok(Period {
-                    number: r.try_get("number")?,
+                    number,
                     session: decode("day session", &session, DaySession::parse)?,
-                    starts: get_time(r, "starts")?,
-                    ends: get_time(r, "ends")?,
+                    starts: decode("time", &starts, TimeOfDay::parse)?,
+                    ends: decode("time", &ends, TimeOfDay::parse)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(internal)?
     };
     let release =
-        sqlx::query("SELECT release_after_minutes FROM booking_rules WHERE school_id = $1")
+        sqlx::query_scalar("SELECT release_after_minutes FROM booking_rules WHERE school_id = $1")
             .bind(school.0)
             .fetch_optional(&ctx.db.pool)
             .await
             .map_err(internal)?
-            .map(|r| r.try_get::<i64, _>("release_after_minutes"))
-            .transpose()
-            .map_err(internal)?
+            // No rule stored yet: the default (not a decode failure).
             .unwrap_or(DEFAULT_RELEASE_MINUTES);
     Ok(PeriodGrid {
         items,
@@ -101,11 +96,6 @@ pub async fn page(
     })
 }
 
-/// Reads a stored time of day (`HH:MM` text) strictly.
-fn get_time(r: &sqlx::any::AnyRow, column: &str) -> Result<TimeOfDay, sqlx::Error> {
-    let s: String = r.try_get(column)?;
-    decode("time", &s, TimeOfDay::parse)
-}
 
 /// Checks a grid: 1–10 periods numbered 1, 2, 3 … in order of time, each ending after it
 /// starts and starting no earlier than the previous one ends, morning periods before afternoon
@@ -130,6 +120,10 @@ pub fn check_grid(g: &GridDraft) -> Result<PeriodGrid, Error> {
                 Msg::new("validation.period_number").arg("number", n),
             );
         }
+        let session = DaySession::parse(p.session.trim());
+        if session.is_none() {
+            errs.add(&field, Msg::new("api.validation.session"));
+        }
         let s = TimeOfDay::parse(&p.starts);
         let e = TimeOfDay::parse(&p.ends);
         match (s, e) {
@@ -145,16 +139,17 @@ pub fn check_grid(g: &GridDraft) -> Result<PeriodGrid, Error> {
                 prev_end = Some(e);
                 items.push(Period {
                     number: n,
-                    session: p.session,
+                    // A bad session is reported above; the grid is then never stored.
+                    session: session.unwrap_or(DaySession::Morning),
                     starts: s,
                     ends: e,
                 });
             }
             _ => errs.add(&field, Msg::new("validation.time").arg("number", n)),
         }
-        if p.session == DaySession::Afternoon {
+        if session == Some(DaySession::Afternoon) {
             seen_afternoon = true;
-        } else if seen_afternoon {
+        } else if seen_afternoon && session.is_some() {
             errs.add(
                 &field,
                 Msg::new("validation.period_session").arg("number", n),
@@ -194,7 +189,7 @@ pub async fn set_grid(
         .await
         .map_err(internal)?;
     let max = new.items.len() as i64;
-    let orphans = sqlx::query(
+    let orphans = sqlx::query_scalar(
         "SELECT DISTINCT s.period FROM booking_slots s JOIN bookings b ON b.id = s.booking_id \
          WHERE b.school_id = $1 AND s.live = 1 AND s.date >= $2 AND s.period > $3 ORDER BY s.period",
     )
@@ -206,10 +201,8 @@ pub async fn set_grid(
     .map_err(internal)?;
     if !orphans.is_empty() {
         let periods: Vec<i64> = orphans
-            .iter()
-            .map(|r| r.try_get("period"))
-            .collect::<Result<_, _>>()
-            .map_err(internal)?;
+            .into_iter()
+            .collect();
         let list = periods
             .iter()
             .map(i64::to_string)
@@ -294,7 +287,7 @@ pub(crate) async fn load_holidays(
     let to = to
         .map(|d| d.to_string())
         .unwrap_or_else(|| "9999-12-31".into());
-    let rows = sqlx::query(
+    let rows: Vec<(HolidayId, String, String, String)> = sqlx::query_as(
         "SELECT id, starts, ends, name FROM holidays WHERE school_id = $1 AND ends >= $2 AND starts <= $3 \
          ORDER BY starts, id",
     )
@@ -304,13 +297,13 @@ pub(crate) async fn load_holidays(
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
+    rows.into_iter()
+        .map(|(id, starts, ends, name)| {
             Ok(Holiday {
-                id: r.try_get("id")?,
-                starts: get_date(r, "starts")?,
-                ends: get_date(r, "ends")?,
-                name: r.try_get("name")?,
+                id,
+                starts: decode_date(&starts)?,
+                ends: decode_date(&ends)?,
+                name,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -361,7 +354,7 @@ pub async fn add_holiday(
         .begin_exclusive(&["holidays", "booking_slots"])
         .await
         .map_err(internal)?;
-    let clash = sqlx::query(
+    let clash: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM bookings WHERE school_id = $1 AND status IN ('booked', 'in_use', 'returned') \
          AND date >= $2 AND date <= $3",
     )
@@ -370,7 +363,6 @@ pub async fn add_holiday(
     .bind(ends.to_string())
     .fetch_one(&mut *tx)
     .await
-    .and_then(|r| r.try_get::<i64, _>("n"))
     .map_err(internal)?;
     if clash > 0 {
         return Err(Error::conflict(
@@ -378,7 +370,7 @@ pub async fn add_holiday(
             serde_json::json!({ "bookings": clash }).to_string(),
         ));
     }
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO holidays (school_id, starts, ends, name) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(school.0)
@@ -387,7 +379,6 @@ pub async fn add_holiday(
     .bind(name.clone())
     .fetch_one(&mut *tx)
     .await
-    .and_then(|r| r.try_get("id"))
     .map_err(internal)?;
     let h = Holiday {
         id: HolidayId(id),

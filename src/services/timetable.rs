@@ -169,7 +169,7 @@ async fn slots(
          JOIN school_years y ON y.id = c.year_id \
          WHERE c.school_id = $1 AND y.starts <= $2 AND y.ends >= $3{one}"
     );
-    let mut q = sqlx::query(&sql)
+    let mut q = sqlx::query_as::<_, (ClassId, String, Option<UserId>, String, String)>(&sql)
         .bind(school)
         .bind(to.to_string())
         .bind(from.to_string());
@@ -186,14 +186,9 @@ async fn slots(
     };
     let holidays = periods::load_holidays(ctx, school, Some(from), Some(to)).await?;
     let mut out = Vec::new();
-    for c in &classes {
-        let id: ClassId = c.try_get("id").map_err(internal)?;
-        let name: String = c.try_get("name").map_err(internal)?;
-        let homeroom: Option<UserId> = c.try_get("homeroom_teacher_id").map_err(internal)?;
-        let starts =
-            decode_date(&c.try_get::<String, _>("starts").map_err(internal)?).map_err(internal)?;
-        let ends =
-            decode_date(&c.try_get::<String, _>("ends").map_err(internal)?).map_err(internal)?;
+    for (id, name, homeroom, starts, ends) in classes {
+        let starts = decode_date(&starts).map_err(internal)?;
+        let ends = decode_date(&ends).map_err(internal)?;
         let Some(vs) = versions.get(&id) else {
             continue;
         };
@@ -407,7 +402,7 @@ async fn write_tx(
 ) -> Result<(), Error> {
     let starts = from.unwrap_or(year.starts);
     let replaced: Vec<i64> =
-        sqlx::query("SELECT id FROM timetable_versions WHERE class_id = $1 AND starts >= $2")
+        sqlx::query_scalar("SELECT id FROM timetable_versions WHERE class_id = $1 AND starts >= $2")
             .bind(class)
             .bind(if from.is_some() {
                 starts.to_string()
@@ -417,10 +412,8 @@ async fn write_tx(
             .fetch_all(&mut **tx)
             .await
             .map_err(internal)?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()
-            .map_err(internal)?;
+            .into_iter()
+            .collect();
     for v in &replaced {
         for table in [
             "timetable_items WHERE version_id",
@@ -433,7 +426,7 @@ async fn write_tx(
                 .map_err(internal)?;
         }
     }
-    let v: i64 = sqlx::query(
+    let v: i64 = sqlx::query_scalar(
         "INSERT INTO timetable_versions (class_id, starts, created_at, created_by) VALUES ($1, $2, $3, $4) \
          RETURNING id",
     )
@@ -443,8 +436,6 @@ async fn write_tx(
     .bind(actor.map(|a| a.user_id))
     .fetch_one(&mut **tx)
     .await
-    .map_err(internal)?
-    .try_get("id")
     .map_err(internal)?;
     for it in items {
         sqlx::query(

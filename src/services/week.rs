@@ -8,12 +8,27 @@ use crate::ids::{BookingId, DeviceId, SchoolId, UserId};
 use crate::model::Actor;
 use crate::services::bookings::due_for_release;
 use crate::services::ctx::Ctx;
-use crate::services::db::{decode, get_date, internal};
+use crate::services::db::{decode, decode_date, internal};
 use crate::services::{devices, periods};
 use crate::week::{BookingBrief, DEVICES_PER_PAGE, WeekCell, WeekDay, WeekView};
 use chrono::{Duration, NaiveDate};
-use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
+
+/// A live booked period of a device in the week, as stored.
+#[derive(sqlx::FromRow)]
+struct SlotRow {
+    device_id: i64,
+    date: String,
+    period: i64,
+    quantity: i64,
+    id: BookingId,
+    teacher_id: UserId,
+    status: String,
+    note: Option<String>,
+    first_period: i64,
+    made_at: i64,
+    full_name: String,
+}
 
 /// The week (Monday–Saturday) of `day` for one device, or for every device of a kind in a
 /// school that is not retired.
@@ -83,23 +98,22 @@ async fn render(
              ORDER BY s.period, b.id",
             ids.join(", ")
         );
-        let mut q = sqlx::query(&sql)
+        let mut q = sqlx::query_as::<_, SlotRow>(&sql)
             .bind(monday.to_string())
             .bind(saturday.to_string());
         for d in &devs {
             q = q.bind(d.id.0);
         }
         let rows = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
-        for r in &rows {
-            let dev: i64 = r.try_get("device_id").map_err(internal)?;
-            let date = get_date(r, "date").map_err(internal)?;
-            let period: i64 = r.try_get("period").map_err(internal)?;
-            let qty: i64 = r.try_get("quantity").map_err(internal)?;
-            let status: String = r.try_get("status").map_err(internal)?;
+        for r in rows {
+            let dev = r.device_id;
+            let date = decode_date(&r.date).map_err(internal)?;
+            let period = r.period;
+            let qty = r.quantity;
             let status =
-                decode("booking status", &status, BookingStatus::parse).map_err(internal)?;
-            let first: i64 = r.try_get("first_period").map_err(internal)?;
-            let made_at: i64 = r.try_get("made_at").map_err(internal)?;
+                decode("booking status", &r.status, BookingStatus::parse).map_err(internal)?;
+            let first = r.first_period;
+            let made_at = r.made_at;
             if status == BookingStatus::Booked
                 && due_for_release(&grid, date, Some(first), made_at, now)
             {
@@ -117,12 +131,12 @@ async fn render(
                 });
             cell.booked += qty;
             cell.bookings.push(BookingBrief {
-                id: BookingId(r.try_get("id").map_err(internal)?),
-                teacher_id: UserId(r.try_get("teacher_id").map_err(internal)?),
-                teacher_name: r.try_get("full_name").map_err(internal)?,
+                id: r.id,
+                teacher_id: r.teacher_id,
+                teacher_name: r.full_name,
                 quantity: qty,
                 status,
-                note: r.try_get("note").map_err(internal)?,
+                note: r.note,
             });
         }
     }

@@ -237,7 +237,7 @@ pub async fn remove_holiday(
 mod server {
     use super::PeriodRow;
     use crate::error::UiError;
-    use lophoc::periods::{DaySession, GridDraft, PeriodDraft};
+    use lophoc::periods::{GridDraft, PeriodDraft};
 
     /// The grid the form describes, and for each of its periods the form row it came from.
     /// A release delay that is not a number is sent on as 0, which the service refuses with
@@ -252,7 +252,7 @@ mod server {
             kept.push(i);
             items.push(PeriodDraft {
                 number: items.len() as i64 + 1,
-                session: DaySession::parse(&r.session).unwrap_or(DaySession::Morning),
+                session: r.session.trim().to_owned(),
                 starts: r.starts.trim().to_owned(),
                 ends: r.ends.trim().to_owned(),
             });
@@ -306,7 +306,7 @@ mod server {
             assert_eq!(kept, vec![0, 2]);
             assert_eq!(g.items.len(), 2);
             assert_eq!(g.items[1].number, 2);
-            assert_eq!(g.items[1].session, DaySession::Afternoon);
+            assert_eq!(g.items[1].session, "afternoon");
             assert_eq!(g.release_after_minutes, 20);
             assert_eq!(grid_of(&rows, "abc").0.release_after_minutes, 0);
             let e = UiError {

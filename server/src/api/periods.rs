@@ -130,25 +130,18 @@ async fn put_grid(
     let school = SchoolId(id);
     // Read through the permission check first: also the current rule, kept when not sent.
     let current = periods::grid(&state.ctx, &actor, school).await?;
-    let mut errs = FieldErrors::new();
+    // The session, like the times, is checked by the service (`items.{i}` on a bad one).
     let items: Vec<PeriodDraft> = b
         .items
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let session = DaySession::parse(&p.session).unwrap_or_else(|| {
-                errs.add(&format!("items.{i}"), Msg::new("api.validation.session"));
-                DaySession::Morning
-            });
-            PeriodDraft {
-                number: p.number.unwrap_or(i as i64 + 1),
-                session,
-                starts: p.starts.clone(),
-                ends: p.ends.clone(),
-            }
+        .map(|(i, p)| PeriodDraft {
+            number: p.number.unwrap_or(i as i64 + 1),
+            session: p.session.clone(),
+            starts: p.starts.clone(),
+            ends: p.ends.clone(),
         })
         .collect();
-    errs.finish()?;
     let grid = GridDraft {
         items,
         release_after_minutes: b

@@ -234,7 +234,7 @@ pub async fn enrol(
                 id
             }
             None => {
-                let r = sqlx::query(
+                let id: StudentId = sqlx::query_scalar(
                     "INSERT INTO students (school_id, code, full_name, gender, birth_date, search_key, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
@@ -249,7 +249,7 @@ pub async fn enrol(
                 .await
                 .map_err(internal)?;
                 out.created += 1;
-                r.try_get("id").map_err(internal)?
+                id
             }
         };
         place(&mut tx, id, class, year.id, first, moving).await?;
@@ -288,7 +288,7 @@ async fn place(
     first: NaiveDate,
     moving: NaiveDate,
 ) -> Result<bool, Error> {
-    let open = sqlx::query(
+    let open: Vec<(i64, ClassId, String)> = sqlx::query_as(
         "SELECT m.id, m.class_id, m.since FROM class_members m JOIN classes c ON c.id = m.class_id \
          WHERE m.student_id = $1 AND c.year_id = $2 AND m.until IS NULL",
     )
@@ -299,15 +299,13 @@ async fn place(
     .map_err(internal)?;
     let mut there = false;
     let since = if open.is_empty() { first } else { moving };
-    for r in &open {
-        let id: i64 = r.try_get("id").map_err(internal)?;
-        let other: ClassId = r.try_get("class_id").map_err(internal)?;
+    for (id, other, from) in open {
         if other == class {
             there = true;
             continue;
         }
-        let from: String = r.try_get("since").map_err(internal)?;
-        if from.as_str() >= since.to_string().as_str() {
+        // Days compared as days, not as text.
+        if decode_date(&from).map_err(internal)? >= since {
             // Placed there from the same day or later: that place never began.
             sqlx::query("DELETE FROM class_members WHERE id = $1")
                 .bind(id)
@@ -347,13 +345,10 @@ pub async fn move_student(
 ) -> Result<(), Error> {
     let (c, year) = get(ctx, actor, to).await?;
     actor.must_manage_school(c.school_id)?;
-    let owner: Option<SchoolId> = sqlx::query("SELECT school_id FROM students WHERE id = $1")
+    let owner: Option<SchoolId> = sqlx::query_scalar("SELECT school_id FROM students WHERE id = $1")
         .bind(student)
         .fetch_optional(&ctx.db.pool)
         .await
-        .map_err(internal)?
-        .map(|r| r.try_get("school_id"))
-        .transpose()
         .map_err(internal)?;
     if owner != Some(c.school_id) {
         return Err(Error::not_found());
