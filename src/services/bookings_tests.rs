@@ -8,7 +8,7 @@ use crate::devices::{Device, DeviceInput, DeviceKind, DevicePatch, DeviceStatus}
 use crate::error::{Details, ErrorCode};
 use crate::ids::DeviceId;
 use crate::model::Actor;
-use crate::periods::{DaySession, GridDraft, HolidayInput, PeriodDraft, PeriodGrid};
+use crate::periods::{GridDraft, HolidayInput, PeriodDraft, PeriodGrid};
 use crate::services::testing::TestDb;
 use crate::services::{bookings, device_page, devices, periods};
 use crate::utilisation::UtilisationFilter;

@@ -17,7 +17,7 @@ use crate::services::db::{decode, decode_flag, internal, is_unique_violation};
 use crate::text::fold;
 use crate::validate;
 use chrono::NaiveDate;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 mod students;

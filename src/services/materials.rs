@@ -37,7 +37,6 @@ use crate::services::files::{Blob, Staged};
 use crate::services::{lesson_access, timetable};
 use crate::text::{fold, query_words};
 use chrono::NaiveDate;
-use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
 /// The columns of a material row (alias `m`, the owner `u`).

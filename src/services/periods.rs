@@ -96,7 +96,6 @@ pub async fn page(
     })
 }
 
-
 /// Checks a grid: 1–10 periods numbered 1, 2, 3 … in order of time, each ending after it
 /// starts and starting no earlier than the previous one ends, morning periods before afternoon
 /// ones; the release delay 5–240 minutes. Times are normalised to `HH:MM`.
@@ -200,9 +199,7 @@ pub async fn set_grid(
     .await
     .map_err(internal)?;
     if !orphans.is_empty() {
-        let periods: Vec<i64> = orphans
-            .into_iter()
-            .collect();
+        let periods: Vec<i64> = orphans.into_iter().collect();
         let list = periods
             .iter()
             .map(i64::to_string)

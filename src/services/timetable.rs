@@ -21,7 +21,7 @@ use crate::timetable::{
     TimetableItemInput, parse_day, weekday_number,
 };
 use chrono::NaiveDate;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The most cells a timetable may have (7 days × 10 periods).
@@ -401,19 +401,20 @@ async fn write_tx(
     ip: Option<&str>,
 ) -> Result<(), Error> {
     let starts = from.unwrap_or(year.starts);
-    let replaced: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM timetable_versions WHERE class_id = $1 AND starts >= $2")
-            .bind(class)
-            .bind(if from.is_some() {
-                starts.to_string()
-            } else {
-                "0000-01-01".to_owned()
-            })
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .collect();
+    let replaced: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM timetable_versions WHERE class_id = $1 AND starts >= $2",
+    )
+    .bind(class)
+    .bind(if from.is_some() {
+        starts.to_string()
+    } else {
+        "0000-01-01".to_owned()
+    })
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(internal)?
+    .into_iter()
+    .collect();
     for v in &replaced {
         for table in [
             "timetable_items WHERE version_id",

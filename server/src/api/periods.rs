@@ -13,9 +13,7 @@ use axum::http::StatusCode;
 use lophoc::dates::parse_date;
 use lophoc::error::{FieldErrors, Msg};
 use lophoc::ids::SchoolId;
-use lophoc::periods::{
-    DaySession, GridDraft, Holiday, HolidayInput, Period, PeriodDraft, PeriodGrid,
-};
+use lophoc::periods::{GridDraft, Holiday, HolidayInput, Period, PeriodDraft, PeriodGrid};
 use lophoc::services::periods;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -15,8 +15,7 @@ use crate::services::db::{decode, decode_date, internal};
 use crate::text::{clean, fold};
 use crate::validate;
 use chrono::NaiveDate;
-use sqlx::{Any, Row, Transaction};
-use std::collections::HashMap;
+use sqlx::{Any, Transaction};
 
 #[derive(sqlx::FromRow)]
 struct StudentRow {
@@ -345,11 +344,12 @@ pub async fn move_student(
 ) -> Result<(), Error> {
     let (c, year) = get(ctx, actor, to).await?;
     actor.must_manage_school(c.school_id)?;
-    let owner: Option<SchoolId> = sqlx::query_scalar("SELECT school_id FROM students WHERE id = $1")
-        .bind(student)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .map_err(internal)?;
+    let owner: Option<SchoolId> =
+        sqlx::query_scalar("SELECT school_id FROM students WHERE id = $1")
+            .bind(student)
+            .fetch_optional(&ctx.db.pool)
+            .await
+            .map_err(internal)?;
     if owner != Some(c.school_id) {
         return Err(Error::not_found());
     }
