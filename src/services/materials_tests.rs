@@ -762,3 +762,60 @@ both_engines!(concurrent_uploads_never_exceed_the_quota, |t| async move {
     assert_eq!(t.count("material_versions").await, 5);
     assert_eq!(tmp_files(&t), 0);
 });
+
+both_engines!(
+    fifty_concurrent_patches_of_one_material_lose_no_field,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let a = t.teacher(s.id).await;
+        let m = add_file(&t, &a, "T0", Scope::School, &pdf("x")).await;
+        // 25 patches of the title and 25 of the subject at once: each reads, merges and writes
+        // holding the row, so no patch writes back a field another changed meanwhile.
+        let patches = (0..50).map(|i| {
+            let patch = if i % 2 == 0 {
+                crate::materials::MaterialPatch {
+                    title: Some(format!("T{i}")),
+                    ..Default::default()
+                }
+            } else {
+                crate::materials::MaterialPatch {
+                    subject: Some(if i % 4 == 1 { "ngu_van" } else { "tin_hoc" }.into()),
+                    ..Default::default()
+                }
+            };
+            let (ctx, a) = (t.ctx.clone(), a.clone());
+            tokio::spawn(async move { materials::patch(&ctx, &a, m.id, &patch).await })
+        });
+        for h in patches.collect::<Vec<_>>() {
+            h.await.unwrap().unwrap();
+        }
+        // In the order they were written, each change differs from the one before in at most
+        // the field its patch set: a lost update shows as a change that also reverts the other.
+        let mut changes: Vec<(String, String)> = t
+            .audit("material.update")
+            .await
+            .into_iter()
+            .rev()
+            .map(|e| {
+                let v: serde_json::Value = serde_json::from_str(&e.new_value.unwrap()).unwrap();
+                (
+                    v["title"].as_str().unwrap().to_string(),
+                    v["subject"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(changes.len(), 50);
+        changes.insert(0, ("T0".into(), "toan".into()));
+        for pair in changes.windows(2) {
+            let (before, after) = (&pair[0], &pair[1]);
+            assert!(
+                before.0 == after.0 || before.1 == after.1,
+                "a patch reverted another's field: {before:?} -> {after:?}"
+            );
+        }
+        let last = changes.last().unwrap().clone();
+        let now = materials::get(&t.ctx, &a, m.id).await.unwrap();
+        assert_eq!((now.title, now.subject), last);
+        assert_ne!(last.1, "toan", "25 subject changes, none kept");
+    }
+);

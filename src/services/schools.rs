@@ -9,7 +9,7 @@ use crate::model::{
 use crate::services::audit::{self, Action, Record};
 use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, decode, decode_date, from_rows, internal};
+use crate::services::db::{Where, decode, decode_date, internal};
 use crate::services::scope;
 use crate::text::{fold, query_words};
 use crate::validate;
@@ -267,12 +267,12 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, f: &SchoolFilter) -> Result<Schoo
          FROM schools s{join_areas} \
          LEFT JOIN pilot_enrollments p ON p.school_id = s.id{where_sql} GROUP BY s.level"
     );
-    let rows = w
-        .query(&sql)
+    let rows: Vec<LevelCountRow> = w
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    for r in from_rows::<LevelCountRow>(&rows).map_err(internal)? {
+    for r in rows {
         let level = decode("level", &r.level, SchoolLevel::parse).map_err(internal)?;
         if let Some(slot) = out.by_level.iter_mut().find(|(l, _)| *l == level) {
             slot.1 = r.n;

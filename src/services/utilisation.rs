@@ -8,7 +8,7 @@ use crate::i18n::{Lang, t};
 use crate::ids::{AreaId, DeviceId, SchoolId};
 use crate::model::{Actor, Role};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, decode, from_rows, internal};
+use crate::services::db::{Where, decode, internal};
 use crate::services::xlsx::{self, Cell, Sheet};
 use crate::utilisation::{
     AREAS_PER_PAGE, AreaTotal, KindTotal, SchoolTotal, Utilisation, UtilisationFilter,
@@ -248,7 +248,7 @@ async fn overview(
 /// (columns of `d` devices, `sc` schools, `a` areas), over the devices `w` selects; `params`
 /// are `w`'s placeholders of the range's first and last day and today. The same sums as the
 /// per-device report, so the numbers agree.
-async fn totals<T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>>(
+async fn totals<T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin>(
     ctx: &Ctx,
     w: &Where,
     params: &(String, String, String),
@@ -266,12 +266,10 @@ async fn totals<T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>>(
          GROUP BY {group} ORDER BY {order}",
         w.sql()
     );
-    let rows = w
-        .query(&sql)
+    w.query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
-        .map_err(internal)?;
-    from_rows(&rows).map_err(internal)
+        .map_err(internal)
 }
 
 /// The periods booked, used and no-shows of the slots joined as `s` and `b` (a read writes
@@ -365,13 +363,15 @@ pub async fn utilisation(
          ORDER BY sc.code, d.kind, d.name, d.id",
         w.sql()
     );
-    let rows = w
-        .query(&sql)
+    let rows: Vec<DeviceUseRow> = w
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let devices_out: Vec<UtilisationRow> = from_rows::<DeviceUseRow>(&rows)
-        .and_then(|rows| rows.into_iter().map(UtilisationRow::try_from).collect())
+    let devices_out: Vec<UtilisationRow> = rows
+        .into_iter()
+        .map(UtilisationRow::try_from)
+        .collect::<Result<_, _>>()
         .map_err(internal)?;
     let mut kinds: BTreeMap<DeviceKind, KindTotal> = BTreeMap::new();
     let mut schools: BTreeMap<String, SchoolTotal> = BTreeMap::new();

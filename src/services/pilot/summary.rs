@@ -1,7 +1,7 @@
 //! Reading a run: the summary against the targets, and the trend month by month.
 
 use super::*;
-use crate::services::db::{decode, decode_date, from_rows};
+use crate::services::db::{decode, decode_date};
 
 /// The schools of one level in one area on a run's date, counted.
 #[derive(sqlx::FromRow)]
@@ -56,15 +56,15 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
          {} GROUP BY s.level, s.area_id, a.name",
         w.sql()
     );
-    let rows = w
-        .query(&sql)
+    let rows: Vec<GroupRow> = w
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
     let mut levels: HashMap<SchoolLevel, (i64, i64, i64)> = HashMap::new();
     let mut areas: HashMap<i64, (String, i64, i64, i64)> = HashMap::new();
     let (mut total, mut enrolled, mut counted, mut silent) = (0, 0, 0, 0);
-    for r in from_rows::<GroupRow>(&rows).map_err(internal)? {
+    for r in rows {
         let level = decode("level", &r.level, SchoolLevel::parse).map_err(internal)?;
         let (n, e, c, s) = (r.total, r.enrolled, r.counted, r.silent);
         let l = levels.entry(level).or_default();
@@ -164,13 +164,15 @@ pub async fn trend(ctx: &Ctx, actor: &Actor, make_missing: bool) -> Result<Trend
          JOIN schools s ON s.id = p.school_id{} GROUP BY p.as_of ORDER BY p.as_of",
         w.sql()
     );
-    let rows = w
-        .query(&sql)
+    let rows: Vec<PointRow> = w
+        .query_as(&sql)
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let points: Vec<TrendPoint> = from_rows::<PointRow>(&rows)
-        .and_then(|rows| rows.into_iter().map(TrendPoint::try_from).collect())
+    let points: Vec<TrendPoint> = rows
+        .into_iter()
+        .map(TrendPoint::try_from)
+        .collect::<Result<_, _>>()
         .map_err(internal)?;
     let (total, counted) = points.last().map_or((0, 0), |p| (p.total, p.counted));
     let targets = load_targets(ctx)
