@@ -9,7 +9,7 @@ use crate::model::{
 use crate::services::audit::{self, Action, Record};
 use crate::services::csv_import::{self, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, decode, decode_date, internal};
+use crate::services::db::{Bind, Where, decode, decode_date, internal};
 use crate::services::scope;
 use crate::text::{fold, query_words};
 use crate::validate;
@@ -117,6 +117,7 @@ impl From<AreaRow> for Area {
 #[derive(sqlx::FromRow)]
 struct ExistingRow {
     id: i64,
+    code: String,
     name: String,
     /// Compared as stored with the line's level.
     level: String,
@@ -438,19 +439,33 @@ pub async fn upsert(
         .await
         .map_err(internal)?;
     let mut out = ImportOutcome::default();
-    let mut area_ids: HashMap<String, i64> = HashMap::new();
+    // What the rows need is read once, inside the lock: every area (a province has a few
+    // hundred) and the schools the file names (by code, in chunks the engines bind).
+    let areas: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM areas")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let area_names: HashMap<i64, String> = areas.iter().cloned().collect();
+    let mut area_ids: HashMap<String, i64> = areas.into_iter().map(|(id, n)| (n, id)).collect();
+    let mut existing_by_code: HashMap<String, ExistingRow> = HashMap::new();
+    for chunk in rows.chunks(500) {
+        let mut w = Where::new();
+        w.and_in("code", chunk.iter().map(|r| Bind::from(r.code.clone())));
+        let found: Vec<ExistingRow> = w
+            .query_as(&format!(
+                "SELECT id, code, name, level, area_id, former_district, students FROM schools{}",
+                w.sql()
+            ))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal)?;
+        existing_by_code.extend(found.into_iter().map(|e| (e.code.clone(), e)));
+    }
     for r in rows {
         let area_id = match area_ids.get(&r.area) {
             Some(id) => *id,
             None => {
-                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM areas WHERE name = $1")
-                    .bind(r.area.clone())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(internal)?;
-                let id: i64 = match found {
-                    Some(id) => id,
-                    None => sqlx::query_scalar(
+                let id: i64 = sqlx::query_scalar(
                         "INSERT INTO areas (name, former_district, search_key) VALUES ($1, $2, $3) RETURNING id",
                     )
                     .bind(r.area.clone())
@@ -458,20 +473,13 @@ pub async fn upsert(
                     .bind(fold(&r.area))
                     .fetch_one(&mut *tx)
                     .await
-                    .map_err(internal)?,
-                };
+                    .map_err(internal)?;
                 area_ids.insert(r.area.clone(), id);
                 id
             }
         };
         let key = school_search_key(&r.code, &r.name, &r.area, r.former_district.as_deref());
-        let existing = sqlx::query_as::<_, ExistingRow>(
-            "SELECT id, name, level, area_id, former_district, students FROM schools WHERE code = $1",
-        )
-        .bind(r.code.clone())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
+        let existing = existing_by_code.get(&r.code);
         let new_json = serde_json::json!({
             "code": r.code, "name": r.name, "level": r.level.as_str(), "area": r.area,
             "former_district": r.former_district, "students": r.students,
@@ -521,12 +529,6 @@ pub async fn upsert(
                 if same {
                     continue;
                 }
-                let old = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .and_then(|row| school_from_row(&row))
-                    .map_err(internal)?;
                 sqlx::query(
                     "UPDATE schools SET name = $1, level = $2, area_id = $3, former_district = $4, students = $5, \
                      search_key = $6, updated_at = $7 WHERE id = $8",
@@ -544,8 +546,9 @@ pub async fn upsert(
                 .map_err(internal)?;
                 out.updated += 1;
                 let old_json = serde_json::json!({
-                    "code": old.code, "name": old.name, "level": old.level.as_str(), "area": old.area,
-                    "former_district": old.former_district, "students": old.students,
+                    "code": e.code, "name": e.name, "level": e.level,
+                    "area": area_names.get(&e.area_id).cloned().unwrap_or_default(),
+                    "former_district": e.former_district, "students": e.students,
                 })
                 .to_string();
                 audit::write(

@@ -16,6 +16,20 @@ use serde::de::{self, DeserializeOwned, Visitor};
 use serde::{Deserializer, Serialize};
 use std::marker::PhantomData;
 
+/// The longest value echoed, in characters: every text field of the app allows far less (names
+/// 120, descriptions 2,000), so a longer value is refused anyway and comes back cut, which keeps
+/// the redirect's `Location` (and the page's URL) a size every browser and proxy accepts — a
+/// field of a megabyte would otherwise make a header no client follows.
+pub const MAX_ECHO_CHARS: usize = 4_000;
+
+/// `v` cut to at most `max` characters (on a character boundary).
+fn at_most(mut v: String, max: usize) -> String {
+    if let Some((i, _)) = v.char_indices().nth(max) {
+        v.truncate(i);
+    }
+    v
+}
+
 /// Whether a field may never travel in a URL (a password, whatever the form calls it).
 pub fn is_secret(field: &str) -> bool {
     field.contains("password")
@@ -58,7 +72,7 @@ impl<T: Serialize + DeserializeOwned> Echo<T> {
             .unwrap_or_default()
             .into_iter()
             .filter(|(k, _)| !is_secret(k))
-            .map(|(k, v)| (format!("{}{k}", self.prefix), v))
+            .map(|(k, v)| (format!("{}{k}", self.prefix), at_most(v, MAX_ECHO_CHARS)))
             .collect()
     }
 
@@ -166,6 +180,19 @@ mod tests {
             school: None,
             quantity: 3,
         }
+    }
+
+    #[test]
+    fn a_megabyte_field_comes_back_cut_to_a_url_sized_echo() {
+        let mut form = typed();
+        form.full_name = "Đ".repeat(1_000_000);
+        let pairs = NEW.pairs(&form);
+        let name = &pairs[0].1;
+        assert_eq!(name.chars().count(), MAX_ECHO_CHARS);
+        assert!(name.chars().all(|c| c == 'Đ'));
+        // Short values are untouched.
+        assert_eq!(at_most("Hoa".into(), 2), "Ho");
+        assert_eq!(at_most("Hoa".into(), 3), "Hoa");
     }
 
     #[test]
