@@ -24,7 +24,8 @@ use crate::serverfns::materials::{
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::dates::display_timestamp;
-use lophoc::materials::{Kind, Material, MaterialForm, MaterialView, Preview, human_size};
+use crate::components::format::size_text as human_size;
+use lophoc::materials::{Kind, Material, MaterialForm, MaterialView, Preview};
 use lophoc::roll_calls::roll_call_href;
 use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;

@@ -9,7 +9,8 @@
 use crate::components::as_of_form::AsOfForm;
 use crate::components::badges::{CountedBadge, DeviceStatusBadge};
 use crate::components::error_alert::ErrorAlert;
-use crate::components::format::{group_digits, percent_text};
+use crate::components::format::group_digits;
+use crate::components::pilot_criteria::value_text;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::NotFound;
@@ -26,7 +27,6 @@ use lophoc::devices::DeviceStatus;
 use lophoc::ids::SchoolId;
 use lophoc::model::Role;
 use lophoc::pilot::{CriterionKey, CriterionResult, Measured, is_silent};
-use lophoc::text::decimal1;
 
 /// `/pilot/schools/:id`.
 #[component]
@@ -92,9 +92,10 @@ fn evidence_link(
                 "pilot.school.see_utilisation",
             )
         }),
+        // Who attached nothing is listed on this page; no page lists who attached what.
         CriterionKey::TeachersWithMaterialsPct => (dept || admin).then(|| {
             (
-                format!("/materials/storage?school={school}"),
+                "#teachers-without".to_owned(),
                 "pilot.school.see_materials",
             )
         }),
@@ -113,16 +114,6 @@ fn evidence_link(
                 None
             }
         }
-    }
-}
-
-/// A criterion's value or threshold in its unit.
-pub fn value_text(key: CriterionKey, v: f64) -> String {
-    match key {
-        CriterionKey::Enrolled => tr(if v >= 1.0 { "pilot.yes" } else { "pilot.no" }).to_owned(),
-        CriterionKey::DevicesInService => decimal1(v),
-        CriterionKey::DeviceUsePeriodsPerWeek => trf("pilot.unit.per_week", &[("n", decimal1(v))]),
-        CriterionKey::TeachersWithMaterialsPct | CriterionKey::RollCallOnTimePct => percent_text(v),
     }
 }
 
@@ -153,6 +144,7 @@ fn counts_text(
                 ("of", group_digits(m.teachers)),
             ],
         ),
+        CriterionKey::RollCallOnTimePct if m.lessons == 0 => tr("pilot.school.no_timetable").to_owned(),
         CriterionKey::RollCallOnTimePct => trf(
             "pilot.school.counts_lessons",
             &[

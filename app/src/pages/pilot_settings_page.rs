@@ -34,7 +34,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use lophoc::dates::{display_date, display_timestamp};
 use lophoc::pilot::{Criteria, CriterionKey};
-use lophoc::text::decimal1;
+use crate::components::format::decimal_text as decimal1;
 use server_fn::ServerFn;
 
 /// Enrolled schools per page of the settings' list.
