@@ -149,7 +149,11 @@ pub mod numbers {
         let scaled = (x.abs() * scale).round();
         let negative = x < 0.0 && scaled > 0.0;
         let whole = (scaled / scale).trunc();
-        let mut frac = format!("{:0width$}", (scaled - whole * scale) as u64, width = places as usize);
+        let mut frac = format!(
+            "{:0width$}",
+            (scaled - whole * scale) as u64,
+            width = places as usize
+        );
         while frac.ends_with('0') {
             frac.pop();
         }
@@ -199,11 +203,31 @@ pub mod numbers {
             let cases: [(Lang, [&str; 9]); 2] = [
                 (
                     Lang::Vi,
-                    ["1.234", "-1.234.567", "61,9%", "20%", "1.234,5", "5,5 KB", "820 KB", "12 B", "0,1%"],
+                    [
+                        "1.234",
+                        "-1.234.567",
+                        "61,9%",
+                        "20%",
+                        "1.234,5",
+                        "5,5 KB",
+                        "820 KB",
+                        "12 B",
+                        "0,1%",
+                    ],
                 ),
                 (
                     Lang::En,
-                    ["1,234", "-1,234,567", "61.9%", "20%", "1,234.5", "5.5 KB", "820 KB", "12 B", "0.1%"],
+                    [
+                        "1,234",
+                        "-1,234,567",
+                        "61.9%",
+                        "20%",
+                        "1,234.5",
+                        "5.5 KB",
+                        "820 KB",
+                        "12 B",
+                        "0.1%",
+                    ],
                 ),
             ];
             for (lang, want) in cases {

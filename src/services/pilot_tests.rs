@@ -865,7 +865,12 @@ both_engines!(pilot_runs_notice_every_write, |t| async move {
     };
     let total = |t: &TestDb| {
         let (ctx, dept) = (t.ctx.clone(), w.dept.clone());
-        async move { pilot::summary(&ctx, &dept, None).await.unwrap().total_schools }
+        async move {
+            pilot::summary(&ctx, &dept, None)
+                .await
+                .unwrap()
+                .total_schools
+        }
     };
     assert_eq!((devices_of_a(&t).await, total(&t).await), (3, 4));
     // A device retired through the service shows at the next read (past the least age).
@@ -929,7 +934,11 @@ both_engines!(pilot_schools_without_a_timetable, |t| async move {
     let a = pilot::school(&t.ctx, &w.dept, w.a, Some(d("2026-10-31")))
         .await
         .unwrap();
-    let gap = a.status.criteria.iter().find(|c| c.key == CriterionKey::RollCallOnTimePct);
+    let gap = a
+        .status
+        .criteria
+        .iter()
+        .find(|c| c.key == CriterionKey::RollCallOnTimePct);
     assert!(!gap.unwrap().missing.clone().unwrap().no_timetable);
     // The on-time ranking lists the enrolled schools without one, flagged and first.
     let ranking = crate::services::roll_calls::on_time_by_school(

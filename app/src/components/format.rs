@@ -2,7 +2,6 @@
 
 use crate::i18n::{current_lang, tr, trf};
 use chrono::{Datelike, NaiveDate, Weekday};
-use lophoc::Lang;
 use lophoc::dates::parse_date;
 use lophoc::devices::Device;
 use lophoc::ids::SchoolId;

@@ -139,8 +139,14 @@ impl Progress {
         fill(
             &t.of,
             &[
-                ("loaded", crate::components::format::size_text(self.loaded as i64)),
-                ("total", crate::components::format::size_text(self.total as i64)),
+                (
+                    "loaded",
+                    crate::components::format::size_text(self.loaded as i64),
+                ),
+                (
+                    "total",
+                    crate::components::format::size_text(self.total as i64),
+                ),
             ],
         )
     }

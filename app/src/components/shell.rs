@@ -49,12 +49,10 @@ fn slots(entries: Vec<MenuEntry>) -> Vec<Slot> {
         match e.group {
             None => out.push(Slot::Link(e)),
             Some(g) => {
-                let found = out
-                    .iter_mut()
-                    .find_map(|s| match s {
-                        Slot::Group(k, v) if *k == g => Some(v),
-                        _ => None,
-                    });
+                let found = out.iter_mut().find_map(|s| match s {
+                    Slot::Group(k, v) if *k == g => Some(v),
+                    _ => None,
+                });
                 match found {
                     Some(v) => v.push(e),
                     None => out.push(Slot::Group(g, vec![e])),

@@ -61,7 +61,13 @@ fn Summary(c: Class, s: AttendanceSummary, threshold: f64) -> impl IntoView {
     let over: Vec<String> = s
         .over_threshold(threshold)
         .iter()
-        .map(|a| format!("{} ({})", a.full_name, crate::components::format::percent_text(a.absence_rate)))
+        .map(|a| {
+            format!(
+                "{} ({})",
+                a.full_name,
+                crate::components::format::percent_text(a.absence_rate)
+            )
+        })
         .collect();
     let threshold_text = format!("{threshold}");
     let over_note = if over.is_empty() {

@@ -6,6 +6,7 @@
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::Field;
 use crate::components::format::group_digits;
+use crate::components::format::size_text as human_size;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
@@ -16,7 +17,6 @@ use crate::serverfns::materials::{SetMaterialQuota, back, material_storage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use lophoc::ids::SchoolId;
-use crate::components::format::size_text as human_size;
 use lophoc::materials::StorageUse;
 use lophoc::model::percent;
 use server_fn::ServerFn;

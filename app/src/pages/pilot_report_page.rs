@@ -136,12 +136,22 @@ fn Report(
     let authority = if province.is_empty() {
         tr("pilot.report.authority_unnamed").to_owned()
     } else {
-        trf("pilot.report.authority", &[("province", province.to_uppercase())])
+        trf(
+            "pilot.report.authority",
+            &[("province", province.to_uppercase())],
+        )
     };
     let place_date = trf(
         "pilot.report.place_date",
         &[
-            ("place", if province.is_empty() { "……………".to_owned() } else { province.clone() }),
+            (
+                "place",
+                if province.is_empty() {
+                    "……………".to_owned()
+                } else {
+                    province.clone()
+                },
+            ),
             ("date", long_date(s.as_of)),
         ],
     );
@@ -166,7 +176,10 @@ fn Report(
         .filter(|a| a.counted > 0)
         .take(TOP)
         .collect();
-    let ahead_title = trf("pilot.report.areas_ahead", &[("n", ahead.len().to_string())]);
+    let ahead_title = trf(
+        "pilot.report.areas_ahead",
+        &[("n", ahead.len().to_string())],
+    );
     let printed = trf(
         "pilot.report.subtitle",
         &[
@@ -181,7 +194,10 @@ fn Report(
         .with("counted", "false")
         .with("order", "close")
         .href(1);
-    let silent_href = base.clone().with("silent_days", SILENT_DAYS.to_string()).href(1);
+    let silent_href = base
+        .clone()
+        .with("silent_days", SILENT_DAYS.to_string())
+        .href(1);
     view! {
         <article class=format!("report report-{}", lang.code())>
             <header class="report-header">

@@ -416,7 +416,13 @@ pub async fn refresh(ctx: &Ctx, months: usize) -> Result<usize, Error> {
         }
         let (cid, c) = criteria_on(ctx, *d).await?;
         let now = fingerprint(ctx, *d, c.window_days).await?;
-        if !is_fresh(ctx, *d, stored_run(ctx, *d).await?.as_ref(), cid, Some(&now)) {
+        if !is_fresh(
+            ctx,
+            *d,
+            stored_run(ctx, *d).await?.as_ref(),
+            cid,
+            Some(&now),
+        ) {
             ensure_run(ctx, *d).await?;
             made += 1;
             left -= 1;

@@ -31,7 +31,13 @@ pub fn TargetsCard(
         None => current
             .items
             .iter()
-            .map(|t| [crate::components::format::field_text(t.percent), display_date(t.due), "0".into()])
+            .map(|t| {
+                [
+                    crate::components::format::field_text(t.percent),
+                    display_date(t.due),
+                    "0".into(),
+                ]
+            })
             .collect(),
     };
     if rows.len() < MAX_TARGETS
