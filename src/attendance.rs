@@ -76,6 +76,10 @@ pub struct SchoolOnTime {
     pub on_time: i64,
     /// `on_time / lessons` in percent, one decimal.
     pub percent: f64,
+    /// An enrolled school (or one with classes) without a timetabled lesson in the range: the
+    /// timetable is missing, listed first.
+    #[serde(default)]
+    pub no_timetable: bool,
 }
 
 /// The usual absence threshold of the attendance reports, in percent of lessons (Vietnamese

@@ -127,6 +127,17 @@ impl Msg {
         self
     }
 
+    /// Adds a number with at most one decimal, written in the reader's language when the
+    /// message is rendered (`2,5` / `2.5`; see [`crate::text::numbers`]).
+    pub fn decimal_arg(self, name: &str, x: f64) -> Msg {
+        self.arg(name, format!("{NUMBER}d{x}"))
+    }
+
+    /// Adds a size in bytes, written in the reader's language when rendered (`1,5 MB`).
+    pub fn size_arg(self, name: &str, bytes: i64) -> Msg {
+        self.arg(name, format!("{NUMBER}s{bytes}"))
+    }
+
     /// The text in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         if self.args.is_empty() {
@@ -150,8 +161,23 @@ impl Msg {
     }
 }
 
-/// A placeholder value; one written by [`Msg::nested`] is itself translated.
+/// Marks a placeholder value that is a number written at rendering ([`Msg::decimal_arg`]): a
+/// control character no typed text carries.
+const NUMBER: char = '\u{1f}';
+
+/// A placeholder value; one written by [`Msg::nested`] is itself translated, a number
+/// ([`Msg::decimal_arg`], [`Msg::size_arg`]) written in `lang`.
 fn render_value(v: &str, lang: Lang) -> String {
+    if let Some(n) = v.strip_prefix(NUMBER) {
+        use crate::text::numbers;
+        let decimal = n.strip_prefix('d').and_then(|x| x.parse::<f64>().ok());
+        let size = n.strip_prefix('s').and_then(|x| x.parse::<i64>().ok());
+        return match (decimal, size) {
+            (Some(x), _) => numbers::decimal(lang, x, 1),
+            (_, Some(b)) => numbers::size(lang, b),
+            _ => n.to_owned(),
+        };
+    }
     match v.strip_prefix('@') {
         Some(rest) => {
             let mut parts = rest.split('|');

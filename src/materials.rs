@@ -661,26 +661,6 @@ impl StorageUse {
     }
 }
 
-/// A size for people: `1,5 MB`, `820 KB`, `12 B` (decimal units, Vietnamese decimal comma).
-pub fn human_size(bytes: i64) -> String {
-    let b = bytes.max(0) as f64;
-    let (v, unit) = if b >= 1e9 {
-        (b / 1e9, "GB")
-    } else if b >= 1e6 {
-        (b / 1e6, "MB")
-    } else if b >= 1e3 {
-        (b / 1e3, "KB")
-    } else {
-        return format!("{bytes} B");
-    };
-    let s = if v >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    };
-    format!("{} {unit}", s.replace('.', ","))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -873,13 +853,5 @@ mod tests {
         };
         assert!(may_change(&admin, UserId(2), s1));
         assert!(!may_change(&admin, UserId(2), s2));
-    }
-
-    #[test]
-    fn sizes_for_people() {
-        assert_eq!(human_size(12), "12 B");
-        assert_eq!(human_size(1_500_000), "1,5 MB");
-        assert_eq!(human_size(820_000), "820 KB");
-        assert_eq!(human_size(200_000_000), "200 MB");
     }
 }

@@ -16,6 +16,9 @@ pub struct MenuEntry {
     /// Translation key of the line that explains it on the home page; `None` keeps the entry
     /// out of the home page's cards (it is in the top bar only).
     pub home_text: Option<&'static str>,
+    /// Translation key of the group the top bar shows it in (one drop-down per group, placed
+    /// where its first entry is); `None`: a link of its own.
+    pub group: Option<&'static str>,
 }
 
 fn entry(href: impl Into<String>, label: &'static str, icon: &'static str) -> MenuEntry {
@@ -24,6 +27,7 @@ fn entry(href: impl Into<String>, label: &'static str, icon: &'static str) -> Me
         label,
         icon,
         home_text: None,
+        group: None,
     }
 }
 
@@ -151,6 +155,16 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
     }
     if actor.is_above_schools() {
         items.push(entry("/attendance/on-time", "nav.on_time", "clipboard"));
+        // Eleven pages: the top bar groups the registry, the pilot and the reports, so it fits
+        // one row on a laptop.
+        for e in &mut items {
+            e.group = match e.href.as_str() {
+                "/schools" | "/schools/import" | "/accounts" => Some("nav.group.registry"),
+                "/pilot" | "/pilot/schools" | "/pilot/settings" => Some("nav.group.pilot"),
+                "/utilisation" | "/attendance/on-time" => Some("nav.group.reports"),
+                _ => None,
+            };
+        }
     }
     items
 }
@@ -224,6 +238,35 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn the_department_top_bar_groups_its_pages() {
+        let groups: Vec<_> = menu(&actor(Role::Department, None))
+            .into_iter()
+            .map(|e| e.group.unwrap_or("-"))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                "-",
+                "nav.group.registry",
+                "nav.group.registry",
+                "nav.group.registry",
+                "nav.group.pilot",
+                "nav.group.pilot",
+                "nav.group.pilot",
+                "-",
+                "-",
+                "nav.group.reports",
+                "nav.group.reports"
+            ]
+        );
+        assert!(
+            menu(&actor(Role::Teacher, Some(1)))
+                .iter()
+                .all(|e| e.group.is_none())
+        );
     }
 
     #[test]

@@ -67,6 +67,17 @@ impl CriterionKey {
         }
     }
 
+    /// The translation key of the criterion's short name (a badge of a list: "Học liệu").
+    pub fn short_key(self) -> &'static str {
+        match self {
+            CriterionKey::Enrolled => "pilot.short.enrolled",
+            CriterionKey::DevicesInService => "pilot.short.devices_in_service",
+            CriterionKey::DeviceUsePeriodsPerWeek => "pilot.short.device_use_periods_per_week",
+            CriterionKey::TeachersWithMaterialsPct => "pilot.short.teachers_with_materials_pct",
+            CriterionKey::RollCallOnTimePct => "pilot.short.roll_call_on_time_pct",
+        }
+    }
+
     /// A percentage (0–100) rather than a count.
     pub fn is_percent(self) -> bool {
         matches!(
@@ -305,6 +316,14 @@ impl Measured {
         if self.value(c.key, window_days) >= c.threshold {
             return None;
         }
+        // No timetabled lesson in the window: what is missing is the timetable, not roll calls.
+        if c.key == CriterionKey::RollCallOnTimePct && self.lessons == 0 {
+            return Some(Shortfall {
+                key: c.key,
+                amount: 0,
+                no_timetable: true,
+            });
+        }
         let need = |whole: i64, have: i64| -> i64 {
             // The least n with round1(100·(have+n)/whole) ≥ threshold.
             let mut n = ((c.threshold / 100.0 * whole as f64).ceil() as i64 - have).max(0);
@@ -329,7 +348,11 @@ impl Measured {
                 need(self.lessons, self.roll_calls_on_time.min(self.lessons)).max(1)
             }
         };
-        Some(Shortfall { key: c.key, amount })
+        Some(Shortfall {
+            key: c.key,
+            amount,
+            no_timetable: false,
+        })
     }
 }
 
@@ -342,6 +365,10 @@ pub struct Shortfall {
     pub key: CriterionKey,
     /// Devices, tenths of periods a week, teachers or lessons.
     pub amount: i64,
+    /// The school has no timetabled lesson in the window (`roll_call_on_time_pct`, amount 0):
+    /// the timetable is what is missing.
+    #[serde(default)]
+    pub no_timetable: bool,
 }
 
 impl Shortfall {
@@ -354,12 +381,13 @@ impl Shortfall {
             CriterionKey::TeachersWithMaterialsPct => "pilot.missing.teachers_with_materials_pct",
             CriterionKey::RollCallOnTimePct => "pilot.missing.roll_call_on_time_pct",
         };
-        let n = if self.key == CriterionKey::DeviceUsePeriodsPerWeek {
-            crate::text::decimal1(self.amount as f64 / 10.0)
+        if self.no_timetable {
+            Msg::new("pilot.missing.no_timetable")
+        } else if self.key == CriterionKey::DeviceUsePeriodsPerWeek {
+            Msg::new(key).decimal_arg("n", self.amount as f64 / 10.0)
         } else {
-            self.amount.to_string()
-        };
-        Msg::new(key).arg("n", n)
+            Msg::new(key).arg("n", self.amount)
+        }
     }
 }
 
@@ -593,6 +621,10 @@ pub struct CriteriaVersion {
 pub struct Summary {
     /// The date.
     pub as_of: NaiveDate,
+    /// The province's name as its reports print it, if set (`settings` key `province.name`;
+    /// the demo sets it).
+    #[serde(default)]
+    pub province: Option<String>,
     /// The area the caller is scoped to, if any.
     pub area: Option<String>,
     /// Schools open on the date (the denominator).
@@ -613,6 +645,8 @@ pub struct Summary {
     pub by_area: Vec<GroupCount>,
     /// The criteria version the run used.
     pub criteria_id: i64,
+    /// The criteria of that version (what a school must meet to count).
+    pub criteria: Criteria,
     /// When the statuses were computed (RFC 3339).
     pub computed_at: String,
 }

@@ -99,14 +99,158 @@ pub fn has_invisible_control(s: &str) -> bool {
     s.chars().any(is_invisible_control)
 }
 
-/// A number with one decimal as Vietnamese and English readers of this product see it: a
-/// decimal comma (`33,4`), and no `,0` on whole numbers (`20`).
-pub fn decimal1(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}").replace('.', ",")
+/// The one place numbers are written for people, in their language: Vietnamese groups
+/// thousands with a dot and writes a decimal comma (`1.234`, `61,9%`, `5,5 KB`), English the
+/// other way round (`1,234`, `61.9%`, `5.5 KB`). Exports for machines (CSV, Excel cells) keep
+/// their own formats.
+pub mod numbers {
+    use crate::Lang;
+
+    fn separators(lang: Lang) -> (char, char) {
+        match lang {
+            Lang::Vi => ('.', ','),
+            Lang::En => (',', '.'),
+        }
+    }
+
+    /// A whole number with its thousands grouped: `12.345` (vi), `12,345` (en).
+    pub fn integer(lang: Lang, n: i64) -> String {
+        let (group, _) = separators(lang);
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(group);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// A number with at most `places` decimals, no trailing zeros (`33,4`, `20`, `1.234,5`).
+    pub fn decimal(lang: Lang, x: f64, places: u32) -> String {
+        written(lang, x, places, true)
+    }
+
+    /// [`decimal`] without thousands grouped, as a form's field shows a value to edit (the
+    /// forms read a decimal comma or point, and a grouped `1.500` would read as 1,5).
+    pub fn field(lang: Lang, x: f64, places: u32) -> String {
+        written(lang, x, places, false)
+    }
+
+    fn written(lang: Lang, x: f64, places: u32, grouped: bool) -> String {
+        if !x.is_finite() {
+            return "–".to_owned();
+        }
+        let scale = 10f64.powi(places as i32);
+        let scaled = (x.abs() * scale).round();
+        let negative = x < 0.0 && scaled > 0.0;
+        let whole = (scaled / scale).trunc();
+        let mut frac = format!(
+            "{:0width$}",
+            (scaled - whole * scale) as u64,
+            width = places as usize
+        );
+        while frac.ends_with('0') {
+            frac.pop();
+        }
+        let mut out = if grouped {
+            integer(lang, whole as i64)
+        } else {
+            format!("{whole:.0}")
+        };
+        if negative {
+            out.insert(0, '-');
+        }
+        if !frac.is_empty() {
+            out.push(separators(lang).1);
+            out.push_str(&frac);
+        }
+        out
+    }
+
+    /// A share with one decimal and its sign: `33,4%` (vi), `33.4%` (en), `20%`.
+    pub fn percent(lang: Lang, x: f64) -> String {
+        format!("{}%", decimal(lang, x, 1))
+    }
+
+    /// A size in decimal units: `1,5 MB`, `820 KB`, `12 B` (vi); `1.5 MB` (en). One decimal
+    /// below 100 of a unit, none above.
+    pub fn size(lang: Lang, bytes: i64) -> String {
+        let b = bytes.max(0) as f64;
+        let (v, unit) = if b >= 1e9 {
+            (b / 1e9, "GB")
+        } else if b >= 1e6 {
+            (b / 1e6, "MB")
+        } else if b >= 1e3 {
+            (b / 1e3, "KB")
+        } else {
+            return format!("{} B", integer(lang, bytes.max(0)));
+        };
+        let places = if v >= 100.0 { 0 } else { 1 };
+        format!("{} {unit}", decimal(lang, v, places))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn each_language_writes_its_numbers() {
+            let cases: [(Lang, [&str; 9]); 2] = [
+                (
+                    Lang::Vi,
+                    [
+                        "1.234",
+                        "-1.234.567",
+                        "61,9%",
+                        "20%",
+                        "1.234,5",
+                        "5,5 KB",
+                        "820 KB",
+                        "12 B",
+                        "0,1%",
+                    ],
+                ),
+                (
+                    Lang::En,
+                    [
+                        "1,234",
+                        "-1,234,567",
+                        "61.9%",
+                        "20%",
+                        "1,234.5",
+                        "5.5 KB",
+                        "820 KB",
+                        "12 B",
+                        "0.1%",
+                    ],
+                ),
+            ];
+            for (lang, want) in cases {
+                let got = [
+                    integer(lang, 1234),
+                    integer(lang, -1_234_567),
+                    percent(lang, 61.94),
+                    percent(lang, 20.0),
+                    decimal(lang, 1234.5, 1),
+                    size(lang, 5_500),
+                    size(lang, 820_000),
+                    size(lang, 12),
+                    percent(lang, 0.05),
+                ];
+                assert_eq!(got, want.map(str::to_owned), "{lang:?}");
+            }
+            assert_eq!(size(Lang::Vi, 200_000_000), "200 MB");
+            assert_eq!(size(Lang::Vi, 1_500_000), "1,5 MB");
+            assert_eq!(decimal(Lang::En, -0.04, 1), "0");
+            assert_eq!(decimal(Lang::Vi, 99.96, 1), "100");
+            assert_eq!(field(Lang::Vi, 1500.25, 1), "1500,3");
+            assert_eq!(field(Lang::En, 1500.0, 1), "1500");
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod notice;
 pub mod outbox;
 pub mod page_title;
 pub mod pagination;
+pub mod pilot_criteria;
 pub mod pilot_filter;
 pub mod pilot_groups;
 pub mod pilot_settings;

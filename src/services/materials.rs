@@ -349,8 +349,8 @@ async fn check_quota(
         Some(q) if used + adding > q => Err(Error::with_msg(
             ErrorCode::PayloadTooLarge,
             Msg::new("materials.over_quota")
-                .arg("quota", crate::materials::human_size(q))
-                .arg("used", crate::materials::human_size(used)),
+                .size_arg("quota", q)
+                .size_arg("used", used),
         )),
         _ => Ok(()),
     }

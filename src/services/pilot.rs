@@ -6,12 +6,17 @@
 //! grouped scans across all schools, the timetabled lessons counted in Rust) and keeps the
 //! measured counts with the status in `pilot_status`, under the criteria in force on that date.
 //! The dashboard, the lists and the exports read a run, so they agree with each other exactly
-//! and cost an indexed aggregate whatever the size of the province. A run is fresh when it was
-//! made under the criteria in force and either after its date ended or less than
-//! [`FRESH_SECONDS`] ago; a read of a stale or missing run makes it first (one at a time per
-//! process, see [`Ctx::pilot_runs`]). Changing the criteria recomputes today's run at once; an
-//! enrolment change marks the runs it touches stale. The minute job ([`refresh`]) keeps
-//! today's run and the trend's month ends made, so people rarely wait.
+//! and cost an indexed aggregate whatever the size of the province. A run stores the
+//! *fingerprint* of the data it read (cheap indexed aggregates of every table a criterion or
+//! the denominator reads: see `runs::fingerprint`), taken before it measured. A run is fresh
+//! when it was made under the criteria in force and either less than [`REMAKE_AFTER`] seconds
+//! ago, or on data whose fingerprint is still the same (today's: registry and use, less than
+//! [`FRESH_SECONDS`] ago; a day that has ended: the registry, made after it ended). So a write
+//! by this process, another instance, `lophoc seed`/`import` or plain SQL shows at the next
+//! read, and the minute job ([`refresh`]) makes it for pages nobody opens. A read of a stale or
+//! missing run makes it first (one at a time per process, see [`Ctx::pilot_runs`]). Changing
+//! the criteria recomputes today's run at once; an enrolment change marks the runs it touches
+//! stale. The minute job also keeps the trend's month ends made, one a round.
 //!
 //! # Who
 //! The department and sysadmins see every school; a department officer scoped to an area
@@ -65,8 +70,12 @@ pub use runs::*;
 pub use status::*;
 pub use summary::*;
 
-/// A run of today is reused this long (seconds).
+/// A run of today on unchanged data is reused this long (seconds): the backstop for a change
+/// its fingerprint cannot see (a row deleted by hand from a big table).
 pub const FRESH_SECONDS: i64 = 600;
+/// A run younger than this (seconds) is reused whatever changed since, so a busy province
+/// writing every second makes it at most this often; any change shows within this time.
+pub const REMAKE_AFTER: i64 = 30;
 /// The trend's length in months.
 pub const TREND_MONTHS: u32 = 12;
 /// The most schools one page of the list holds.

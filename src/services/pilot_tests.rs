@@ -853,3 +853,109 @@ both_engines!(pilot_trend_and_refresh, |t| async move {
     }
     assert!(t.count("pilot_status").await > 0);
 });
+
+both_engines!(pilot_runs_notice_every_write, |t| async move {
+    let w = world(&t).await;
+    let devices_of_a = |t: &TestDb| {
+        let (ctx, dept, a) = (t.ctx.clone(), w.dept.clone(), w.a);
+        async move {
+            let e = pilot::school(&ctx, &dept, a, None).await.unwrap();
+            e.status.measured.devices
+        }
+    };
+    let total = |t: &TestDb| {
+        let (ctx, dept) = (t.ctx.clone(), w.dept.clone());
+        async move {
+            pilot::summary(&ctx, &dept, None)
+                .await
+                .unwrap()
+                .total_schools
+        }
+    };
+    assert_eq!((devices_of_a(&t).await, total(&t).await), (3, 4));
+    // A device retired through the service shows at the next read (past the least age).
+    t.advance(pilot::REMAKE_AFTER);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM devices WHERE name = 'Máy chiếu 3'")
+        .fetch_one(&t.ctx.db.pool)
+        .await
+        .unwrap();
+    let patch = crate::devices::DevicePatch {
+        status: Some("retired".into()),
+        ..Default::default()
+    };
+    crate::services::devices::update(&t.ctx, &w.admin_a, crate::ids::DeviceId(id), &patch, None)
+        .await
+        .unwrap();
+    assert_eq!(devices_of_a(&t).await, 2, "retired: out of service");
+    // Schools imported through the service: the denominator grows.
+    t.advance(pilot::REMAKE_AFTER);
+    let csv = "code,name,level,area,former_district,students\n\
+               TH0101,Trường Tiểu học Một,tieu_hoc,Phường Thử Nghiệm,,100\n\
+               TH0102,Trường Tiểu học Hai,tieu_hoc,Phường Thử Nghiệm,,100\n";
+    crate::services::schools::import_csv(&t.ctx, &w.dept, csv.as_bytes(), None)
+        .await
+        .unwrap();
+    assert_eq!(total(&t).await, 6);
+    // Rows written by another process (plain SQL, old time stamps): a school, and a device of
+    // A stamped long ago.
+    t.advance(pilot::REMAKE_AFTER);
+    exec(
+        &t,
+        "INSERT INTO schools (code, name, level, area_id, search_key, created_at, updated_at) \
+         SELECT 'TH0103', 'Trường Ba', level, area_id, 'th0103', 0, 0 FROM schools WHERE id = ?1",
+        vec![w.a.0.into()],
+    )
+    .await;
+    assert_eq!(total(&t).await, 7, "a school inserted by plain SQL");
+    t.advance(pilot::REMAKE_AFTER);
+    device(&t, w.a, "Máy chiếu mới", "available", 0).await;
+    assert_eq!(devices_of_a(&t).await, 3, "a device inserted by plain SQL");
+    // Within the least age a read reuses the run; past it, nothing changed: still reused.
+    let made = pilot::refresh(&t.ctx, 0).await.unwrap();
+    assert_eq!(made, 0);
+    let _ = (w.b, w.c, w.dd, w.e);
+});
+
+both_engines!(pilot_schools_without_a_timetable, |t| async move {
+    let w = world(&t).await;
+    // E is enrolled with no class at all: its gap is the timetable, not roll calls.
+    let e = pilot::school(&t.ctx, &w.dept, w.e, None).await.unwrap();
+    let rc = e
+        .status
+        .criteria
+        .iter()
+        .find(|c| c.key == CriterionKey::RollCallOnTimePct)
+        .unwrap();
+    let gap = rc.missing.clone().unwrap();
+    assert!(gap.no_timetable);
+    assert_eq!(gap.amount, 0);
+    assert_eq!(gap.msg().key, "pilot.missing.no_timetable");
+    // A has lessons: its gap is counted in lessons.
+    let a = pilot::school(&t.ctx, &w.dept, w.a, Some(d("2026-10-31")))
+        .await
+        .unwrap();
+    let gap = a
+        .status
+        .criteria
+        .iter()
+        .find(|c| c.key == CriterionKey::RollCallOnTimePct);
+    assert!(!gap.unwrap().missing.clone().unwrap().no_timetable);
+    // The on-time ranking lists the enrolled schools without one, flagged and first.
+    let ranking = crate::services::roll_calls::on_time_by_school(
+        &t.ctx,
+        &w.dept,
+        d("2026-11-01"),
+        d("2026-11-30"),
+    )
+    .await
+    .unwrap();
+    let rows: Vec<_> = ranking
+        .iter()
+        .map(|r| (r.code.as_str(), r.no_timetable))
+        .collect();
+    assert_eq!(
+        rows,
+        [("TH0002", true), ("THCS0005", true), ("TH0001", false)]
+    );
+    let _ = (w.b, w.c, w.dd);
+});

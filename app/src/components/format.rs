@@ -2,27 +2,30 @@
 
 use crate::i18n::{current_lang, tr, trf};
 use chrono::{Datelike, NaiveDate, Weekday};
-use lophoc::Lang;
 use lophoc::dates::parse_date;
 use lophoc::devices::Device;
 use lophoc::ids::SchoolId;
+use lophoc::text::numbers;
 
 /// A whole number with thousands grouped the way the language writes them: `12.345` in
-/// Vietnamese, `12,345` in English.
+/// Vietnamese, `12,345` in English ([`lophoc::text::numbers`]).
 pub fn group_digits(n: i64) -> String {
-    let sep = match current_lang() {
-        Lang::Vi => '.',
-        Lang::En => ',',
-    };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    numbers::integer(current_lang(), n)
+}
+
+/// A number with at most one decimal in the UI's language: `2,5` (vi), `2.5` (en), `20`.
+pub fn decimal_text(x: f64) -> String {
+    numbers::decimal(current_lang(), x, 1)
+}
+
+/// A value for a form's field, in the UI's language without grouping: `1500,5` (vi).
+pub fn field_text(x: f64) -> String {
+    numbers::field(current_lang(), x, 1)
+}
+
+/// A size in the UI's language: `1,5 MB` (vi), `1.5 MB` (en).
+pub fn size_text(bytes: i64) -> String {
+    numbers::size(current_lang(), bytes)
 }
 
 /// The translation key of a weekday's name.
@@ -86,7 +89,7 @@ pub fn units_text(d: &Device) -> String {
     }
 }
 
-/// A share with one decimal and its sign, as the pilot pages write it: `33,4%`, `20%`.
+/// A share with one decimal and its sign in the UI's language: `33,4%` (vi), `33.4%` (en).
 pub fn percent_text(x: f64) -> String {
-    format!("{}%", lophoc::text::decimal1(x))
+    numbers::percent(current_lang(), x)
 }

@@ -74,7 +74,7 @@ pub fn LineChart(
             view! {
                 <line class=if t == 0.0 { "chart-axis" } else { "chart-grid" } x1=LEFT y1=y x2=WIDTH - RIGHT y2=y />
                 <text class="chart-label" x=LEFT - 5.0 y=y + 4.0 text-anchor="end">
-                    {format!("{}%", lophoc::text::decimal1(t))}
+                    {crate::components::format::percent_text(t)}
                 </text>
             }
         })
@@ -112,7 +112,7 @@ pub fn LineChart(
         let (x, y) = (x_of(n - 1), y_of(p.value));
         view! {
             <text class="chart-value" x=x - 5.0 y=(y - 8.0).max(TOP + 2.0) text-anchor="end">
-                {format!("{}%", lophoc::text::decimal1(p.value))}
+                {crate::components::format::percent_text(p.value)}
             </text>
         }
     });

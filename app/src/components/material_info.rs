@@ -65,7 +65,7 @@ pub fn type_and_size(m: &Material) -> String {
     let (_, word) = type_of(m);
     match m.size {
         Some(n) if m.kind == Kind::File => {
-            format!("{word} · {}", lophoc::materials::human_size(n))
+            format!("{word} · {}", crate::components::format::size_text(n))
         }
         _ => word.to_owned(),
     }

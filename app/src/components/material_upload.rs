@@ -139,8 +139,14 @@ impl Progress {
         fill(
             &t.of,
             &[
-                ("loaded", lophoc::materials::human_size(self.loaded as i64)),
-                ("total", lophoc::materials::human_size(self.total as i64)),
+                (
+                    "loaded",
+                    crate::components::format::size_text(self.loaded as i64),
+                ),
+                (
+                    "total",
+                    crate::components::format::size_text(self.total as i64),
+                ),
             ],
         )
     }
@@ -679,7 +685,7 @@ mod tests {
         };
         assert_eq!(p.percent(), 25.0);
         assert_eq!(p.label(&t), "File 2 of 3: b.pdf");
-        assert_eq!(p.bytes(&t), "500 KB of 2,0 MB");
+        assert_eq!(p.bytes(&t), "500 KB of 2 MB");
         let link = Progress {
             name: String::new(),
             count: 1,

@@ -10,7 +10,7 @@ use crate::serverfns::auth::Logout;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
-use lophoc::menu::menu;
+use lophoc::menu::{MenuEntry, menu};
 use lophoc::model::{Actor, User};
 use server_fn::ServerFn;
 
@@ -35,16 +35,64 @@ pub fn AppShell() -> impl IntoView {
     }
 }
 
+/// The top bar's places: a link, or a group of links shown as one drop-down (on a phone, a
+/// heading over its links).
+enum Slot {
+    Link(MenuEntry),
+    Group(&'static str, Vec<MenuEntry>),
+}
+
+/// The menu's entries in slots: a group where its first entry is, holding all of its entries.
+fn slots(entries: Vec<MenuEntry>) -> Vec<Slot> {
+    let mut out: Vec<Slot> = Vec::new();
+    for e in entries {
+        match e.group {
+            None => out.push(Slot::Link(e)),
+            Some(g) => {
+                let found = out.iter_mut().find_map(|s| match s {
+                    Slot::Group(k, v) if *k == g => Some(v),
+                    _ => None,
+                });
+                match found {
+                    Some(v) => v.push(e),
+                    None => out.push(Slot::Group(g, vec![e])),
+                }
+            }
+        }
+    }
+    out
+}
+
+fn link(i: MenuEntry) -> impl IntoView {
+    view! {
+        <A href=i.href exact=true>
+            <Icon name=i.icon />
+            <span>{tr(i.label)}</span>
+        </A>
+    }
+}
+
 #[component]
 fn Frame(user: User) -> impl IntoView {
-    let links = menu(&Actor::from(&user))
+    let here = use_location().pathname.get_untracked();
+    let links = slots(menu(&Actor::from(&user)))
         .into_iter()
-        .map(|i| {
-            view! {
-                <A href=i.href exact=true>
-                    <Icon name=i.icon />
-                    <span>{tr(i.label)}</span>
-                </A>
+        .map(|s| match s {
+            Slot::Link(i) => link(i).into_any(),
+            Slot::Group(label, items) => {
+                let current = items.iter().any(|i| i.href == here).then_some("true");
+                let icon = items.first().map_or("menu", |i| i.icon);
+                view! {
+                    <details class="nav-group">
+                        <summary data-current=current>
+                            <Icon name=icon />
+                            <span>{tr(label)}</span>
+                            <Icon name="chevron-right" class="nav-caret" />
+                        </summary>
+                        <div class="nav-sub">{items.into_iter().map(link).collect_view()}</div>
+                    </details>
+                }
+                .into_any()
             }
         })
         .collect_view();

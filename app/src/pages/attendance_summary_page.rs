@@ -61,7 +61,13 @@ fn Summary(c: Class, s: AttendanceSummary, threshold: f64) -> impl IntoView {
     let over: Vec<String> = s
         .over_threshold(threshold)
         .iter()
-        .map(|a| format!("{} ({:.1}%)", a.full_name, a.absence_rate))
+        .map(|a| {
+            format!(
+                "{} ({})",
+                a.full_name,
+                crate::components::format::percent_text(a.absence_rate)
+            )
+        })
         .collect();
     let threshold_text = format!("{threshold}");
     let over_note = if over.is_empty() {
@@ -106,7 +112,7 @@ fn Summary(c: Class, s: AttendanceSummary, threshold: f64) -> impl IntoView {
                     <td class="num" data-label=tr("attendance.excused")>{a.counts.excused}</td>
                     <td class="num" data-label=tr("attendance.unexcused")>{a.counts.unexcused}</td>
                     <td class="num" data-label=tr("summary.col.absence_rate")>
-                        {format!("{:.1}", a.absence_rate)}
+                        {crate::components::format::decimal_text(a.absence_rate)}
                         {is_over.then(|| view! { " " <span class="badge badge-warning">{tr("summary.over_badge")}</span> })}
                     </td>
                 </tr>

@@ -7,6 +7,7 @@
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::Field;
+use crate::components::format::size_text as human_size;
 use crate::components::format::{day_label, group_digits};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
@@ -24,7 +25,7 @@ use crate::serverfns::materials::{
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::dates::display_timestamp;
-use lophoc::materials::{Kind, Material, MaterialForm, MaterialView, Preview, human_size};
+use lophoc::materials::{Kind, Material, MaterialForm, MaterialView, Preview};
 use lophoc::roll_calls::roll_call_href;
 use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;

@@ -6,6 +6,7 @@
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::Field;
 use crate::components::format::group_digits;
+use crate::components::format::size_text as human_size;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::SuccessNote;
@@ -16,18 +17,13 @@ use crate::serverfns::materials::{SetMaterialQuota, back, material_storage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use lophoc::ids::SchoolId;
-use lophoc::materials::{StorageUse, human_size};
+use lophoc::materials::StorageUse;
 use lophoc::model::percent;
 use server_fn::ServerFn;
 
 /// A quota in MB as the form shows it (`500`, `1,5`).
 fn quota_mb_text(bytes: i64) -> String {
-    let mb = bytes as f64 / 1_000_000.0;
-    if mb.fract() == 0.0 {
-        format!("{mb:.0}")
-    } else {
-        format!("{mb:.1}").replace('.', ",")
-    }
+    crate::components::format::field_text(bytes as f64 / 1_000_000.0)
 }
 
 /// `/materials/storage`.
@@ -79,7 +75,7 @@ fn Storage(s: StorageUse, school: Option<SchoolId>) -> impl IntoView {
                     "materials.storage.of_quota",
                     &[
                         ("quota", human_size(q)),
-                        ("percent", format!("{p:.1}").replace('.', ",")),
+                        ("percent", crate::components::format::decimal_text(p)),
                     ],
                 ),
                 Some(view! {

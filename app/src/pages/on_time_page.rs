@@ -103,12 +103,13 @@ fn OnTime(from: String, to: String, items: Vec<SchoolOnTime>) -> impl IntoView {
                     <td class="num" data-label=tr("on_time.lessons")>{group_digits(s.lessons)}</td>
                     <td class="num" data-label=tr("on_time.on_time")>{group_digits(s.on_time)}</td>
                     <td data-label=tr("on_time.percent")>
-                        <span class="meter-row">
+                        {s.no_timetable.then(|| view! { <span class="badge badge-warning">{tr("on_time.no_timetable")}</span> })}
+                        <span class="meter-row" hidden=s.no_timetable>
                             <svg class="meter" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true" focusable="false">
                                 <rect class="meter-track" x="0" y="0" width="100" height="6" rx="3" />
                                 <rect class="meter-fill" x="0" y="0" width=width height="6" rx="3" />
                             </svg>
-                            <span class="num">{format!("{:.1}%", s.percent)}</span>
+                            <span class="num">{crate::components::format::percent_text(s.percent)}</span>
                         </span>
                     </td>
                 </tr>
@@ -119,7 +120,7 @@ fn OnTime(from: String, to: String, items: Vec<SchoolOnTime>) -> impl IntoView {
         <div class="stack">
         {filters}
         <div class="card stat">
-            <span class="stat-value">{format!("{overall:.1}%")}</span>
+            <span class="stat-value">{crate::components::format::percent_text(overall)}</span>
             <span class="stat-label">{tr("on_time.overall_label")}</span>
             <span class="stat-meta">
                 {trf("on_time.overall", &[("on_time", group_digits(on_time)), ("lessons", group_digits(lessons))])}

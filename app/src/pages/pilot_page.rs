@@ -14,6 +14,7 @@ use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::page_title::PageTitle;
 use crate::components::pagination::{Pagination, page_count};
+use crate::components::pilot_criteria::CriteriaInForce;
 use crate::components::pilot_filter::PilotFilter;
 use crate::components::pilot_groups::{AreaOrder, GroupChart, GroupKind, GroupTable, order_areas};
 use crate::components::pilot_trend::TrendSection;
@@ -215,6 +216,7 @@ fn Dashboard(s: SummaryView, t: Result<TrendView, UiError>, view: View) -> impl 
                             </a>
                         </li>
                     </ul>
+                    <CriteriaInForce criteria=s.criteria.clone() />
                 </div>
             </section>
             <section class="card" aria-labelledby="targets-title">

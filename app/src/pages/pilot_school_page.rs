@@ -9,11 +9,12 @@
 use crate::components::as_of_form::AsOfForm;
 use crate::components::badges::{CountedBadge, DeviceStatusBadge};
 use crate::components::error_alert::ErrorAlert;
-use crate::components::format::{group_digits, percent_text};
+use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::NotFound;
 use crate::components::page_title::PageTitle;
+use crate::components::pilot_criteria::value_text;
 use crate::components::session::use_session;
 use crate::i18n::{current_lang, tr, trf};
 use crate::serverfns::pilot::{EvidenceView, SILENT_DAYS, pilot_school};
@@ -26,7 +27,6 @@ use lophoc::devices::DeviceStatus;
 use lophoc::ids::SchoolId;
 use lophoc::model::Role;
 use lophoc::pilot::{CriterionKey, CriterionResult, Measured, is_silent};
-use lophoc::text::decimal1;
 
 /// `/pilot/schools/:id`.
 #[component]
@@ -92,12 +92,10 @@ fn evidence_link(
                 "pilot.school.see_utilisation",
             )
         }),
-        CriterionKey::TeachersWithMaterialsPct => (dept || admin).then(|| {
-            (
-                format!("/materials/storage?school={school}"),
-                "pilot.school.see_materials",
-            )
-        }),
+        // Who attached nothing is listed on this page; no page lists who attached what.
+        CriterionKey::TeachersWithMaterialsPct => {
+            (dept || admin).then(|| ("#teachers-without".to_owned(), "pilot.school.see_materials"))
+        }
         CriterionKey::RollCallOnTimePct => {
             if dept {
                 Some((
@@ -113,16 +111,6 @@ fn evidence_link(
                 None
             }
         }
-    }
-}
-
-/// A criterion's value or threshold in its unit.
-pub fn value_text(key: CriterionKey, v: f64) -> String {
-    match key {
-        CriterionKey::Enrolled => tr(if v >= 1.0 { "pilot.yes" } else { "pilot.no" }).to_owned(),
-        CriterionKey::DevicesInService => decimal1(v),
-        CriterionKey::DeviceUsePeriodsPerWeek => trf("pilot.unit.per_week", &[("n", decimal1(v))]),
-        CriterionKey::TeachersWithMaterialsPct | CriterionKey::RollCallOnTimePct => percent_text(v),
     }
 }
 
@@ -153,6 +141,9 @@ fn counts_text(
                 ("of", group_digits(m.teachers)),
             ],
         ),
+        CriterionKey::RollCallOnTimePct if m.lessons == 0 => {
+            tr("pilot.school.no_timetable").to_owned()
+        }
         CriterionKey::RollCallOnTimePct => trf(
             "pilot.school.counts_lessons",
             &[
@@ -326,6 +317,7 @@ fn CriterionItem(
         ("badge badge-neutral", "pilot.school.optional")
     };
     let missing = c.missing.as_ref().map(|m| m.msg().render(lang));
+    let no_timetable = c.missing.as_ref().is_some_and(|m| m.no_timetable);
     view! {
         <li class=class>
             <Icon name=icon />
@@ -337,13 +329,15 @@ fn CriterionItem(
                 </p>
                 <p class="criterion-values">
                     <span class="sr-only">{tr(state)} ": "</span>
-                    // Enrolled is yes or no: its threshold says nothing more.
+                    // Enrolled is yes or no: its threshold says nothing more. Without a
+                    // timetable there is no share to show.
                     {if c.key == CriterionKey::Enrolled {
                         value_text(c.key, c.value)
                     } else {
+                        let value = if no_timetable { "—".to_owned() } else { value_text(c.key, c.value) };
                         trf(
                             "pilot.school.value_vs",
-                            &[("value", value_text(c.key, c.value)), ("threshold", value_text(c.key, c.threshold))],
+                            &[("value", value), ("threshold", value_text(c.key, c.threshold))],
                         )
                     }}
                     {(!counts.is_empty()).then(|| view! { <span class="muted">" · " {counts}</span> })}

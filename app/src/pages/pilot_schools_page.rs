@@ -12,6 +12,7 @@ use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::page_title::PageTitle;
 use crate::components::pagination::{Pagination, page_count};
+use crate::components::pilot_criteria::MissingCriteria;
 use crate::components::pilot_filter::PilotFilter;
 use crate::error::UiError;
 use crate::i18n::{tr, trf};
@@ -267,7 +268,11 @@ fn Results(list: StatusList, filter: PilotFilter) -> impl IntoView {
                             {silent.then(|| view! { <span class="badge badge-danger">{tr("pilot.status.silent")}</span> })}
                         </span>
                     </td>
-                    <td data-label=h_met class="nowrap fact-plain">{met}</td>
+                    <td data-label=h_met class="fact-plain pilot-met">
+                        <span class="nowrap">{met}</span>
+                        " "
+                        <MissingCriteria criteria=s.criteria.clone() />
+                    </td>
                     <td data-label=h_last class="nowrap">
                         {s.last_activity.map(lophoc::dates::display_date).unwrap_or_else(|| "—".to_owned())}
                     </td>

@@ -11,6 +11,7 @@
 
 use crate::components::badges::CountedBadge;
 use crate::components::error_alert::ErrorAlert;
+use crate::components::format::decimal_text as decimal1;
 use crate::components::format::group_digits;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
@@ -34,7 +35,6 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use lophoc::dates::{display_date, display_timestamp};
 use lophoc::pilot::{Criteria, CriterionKey};
-use lophoc::text::decimal1;
 use server_fn::ServerFn;
 
 /// Enrolled schools per page of the settings' list.

@@ -4,6 +4,17 @@ use super::*;
 
 /// The settings key of the targets.
 const TARGETS_KEY: &str = "pilot.targets";
+/// The province's name as its reports print it ("Thanh Hóa"), in `settings`.
+const PROVINCE_KEY: &str = "province.name";
+
+/// The province's name, if set (`settings` key `province.name`).
+pub(super) async fn province_name(ctx: &Ctx) -> Result<Option<String>, Error> {
+    sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
+        .bind(PROVINCE_KEY)
+        .fetch_optional(&ctx.db.pool)
+        .await
+        .map_err(internal)
+}
 
 /// A stored version of the criteria (`pilot_criteria`).
 #[derive(sqlx::FromRow)]
@@ -195,7 +206,7 @@ pub(super) async fn load_targets(ctx: &Ctx) -> Result<Targets, Error> {
 }
 
 /// The demo province's targets, unless some are set: the plan's 20% by the end of 2025 and 35%
-/// by the end of 2030.
+/// by the end of 2030; and its name, unless one is set.
 pub(crate) async fn seed_targets(ctx: &Ctx) -> Result<(), Error> {
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
     let t = Targets {
@@ -214,6 +225,12 @@ pub(crate) async fn seed_targets(ctx: &Ctx) -> Result<(), Error> {
     sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
         .bind(TARGETS_KEY)
         .bind(json)
+        .execute(&ctx.db.pool)
+        .await
+        .map_err(internal)?;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(PROVINCE_KEY)
+        .bind("Thanh Hóa")
         .execute(&ctx.db.pool)
         .await
         .map_err(internal)?;

@@ -37,7 +37,7 @@ fn export_cells(lang: crate::Lang, s: &SchoolStatus) -> Vec<String> {
         format!("{}/{}", s.met, s.criteria.len()),
     ];
     for c in &s.criteria {
-        row.push(crate::text::decimal1(c.value));
+        row.push(crate::text::numbers::decimal(lang, c.value, 1));
     }
     row.push(
         s.last_activity

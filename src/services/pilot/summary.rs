@@ -113,6 +113,7 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
     };
     Ok(Summary {
         as_of,
+        province: province_name(ctx).await?,
         area: area_name,
         total_schools: total,
         enrolled_schools: enrolled,
@@ -123,6 +124,7 @@ pub async fn summary(ctx: &Ctx, actor: &Actor, as_of: Option<NaiveDate>) -> Resu
         by_level,
         by_area,
         criteria_id: run.criteria_id,
+        criteria: criteria_by_id(ctx, run.criteria_id).await?,
         computed_at: crate::dates::rfc3339(run.computed_at),
     })
 }
@@ -139,7 +141,7 @@ pub async fn trend(ctx: &Ctx, actor: &Actor, make_missing: bool) -> Result<Trend
     let mut ready = Vec::new();
     for d in &dates {
         let (cid, _) = criteria_on(ctx, *d).await?;
-        if is_fresh(ctx, *d, stored_run(ctx, *d).await?, cid) {
+        if is_fresh(ctx, *d, stored_run(ctx, *d).await?.as_ref(), cid, None) {
             ready.push(*d);
         } else if make_missing {
             ensure_run(ctx, *d).await?;

@@ -251,7 +251,8 @@ struct SchoolRow {
     name: String,
 }
 
-/// [`on_time`] for every school with classes in the range (the department and sysadmins),
+/// [`on_time`] for every school with classes in the range or enrolled in the pilot by its end
+/// (the department and sysadmins): first those without a timetabled lesson (flagged), then
 /// lowest share first: the schools to call first.
 pub async fn on_time_by_school(
     ctx: &Ctx,
@@ -264,12 +265,15 @@ pub async fn on_time_by_school(
     }
     check_range(from, to)?;
     let mut w = Where::new();
-    w.and("y.starts <= {}", to.to_string())
-        .and("y.ends >= {}", from.to_string());
+    let (t, f) = (w.param(to.to_string()), w.param(from.to_string()));
+    w.and_sql(&format!(
+        "(EXISTS (SELECT 1 FROM classes c JOIN school_years y ON y.id = c.year_id \
+         WHERE c.school_id = s.id AND y.starts <= {t} AND y.ends >= {f}) \
+         OR EXISTS (SELECT 1 FROM pilot_enrollments p WHERE p.school_id = s.id AND p.since <= {t}))"
+    ));
     crate::services::scope::restrict(&mut w, actor, "s.id");
     let sql = format!(
-        "SELECT DISTINCT s.id, s.code, s.name FROM schools s JOIN classes c ON c.school_id = s.id \
-         JOIN school_years y ON y.id = c.year_id{} ORDER BY s.code",
+        "SELECT s.id, s.code, s.name FROM schools s{} ORDER BY s.code",
         w.sql()
     );
     let rows: Vec<SchoolRow> = w
@@ -291,11 +295,13 @@ pub async fn on_time_by_school(
             lessons,
             on_time,
             percent: percent(on_time, lessons),
+            no_timetable: lessons == 0,
         });
     }
     out.sort_by(|a, b| {
-        a.percent
-            .total_cmp(&b.percent)
+        b.no_timetable
+            .cmp(&a.no_timetable)
+            .then_with(|| a.percent.total_cmp(&b.percent))
             .then_with(|| a.code.cmp(&b.code))
     });
     Ok(out)

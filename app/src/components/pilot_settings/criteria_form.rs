@@ -11,7 +11,6 @@ use crate::serverfns::pilot::{FORM_KEYS, SetPilotCriteria, back, decode_rows};
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 use lophoc::pilot::{Criteria, CriterionKey};
-use lophoc::text::decimal1;
 use server_fn::ServerFn;
 
 /// The criteria: the window, and per criterion its threshold and whether it is required.
@@ -140,6 +139,6 @@ fn threshold_text(key: CriterionKey, v: f64) -> String {
     if key == CriterionKey::Enrolled {
         String::new()
     } else {
-        decimal1(v)
+        crate::components::format::field_text(v)
     }
 }

@@ -11,7 +11,6 @@ use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 use lophoc::dates::display_date;
 use lophoc::pilot::{MAX_TARGETS, Targets};
-use lophoc::text::decimal1;
 use server_fn::ServerFn;
 
 /// The targets: a row per target (percent, due date, "remove") and a blank row to add one.
@@ -32,7 +31,13 @@ pub fn TargetsCard(
         None => current
             .items
             .iter()
-            .map(|t| [decimal1(t.percent), display_date(t.due), "0".into()])
+            .map(|t| {
+                [
+                    crate::components::format::field_text(t.percent),
+                    display_date(t.due),
+                    "0".into(),
+                ]
+            })
             .collect(),
     };
     if rows.len() < MAX_TARGETS
