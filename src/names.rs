@@ -150,6 +150,9 @@ mod tests {
     #[test]
     fn odd_names() {
         assert_eq!(sorted(&["", "An", "  "]), ["", "  ", "An"]);
-        assert_eq!(cmp_names("Nguyễn  Văn   An", "Nguyễn Văn An"), Ordering::Equal);
+        assert_eq!(
+            cmp_names("Nguyễn  Văn   An", "Nguyễn Văn An"),
+            Ordering::Equal
+        );
     }
 }

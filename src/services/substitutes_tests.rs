@@ -9,9 +9,9 @@ use crate::error::ErrorCode;
 use crate::ids::UserId;
 use crate::lessons::ReadOnly;
 use crate::model::Actor;
+use crate::services::roll_calls;
 use crate::services::substitutes::{self, may_take_roll};
 use crate::services::testing::TestDb;
-use crate::services::roll_calls;
 use crate::substitutes::SubstituteInput;
 
 fn input(from: &str, to: Option<&str>, period: Option<i64>, sub: &Actor) -> SubstituteInput {
@@ -50,7 +50,10 @@ both_engines!(a_substitute_takes_the_roll_call, |t| async move {
     let s = substitutes::assign(&t.ctx, &f.admin, f.class, &one, None)
         .await
         .unwrap();
-    assert_eq!((s.teacher_id, s.substitute_id), (f.maths.user_id, f.other.user_id));
+    assert_eq!(
+        (s.teacher_id, s.substitute_id),
+        (f.maths.user_id, f.other.user_id)
+    );
     assert_eq!(s.reason.as_deref(), Some("Nghỉ ốm"));
     assert_eq!(s.substitute_name, full_name(&t, &f.other).await);
     assert_eq!(t.audit("substitute.assign").await.len(), 1);
@@ -99,7 +102,10 @@ both_engines!(a_substitute_takes_the_roll_call, |t| async move {
         .unwrap();
     assert!(may(&t, &f, &f.other, "2026-12-01", 1).await);
     assert!(may(&t, &f, &f.other, "2026-12-07", 1).await);
-    assert!(!may(&t, &f, &f.other, "2026-12-07", 2).await, "the homeroom's lesson");
+    assert!(
+        !may(&t, &f, &f.other, "2026-12-07", 2).await,
+        "the homeroom's lesson"
+    );
     assert!(!may(&t, &f, &f.other, MON, 1).await);
 });
 
@@ -114,8 +120,14 @@ both_engines!(a_substitution_is_checked_field_by_field, |t| async move {
         async move { fields(&a.await.unwrap_err()) }
     };
     // Days: not a date, outside the school year, the last before the first.
-    assert_eq!(bad(input("hôm nay", None, Some(1), &f.other)).await, ["from"]);
-    assert_eq!(bad(input("2027-07-05", None, Some(1), &f.other)).await, ["from"]);
+    assert_eq!(
+        bad(input("hôm nay", None, Some(1), &f.other)).await,
+        ["from"]
+    );
+    assert_eq!(
+        bad(input("2027-07-05", None, Some(1), &f.other)).await,
+        ["from"]
+    );
     assert_eq!(
         bad(input(MON, Some("2026-11-29"), Some(1), &f.other)).await,
         ["to"]
@@ -134,7 +146,10 @@ both_engines!(a_substitution_is_checked_field_by_field, |t| async move {
     assert_eq!(bad(nobody).await, ["substitute_id"]);
     // No such lesson; Monday has two teachers, so the absent one must be chosen.
     assert_eq!(bad(input(MON, None, Some(4), &f.other)).await, ["period"]);
-    assert_eq!(bad(input("2026-11-25", None, None, &f.other)).await, ["from"]);
+    assert_eq!(
+        bad(input("2026-11-25", None, None, &f.other)).await,
+        ["from"]
+    );
     assert_eq!(bad(input(MON, None, None, &f.other)).await, ["teacher_id"]);
     let mut wrong = input(MON, None, Some(1), &f.other);
     wrong.teacher_id = Some(f.homeroom.user_id);
@@ -145,7 +160,10 @@ both_engines!(a_substitution_is_checked_field_by_field, |t| async move {
     all_day.teacher_id = Some(f.maths.user_id);
     assign(all_day.clone()).await.unwrap();
     let admin2 = t.school_admin(f.admin.school_id.unwrap()).await;
-    assert_eq!(bad(input("2026-12-01", None, Some(1), &admin2)).await, ["period"]);
+    assert_eq!(
+        bad(input("2026-12-01", None, Some(1), &admin2)).await,
+        ["period"]
+    );
     assert_eq!(bad(all_day).await, ["from"]);
     // Another lesson of the same days (the homeroom teacher's) is fine.
     let mut other_teacher = input(MON, None, Some(2), &f.other);

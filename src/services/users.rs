@@ -330,7 +330,7 @@ pub async fn list(
         .map_err(internal)?;
     let mut items = accounts_of(rows)?;
     // Vietnamese name order (not paged: a school's staff, the department's accounts).
-    crate::names::sort_by_name(&mut items, |a| &a.full_name);
+    crate::names::sort_by_name(&mut items, |a| &a.user.full_name);
     Ok(Page {
         total: items.len() as i64,
         items,
@@ -352,7 +352,7 @@ pub async fn list_department(ctx: &Ctx, actor: &Actor) -> Result<Page<UserAccoun
     .map_err(internal)?;
     let mut items = accounts_of(rows)?;
     // Vietnamese name order (not paged: a school's staff, the department's accounts).
-    crate::names::sort_by_name(&mut items, |a| &a.full_name);
+    crate::names::sort_by_name(&mut items, |a| &a.user.full_name);
     Ok(Page {
         total: items.len() as i64,
         items,

@@ -166,7 +166,9 @@ pub async fn my_day(ctx: &Ctx, actor: &Actor, on: Option<NaiveDate>) -> Result<V
     slots.sort_by(|a, b| {
         (a.date, a.item.period, &a.class_name).cmp(&(b.date, b.item.period, &b.class_name))
     });
-    slots.dedup_by(|a, b| (a.class_id, a.date, a.item.period) == (b.class_id, b.date, b.item.period));
+    slots.dedup_by(|a, b| {
+        (a.class_id, a.date, a.item.period) == (b.class_id, b.date, b.item.period)
+    });
     if slots.is_empty() {
         return Ok(Vec::new());
     }

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use lophoc::dates::display_date;
 use lophoc::ids::ClassId;
-use lophoc::substitutes::{Substitution, SubstitutesView};
+use lophoc::substitutes::{SubstitutesView, Substitution};
 use server_fn::ServerFn;
 
 /// The section, loaded on its own (the week above shows first).
