@@ -428,10 +428,6 @@ fn substitute_json(f: &Fixture, s: Scope, n: u32) -> Payload {
     }))
 }
 
-fn fn_class(_: &Fixture, _: Scope, _: u32) -> Payload {
-    Payload::Args(vec![], &[("class", "{id}")])
-}
-
 fn fn_assign_substitute(f: &Fixture, s: Scope, n: u32) -> Payload {
     Payload::Args(
         vec![

@@ -80,7 +80,7 @@ both_engines!(a_substitute_takes_the_roll_call, |t| async move {
     assert_eq!(v.takers[0], full_name(&t, &f.other).await);
     // Listed; removed by the admin only; then the maths teacher takes their lessons again.
     let list = substitutes::list(&t.ctx, &f.maths, f.class).await.unwrap();
-    assert_eq!(list, [s.clone()]);
+    assert_eq!(list, std::slice::from_ref(&s));
     let e = substitutes::remove(&t.ctx, &f.maths, f.class, s.id, None)
         .await
         .unwrap_err();
