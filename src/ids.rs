@@ -97,6 +97,10 @@ id_type!(
     ClassId
 );
 id_type!(
+    /// A substitution (dạy thay): a teacher standing in for another on a class's lessons.
+    SubstituteId
+);
+id_type!(
     /// A note of a device's maintenance history.
     DeviceNoteId
 );

@@ -67,6 +67,26 @@ pub struct RollCallView {
     pub roll_call: Option<RollCall>,
     /// Whether the caller may take or change it now.
     pub may_write: bool,
+    /// Why the caller only reads it, when they do.
+    pub read_only: Option<ReadOnly>,
+    /// Who may take it, by name (the substitute or the lesson's teacher, the homeroom
+    /// teacher), besides the school's administrators.
+    pub takers: Vec<String>,
+    /// The substitute standing in on the lesson, by name, when one does.
+    pub substitute: Option<String>,
+    /// Today, school time (a lesson of another day links back to its class's week).
+    pub today: NaiveDate,
     /// Earlier versions, newest first.
     pub history: Vec<RollCallChange>,
+}
+
+/// Why a roll-call page is read-only for its viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadOnly {
+    /// The viewer is not one of those who take this lesson's roll (see `takers`).
+    NotTaker,
+    /// Taken, and a teacher changes a roll call only on the lesson's day: the school's
+    /// administrators change it later.
+    Closed,
 }

@@ -25,6 +25,7 @@ pub mod roll_calls;
 pub mod schools;
 pub mod scope;
 pub mod seed;
+pub mod substitutes;
 pub mod throttle;
 pub mod timetable;
 pub mod users;
@@ -55,6 +56,8 @@ mod schools_tests;
 mod scope_tests;
 #[cfg(test)]
 mod seed_tests;
+#[cfg(test)]
+mod substitutes_tests;
 #[cfg(test)]
 mod users_tests;
 

@@ -16,6 +16,7 @@ pub mod loading;
 pub mod material_fields;
 pub mod material_info;
 pub mod material_upload;
+pub mod name_filter;
 pub mod notice;
 pub mod outbox;
 pub mod page_title;

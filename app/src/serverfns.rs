@@ -15,4 +15,5 @@ pub mod pilot;
 pub mod prefs;
 pub mod roll_calls;
 pub mod schools;
+pub mod substitutes;
 pub mod users;

@@ -234,3 +234,40 @@ test('the timetable grid by hand: a bad cell is marked and kept, then saved from
   await expect(page.getByText('Đã lưu thời khóa biểu.')).toBeVisible();
   await checkA11y(page);
 });
+
+test('a substitute takes the roll call; a colleague sees that none was taken and who takes it', async ({ page, baseURL }) => {
+  test.skip(test.info().project.name.startsWith('desktop'), "a teacher's flow: proven on a phone, with and without JavaScript");
+  // Yesterday's period 1: the school administrator assigns another teacher of the school.
+  const date = day(-1);
+  const SUBSTITUTE = 'gv.mn0001.2';
+  const sub = await api(baseURL!, SUBSTITUTE);
+  const me = (await (await sub.get('/api/v1/session')).json()).user;
+  await sub.dispose();
+  const ctx = await api(baseURL!);
+  const r = await ctx.post(`/api/v1/classes/${world.classId}/substitutes`, {
+    data: { from: date, period: 1, substitute_id: me.id, reason: 'Nghỉ ốm' },
+  });
+  // 422: assigned already by an earlier run of this project.
+  expect([201, 422], await r.text()).toContain(r.status());
+  // A colleague who may only read it: no "present" for anyone, and who may take it, by name.
+  await login(page, DEMO_USERS.teacher);
+  await page.goto(`/classes/${world.classId}/lessons/${date}/1`);
+  await expect(page.getByText('Tiết này chưa được điểm danh')).toBeVisible();
+  await expect(page.getByText(/^Người điểm danh được:/)).toContainText(me.full_name);
+  await expect(page.getByRole('radio')).toHaveCount(0);
+  await expect(page.getByRole('cell', { name: 'Có mặt' })).toHaveCount(0);
+  await checkA11y(page);
+  // The substitute takes it and signs it.
+  await page.context().clearCookies();
+  await login(page, SUBSTITUTE);
+  await page.goto(`/classes/${world.classId}/lessons/${date}/1`);
+  await expect(page.getByText(`Dạy thay: ${me.full_name}`)).toBeVisible();
+  await mark(page, [[world.names[5], /^Không phép$/]]);
+  await page.getByRole('button', { name: /^Lưu/ }).click();
+  await expect(page.getByText('Đã lưu điểm danh.')).toBeVisible();
+  await expect(page.getByText(`Vắng không phép (1): ${world.names[5]}`)).toBeVisible();
+  await checkA11y(page);
+  const rc = await (await ctx.get(`/api/v1/classes/${world.classId}/lessons/${date}/1/roll-call`)).json();
+  expect(rc.taken_by).toBe(me.id);
+  await ctx.dispose();
+});

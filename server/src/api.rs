@@ -11,6 +11,7 @@ pub mod pilot;
 pub mod roll_calls;
 pub mod schools;
 pub mod session;
+pub mod substitutes;
 pub mod users;
 
 pub(crate) use devices::attachment;
@@ -66,6 +67,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(bookings::routes())
         .merge(classes::routes())
         .merge(roll_calls::routes())
+        .merge(substitutes::routes())
         .merge(materials::routes())
         .merge(pilot::routes())
         .split_for_parts();

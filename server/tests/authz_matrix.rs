@@ -105,6 +105,12 @@ enum Id {
     /// `{id}` the scope's class 5A1 and `{material_id}` the fixture's material attached to its
     /// Monday lesson.
     ClassMaterial,
+    /// Like [`Id::Class`], the class's substitutions removed first (a new one is assigned to
+    /// its Monday lesson on every case).
+    ClassNoSubstitutes,
+    /// `{id}` the scope's class 5A1 and `{sid}` a substitution of its Monday lesson made afresh
+    /// for the case (the others removed).
+    Substitute,
     /// `{school_id}` the scope's school (the pilot routes name it so).
     PilotSchool,
     /// `{school_id}` the scope's school, enrolled afresh for the case.
@@ -176,6 +182,8 @@ struct Fixture {
     /// A province-wide material of each school's lesson teacher, attached to its 5A1's Monday
     /// lesson.
     material: [i64; 2],
+    /// A teacher of each school who stands in for the lesson teacher (the substitutes rows).
+    substitute: [UserId; 2],
 }
 
 impl Fixture {
@@ -410,6 +418,32 @@ fn fn_take_roll_call(f: &Fixture, s: Scope, n: u32) -> Payload {
         ],
         &[("class", "{id}")],
     )
+}
+
+/// The scope's substitute for 5A1's Monday lesson, with a reason that differs per case.
+fn substitute_json(f: &Fixture, s: Scope, n: u32) -> Payload {
+    Payload::Json(json!({
+        "from": LESSON_DATE, "period": 1, "substitute_id": f.substitute[s as usize],
+        "reason": format!("Ốm {n}"),
+    }))
+}
+
+fn fn_assign_substitute(f: &Fixture, s: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("from", "30/11/2026".into()),
+            ("to", String::new()),
+            ("period", "1".into()),
+            ("teacher", String::new()),
+            ("substitute", f.substitute[s as usize].0.to_string()),
+            ("reason", format!("Ốm {n}")),
+        ],
+        &[("class", "{id}")],
+    )
+}
+
+fn fn_remove_substitute(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("class", "{id}"), ("id", "{sid}")])
 }
 
 fn fn_missing(_: &Fixture, _: Scope, _: u32) -> Payload {
@@ -1682,6 +1716,50 @@ const TABLE: &[Row] = &[
         ends_session: false,
         expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
     },
+    // --- Substitutes (server/src/api/substitutes.rs, app/src/serverfns/substitutes.rs): the
+    // school's staff read them, its admins assign and remove; the department sees no lessons.
+    Row {
+        route: "GET /api/v1/classes/{id}/substitutes",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/classes/{id}/substitutes",
+        id: Id::ClassNoSubstitutes,
+        body: substitute_json,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "DELETE /api/v1/classes/{id}/substitutes/{sid}",
+        id: Id::Substitute,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/class_substitutes",
+        id: Id::Class,
+        body: fn_class,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/assign_substitute",
+        id: Id::ClassNoSubstitutes,
+        body: fn_assign_substitute,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/remove_substitute",
+        id: Id::Substitute,
+        body: fn_remove_substitute,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
     Row {
         route: "POST /fn/missing_roll_calls",
         id: Id::None,
@@ -2216,6 +2294,29 @@ async fn path_ids(app: &App, fx: &Fixture, id: Id, scope: Scope) -> Vec<(&'stati
             vec![("{id}", m.id.0)]
         }
         Id::ClassMaterial => vec![("{id}", fx.class[s]), ("{material_id}", fx.material[s])],
+        Id::ClassNoSubstitutes | Id::Substitute => {
+            sqlx::query("DELETE FROM lesson_substitutes")
+                .execute(&app.t.ctx.db.pool)
+                .await
+                .expect("clearing the substitutions");
+            let class = lophoc::ids::ClassId(fx.class[s]);
+            if matches!(id, Id::ClassNoSubstitutes) {
+                vec![("{id}", class.0)]
+            } else {
+                let input = lophoc::substitutes::SubstituteInput {
+                    from: LESSON_DATE.into(),
+                    period: Some(1),
+                    substitute_id: fx.substitute[s],
+                    ..Default::default()
+                };
+                let sub = lophoc::services::substitutes::assign(
+                    &app.t.ctx, &fx.owner, class, &input, None,
+                )
+                .await
+                .expect("a fresh substitution");
+                vec![("{id}", class.0), ("{sid}", sub.id.0)]
+            }
+        }
         Id::PilotSchool => vec![("{school_id}", school.0)],
         Id::PilotEnrolled => {
             let since = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).expect("a date");
@@ -2502,7 +2603,18 @@ http_test!(every_route_every_role, |app| async move {
         .expect("attaching the fixture material");
         material[i] = m.id.0;
     }
+    let substitute = [
+        app.t
+            .user_named("thay.a", "Giáo Viên Thay A", Role::Teacher, Some(a.id))
+            .await
+            .user_id,
+        app.t
+            .user_named("thay.b", "Giáo Viên Thay B", Role::Teacher, Some(b.id))
+            .await
+            .user_id,
+    ];
     let fx = Fixture {
+        substitute,
         material,
         lesson_teacher,
         class,

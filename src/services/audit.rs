@@ -98,6 +98,8 @@ actions! {
     SchoolUpdate = "school.update",
     StudentImport = "student.import",
     StudentMove = "student.move",
+    SubstituteAssign = "substitute.assign",
+    SubstituteRemove = "substitute.remove",
     TimetableSet = "timetable.set",
     UserChangePassword = "user.change_password",
     UserCreate = "user.create",

@@ -495,7 +495,7 @@ pub async fn overview(
     })
 }
 
-/// A school's active teachers and administrators, by name.
+/// A school's active teachers and administrators, by name (Vietnamese order).
 pub(crate) async fn staff(ctx: &Ctx, school: SchoolId) -> Result<Vec<StaffMember>, Error> {
     let rows: Vec<(UserId, String, String)> = sqlx::query_as(
         "SELECT id, username, full_name FROM users WHERE school_id = $1 AND active = 1 \
@@ -505,12 +505,14 @@ pub(crate) async fn staff(ctx: &Ctx, school: SchoolId) -> Result<Vec<StaffMember
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
+    let mut out: Vec<StaffMember> = rows
         .into_iter()
         .map(|(id, username, full_name)| StaffMember {
             id,
             username,
             full_name,
         })
-        .collect())
+        .collect();
+    crate::names::sort_by_name(&mut out, |s| &s.full_name);
+    Ok(out)
 }

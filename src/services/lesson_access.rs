@@ -14,6 +14,22 @@ pub(crate) fn may_write(actor: &Actor, school: SchoolId, slot: &Slot) -> bool {
             && (slot.item.teacher_id == actor.user_id || slot.homeroom == Some(actor.user_id)))
 }
 
+/// Whether the actor may take (and sign) the roll of this lesson, given the substitute who
+/// stands in on it, if any: the substitute instead of the timetabled teacher, the class's
+/// homeroom teacher, the school's administrators, sysadmins. The absent teacher still reads it.
+/// Asked through `substitutes::may_take_roll`, which finds the substitute.
+pub(crate) fn may_take(
+    actor: &Actor,
+    school: SchoolId,
+    slot: &Slot,
+    substitute: Option<crate::ids::UserId>,
+) -> bool {
+    let teacher = substitute.unwrap_or(slot.item.teacher_id);
+    actor.can_manage_school(school)
+        || (actor.school_id == Some(school)
+            && (teacher == actor.user_id || slot.homeroom == Some(actor.user_id)))
+}
+
 /// Whether the actor may read a class's roll calls: the school's own staff and sysadmins
 /// (attendance is personal data; the department sees rates, not names).
 pub(crate) fn may_read(actor: &Actor, school: SchoolId) -> bool {

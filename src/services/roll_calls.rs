@@ -7,7 +7,7 @@
 use crate::classes::Class;
 use crate::error::{Error, ErrorCode, FieldError, Msg};
 use crate::ids::{ClassId, StudentId, UserId};
-use crate::lessons::RollCallView;
+use crate::lessons::{ReadOnly, RollCallView};
 use crate::model::Actor;
 use crate::roll_calls::{
     Counts, MAX_NOTE, ON_TIME_GRACE_MINUTES, RollCall, RollCallChange, RollCallEntry,
@@ -17,8 +17,9 @@ use crate::services::audit::{self, Action, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
 use crate::services::db::{Engine, decode, decode_date, decode_flag, internal};
-use crate::services::lesson_access::{may_edit_taken, may_read, may_write};
+use crate::services::lesson_access::{may_edit_taken, may_read};
 use crate::services::periods;
+use crate::services::substitutes;
 use crate::services::timetable::{self, Slot};
 use crate::text::clean;
 use chrono::NaiveDate;
@@ -71,11 +72,22 @@ async fn checked_lesson(
         return Err(Error::not_found());
     }
     if date > today(ctx) {
-        return Err(Error::field("date", Msg::new("roll_call.future")));
+        return Err(Error::field(
+            "date",
+            Msg::new("roll_call.future").arg("date", crate::dates::display_date(date)),
+        ));
     }
     let slot = timetable::lesson(ctx, c.school_id, class, date, period)
         .await?
-        .ok_or_else(|| Error::field("period", Msg::new("roll_call.no_lesson")))?;
+        .ok_or_else(|| {
+            Error::field(
+                "period",
+                Msg::new("roll_call.no_lesson")
+                    .arg("class", &c.name)
+                    .arg("period", period)
+                    .arg("date", crate::dates::display_date(date)),
+            )
+        })?;
     Ok((c, slot))
 }
 
@@ -147,7 +159,7 @@ pub async fn put(
     ip: Option<&str>,
 ) -> Result<(RollCall, bool), Error> {
     let (c, slot) = checked_lesson(ctx, actor, class, date, period).await?;
-    if !may_write(actor, c.school_id, &slot) {
+    if !substitutes::may_take_slot(ctx, actor, c.school_id, &slot).await? {
         return Err(Error::forbidden());
     }
     let members = classes::members_on(ctx, class, date).await?;
@@ -547,8 +559,20 @@ pub async fn view(
             full_name: s.full_name,
         })
         .collect();
-    let may_write = may_write(actor, c.school_id, &slot)
-        && (roll_call.is_none() || may_edit_taken(actor, c.school_id, date, today(ctx)));
+    let substitute = substitutes::substitute_of(ctx, c.school_id, &slot).await?;
+    let taker = crate::services::lesson_access::may_take(
+        actor,
+        c.school_id,
+        &slot,
+        substitute.as_ref().map(|s| s.substitute_id),
+    );
+    let read_only = if !taker {
+        Some(ReadOnly::NotTaker)
+    } else if roll_call.is_some() && !may_edit_taken(actor, c.school_id, date, today(ctx)) {
+        Some(ReadOnly::Closed)
+    } else {
+        None
+    };
     let history = match &roll_call {
         Some(_) => history(ctx, class, date, period).await?,
         None => Vec::new(),
@@ -557,7 +581,11 @@ pub async fn view(
         lesson,
         students,
         roll_call,
-        may_write,
+        may_write: read_only.is_none(),
+        read_only,
+        takers: substitutes::takers(ctx, c.school_id, &slot).await?,
+        substitute: substitute.map(|s| s.substitute_name),
+        today: today(ctx),
         history,
     })
 }
@@ -675,10 +703,11 @@ struct HistoryRow {
 }
 
 /// The history query: a roll call's changes after its first take, newest save first, by
-/// student; through the lesson's unique key and `roll_call_changes(roll_call_id, at)`.
-pub(crate) const HISTORY_SQL: &str = "SELECT c.revision, c.at, c.changed_by_name, c.old_status, \
-     c.new_status, s.full_name FROM roll_calls r \
+/// student, each save with its author's full name; through the lesson's unique key and `roll_call_changes(roll_call_id, at)`.
+pub(crate) const HISTORY_SQL: &str = "SELECT c.revision, c.at, u.full_name AS changed_by_name, \
+     c.old_status, c.new_status, s.full_name FROM roll_calls r \
      JOIN roll_call_changes c ON c.roll_call_id = r.id JOIN students s ON s.id = c.student_id \
+     JOIN users u ON u.id = c.changed_by \
      WHERE r.class_id = $1 AND r.date = $2 AND r.period = $3 AND c.old_status IS NOT NULL \
      ORDER BY c.at DESC, c.revision DESC, c.student_id";
 

@@ -6,7 +6,7 @@ use super::classes_tests::{Fixture, MON, absent, d, fields, fixture};
 use crate::both_engines;
 use crate::error::ErrorCode;
 use crate::ids::{ClassId, StudentId};
-use crate::lessons::RollCallView;
+use crate::lessons::{ReadOnly, RollCallView};
 use crate::model::Actor;
 use crate::roll_calls::{RollCallEntry, RollCallInput, Status};
 use crate::services::testing::TestDb;
@@ -457,6 +457,15 @@ async fn taken_and_changed_twice(t: &TestDb, f: &Fixture) -> RollCallView {
         .unwrap()
 }
 
+/// An account's full name.
+pub(super) async fn full_name(t: &TestDb, a: &Actor) -> String {
+    sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
+        .bind(a.user_id)
+        .fetch_one(&t.ctx.db.pool)
+        .await
+        .unwrap()
+}
+
 /// Every row of `roll_call_changes`, by roll call, save and student.
 async fn change_rows(t: &TestDb) -> Vec<ChangeRow> {
     sqlx::query_as(
@@ -505,12 +514,13 @@ both_engines!(
             v.sort_by(|a, b| a.0.cmp(&b.0));
             v
         };
-        assert_eq!(view.history[0].by, f.admin.username);
+        // Each save signed with its author's full name, not their username.
+        assert_eq!(view.history[0].by, full_name(&t, &f.admin).await);
         assert_eq!(
             view.history[0].changes,
             [(name(1), Status::Unexcused, Status::Excused)]
         );
-        assert_eq!(view.history[1].by, f.maths.username);
+        assert_eq!(view.history[1].by, full_name(&t, &f.maths).await);
         assert_eq!(
             sorted(view.history[1].changes.clone()),
             sorted(vec![
@@ -623,5 +633,91 @@ both_engines!(
             .unwrap();
         let last = change_rows(&t).await;
         assert!(last[rows.len()..].iter().all(|r| r.revision == 4));
+    }
+);
+
+both_engines!(the_roll_call_page_says_why_it_is_closed, |t| async move {
+    let f = fixture(&t).await;
+    let view = |who: &Actor, date: &'static str, period: i64| {
+        let (ctx, who, class) = (t.ctx.clone(), who.clone(), f.class);
+        async move { roll_calls::view(&ctx, &who, class, d(date), period).await }
+    };
+    // A colleague opens an untaken roll call: nothing is shown as taken, and they learn who
+    // takes it (the lesson's teacher, then the homeroom teacher).
+    let v = view(&f.other, MON, 1).await.unwrap();
+    assert!(v.roll_call.is_none());
+    assert!(!v.may_write);
+    assert_eq!(v.read_only, Some(ReadOnly::NotTaker));
+    assert_eq!(
+        v.takers,
+        [
+            full_name(&t, &f.maths).await,
+            full_name(&t, &f.homeroom).await
+        ]
+    );
+    assert_eq!(v.today, d(MON));
+    let mine = view(&f.maths, MON, 1).await.unwrap();
+    assert_eq!((mine.may_write, mine.read_only), (true, None));
+    // Tomorrow's lesson, and a day without lessons: the reason, in words, on its field.
+    let reason = |e: crate::Error| e.localize(crate::Lang::Vi).fields[0].clone();
+    let (field, msg) = reason(view(&f.maths, "2026-12-01", 1).await.unwrap_err());
+    assert_eq!(field, "date");
+    assert!(
+        msg.contains("01/12/2026") && msg.contains("khi tiết học bắt đầu"),
+        "{msg}"
+    );
+    let (field, msg) = reason(view(&f.maths, "2026-11-25", 1).await.unwrap_err());
+    assert_eq!(field, "period");
+    assert!(
+        msg.contains("5A1") && msg.contains("tiết 1") && msg.contains("25/11/2026"),
+        "{msg}"
+    );
+    // Last week's roll call, taken: its teacher reads it (closed), the admin still changes it.
+    roll_calls::put(
+        &t.ctx,
+        &f.maths,
+        f.class,
+        d("2026-11-24"),
+        1,
+        &absent(&f, &[]),
+        None,
+    )
+    .await
+    .unwrap();
+    let past = view(&f.maths, "2026-11-24", 1).await.unwrap();
+    assert_eq!(past.read_only, Some(ReadOnly::Closed));
+    let admin = view(&f.admin, "2026-11-24", 1).await.unwrap();
+    assert_eq!((admin.may_write, admin.read_only), (true, None));
+});
+
+both_engines!(
+    the_roll_call_lists_pupils_in_vietnamese_order,
+    |t| async move {
+        let f = fixture(&t).await;
+        // Đức after every D, given names first; the list (and the attendance summary) follow.
+        let extra =
+            "code;full_name;gender;birth_date\nHS006;Trần Đức;Nam;\nHS007;An Văn Duy;Nam;\n";
+        classes::import_students(&t.ctx, &f.admin, f.class, extra.as_bytes(), None)
+            .await
+            .unwrap();
+        let v = roll_calls::view(&t.ctx, &f.maths, f.class, d(MON), 1)
+            .await
+            .unwrap();
+        let names: Vec<&str> = v.students.iter().map(|s| s.full_name.as_str()).collect();
+        let want = [
+            "Nguyễn Văn An",
+            "Trần Thị Bình",
+            "Lê Hoàng Cường",
+            "Phạm Thị Dung",
+            "An Văn Duy",
+            "Trần Đức",
+            "Võ Minh Em",
+        ];
+        assert_eq!(names, want);
+        let sum = roll_calls::summary(&t.ctx, &f.admin, f.class, d("2026-11-01"), d(MON))
+            .await
+            .unwrap();
+        let names: Vec<&str> = sum.students.iter().map(|s| s.full_name.as_str()).collect();
+        assert_eq!(names, want);
     }
 );

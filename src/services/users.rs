@@ -328,7 +328,9 @@ pub async fn list(
         .fetch_all(&ctx.db.pool)
         .await
         .map_err(internal)?;
-    let items = accounts_of(rows)?;
+    let mut items = accounts_of(rows)?;
+    // Vietnamese name order (not paged: a school's staff, the department's accounts).
+    crate::names::sort_by_name(&mut items, |a| &a.user.full_name);
     Ok(Page {
         total: items.len() as i64,
         items,
@@ -348,7 +350,9 @@ pub async fn list_department(ctx: &Ctx, actor: &Actor) -> Result<Page<UserAccoun
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    let items = accounts_of(rows)?;
+    let mut items = accounts_of(rows)?;
+    // Vietnamese name order (not paged: a school's staff, the department's accounts).
+    crate::names::sort_by_name(&mut items, |a| &a.user.full_name);
     Ok(Page {
         total: items.len() as i64,
         items,

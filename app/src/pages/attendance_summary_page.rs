@@ -103,18 +103,20 @@ fn Summary(c: Class, s: AttendanceSummary, threshold: f64) -> impl IntoView {
         .map(|a| {
             let is_over = AttendanceSummary::is_over(a, threshold);
             view! {
+                // The name (kept in view while the table scrolls) and the absence rate first:
+                // on a phone they are what the homeroom teacher looks for.
                 <tr class:row-warning=is_over>
-                    <td data-label=tr("summary.col.code")>{a.code.clone()}</td>
-                    <th scope="row" data-label=tr("summary.col.name")>{a.full_name.clone()}</th>
+                    <th scope="row" class="sticky-col" data-label=tr("summary.col.name")>{a.full_name.clone()}</th>
+                    <td class="num" data-label=tr("summary.col.absence_rate")>
+                        {crate::components::format::decimal_text(a.absence_rate)}
+                        {is_over.then(|| view! { " " <span class="badge badge-warning">{tr("summary.over_badge")}</span> })}
+                    </td>
                     <td class="num" data-label=tr("summary.col.lessons")>{a.lessons}</td>
                     <td class="num" data-label=tr("attendance.present")>{a.counts.present}</td>
                     <td class="num" data-label=tr("attendance.late")>{a.counts.late}</td>
                     <td class="num" data-label=tr("attendance.excused")>{a.counts.excused}</td>
                     <td class="num" data-label=tr("attendance.unexcused")>{a.counts.unexcused}</td>
-                    <td class="num" data-label=tr("summary.col.absence_rate")>
-                        {crate::components::format::decimal_text(a.absence_rate)}
-                        {is_over.then(|| view! { " " <span class="badge badge-warning">{tr("summary.over_badge")}</span> })}
-                    </td>
+                    <td data-label=tr("summary.col.code")>{a.code.clone()}</td>
                 </tr>
             }
         })
@@ -183,14 +185,14 @@ fn Summary(c: Class, s: AttendanceSummary, threshold: f64) -> impl IntoView {
                 <caption class="sr-only">{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tr("summary.col.code")}</th>
-                        <th scope="col">{tr("summary.col.name")}</th>
+                        <th scope="col" class="sticky-col">{tr("summary.col.name")}</th>
+                        <th scope="col" class="num">{tr("summary.col.absence_rate")}</th>
                         <th scope="col" class="num">{tr("summary.col.lessons")}</th>
                         <th scope="col" class="num">{tr("attendance.present")}</th>
                         <th scope="col" class="num">{tr("attendance.late")}</th>
                         <th scope="col" class="num">{tr("attendance.excused")}</th>
                         <th scope="col" class="num">{tr("attendance.unexcused")}</th>
-                        <th scope="col" class="num">{tr("summary.col.absence_rate")}</th>
+                        <th scope="col">{tr("summary.col.code")}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -1,7 +1,8 @@
 //! `/classes/:class`: a class's week (the homeroom teacher's view: every lesson with its
 //! roll-call state, a link to each, and its materials), its roster today and, for the school's
 //! administrators, adding a student, importing the roster and moving a student to another class
-//! (the history is kept). Plain form posts; the answer comes back in the query.
+//! (the history is kept), and the substitutes (dạy thay) of its lessons. Plain form posts; the
+//! answer comes back in the query.
 
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
@@ -23,6 +24,8 @@ use lophoc::dates::display_date;
 use lophoc::lessons::Lesson;
 use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;
+
+mod substitutes;
 
 /// `/classes/:class`.
 #[component]
@@ -140,6 +143,7 @@ fn Class(v: ClassView) -> impl IntoView {
             </nav>
             <Week v=v.clone() />
         </section>
+        <substitutes::Substitutes class=c.id />
         <Roster students=v.students.clone() />
         {manage}
         </div>

@@ -8,6 +8,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::material_info::LessonMaterialLinks;
+use crate::components::name_filter::NameFilter;
 use crate::components::notice::SuccessNote;
 use crate::components::outbox::{OutboxTexts, RollCallOutbox};
 use crate::components::page_title::PageTitle;
@@ -24,7 +25,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use lophoc::dates::{display_date, display_timestamp};
 use lophoc::ids::MaterialId;
 use lophoc::lessons::Lesson;
-use lophoc::lessons::RollCallView;
+use lophoc::lessons::{ReadOnly, RollCallView};
 use lophoc::roll_calls::{RosterLine, Status};
 use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;
@@ -46,7 +47,7 @@ pub fn RollCallPage() -> impl IntoView {
                 .unwrap_or_default(),
         )
     });
-    let data = OnceResource::new(lesson_roll_call(class, date, period));
+    let data = OnceResource::new(lesson_roll_call(class, date.clone(), period));
     // A plain form post that failed comes back with its error and the marks it sent.
     let (error, marks) = query.with_untracked(|q| {
         let error = (q.get("__path").as_deref() == Some(TakeRollCall::PATH))
@@ -66,24 +67,65 @@ pub fn RollCallPage() -> impl IntoView {
         <PageTitle text=tr("roll.title") />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || {
-                let (error, marks) = (error.clone(), marks.clone());
+                let (error, marks, date) = (error.clone(), marks.clone(), date.clone());
                 Suspend::new(async move {
                     match data.await {
                         Ok(mut v) => {
+                            // Marks sent back by a failed post are not what was saved.
+                            let saved_marks = marks.is_empty();
                             apply_marks(&mut v, &marks);
                             view! {
                                 <SuccessNote message=Signal::derive(saved) />
                                 {error.map(|e| view! { <ErrorAlert error=e /> })}
-                                <RollCall v />
+                                <RollCall v saved_marks />
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                        Err(e) => view! { <DeadEnd error=e class date=date.clone() /> }.into_any(),
                     }
                 })
             }}
         </Suspense>
     }
+}
+
+/// A roll call that cannot open (a day to come, no such lesson that day): the reason the
+/// service gave, and the way back to that day's lessons of the class.
+#[component]
+fn DeadEnd(
+    /// What the service answered.
+    error: UiError,
+    /// The lesson's class.
+    class: lophoc::ids::ClassId,
+    /// The lesson's day, as in the address.
+    date: String,
+) -> impl IntoView {
+    let reason = error
+        .field("date")
+        .or_else(|| error.field("period"))
+        .filter(|_| error.code == lophoc::ErrorCode::Validation);
+    let Some(reason) = reason else {
+        return view! { <ErrorAlert error=error /> }.into_any();
+    };
+    view! {
+        <div class="alert alert-info" role="status">
+            <Icon name="info" />
+            <div class="alert-body">
+                <p class="alert-title">{reason}</p>
+                <p class="cluster">
+                    <a class="btn btn-secondary btn-sm" href=format!("/classes/{class}?date={date}")>
+                        <Icon name="calendar" />
+                        <span>{tr("roll.dead_end_back")}</span>
+                    </a>
+                    <a class="btn btn-ghost btn-sm" href="/">
+                        <Icon name="home" />
+                        <span>{tr("roll.back_to_day")}</span>
+                    </a>
+                </p>
+            </div>
+        </div>
+    }
+    .into_any()
 }
 
 fn tr_period(p: i64) -> String {
@@ -107,7 +149,12 @@ fn apply_marks(v: &mut RollCallView, marks: &str) {
 }
 
 #[component]
-fn RollCall(v: RollCallView) -> impl IntoView {
+fn RollCall(
+    /// What the page shows.
+    v: RollCallView,
+    /// Whether the marks shown are the saved ones (not a failed post's, sent back).
+    saved_marks: bool,
+) -> impl IntoView {
     let l = &v.lesson;
     let when = match (&l.starts, &l.ends) {
         (Some(s), Some(e)) => format!("{s}–{e}"),
@@ -126,6 +173,28 @@ fn RollCall(v: RollCallView) -> impl IntoView {
         display_date(l.date),
         when
     );
+    let substitute = v
+        .substitute
+        .clone()
+        .map(|n| view! { <p class="muted">{trf("roll.substitute", &[("name", n)])}</p> });
+    // Back to where the teacher came from: today's lessons, or the class's week of that day.
+    let back = if l.date == v.today {
+        view! {
+            <a class="btn btn-ghost btn-sm" href="/">
+                <Icon name="home" />
+                <span>{tr("roll.back_to_day")}</span>
+            </a>
+        }
+        .into_any()
+    } else {
+        view! {
+            <a class="btn btn-ghost btn-sm" href=format!("/classes/{}?date={}", l.class_id, l.date)>
+                <Icon name="calendar" />
+                <span>{trf("roll.back_to_week", &[("class", l.class_name.clone())])}</span>
+            </a>
+        }
+        .into_any()
+    };
     let counts = v.roll_call.as_ref().map(|r| r.counts);
     let state = match (&v.roll_call, counts) {
         (Some(r), Some(c)) => view! {
@@ -189,8 +258,16 @@ fn RollCall(v: RollCallView) -> impl IntoView {
         let rows = v
             .students
             .iter()
-            .map(|s| view! { <Row s=s.clone() /> })
+            .enumerate()
+            .map(|(i, s)| view! { <Row s=s.clone() n={i + 1} /> })
             .collect_view();
+        let hint = if v.roll_call.is_some() {
+            trf("roll.hint_taken", &[("count", total.to_string())])
+        } else {
+            trf("roll.hint", &[("count", total.to_string())])
+        };
+        let summary = (v.roll_call.is_some() && saved_marks)
+            .then(|| view! { <Summary students=v.students.clone() /> });
         view! {
             <RollCallOutbox form="roll-form".to_owned() texts=OutboxTexts::here() />
             <form
@@ -212,9 +289,11 @@ fn RollCall(v: RollCallView) -> impl IntoView {
                 <input type="hidden" name="class" value=l.class_id.to_string() />
                 <input type="hidden" name="date" value=l.date.to_string() />
                 <input type="hidden" name="period" value=l.period.to_string() />
-                <p class="muted small">{trf("roll.hint", &[("count", total.to_string())])}</p>
-                <ol class="roll-list">{rows}</ol>
+                <p class="muted small">{hint}</p>
+                <NameFilter list="roll-list".to_owned() />
+                <ol class="roll-list" id="roll-list">{rows}</ol>
                 <div class="roll-submit">
+                    {summary}
                     <button type="submit" class="btn btn-primary btn-block">
                         <Icon name="check" />
                         <span>{if v.roll_call.is_some() { tr("roll.save_changes") } else { tr("roll.submit") }}</span>
@@ -224,35 +303,61 @@ fn RollCall(v: RollCallView) -> impl IntoView {
         }
         .into_any()
     } else {
+        // Untaken: nothing is recorded, so no status is shown (not "present" for everyone).
+        let taken = v.roll_call.is_some();
         let rows = v
             .students
             .iter()
-            .map(|s| {
-                view! {
-                    <tr>
-                        <td data-label=tr("roll.student")>{s.full_name.clone()}</td>
+            .enumerate()
+            .map(|(i, s)| {
+                let status = taken.then(|| {
+                    view! {
                         <td data-label=tr("roll.status")>{tr(s.status.label_key())}</td>
                         <td data-label=tr("roll.note")>{s.note.clone().unwrap_or_default()}</td>
+                    }
+                });
+                view! {
+                    <tr data-name=s.full_name.clone()>
+                        <td data-label=tr("roll.stt") class="num">{i + 1}</td>
+                        <td data-label=tr("roll.student")>{s.full_name.clone()}</td>
+                        {status}
                     </tr>
                 }
             })
             .collect_view();
+        let why = match v.read_only {
+            Some(ReadOnly::Closed) => tr("roll.read_only_closed"),
+            _ => tr("roll.read_only_not_taker"),
+        };
+        let takers = if v.takers.is_empty() {
+            tr("roll.takers_admins").to_owned()
+        } else {
+            trf("roll.takers", &[("names", v.takers.join(", "))])
+        };
         view! {
-            <p class="alert alert-info">
+            <div class="alert alert-info">
                 <Icon name="info" />
-                <span class="alert-body">{tr("roll.read_only")}</span>
-            </p>
+                <div class="alert-body">
+                    {(!taken).then(|| view! { <p class="alert-title">{tr("roll.nothing_taken")}</p> })}
+                    <p>{why}</p>
+                    {(!taken).then(|| view! { <p>{takers.clone()}</p> })}
+                </div>
+            </div>
+            <NameFilter list="roll-table".to_owned() />
             <div class="table-wrap">
                 <table class="table stack">
                     <caption class="sr-only">{tr("roll.title")}</caption>
                     <thead>
                         <tr>
+                            <th scope="col" class="num">{tr("roll.stt")}</th>
                             <th scope="col">{tr("roll.student")}</th>
-                            <th scope="col">{tr("roll.status")}</th>
-                            <th scope="col">{tr("roll.note")}</th>
+                            {taken.then(|| view! {
+                                <th scope="col">{tr("roll.status")}</th>
+                                <th scope="col">{tr("roll.note")}</th>
+                            })}
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody id="roll-table">{rows}</tbody>
                 </table>
             </div>
         }
@@ -298,13 +403,9 @@ fn RollCall(v: RollCallView) -> impl IntoView {
             <div class="page-header-text">
                 <h1>{title}</h1>
                 <p>{sub}</p>
+                {substitute}
             </div>
-            <div class="page-header-actions">
-                <a class="btn btn-ghost btn-sm" href="/">
-                    <Icon name="home" />
-                    <span>{tr("roll.back_to_day")}</span>
-                </a>
-            </div>
+            <div class="page-header-actions">{back}</div>
         </div>
         <div class="stack">
             {state}
@@ -445,7 +546,12 @@ fn LessonMaterials(lesson: Lesson, may_edit: bool) -> impl IntoView {
 /// One student: name, the four states as radio pills (present checked unless marked), a
 /// remark in a disclosure.
 #[component]
-fn Row(s: RosterLine) -> impl IntoView {
+fn Row(
+    /// The student's line.
+    s: RosterLine,
+    /// Their number in the list (STT), from 1.
+    n: usize,
+) -> impl IntoView {
     let id = s.student_id.0;
     let name = format!("s{id}");
     let pills = Status::ALL
@@ -462,8 +568,9 @@ fn Row(s: RosterLine) -> impl IntoView {
         .collect_view();
     let note_id = format!("n{id}");
     view! {
-        <li class="roll-row" class:roll-marked=s.status != Status::Present>
+        <li class="roll-row" class:roll-marked=s.status != Status::Present data-name=s.full_name.clone()>
             <div class="roll-name">
+                <span class="roll-stt" title=tr("roll.stt")>{n}</span>
                 <span>{s.full_name.clone()}</span>
                 <span class="muted small">{s.code.clone()}</span>
             </div>
@@ -482,5 +589,47 @@ fn Row(s: RosterLine) -> impl IntoView {
                 />
             </details>
         </li>
+    }
+}
+
+/// What the saved roll call says, next to the Save button: the students late, excused and
+/// unexcused, by name (or that everyone was present).
+#[component]
+fn Summary(
+    /// The class's lines as saved.
+    students: Vec<RosterLine>,
+) -> impl IntoView {
+    let lines: Vec<String> = [Status::Late, Status::Excused, Status::Unexcused]
+        .into_iter()
+        .filter_map(|st| {
+            let names: Vec<&str> = students
+                .iter()
+                .filter(|s| s.status == st)
+                .map(|s| s.full_name.as_str())
+                .collect();
+            (!names.is_empty()).then(|| {
+                trf(
+                    "roll.summary_line",
+                    &[
+                        ("status", tr(st.label_key()).to_owned()),
+                        ("count", names.len().to_string()),
+                        ("names", names.join(", ")),
+                    ],
+                )
+            })
+        })
+        .collect();
+    let body = if lines.is_empty() {
+        view! { <span>{tr("roll.summary_all_present")}</span> }.into_any()
+    } else {
+        view! { <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul> }
+            .into_any()
+    };
+    view! {
+        <div class="roll-summary small" aria-live="polite">
+            <strong>{tr("roll.summary_title")}</strong>
+            " "
+            {body}
+        </div>
     }
 }

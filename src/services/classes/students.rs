@@ -55,7 +55,8 @@ pub async fn students(
     members_on(ctx, class, on.unwrap_or_else(|| today(ctx))).await
 }
 
-/// The students in a class on a day, without checking who asks.
+/// The students in a class on a day, without checking who asks, in Vietnamese name order
+/// ([`crate::names`]).
 pub(crate) async fn members_on(
     ctx: &Ctx,
     class: ClassId,
@@ -72,10 +73,15 @@ pub(crate) async fn members_on(
     .fetch_all(&ctx.db.pool)
     .await
     .map_err(internal)?;
-    rows.into_iter()
+    let mut out: Vec<Student> = rows
+        .into_iter()
         .map(Student::try_from)
         .collect::<Result<_, _>>()
-        .map_err(internal)
+        .map_err(internal)?;
+    // Vietnamese order (given name first, Đ after D), which no SQL collation gives on both
+    // engines; a class is small enough to sort here.
+    crate::names::sort_by_name(&mut out, |s| &s.full_name);
+    Ok(out)
 }
 
 /// A checked roster line, ready to write.

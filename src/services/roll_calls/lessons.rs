@@ -152,14 +152,23 @@ pub(super) fn lesson_of(
 /// The materials attached to lessons, by lesson.
 pub(super) type Materials = HashMap<(ClassId, NaiveDate, i64), Vec<crate::lessons::MaterialRef>>;
 
-/// A teacher's day (today by default): each lesson they teach with its roll-call state and the
-/// devices booked for it. Empty for users without a school.
+/// A teacher's day (today by default): each lesson they teach, and each they stand in on as a
+/// substitute, with its roll-call state and the devices booked for it. Empty for users without
+/// a school.
 pub async fn my_day(ctx: &Ctx, actor: &Actor, on: Option<NaiveDate>) -> Result<Vec<Lesson>, Error> {
     let Some(school) = actor.school_id else {
         return Ok(Vec::new());
     };
     let on = on.unwrap_or_else(|| today(ctx));
-    let slots = timetable::timetabled(ctx, school, on, on, Some(actor.user_id)).await?;
+    let mut slots = timetable::timetabled(ctx, school, on, on, Some(actor.user_id)).await?;
+    // The lessons they stand in on as a substitute, in the order of the day.
+    slots.extend(crate::services::substitutes::stood_in(ctx, actor, school, on, on).await?);
+    slots.sort_by(|a, b| {
+        (a.date, a.item.period, &a.class_name).cmp(&(b.date, b.item.period, &b.class_name))
+    });
+    slots.dedup_by(|a, b| {
+        (a.class_id, a.date, a.item.period) == (b.class_id, b.date, b.item.period)
+    });
     if slots.is_empty() {
         return Ok(Vec::new());
     }

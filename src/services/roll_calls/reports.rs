@@ -91,7 +91,6 @@ struct PlaceRow {
     id: StudentId,
     code: String,
     full_name: String,
-    search_key: String,
     since: String,
     until: Option<String>,
 }
@@ -101,7 +100,6 @@ struct Place {
     id: StudentId,
     code: String,
     full_name: String,
-    search_key: String,
     since: NaiveDate,
     until: Option<NaiveDate>,
 }
@@ -113,7 +111,6 @@ impl TryFrom<PlaceRow> for Place {
             id: r.id,
             code: r.code,
             full_name: r.full_name,
-            search_key: r.search_key,
             since: decode_date(&r.since)?,
             until: r.until.as_deref().map(decode_date).transpose()?,
         })
@@ -164,9 +161,9 @@ pub async fn summary(
     }
     // Every student who was in the class at some point of the range, with their places.
     let places: Vec<Place> = sqlx::query_as::<_, PlaceRow>(
-        "SELECT s.id, s.code, s.full_name, s.search_key, m.since, m.until FROM class_members m \
+        "SELECT s.id, s.code, s.full_name, m.since, m.until FROM class_members m \
          JOIN students s ON s.id = m.student_id WHERE m.class_id = $1 AND m.since <= $2 \
-         AND (m.until IS NULL OR m.until > $3) ORDER BY s.search_key, s.code",
+         AND (m.until IS NULL OR m.until > $3) ORDER BY s.code",
     )
     .bind(class)
     .bind(to.to_string())
@@ -178,10 +175,12 @@ pub async fn summary(
     .map(Place::try_from)
     .collect::<Result<_, _>>()
     .map_err(internal)?;
-    let mut students: BTreeMap<(String, StudentId), StudentAttendance> = BTreeMap::new();
+    // By name in Vietnamese order (crate::names), a student who came back once.
+    let mut students: BTreeMap<(crate::names::NameKey, StudentId), StudentAttendance> =
+        BTreeMap::new();
     for p in places {
         let line = students
-            .entry((p.search_key, p.id))
+            .entry((crate::names::name_key(&p.full_name), p.id))
             .or_insert_with(|| StudentAttendance {
                 student_id: p.id,
                 code: p.code,
