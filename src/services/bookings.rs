@@ -12,8 +12,8 @@
 
 use crate::bookings::{
     BookOutcome, Booking, BookingFilter, BookingForm, BookingList, BookingRequest, BookingSetup,
-    BookingStatus, ClassChoice, PAST_DAYS, RecurringOutcome, RecurringRequest, SkippedDay, TakenSlot,
-    taken_slots,
+    BookingStatus, ClassChoice, PAST_DAYS, RecurringOutcome, RecurringRequest, SkippedDay,
+    TakenSlot, taken_slots,
 };
 use crate::dates::{display_date, parse_date, school_tz, today_at};
 use crate::devices::{Device, DeviceFilter, DeviceKind, DeviceStatus};

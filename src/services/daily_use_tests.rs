@@ -84,20 +84,32 @@ both_engines!(a_booking_for_a_lesson_shows_on_the_lesson, |t| async move {
 
     // A teacher who neither teaches nor leads the class, an unknown class, a class id that is
     // not a number: 422 on class_id, nothing booked.
-    let e = bookings::create(&t.ctx, &f.other, &for_class(&p, TUE, 2, Some(f.class)), None)
-        .await
-        .unwrap_err();
+    let e = bookings::create(
+        &t.ctx,
+        &f.other,
+        &for_class(&p, TUE, 2, Some(f.class)),
+        None,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(fields(&e), ["class_id"]);
-    let e = bookings::create(&t.ctx, &f.admin, &for_class(&p, TUE, 2, Some(ClassId(9_999))), None)
-        .await
-        .unwrap_err();
+    let e = bookings::create(
+        &t.ctx,
+        &f.admin,
+        &for_class(&p, TUE, 2, Some(ClassId(9_999))),
+        None,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(fields(&e), ["class_id"]);
     let bad = BookingForm {
         class_id: Some("5A1".into()),
         periods: vec![2],
         ..form
     };
-    let e = bookings::book(&t.ctx, &f.maths, &bad, None).await.unwrap_err();
+    let e = bookings::book(&t.ctx, &f.maths, &bad, None)
+        .await
+        .unwrap_err();
     assert_eq!(fields(&e), ["class_id"]);
     // A teacher of another school does not even see the device.
     let e = bookings::create(&t.ctx, &f.stranger, &for_class(&p, TUE, 2, None), None)
@@ -106,28 +118,31 @@ both_engines!(a_booking_for_a_lesson_shows_on_the_lesson, |t| async move {
     assert_eq!(e.code, ErrorCode::NotFound);
 });
 
-both_engines!(todays_periods_that_are_over_are_not_offered, |t| async move {
-    let f = fixture(&t).await;
-    let p = projector(&t, &f.admin).await;
-    // 08:30: periods 1 (07:00–07:35) and 2 (07:40–08:15) are over, 3 (08:35) is not.
-    t.advance(90 * 60);
-    let s = f.admin.school_id.unwrap();
-    let v = week::week(&t.ctx, &f.maths, s, Some(p.id), None, day(MON))
-        .await
-        .unwrap();
-    assert_eq!(v.days[0].over, vec![1, 2], "today");
-    assert!(v.days[1].over.is_empty(), "tomorrow");
-    // The grid and the booking ask the same rule.
-    for period in v.days[0].over.clone() {
-        let e = bookings::create(&t.ctx, &f.maths, &for_class(&p, MON, period, None), None)
+both_engines!(
+    todays_periods_that_are_over_are_not_offered,
+    |t| async move {
+        let f = fixture(&t).await;
+        let p = projector(&t, &f.admin).await;
+        // 08:30: periods 1 (07:00–07:35) and 2 (07:40–08:15) are over, 3 (08:35) is not.
+        t.advance(90 * 60);
+        let s = f.admin.school_id.unwrap();
+        let v = week::week(&t.ctx, &f.maths, s, Some(p.id), None, day(MON))
             .await
-            .unwrap_err();
-        assert_eq!(fields(&e), ["date"]);
+            .unwrap();
+        assert_eq!(v.days[0].over, vec![1, 2], "today");
+        assert!(v.days[1].over.is_empty(), "tomorrow");
+        // The grid and the booking ask the same rule.
+        for period in v.days[0].over.clone() {
+            let e = bookings::create(&t.ctx, &f.maths, &for_class(&p, MON, period, None), None)
+                .await
+                .unwrap_err();
+            assert_eq!(fields(&e), ["date"]);
+        }
+        bookings::create(&t.ctx, &f.maths, &for_class(&p, MON, 3, None), None)
+            .await
+            .unwrap();
     }
-    bookings::create(&t.ctx, &f.maths, &for_class(&p, MON, 3, None), None)
-        .await
-        .unwrap();
-});
+);
 
 both_engines!(a_checked_in_device_is_in_use, |t| async move {
     let f = fixture(&t).await;
@@ -190,75 +205,84 @@ both_engines!(a_roster_imports_as_smas_exports_it, |t| async move {
     assert_eq!(e.code, ErrorCode::Validation);
 });
 
-both_engines!(the_library_search_understands_grades_and_subjects, |t| async move {
-    let s = t.school("TH0001").await;
-    let a = t.teacher(s.id).await;
-    for (i, (title, subject, grade)) in [
-        ("Bài thơ Mẹ", "ngu_van", 7),
-        ("Truyện Kiều", "ngu_van", 10),
-        ("Tỉ lệ thức", "toan", 7),
-        ("Ôn tập Ngữ văn lớp 7", "khac", 7),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let form = MaterialForm {
-            title: title.into(),
+both_engines!(
+    the_library_search_understands_grades_and_subjects,
+    |t| async move {
+        let s = t.school("TH0001").await;
+        let a = t.teacher(s.id).await;
+        for (i, (title, subject, grade)) in [
+            ("Bài thơ Mẹ", "ngu_van", 7),
+            ("Truyện Kiều", "ngu_van", 10),
+            ("Tỉ lệ thức", "toan", 7),
+            ("Ôn tập Ngữ văn lớp 7", "khac", 7),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let form = MaterialForm {
+                title: title.into(),
+                subject: subject.into(),
+                grade: grade.to_string(),
+                scope: Scope::School.as_str().into(),
+                url: format!("https://hoc.vn/{i}"),
+                ..Default::default()
+            };
+            materials::create(&t.ctx, &a, &form, None).await.unwrap();
+        }
+        for (q, want) in [
+            ("ngu van lop 7", vec!["Bài thơ Mẹ", "Ôn tập Ngữ văn lớp 7"]),
+            ("Ngữ văn khối 7", vec!["Bài thơ Mẹ", "Ôn tập Ngữ văn lớp 7"]),
+            ("toan lop7", vec!["Tỉ lệ thức"]),
+            ("ngu van kieu", vec!["Truyện Kiều"]),
+            ("lop 7 ti le", vec!["Tỉ lệ thức"]),
+        ] {
+            let f = MaterialFilter {
+                q: Some(q.into()),
+                ..Default::default()
+            };
+            let mut got: Vec<String> = materials::list(&t.ctx, &a, &f)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|m| m.title)
+                .collect();
+            got.sort();
+            assert_eq!(got, want, "{q}");
+        }
+    }
+);
+
+both_engines!(
+    a_material_offers_the_next_lesson_of_its_subject,
+    |t| async move {
+        let f = fixture(&t).await;
+        let form = |subject: &str, grade: i64| MaterialForm {
+            title: "Phép nhân".into(),
             subject: subject.into(),
             grade: grade.to_string(),
             scope: Scope::School.as_str().into(),
-            url: format!("https://hoc.vn/{i}"),
+            url: "https://hoc.vn/x".into(),
             ..Default::default()
         };
-        materials::create(&t.ctx, &a, &form, None).await.unwrap();
-    }
-    for (q, want) in [
-        ("ngu van lop 7", vec!["Bài thơ Mẹ", "Ôn tập Ngữ văn lớp 7"]),
-        ("Ngữ văn khối 7", vec!["Bài thơ Mẹ", "Ôn tập Ngữ văn lớp 7"]),
-        ("toan lop7", vec!["Tỉ lệ thức"]),
-        ("ngu van kieu", vec!["Truyện Kiều"]),
-        ("lop 7 ti le", vec!["Tỉ lệ thức"]),
-    ] {
-        let f = MaterialFilter {
-            q: Some(q.into()),
-            ..Default::default()
-        };
-        let mut got: Vec<String> = materials::list(&t.ctx, &a, &f)
+        let maths = materials::create(&t.ctx, &f.maths, &form("toan", 5), None)
             .await
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|m| m.title)
-            .collect();
-        got.sort();
-        assert_eq!(got, want, "{q}");
+            .unwrap();
+        let music = materials::create(&t.ctx, &f.maths, &form("am_nhac", 5), None)
+            .await
+            .unwrap();
+        // 08:30 on Monday: today's period 1 is over; the next maths lesson is Tuesday's.
+        t.advance(90 * 60);
+        let v = materials::view(&t.ctx, &f.maths, maths.id).await.unwrap();
+        assert_eq!(v.lessons_over.len(), 1);
+        assert!(v.lessons.iter().all(|l| l.date > day(MON)));
+        let next = &v.lessons[v.suggested.unwrap()];
+        assert_eq!(
+            (next.date, next.period, next.class_id),
+            (day(TUE), 1, f.class)
+        );
+        // Nothing of its subject: nothing chosen for the teacher.
+        let v = materials::view(&t.ctx, &f.maths, music.id).await.unwrap();
+        assert_eq!(v.suggested, None);
     }
-});
-
-both_engines!(a_material_offers_the_next_lesson_of_its_subject, |t| async move {
-    let f = fixture(&t).await;
-    let form = |subject: &str, grade: i64| MaterialForm {
-        title: "Phép nhân".into(),
-        subject: subject.into(),
-        grade: grade.to_string(),
-        scope: Scope::School.as_str().into(),
-        url: "https://hoc.vn/x".into(),
-        ..Default::default()
-    };
-    let maths = materials::create(&t.ctx, &f.maths, &form("toan", 5), None)
-        .await
-        .unwrap();
-    let music = materials::create(&t.ctx, &f.maths, &form("am_nhac", 5), None)
-        .await
-        .unwrap();
-    // 08:30 on Monday: today's period 1 is over; the next maths lesson is Tuesday's.
-    t.advance(90 * 60);
-    let v = materials::view(&t.ctx, &f.maths, maths.id).await.unwrap();
-    assert_eq!(v.lessons_over.len(), 1);
-    assert!(v.lessons.iter().all(|l| l.date > day(MON)));
-    let next = &v.lessons[v.suggested.unwrap()];
-    assert_eq!((next.date, next.period, next.class_id), (day(TUE), 1, f.class));
-    // Nothing of its subject: nothing chosen for the teacher.
-    let v = materials::view(&t.ctx, &f.maths, music.id).await.unwrap();
-    assert_eq!(v.suggested, None);
-});
+);

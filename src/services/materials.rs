@@ -32,9 +32,7 @@ use crate::model::{Actor, Page, Role};
 use crate::services::audit::{self, Action, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{
-    Where, decode, decode_date, internal, is_unique_violation, like_escape,
-};
+use crate::services::db::{Where, decode, decode_date, internal, is_unique_violation, like_escape};
 use crate::services::files::{Blob, Staged};
 use crate::services::{lesson_access, timetable};
 use crate::text::{fold, query_words};

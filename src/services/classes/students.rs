@@ -122,7 +122,13 @@ const STUDENT_COLUMNS: [Column; 4] = [
     },
     Column {
         name: "full_name",
-        aliases: &["ho va ten", "ho ten", "ho va ten hoc sinh", "ten hoc sinh", "name"],
+        aliases: &[
+            "ho va ten",
+            "ho ten",
+            "ho va ten hoc sinh",
+            "ten hoc sinh",
+            "name",
+        ],
         required: true,
     },
     Column {
