@@ -92,7 +92,7 @@ pub struct Booking {
     pub periods: Vec<i64>,
     /// Units of a pool (1 for a tagged device).
     pub quantity: i64,
-    /// The class it is for (classes arrive with rosters; always null until then).
+    /// The class it is for: the lesson (class × day × period) it serves, whose page lists it.
     pub class_id: Option<ClassId>,
     /// The teacher's note.
     pub note: Option<String>,
@@ -114,6 +114,12 @@ pub struct Booking {
     pub series_id: Option<SeriesId>,
 }
 
+/// The booking page with its form ready for a lesson (class × day × period): the day, the
+/// period and the class filled in (`/book?date=…&periods=…&class=…#book`).
+pub fn lesson_booking_href(class: ClassId, date: NaiveDate, period: i64) -> String {
+    format!("/book?week={date}&day={date}&date={date}&periods={period}&class={class}#book")
+}
+
 /// A booking request (API.md `{device_id, date, periods: [n…], quantity?, class_id?, note?}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookingRequest {
@@ -126,7 +132,8 @@ pub struct BookingRequest {
     /// Units of a pool (default 1).
     #[serde(default)]
     pub quantity: Option<i64>,
-    /// The class (must be null until classes exist).
+    /// The class it is for (optional): a class of the device's school that a teacher teaches or
+    /// is homeroom teacher of (any class for the school's administrators); else 422 on it.
     #[serde(default)]
     pub class_id: Option<ClassId>,
     /// A note.
@@ -148,7 +155,8 @@ pub struct RecurringRequest {
     /// Units of a pool (default 1).
     #[serde(default)]
     pub quantity: Option<i64>,
-    /// The class (must be null until classes exist).
+    /// The class it is for (optional): a class of the device's school that a teacher teaches or
+    /// is homeroom teacher of (any class for the school's administrators); else 422 on it.
     #[serde(default)]
     pub class_id: Option<ClassId>,
     /// A note.
@@ -172,6 +180,9 @@ pub struct BookingForm {
     pub note: Option<String>,
     /// The last day of a weekly booking (empty or absent: one day).
     pub until: Option<String>,
+    /// The class it is for, its id as sent (empty or absent: none).
+    #[serde(default)]
+    pub class_id: Option<String>,
 }
 
 /// What the booking form did, one day or weekly.
@@ -288,6 +299,41 @@ pub struct BookingSetup {
     pub today: NaiveDate,
     /// The caller (to mark their own bookings).
     pub me: UserId,
+    /// The classes the caller may book for (their own: taught or homeroom; a school
+    /// administrator's: the school's), by grade and name.
+    #[serde(default)]
+    pub classes: Vec<ClassChoice>,
+    /// The class the caller's timetable has in the day and periods asked about, if one.
+    #[serde(default)]
+    pub suggested_class: Option<ClassId>,
+}
+
+/// A class the booking form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassChoice {
+    /// The class.
+    pub id: ClassId,
+    /// Its name (`6A1`).
+    pub name: String,
+}
+
+/// The periods of `date` that are over at `now_minutes` (school time, minutes since midnight)
+/// when `date` is `today`: a period is over once it has ended. None on another day. The one
+/// rule the booking refuses by and the week grid shows by.
+pub fn periods_over(
+    periods: &[Period],
+    date: NaiveDate,
+    today: NaiveDate,
+    now_minutes: i64,
+) -> Vec<i64> {
+    if date != today {
+        return Vec::new();
+    }
+    periods
+        .iter()
+        .filter(|p| p.ends.minutes() <= now_minutes)
+        .map(|p| p.number)
+        .collect()
 }
 
 /// A list of bookings for "my bookings".

@@ -184,12 +184,25 @@ pub struct Device {
     pub quantity: i64,
     /// Status.
     pub status: DeviceStatus,
+    /// Units checked in now (by bookings `in_use`): picked up and not yet given back.
+    #[serde(default)]
+    pub in_use: i64,
 }
 
 impl Device {
     /// Whether this is a pool booked by quantity.
     pub fn is_pool(&self) -> bool {
         self.quantity > 1
+    }
+
+    /// The translation key of what the device is doing now: its status, except that an
+    /// available device with units checked in is "in use" (a pool: some of its units).
+    pub fn state_key(&self) -> &'static str {
+        if self.status == DeviceStatus::Available && self.in_use > 0 {
+            "device_status.in_use"
+        } else {
+            self.status.label_key()
+        }
     }
 }
 

@@ -451,6 +451,75 @@ impl MaterialForm {
     }
 }
 
+/// A library search as typed, understood: a grade it names (`lớp 7`, `khối 7`, `lop7`), the
+/// subjects it names by name or code (`ngữ văn`, `toan`, `khtn`), and its other words. Each
+/// named subject or grade is matched as itself *or* as the words typed, so understanding a
+/// query never loses a material its words alone would find.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchTerms {
+    /// The grade named, with the words that named it (folded).
+    pub grade: Option<(i64, Vec<String>)>,
+    /// The subjects named (codes), each with the words that named it (folded).
+    pub subjects: Vec<(&'static str, Vec<String>)>,
+    /// The other words (folded), each to be found in the material's words.
+    pub words: Vec<String>,
+}
+
+/// The words that name a grade before its number.
+const GRADE_WORDS: [&str; 3] = ["lop", "khoi", "grade"];
+
+/// A grade 0–12 as typed.
+fn grade_number(s: &str) -> Option<i64> {
+    s.parse::<i64>().ok().filter(|g| (0..=12).contains(g))
+}
+
+/// Understands a search's folded words (see [`SearchTerms`]). A subject is its longest phrase
+/// of up to five words that [`parse_subject`] knows; a single word needs four letters or more
+/// (`toan`, `khtn`), so that `ly` or `su` inside a title stay plain words.
+pub fn understand_query(words: &[String]) -> SearchTerms {
+    let mut out = SearchTerms::default();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if out.grade.is_none() {
+            if GRADE_WORDS.contains(&w)
+                && let Some(g) = words.get(i + 1).and_then(|n| grade_number(n))
+            {
+                out.grade = Some((g, words[i..i + 2].to_vec()));
+                i += 2;
+                continue;
+            }
+            if let Some(g) = GRADE_WORDS
+                .iter()
+                .find_map(|p| w.strip_prefix(p))
+                .and_then(grade_number)
+            {
+                out.grade = Some((g, vec![w.to_owned()]));
+                i += 1;
+                continue;
+            }
+        }
+        let longest = (1..=5.min(words.len() - i)).rev().find_map(|n| {
+            let phrase = words[i..i + n].join(" ");
+            if n == 1 && phrase.chars().count() < 4 {
+                return None;
+            }
+            parse_subject(&phrase).map(|code| (code, n))
+        });
+        match longest {
+            Some((code, n)) => {
+                out.subjects.push((code, words[i..i + n].to_vec()));
+                i += n;
+            }
+            None => {
+                out.words.push(w.to_owned());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// A material (API.md `{id, title, subject, grade, scope, kind, url, filename, size, sha256,
 /// content_type, owner_id, school_id, created_at}`), with what the library page shows too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -609,8 +678,16 @@ pub struct MaterialView {
     pub use_count: i64,
     /// Whether the caller may edit, replace and delete it.
     pub may_change: bool,
-    /// The caller's lessons of today and the coming week it may be attached to.
+    /// The caller's lessons of today (those not over) and the coming week it may be attached
+    /// to, in time order.
     pub lessons: Vec<crate::lessons::Lesson>,
+    /// The one of `lessons` to offer first (its index): the caller's next lesson of the
+    /// material's subject, of its grade when there is one; none when no lesson is of its subject.
+    #[serde(default)]
+    pub suggested: Option<usize>,
+    /// The caller's lessons of today that are over (still attachable, offered last).
+    #[serde(default)]
+    pub lessons_over: Vec<crate::lessons::Lesson>,
 }
 
 /// A material attached to a lesson.
@@ -664,6 +741,27 @@ impl StorageUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words(q: &str) -> Vec<String> {
+        crate::text::query_words(q).unwrap()
+    }
+
+    #[test]
+    fn a_search_names_grades_and_subjects() {
+        let t = understand_query(&words("Ngữ văn lớp 7"));
+        assert_eq!(t.grade, Some((7, words("lop 7"))));
+        assert_eq!(t.subjects, vec![("ngu_van", words("ngu van"))]);
+        assert!(t.words.is_empty());
+        let t = understand_query(&words("khoi 6 toan phan so"));
+        assert_eq!(t.grade.map(|g| g.0), Some(6));
+        assert_eq!(t.subjects[0].0, "toan");
+        assert_eq!(t.words, words("phan so"));
+        assert_eq!(understand_query(&words("lop7")).grade.map(|g| g.0), Some(7));
+        // Not a grade, not a subject: plain words.
+        let t = understand_query(&words("lớp 15 ly do"));
+        assert_eq!((t.grade, t.subjects.len()), (None, 0));
+        assert_eq!(t.words, words("lop 15 ly do"));
+    }
 
     fn pad(b: &[u8]) -> Vec<u8> {
         let mut v = b.to_vec();

@@ -45,6 +45,8 @@ mod bookings_tests;
 #[cfg(test)]
 mod classes_tests;
 #[cfg(test)]
+mod daily_use_tests;
+#[cfg(test)]
 mod materials_tests;
 #[cfg(test)]
 mod pilot_tests;

@@ -44,6 +44,10 @@ pub struct WeekDay {
     pub holiday: Option<String>,
     /// Whether the day is before today (nothing can be booked).
     pub past: bool,
+    /// Today's periods that are over (they cannot be booked; see
+    /// [`crate::bookings::periods_over`]); empty on any other day.
+    #[serde(default)]
+    pub over: Vec<i64>,
     /// Per device (in [`WeekView::devices`] order), the cells of the periods that have
     /// bookings (free periods are absent).
     pub cells: Vec<Vec<WeekCell>>,

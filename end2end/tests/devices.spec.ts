@@ -159,7 +159,7 @@ test('a school admin edits the period grid (a bad row is refused under it) and t
 
   await login(page, SCHOOL_ADMIN);
   await page.goto('/periods');
-  await expect(page.getByRole('heading', { level: 1, name: 'Tiết học và ngày nghỉ' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Khung giờ tiết học và ngày nghỉ' })).toBeVisible();
   // The blank row adds period 4; its end before its start is refused under the row.
   const row4 = page.getByRole('group', { name: /^Tiết 4/ });
   await row4.getByLabel('Bắt đầu').fill('09:45');

@@ -12,8 +12,8 @@
 
 use crate::bookings::{
     BookOutcome, Booking, BookingFilter, BookingForm, BookingList, BookingRequest, BookingSetup,
-    BookingStatus, PAST_DAYS, RecurringOutcome, RecurringRequest, SkippedDay, TakenSlot,
-    taken_slots,
+    BookingStatus, ClassChoice, PAST_DAYS, RecurringOutcome, RecurringRequest, SkippedDay,
+    TakenSlot, taken_slots,
 };
 use crate::dates::{display_date, parse_date, school_tz, today_at};
 use crate::devices::{Device, DeviceFilter, DeviceKind, DeviceStatus};
@@ -112,7 +112,7 @@ async fn stored(tx: &mut Transaction<'static, Any>, id: BookingId) -> Result<Boo
 fn booking_json(b: &Booking) -> String {
     serde_json::json!({
         "device_id": b.device_id.0, "teacher_id": b.teacher_id.0, "date": b.date,
-        "periods": b.periods, "quantity": b.quantity, "note": b.note, "status": b.status.as_str(),
+        "periods": b.periods, "class_id": b.class_id, "quantity": b.quantity, "note": b.note, "status": b.status.as_str(),
     })
     .to_string()
 }
@@ -144,6 +144,7 @@ struct Checked {
     device: Device,
     periods: Vec<i64>,
     quantity: i64,
+    class_id: Option<ClassId>,
     note: Option<String>,
     grid: PeriodGrid,
 }
@@ -207,6 +208,7 @@ async fn check_common(
         device,
         periods: ps,
         quantity: q,
+        class_id,
         note,
         grid,
     })
@@ -233,20 +235,9 @@ fn day_problem(
             Msg::new("validation.date_holiday").arg("name", &h.name),
         ));
     }
-    if date == today {
-        let now_min = minutes_now(now);
-        for p in &c.periods {
-            let ends = c
-                .grid
-                .items
-                .iter()
-                .find(|g| g.number == *p)
-                .map(|g| g.ends.minutes())
-                .unwrap_or(0);
-            if ends <= now_min {
-                return Some(("past", Msg::new("validation.period_over").arg("period", p)));
-            }
-        }
+    let over = crate::bookings::periods_over(&c.grid.items, date, today, minutes_now(now));
+    if let Some(p) = c.periods.iter().find(|p| over.contains(p)) {
+        return Some(("past", Msg::new("validation.period_over").arg("period", p)));
     }
     None
 }
@@ -351,13 +342,14 @@ async fn book_day(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO bookings (school_id, device_id, teacher_id, date, quantity, class_id, note, status, series_id, \
          periods, first_period, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, NULL, $6, 'booked', $7, $8, $9, $10, $11) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'booked', $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(c.device.school_id.0)
     .bind(c.device.id.0)
     .bind(actor.user_id.0)
     .bind(date_s.clone())
     .bind(c.quantity)
+    .bind(c.class_id)
     .bind(c.note.clone())
     .bind(series)
     .bind(periods_s)
@@ -653,6 +645,13 @@ pub async fn book(
                 .map_err(|_| Error::field("quantity", Msg::new("book.quantity_number")))?,
         ),
     };
+    let class_id = match form.class_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(
+            c.parse::<ClassId>()
+                .map_err(|_| Error::field("class_id", Msg::new("validation.unknown_class")))?,
+        ),
+    };
     let note = form.note.clone().filter(|n| !n.trim().is_empty());
     let until = form
         .until
@@ -665,7 +664,7 @@ pub async fn book(
             date: form.date.clone(),
             periods: form.periods.clone(),
             quantity,
-            class_id: None,
+            class_id,
             note,
         };
         let b = create(ctx, actor, &req, ip).await?;
@@ -684,7 +683,7 @@ pub async fn book(
         until: until.to_owned(),
         periods: form.periods.clone(),
         quantity,
-        class_id: None,
+        class_id,
         note,
     };
     let o = create_recurring(ctx, actor, &req, ip)
@@ -716,9 +715,15 @@ pub async fn book(
 }
 
 /// What the booking form needs: the caller's school's devices that are not retired, its
-/// periods, today, and who is booking. Only a teacher or administrator of a school books (403
-/// for anyone else).
-pub async fn setup(ctx: &Ctx, actor: &Actor) -> Result<BookingSetup, Error> {
+/// periods, today, who is booking, and the classes they may book for, with the one their
+/// timetable has on `date` in one of `periods` (a lesson's "book a device" link asks so). Only
+/// a teacher or administrator of a school books (403 for anyone else).
+pub async fn setup(
+    ctx: &Ctx,
+    actor: &Actor,
+    date: Option<NaiveDate>,
+    periods: &[i64],
+) -> Result<BookingSetup, Error> {
     let school = actor
         .school_id
         .filter(|s| may_book(actor, *s))
@@ -729,13 +734,52 @@ pub async fn setup(ctx: &Ctx, actor: &Actor) -> Result<BookingSetup, Error> {
         .filter(|d| d.status != DeviceStatus::Retired)
         .collect();
     let grid = periods::grid(ctx, actor, school).await?;
+    let (classes, suggested_class) = class_choices(ctx, actor, school, date, periods).await?;
     Ok(BookingSetup {
         school_id: school,
         devices,
         periods: grid.items,
         today: today_at(ctx.now()),
         me: actor.user_id,
+        classes,
+        suggested_class,
     })
+}
+
+/// The classes `actor` may book for (see [`BookingRequest::class_id`]): a teacher's own (taught
+/// or homeroom), the whole school's for its administrators; and the class of the caller's
+/// timetabled lesson on `date` in the first of `periods` that has one.
+async fn class_choices(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: SchoolId,
+    date: Option<NaiveDate>,
+    periods: &[i64],
+) -> Result<(Vec<ClassChoice>, Option<ClassId>), Error> {
+    let classes = if actor.can_manage_school(school) {
+        crate::services::classes::list(ctx, actor, school, None).await?
+    } else {
+        crate::services::classes::taught_by(ctx, actor).await?
+    };
+    let suggested = match date {
+        Some(d) if !periods.is_empty() => {
+            crate::services::timetable::timetabled(ctx, school, d, d, Some(actor.user_id))
+                .await?
+                .into_iter()
+                .filter(|s| periods.contains(&s.item.period))
+                .min_by_key(|s| s.item.period)
+                .map(|s| s.class_id)
+        }
+        _ => None,
+    };
+    let choices = classes
+        .into_iter()
+        .map(|c| ClassChoice {
+            id: c.id,
+            name: c.name,
+        })
+        .collect();
+    Ok((choices, suggested))
 }
 
 /// "My bookings": the caller's bookings from [`PAST_DAYS`] ago on, upcoming first (ascending),

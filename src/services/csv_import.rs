@@ -118,6 +118,134 @@ pub fn read_lines(bytes: &[u8], header: &[&str]) -> Result<(Vec<CsvLine>, Vec<Li
     Ok((out, errors))
 }
 
+/// A column an import reads by its heading: its API name and the other headings spreadsheets
+/// give it (compared folded: case, diacritics, `_` and extra spaces ignored).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The API's heading (`code`).
+    pub name: &'static str,
+    /// Other headings, folded (`ma hoc sinh`).
+    pub aliases: &'static [&'static str],
+    /// Whether the file must have it; an optional column missing reads as empty cells.
+    pub required: bool,
+}
+
+/// How many lines before the heading row an export may have (a school's name, a title, a
+/// blank row: SMAS puts a few above its table).
+pub const MAX_TITLE_LINES: usize = 10;
+
+/// A heading folded for comparison.
+fn heading_key(s: &str) -> String {
+    crate::text::fold(&s.replace(['_', '-'], " "))
+}
+
+/// Where each of `columns` is in a heading row (`None`: an optional column it lacks), if the
+/// row has every required one.
+fn find_columns(cells: &[String], columns: &[Column]) -> Option<Vec<Option<usize>>> {
+    let keys: Vec<String> = cells.iter().map(|c| heading_key(c)).collect();
+    let at: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| {
+            keys.iter()
+                .position(|k| *k == heading_key(c.name) || c.aliases.contains(&k.as_str()))
+        })
+        .collect();
+    columns
+        .iter()
+        .zip(&at)
+        .all(|(c, a)| a.is_some() || !c.required)
+        .then_some(at)
+}
+
+/// Like [`read_lines`], for files whose columns are found by their headings, as schools' own
+/// exports (SMAS, VnEdu) have them: the heading row is the first of the first
+/// [`MAX_TITLE_LINES`] rows that names every required column (the lines above it are titles),
+/// headings are matched by [`Column`], columns the import does not know (`STT`) are ignored,
+/// and each line's cells come back in `columns`' order. No such row: one error, `expected`.
+pub fn read_columns(
+    bytes: &[u8],
+    columns: &[Column],
+    expected: &str,
+) -> Result<(Vec<CsvLine>, Vec<LineError>), Error> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Error::lines(vec![LineError {
+            line: 1,
+            msg: Msg::new("import.not_utf8"),
+        }])
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Error::lines(vec![LineError {
+            line: 1,
+            msg: Msg::new("import.empty"),
+        }]));
+    }
+    // The delimiter is the one under which a heading row is found (`;` first: Excel in a
+    // Vietnamese locale writes it, and a `,` may be inside a title line).
+    for delim in [b';', b','] {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut lines = LineCounter::new(text);
+        let mut at: Option<Vec<Option<usize>>> = None;
+        let mut seen = 0;
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for rec in rdr.records() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(0);
+                    errors.push(LineError {
+                        line,
+                        msg: Msg::new("import.not_utf8"),
+                    });
+                    continue;
+                }
+            };
+            let line = rec.position().map(|p| lines.at(p.byte())).unwrap_or(0);
+            let cells: Vec<String> = rec.iter().map(|c| c.trim().to_owned()).collect();
+            if cells.iter().all(|c| c.is_empty()) {
+                continue;
+            }
+            if at.is_none() {
+                seen += 1;
+                at = find_columns(&cells, columns);
+                if at.is_none() && seen >= MAX_TITLE_LINES {
+                    break;
+                }
+                // Errors above the heading row were in the titles.
+                errors.clear();
+                continue;
+            }
+            let Some(at) = &at else { continue };
+            if out.len() + errors.len() >= MAX_ROWS {
+                return Err(Error::lines(vec![LineError {
+                    line,
+                    msg: Msg::new("validation.too_many_rows").arg("max", MAX_ROWS),
+                }]));
+            }
+            let picked = at
+                .iter()
+                .map(|a| a.and_then(|i| cells.get(i)).cloned().unwrap_or_default())
+                .collect();
+            out.push(CsvLine {
+                line,
+                cells: picked,
+            });
+        }
+        if at.is_some() {
+            return Ok((out, errors));
+        }
+    }
+    Err(Error::lines(vec![LineError {
+        line: 1,
+        msg: Msg::new("import.header").arg("expected", expected),
+    }]))
+}
+
 /// Line numbers of byte offsets, counted forward from the last one asked (records come in
 /// order), so a file of n lines costs O(n) rather than O(n²).
 struct LineCounter<'a> {

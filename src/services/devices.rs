@@ -24,8 +24,10 @@ pub const CSV_HEADER: [&str; 5] = ["name", "kind", "serial", "room", "quantity"]
 /// The most units a pool may have.
 pub const MAX_QUANTITY: i64 = 500;
 
-const SELECT: &str =
-    "SELECT id, school_id, name, kind, serial, room, quantity, status FROM devices";
+/// Each device with the units checked in now (`in_use`: picked up, not given back).
+const SELECT: &str = "SELECT id, school_id, name, kind, serial, room, quantity, status, \
+     (SELECT CAST(COALESCE(SUM(b.quantity), 0) AS BIGINT) FROM bookings b \
+      WHERE b.device_id = devices.id AND b.status = 'in_use') AS in_use FROM devices";
 
 /// A row of [`SELECT`], as stored.
 #[derive(sqlx::FromRow)]
@@ -38,6 +40,7 @@ pub(crate) struct DeviceRow {
     room: Option<String>,
     quantity: i64,
     status: String,
+    in_use: i64,
 }
 
 impl TryFrom<DeviceRow> for Device {
@@ -53,6 +56,7 @@ impl TryFrom<DeviceRow> for Device {
             room: r.room,
             quantity: r.quantity,
             status: decode("device status", &r.status, DeviceStatus::parse)?,
+            in_use: r.in_use,
         })
     }
 }
@@ -339,6 +343,7 @@ async fn insert(
         room: n.room.clone(),
         quantity: n.quantity,
         status: DeviceStatus::Available,
+        in_use: 0,
     })
 }
 
@@ -821,6 +826,7 @@ mod label_tests {
             room: Some("201".into()),
             quantity: 1,
             status: DeviceStatus::Available,
+            in_use: 0,
         };
         let svg = labels_svg(&[d.clone(), d], "https://lophoc.example.vn");
         assert_eq!(svg.matches("<svg").count(), 3, "the sheet and two QR codes");

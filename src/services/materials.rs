@@ -26,13 +26,13 @@ use crate::lessons::{Lesson, MaterialRef};
 use crate::materials::{
     Attachment, Kind, MAX_PAGE, Material, MaterialFilter, MaterialForm, MaterialInput,
     MaterialPatch, MaterialVersion, MaterialView, PAGE_SIZE, Scope, StorageLine, StorageUse, Use,
-    check_filename, may_change, may_see, sniff,
+    check_filename, may_change, may_see, sniff, understand_query,
 };
 use crate::model::{Actor, Page, Role};
 use crate::services::audit::{self, Action, Record};
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
-use crate::services::db::{Where, decode, decode_date, internal, is_unique_violation};
+use crate::services::db::{Where, decode, decode_date, internal, is_unique_violation, like_escape};
 use crate::services::files::{Blob, Staged};
 use crate::services::{lesson_access, timetable};
 use crate::text::{fold, query_words};
@@ -233,6 +233,40 @@ async fn get_changeable(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<Mate
     Ok(m)
 }
 
+/// `LIKE` patterns of words on the search key, joined by `AND` (`1 = 1` for none).
+fn key_has_all(w: &mut Where, words: &[String]) -> String {
+    let conds: Vec<String> = words
+        .iter()
+        .map(|word| {
+            let p = w.param(format!("%{}%", like_escape(word)));
+            format!("m.search_key LIKE {p} ESCAPE '\\'")
+        })
+        .collect();
+    if conds.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        conds.join(" AND ")
+    }
+}
+
+/// The search's conditions (see [`understand_query`]): a grade it names is the material's
+/// grade or the words typed; a subject it names is the material's subject or the words typed;
+/// every other word is in the material's words. The same SQL on both engines.
+fn search(w: &mut Where, words: &[String]) {
+    let t = understand_query(words);
+    if let Some((grade, typed)) = &t.grade {
+        let g = w.param(*grade);
+        let typed = key_has_all(w, std::slice::from_ref(&typed.join(" ")));
+        w.and_sql(&format!("(m.grade = {g} OR ({typed}))"));
+    }
+    for (code, typed) in &t.subjects {
+        let c = w.param(*code);
+        let typed = key_has_all(w, typed);
+        w.and_sql(&format!("(m.subject = {c} OR ({typed}))"));
+    }
+    w.and_words("m.search_key", &t.words);
+}
+
 /// The library: the materials the caller may see that match the filter, newest change first
 /// (API.md `GET /materials?q=&subject=&grade=&scope=`).
 pub async fn list(ctx: &Ctx, actor: &Actor, f: &MaterialFilter) -> Result<Page<Material>, Error> {
@@ -251,7 +285,7 @@ pub async fn list(ctx: &Ctx, actor: &Actor, f: &MaterialFilter) -> Result<Page<M
     if f.mine {
         w.and("m.owner_id = {}", actor.user_id.0);
     }
-    w.and_words("m.search_key", &words);
+    search(&mut w, &words);
     // One scan: the page's ids with the number of matches beside them (a window count, which
     // both engines have), then the page's rows by id. A page past the end has no row to carry
     // the count: then it is counted on its own.
@@ -902,31 +936,9 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<MaterialVi
         .map(Use::try_from)
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(internal)?;
-    let lessons = match actor.school_id {
-        Some(school) => {
-            let from = today(ctx);
-            let to = from + chrono::Duration::days(7);
-            timetable::timetabled(ctx, school, from, to, Some(actor.user_id))
-                .await?
-                .into_iter()
-                .take(40)
-                .map(|s| Lesson {
-                    class_id: s.class_id,
-                    class_name: s.class_name,
-                    date: s.date,
-                    period: s.item.period,
-                    starts: None,
-                    ends: None,
-                    subject: s.item.subject,
-                    teacher_id: s.item.teacher_id,
-                    teacher_name: s.item.teacher_name.unwrap_or_default(),
-                    roll_call: None,
-                    devices: Vec::new(),
-                    materials: Vec::new(),
-                })
-                .collect()
-        }
-        None => Vec::new(),
+    let (lessons, lessons_over, suggested) = match actor.school_id {
+        Some(school) => attachable_lessons(ctx, actor, school, &material).await?,
+        None => (Vec::new(), Vec::new(), None),
     };
     Ok(MaterialView {
         may_change: may_change(actor, material.owner_id, material.school_id),
@@ -935,7 +947,67 @@ pub async fn view(ctx: &Ctx, actor: &Actor, id: MaterialId) -> Result<MaterialVi
         uses,
         use_count,
         lessons,
+        suggested,
+        lessons_over,
     })
+}
+
+/// The most lessons a material's page offers to attach it to.
+const MAX_ATTACHABLE: usize = 40;
+
+/// The caller's lessons of today and the coming week, for attaching `m`: those still to come
+/// (in time order), those of today that are over, and which of the first to offer (see
+/// [`MaterialView::suggested`]).
+async fn attachable_lessons(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: SchoolId,
+    m: &Material,
+) -> Result<(Vec<Lesson>, Vec<Lesson>, Option<usize>), Error> {
+    let from = today(ctx);
+    let to = from + chrono::Duration::days(7);
+    let grid = crate::services::periods::load_grid(ctx, school).await?;
+    let over = crate::bookings::periods_over(
+        &grid.items,
+        from,
+        from,
+        crate::services::bookings::minutes_now(ctx.now()),
+    );
+    let grades: HashMap<ClassId, i64> = classes::taught_by(ctx, actor)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.grade))
+        .collect();
+    let (mut coming, mut done) = (Vec::new(), Vec::new());
+    for s in timetable::timetabled(ctx, school, from, to, Some(actor.user_id)).await? {
+        let period = grid.items.iter().find(|p| p.number == s.item.period);
+        let lesson = Lesson {
+            class_id: s.class_id,
+            class_name: s.class_name,
+            date: s.date,
+            period: s.item.period,
+            starts: period.map(|p| p.starts.to_string()),
+            ends: period.map(|p| p.ends.to_string()),
+            subject: s.item.subject,
+            teacher_id: s.item.teacher_id,
+            teacher_name: s.item.teacher_name.unwrap_or_default(),
+            roll_call: None,
+            devices: Vec::new(),
+            materials: Vec::new(),
+        };
+        if s.date == from && over.contains(&lesson.period) {
+            done.push(lesson);
+        } else if coming.len() < MAX_ATTACHABLE {
+            coming.push(lesson);
+        }
+    }
+    let of_subject = |l: &Lesson| l.subject == m.subject.as_str();
+    let of_grade = |l: &Lesson| grades.get(&l.class_id) == Some(&m.grade);
+    let suggested = coming
+        .iter()
+        .position(|l| of_subject(l) && of_grade(l))
+        .or_else(|| coming.iter().position(of_subject));
+    Ok((coming, done, suggested))
 }
 
 /// The lesson behind an attachment request: the class readable by the caller's school (404

@@ -312,7 +312,14 @@ pub const QUERIES: [(&str, &[&str]); 9] = [
         "toan lop 6",
         &["Toán lớp 6: Phân số", "TOÁN LỚP 6 – Số nguyên âm"],
     ),
-    ("dia ly", &["Địa lý Việt Nam: Đồng bằng sông Hồng"]),
+    // A subject's name finds its materials too (geography), not only the words of titles.
+    (
+        "dia ly",
+        &[
+            "Địa lý Việt Nam: Đồng bằng sông Hồng",
+            "Địa lí tự nhiên – khí hậu",
+        ],
+    ),
     (
         "dia",
         &[

@@ -880,14 +880,14 @@ fn demo_inventory(
         1,
     ));
     out.push((
-        "Xe máy tính bảng (30 máy)".to_owned(),
+        "Xe máy tính bảng".to_owned(),
         DeviceKind::TabletCart,
         Some("Phòng thiết bị".to_owned()),
         30,
     ));
     if level != SchoolLevel::MamNon {
         out.push((
-            "Bộ kính thực tế ảo (10 bộ)".to_owned(),
+            "Bộ kính thực tế ảo".to_owned(),
             DeviceKind::VrKit,
             Some("Phòng thiết bị".to_owned()),
             10,

@@ -1,12 +1,13 @@
 //! The week view of a school's devices: Monday to Saturday, period by period, who has what.
 
 use crate::bookings::BookingStatus;
+use crate::bookings::periods_over;
 use crate::dates::{monday_of, today_at};
 use crate::devices::{Device, DeviceFilter, DeviceKind, DeviceStatus};
 use crate::error::Error;
 use crate::ids::{BookingId, DeviceId, SchoolId, UserId};
 use crate::model::Actor;
-use crate::services::bookings::due_for_release;
+use crate::services::bookings::{due_for_release, minutes_now};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_date, internal};
 use crate::services::{devices, periods};
@@ -146,6 +147,7 @@ async fn render(
             WeekDay {
                 holiday: periods::holiday_on(&holidays, d).map(|h| h.name.clone()),
                 past: d < today,
+                over: periods_over(&grid.items, d, today, minutes_now(now)),
                 cells: devs
                     .iter()
                     .map(|dev| {

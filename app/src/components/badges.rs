@@ -21,6 +21,25 @@ pub fn DeviceStatusBadge(
     view! { <span class=class>{tr(status.label_key())}</span> }
 }
 
+/// The badge of what a device is doing now: its status, or "in use" while checked in (see
+/// [`lophoc::devices::Device::state_key`]).
+#[component]
+pub fn DeviceStateBadge(
+    /// The device.
+    device: lophoc::devices::Device,
+) -> impl IntoView {
+    let key = device.state_key();
+    let class = match device.status {
+        DeviceStatus::Available if device.in_use > 0 => "badge badge-info",
+        DeviceStatus::Available => "badge badge-success",
+        DeviceStatus::InRepair => "badge badge-warning",
+        DeviceStatus::Retired => "badge badge-neutral",
+    };
+    let units = (device.is_pool() && device.in_use > 0)
+        .then(|| format!(" {}/{}", device.in_use, device.quantity));
+    view! { <span class=class>{tr(key)}{units}</span> }
+}
+
 /// The badge of a booking's status (the text carries the meaning; the colour helps).
 #[component]
 pub fn BookingStatusBadge(

@@ -11,6 +11,11 @@ pub const DATE_PLACEHOLDER: &str = "dd/mm/yyyy";
 /// The browser's own check of a date field: day, month, year (the server checks again and
 /// also takes `2.9.2026` and `2-9-2026`).
 pub const DATE_PATTERN: &str = r"\s*\d{1,2}[\/.\-]\d{1,2}[\/.\-]\d{4}\s*";
+/// The browser's own check of a time of day typed 24-hour, `13:30` (`7:00` too): a
+/// `type="time"` input would show `01:30 PM` in an English browser.
+pub const TIME_PATTERN: &str = r"\s*([01]?\d|2[0-3]):[0-5]\d\s*";
+/// What an empty time field shows.
+pub const TIME_PLACEHOLDER: &str = "HH:MM";
 
 /// A text input with its label, hint and error (main.css `.field`): the error sits under the
 /// input, marks it invalid and is read with it. `value` is what the user typed before a form

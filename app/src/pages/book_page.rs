@@ -72,6 +72,8 @@ pub struct BookQuery {
     pub note: String,
     /// Form: repeat until, as typed.
     pub until: String,
+    /// Form: the class, its id as sent (empty: none chosen).
+    pub class: String,
 }
 
 impl BookQuery {
@@ -94,6 +96,7 @@ impl BookQuery {
             qty: get(keys::QTY),
             note: q.get(keys::NOTE).unwrap_or_default(),
             until: get(keys::UNTIL),
+            class: get(keys::CLASS),
         }
     }
 
@@ -129,6 +132,7 @@ impl BookQuery {
             (keys::QTY, self.qty.clone()),
             (keys::NOTE, self.note.clone()),
             (keys::UNTIL, self.until.clone()),
+            (keys::CLASS, self.class.clone()),
         ] {
             if !v.is_empty() {
                 parts.push((k, v));
@@ -191,7 +195,22 @@ impl BookQuery {
 pub fn BookPage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| BookQuery::from_map(&query.read()));
-    let options = Resource::new(|| (), |_| booking_options());
+    // The form's classes: the one the caller's timetable has in the day and periods chosen
+    // comes first (a lesson's "book a device" link, or a picked cell).
+    let options = Resource::new(
+        move || {
+            let q = q.get();
+            (q.date.clone(), q.periods.clone())
+        },
+        |(date, periods)| {
+            let periods = periods
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            booking_options(Some(date), Some(periods))
+        },
+    );
     let week = Resource::new(
         move || {
             let q = q.get();
@@ -325,6 +344,7 @@ mod tests {
             date: "2026-12-09".into(),
             periods: vec![2, 4],
             note: "Lớp 5A".into(),
+            class: "12".into(),
             ..Default::default()
         };
         let paged = BookQuery {

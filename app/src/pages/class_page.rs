@@ -98,7 +98,7 @@ fn Class(v: ClassView) -> impl IntoView {
                             hidden=vec![("class", c.id.to_string())]
                         />
                         <p class="small">{tr("class.import_roster_format")}</p>
-                        <pre class="small">"code,full_name,gender,birth_date\n0101234567,Nguyễn Văn An,Nam,05/09/2014\n0101234568,Trần Thị Bình,Nữ,2014-11-20"</pre>
+                        <pre class="small">"STT,Mã học sinh,Họ và tên,Giới tính,Ngày sinh\n1,0101234567,Nguyễn Văn An,Nam,05/09/2014\n2,0101234568,Trần Thị Bình,Nữ,20/11/2014"</pre>
                     </div>
                 </section>
             </div>

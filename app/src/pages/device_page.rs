@@ -4,7 +4,7 @@
 //! book it. Administrators also edit it, add maintenance notes and read its history. Every form
 //! is a plain POST that comes back here; a device the user may not see is "not found" (404).
 
-use crate::components::badges::{BookingStatusBadge, DeviceStatusBadge};
+use crate::components::badges::{BookingStatusBadge, DeviceStateBadge, DeviceStatusBadge};
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{Field, SelectField, SubmitButton, kind_options};
 use crate::components::format::{school_query, units_text};
@@ -116,7 +116,7 @@ fn Device(
                 <h1>{device.name.clone()}</h1>
                 <p>{tr(device.kind.label_key())} " · " {room.clone()} " · " {d.school.name.clone()}</p>
                 <p>
-                    <DeviceStatusBadge status=device.status />
+                    <DeviceStateBadge device=device.clone() />
                 </p>
             </div>
         </div>
@@ -187,7 +187,7 @@ fn Device(
                         <div>
                             <dt>{tr("devices.status")}</dt>
                             <dd>
-                                <DeviceStatusBadge status=device.status />
+                                <DeviceStateBadge device=device.clone() />
                             </dd>
                         </div>
                     </dl>

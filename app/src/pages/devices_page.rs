@@ -4,7 +4,7 @@
 //! school's administrators also add devices, import a CSV, export it and print QR labels.
 //! Every form works without JavaScript.
 
-use crate::components::badges::DeviceStatusBadge;
+use crate::components::badges::DeviceStateBadge;
 use crate::components::csv_import_form::CsvImportForm;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::field::{Field, SelectField, SubmitButton, kind_options};
@@ -329,7 +329,7 @@ fn Results(inv: Inventory, filter: Filter) -> impl IntoView {
                     <td data-label=h_room>{room}</td>
                     <td data-label=h_units>{units}</td>
                     <td data-label=h_status>
-                        <DeviceStatusBadge status=d.status />
+                        <DeviceStateBadge device=d.clone() />
                     </td>
                 </tr>
             }
@@ -383,13 +383,11 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
         if q.is_empty() { "1".to_owned() } else { q }
     };
     view! {
-        <section class="card" aria-labelledby="add-device-title">
+        <section class="card" id="add-device" aria-labelledby="add-device-title">
             <div class="card-header">
                 <h2 id="add-device-title" tabindex="-1">{tr("devices.add")}</h2>
             </div>
             <div class="card-body">
-                <SuccessNote message=Signal::derive(move || added().map(|name| trf("devices.added", &[("name", name)]))) />
-                {move || error().map(|e| view! { <ErrorAlert error=e /> })}
                 <ActionForm action=create attr:class="form" attr:novalidate=true>
                     {school.map(|s| view! { <input type="hidden" name="school" value=s.to_string() /> })}
                     <Field
@@ -434,8 +432,14 @@ fn AddDevice(create: ServerAction<CreateDevice>, school: Option<SchoolId>) -> im
                         value=quantity
                         error=field_error("quantity")
                     />
-                    <div class="form-actions">
-                        <SubmitButton icon="plus" label=tr("devices.add_submit") pending=create.pending() />
+                    // The answer next to the button that asked: a phone's view is there, not at
+                    // the card's top (a plain post comes back at `#add-device-answer`).
+                    <div class="stack" id="add-device-answer">
+                        {move || error().map(|e| view! { <ErrorAlert error=e /> })}
+                        <div class="form-actions">
+                            <SubmitButton icon="plus" label=tr("devices.add_submit") pending=create.pending() />
+                        </div>
+                        <SuccessNote message=Signal::derive(move || added().map(|name| trf("devices.added", &[("name", name)]))) />
                     </div>
                 </ActionForm>
             </div>
@@ -455,7 +459,7 @@ fn ImportDevicesCard(school: Option<SchoolId>) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <section class="card" aria-labelledby="import-devices-title">
+        <section class="card" id="import-devices" aria-labelledby="import-devices-title">
             <div class="card-header">
                 <h2 id="import-devices-title">{tr("devices.import")}</h2>
             </div>
@@ -516,6 +520,7 @@ mod tests {
             room: None,
             quantity: 30,
             status: DeviceStatus::Available,
+            in_use: 0,
         };
         assert!(units_text(&d).contains("30"));
     }

@@ -64,14 +64,8 @@ fn note_from_query() -> Option<String> {
         } else if on(back::DETACHED) {
             Some(tr("materials.detached").to_owned())
         } else {
-            q.get(back::ATTACHED).map(|v| {
-                tr(if v == "0" {
-                    "materials.already_attached"
-                } else {
-                    "materials.attached"
-                })
-                .to_owned()
-            })
+            // Attaching answers next to its own form (see `UsesCard`).
+            None
         }
     })
 }
@@ -255,6 +249,17 @@ fn Details(m: Material, uses: i64) -> impl IntoView {
 #[component]
 fn UsesCard(v: MaterialView) -> impl IntoView {
     let error = use_query_map().with_untracked(|q| from_query(q, AttachMaterial::PATH));
+    // Attaching answers next to its form (the page comes back at `#attach`).
+    let note = use_query_map().with_untracked(|q| {
+        q.get(back::ATTACHED).map(|v| {
+            tr(if v == "0" {
+                "materials.already_attached"
+            } else {
+                "materials.attached"
+            })
+            .to_owned()
+        })
+    });
     let list = if v.uses.is_empty() {
         view! { <p class="muted">{tr("materials.no_uses")}</p> }.into_any()
     } else {
@@ -291,40 +296,73 @@ fn UsesCard(v: MaterialView) -> impl IntoView {
         }
         .into_any()
     };
-    let attach = (!v.lessons.is_empty()).then(|| {
-        let options = v
+    let attach = (!(v.lessons.is_empty() && v.lessons_over.is_empty())).then(|| {
+        let option = |l: &lophoc::lessons::Lesson, on: bool| {
+            let mut text = format!(
+                "{} · {} · {} · {}",
+                day_label(l.date),
+                trf("day.period", &[("period", l.period.to_string())]),
+                l.class_name,
+                tr(&subject_label_key(&l.subject))
+            );
+            if let Some(s) = &l.starts {
+                text = format!("{text} ({s})");
+            }
+            view! { <option value=lesson_key(l.class_id, l.date, l.period) selected=on>{text}</option> }
+        };
+        let subject = v.material.subject.clone();
+        let (same, other): (Vec<_>, Vec<_>) = v
             .lessons
             .iter()
-            .map(|l| {
-                let text = format!(
-                    "{} · {} · {} · {}",
-                    day_label(l.date),
-                    trf("day.period", &[("period", l.period.to_string())]),
-                    l.class_name,
-                    tr(&subject_label_key(&l.subject))
-                );
-                view! { <option value=lesson_key(l.class_id, l.date, l.period)>{text}</option> }
+            .enumerate()
+            .map(|(i, l)| (Some(i), l))
+            .partition(|(_, l)| l.subject == subject);
+        // `(index in v.lessons, lesson)`; today's lessons that are over have no index.
+        let group = |label: String, items: Vec<(Option<usize>, &lophoc::lessons::Lesson)>| {
+            (!items.is_empty()).then(|| {
+                let opts = items
+                    .into_iter()
+                    .map(|(i, l)| option(l, i.is_some() && v.suggested == i))
+                    .collect_view();
+                view! { <optgroup label=label>{opts}</optgroup> }
             })
-            .collect_view();
+        };
+        let subject_name = tr(&subject_label_key(&subject)).to_owned();
+        let same = group(
+            trf("materials.attach_same_subject", &[("subject", subject_name)]),
+            same,
+        );
+        let other = group(tr("materials.attach_other_lessons").to_owned(), other);
+        let over = group(
+            tr("materials.attach_over").to_owned(),
+            v.lessons_over.iter().map(|l| (None, l)).collect(),
+        );
+        let none_chosen = v.suggested.is_none();
         let lesson_error = field_error(&error, "lesson");
         view! {
-            <h3>{tr("materials.attach")}</h3>
-            {error.clone().filter(|e| e.fields.is_empty()).map(|e| view! { <ErrorAlert error=e /> })}
-            <form class="form wide filters" method="post" action=AttachMaterial::PATH>
-                <input type="hidden" name="material" value=v.material.id.to_string() />
-                <div class="field grow" class:invalid=move || lesson_error.get().is_some()>
-                    <label for="attach-lesson">{tr("materials.attach_lesson")}</label>
-                    <select id="attach-lesson" name="lesson" aria-describedby="attach-lesson-hint">
-                        {options}
-                    </select>
-                    <p class="hint" id="attach-lesson-hint">{tr("materials.attach_hint")}</p>
-                    {move || lesson_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
-                </div>
-                <button type="submit" class="btn btn-secondary">
-                    <Icon name="calendar" />
-                    <span>{tr("materials.attach_submit")}</span>
-                </button>
-            </form>
+            <div id="attach" class="stack">
+                <h3>{tr("materials.attach")}</h3>
+                <SuccessNote message=Signal::derive(move || note.clone()) />
+                {error.clone().filter(|e| e.fields.is_empty()).map(|e| view! { <ErrorAlert error=e /> })}
+                <form class="form wide filters" method="post" action=AttachMaterial::PATH>
+                    <input type="hidden" name="material" value=v.material.id.to_string() />
+                    <div class="field grow" class:invalid=move || lesson_error.get().is_some()>
+                        <label for="attach-lesson">{tr("materials.attach_lesson")}</label>
+                        <select id="attach-lesson" name="lesson" aria-describedby="attach-lesson-hint">
+                            <option value="" selected=none_chosen>{tr("materials.attach_choose")}</option>
+                            {same}
+                            {other}
+                            {over}
+                        </select>
+                        <p class="hint" id="attach-lesson-hint">{tr("materials.attach_hint")}</p>
+                        {move || lesson_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
+                    </div>
+                    <button type="submit" class="btn btn-secondary">
+                        <Icon name="calendar" />
+                        <span>{tr("materials.attach_submit")}</span>
+                    </button>
+                </form>
+            </div>
         }
     });
     view! {

@@ -6,7 +6,7 @@
 //! more blank rows in place.
 
 use crate::components::error_alert::ErrorAlert;
-use crate::components::field::{Field, SubmitButton};
+use crate::components::field::{Field, SubmitButton, TIME_PATTERN, TIME_PLACEHOLDER};
 use crate::components::icon::Icon;
 use crate::components::loading::Loading;
 use crate::components::notice::{NotFound, SuccessNote};
@@ -427,7 +427,11 @@ fn PeriodRowFields(i: usize, row: PeriodRow, error: Signal<Option<String>>) -> i
                 <input
                     id=ids[1].clone()
                     name=name("starts")
-                    type="time"
+                    type="text"
+                    inputmode="numeric"
+                    pattern=TIME_PATTERN
+                    placeholder=TIME_PLACEHOLDER
+                    autocomplete="off"
                     value=row.starts.clone()
                     aria-invalid=move || error.get().is_some().to_string()
                 />
@@ -437,7 +441,11 @@ fn PeriodRowFields(i: usize, row: PeriodRow, error: Signal<Option<String>>) -> i
                 <input
                     id=ids[2].clone()
                     name=name("ends")
-                    type="time"
+                    type="text"
+                    inputmode="numeric"
+                    pattern=TIME_PATTERN
+                    placeholder=TIME_PLACEHOLDER
+                    autocomplete="off"
                     value=row.ends.clone()
                     aria-invalid=move || error.get().is_some().to_string()
                 />

@@ -242,6 +242,10 @@ fn RollCall(
             </p>
         }
     });
+    let book_href = lophoc::bookings::lesson_booking_href(l.class_id, l.date, l.period);
+    let book = v.may_write.then(|| view! {
+        <p class="small"><a href=book_href><Icon name="device" class="icon-sm" />" "{tr("book.for_lesson")}</a></p>
+    });
     // The materials up front too: the teacher opens them in class.
     let materials = (!l.materials.is_empty())
         .then(|| view! { <LessonMaterialLinks materials=l.materials.clone() /> });
@@ -410,6 +414,7 @@ fn RollCall(
         <div class="stack">
             {state}
             {devices}
+            {book}
             {materials}
             {body}
             <LessonMaterials lesson=v.lesson.clone() may_edit=v.may_write />

@@ -43,6 +43,8 @@ pub mod keys {
     pub const NOTE: &str = "note";
     /// The form: repeat weekly until this day.
     pub const UNTIL: &str = "until";
+    /// Form: the class the booking is for (a lesson's link sets it).
+    pub const CLASS: &str = "class";
     /// Answer: the device booked.
     pub const DONE_DEVICE: &str = "done_device";
     /// Answer: the days booked, comma separated.
@@ -156,12 +158,20 @@ impl BookOutcomeQuery for BookOutcome {
 }
 
 /// The school's devices and periods for the booking form (teachers and school administrators
-/// of a school).
+/// of a school), with the classes the caller may book for and the one their timetable has on
+/// `date` in one of `periods`.
 #[server(prefix = "/fn", endpoint = "booking_options")]
-pub async fn booking_options() -> Result<BookingSetup, UiError> {
+pub async fn booking_options(
+    /// The day the form is filled in for, as typed (absent or not a day: no suggested class).
+    date: Option<String>,
+    /// The periods chosen, comma separated.
+    periods: Option<String>,
+) -> Result<BookingSetup, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
-    lophoc::services::bookings::setup(&ctx, &actor)
+    let date = date.as_deref().and_then(lophoc::dates::parse_date);
+    let periods = parse_numbers(periods.as_deref().unwrap_or(""));
+    lophoc::services::bookings::setup(&ctx, &actor, date, &periods)
         .await
         .map_err(|e| crate::ssr::fail(&c, e))
 }
@@ -206,12 +216,15 @@ pub async fn book_device(
     note: Option<String>,
     /// The last day of a weekly booking (empty: the one day).
     until: Option<String>,
+    /// The class the booking is for, its id (empty: none).
+    class_id: Option<String>,
 ) -> Result<BookOutcome, UiError> {
     use server_fn::ServerFn;
     let periods = periods.unwrap_or_default();
     let until = until.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
     let quantity_s = quantity.unwrap_or_default().trim().to_owned();
     let note = note.filter(|n| !n.trim().is_empty());
+    let class_s = class_id.unwrap_or_default().trim().to_owned();
     let form = lophoc::bookings::BookingForm {
         device_id: device_id.clone(),
         date: date.clone(),
@@ -219,6 +232,7 @@ pub async fn book_device(
         quantity: quantity_s.clone(),
         note: note.clone(),
         until: until.clone(),
+        class_id: Some(class_s.clone()).filter(|c| !c.is_empty()),
     };
     let r = async {
         let (c, actor) = crate::ssr::actor()?;
@@ -251,6 +265,7 @@ pub async fn book_device(
                 (keys::QTY, quantity_s.clone()),
                 (keys::NOTE, note.clone().unwrap_or_default()),
                 (keys::UNTIL, until.clone().unwrap_or_default()),
+                (keys::CLASS, class_s.clone()),
             ]);
             view
         }

@@ -170,9 +170,11 @@ pub async fn create_device(
             .map_err(fail)
     }
     .await;
-    crate::serverfns::form::answer(
+    // Back at the form, where its answer is shown.
+    crate::serverfns::form::answer_at(
         r,
         CreateDevice::PATH,
+        "add-device-answer",
         back::is_answer,
         |d| vec![(back::ADDED, d.name.clone())],
         back::NEW.pairs(&typed),
@@ -276,9 +278,10 @@ pub async fn import_devices(
             .map_err(fail)
     }
     .await;
-    crate::serverfns::form::answer(
+    crate::serverfns::form::answer_at(
         r,
         ImportDevices::PATH,
+        "import-devices",
         back::is_answer,
         |o| {
             vec![

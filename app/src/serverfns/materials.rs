@@ -326,9 +326,12 @@ pub async fn attach_material(
             .map_err(fail)
     }
     .await;
-    form::answer(
+    // Back at the form, where the answer is shown (not at the page's top).
+    crate::serverfns::form::answer_at(
         r,
         AttachMaterial::PATH,
+        "attach",
+        back::is_answer,
         |new| vec![(back::ATTACHED, if *new { "1" } else { "0" }.to_owned())],
         vec![],
     )

@@ -9,7 +9,7 @@ use crate::error::{Error, FieldErrors, Msg};
 use crate::ids::{ClassId, SchoolId, StudentId, YearId};
 use crate::model::{Actor, ImportOutcome};
 use crate::services::audit::{self, Action, Record};
-use crate::services::csv_import::{self, OncePerFile, cell_error};
+use crate::services::csv_import::{self, Column, OncePerFile, cell_error};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_date, internal};
 use crate::text::{clean, fold};
@@ -108,8 +108,50 @@ fn student_code(s: &str) -> Result<String, Msg> {
     Ok(c)
 }
 
-/// Imports a class's roster from CSV `code,full_name,gender,birth_date` (as SMAS and VnEdu
-/// export it: UTF-8 with or without BOM, `,` or `;`, dates dd/mm/yyyy or `YYYY-MM-DD`). A
+/// The columns of a roster file: the API's headings (`code,full_name,gender,birth_date`) or
+/// those SMAS and VnEdu export (`Mã học sinh`, `Họ và tên`, `Giới tính`, `Ngày sinh`; case and
+/// diacritics ignored). Gender and date of birth may be absent; other columns (`STT`, `Lớp`)
+/// are ignored.
+const STUDENT_COLUMNS: [Column; 4] = [
+    Column {
+        name: "code",
+        aliases: &[
+            "ma hoc sinh",
+            "ma hs",
+            "ma so hoc sinh",
+            "ma dinh danh",
+            "ma dinh danh hoc sinh",
+            "ma dinh danh ca nhan",
+            "student code",
+        ],
+        required: true,
+    },
+    Column {
+        name: "full_name",
+        aliases: &[
+            "ho va ten",
+            "ho ten",
+            "ho va ten hoc sinh",
+            "ten hoc sinh",
+            "name",
+        ],
+        required: true,
+    },
+    Column {
+        name: "gender",
+        aliases: &["gioi tinh", "sex"],
+        required: false,
+    },
+    Column {
+        name: "birth_date",
+        aliases: &["ngay sinh", "ngay thang nam sinh", "date of birth"],
+        required: false,
+    },
+];
+
+/// Imports a class's roster from CSV (see [`STUDENT_COLUMNS`]) as SMAS and VnEdu export it:
+/// UTF-8 with or without BOM, `,` or `;`, title lines above the heading row, dates dd/mm/yyyy or
+/// `YYYY-MM-DD`. A
 /// student the school knows (by code) is updated and, when in another class of the same year,
 /// moved here from today; a new one is added. Every bad line reported and nothing written.
 pub async fn import_students(
@@ -121,7 +163,8 @@ pub async fn import_students(
 ) -> Result<ImportOutcome, Error> {
     let (c, _) = get(ctx, actor, class).await?;
     actor.must_manage_school(c.school_id)?;
-    let (lines, mut errors) = csv_import::read_lines(bytes, &STUDENT_CSV_HEADER)?;
+    let (lines, mut errors) =
+        csv_import::read_columns(bytes, &STUDENT_COLUMNS, &STUDENT_CSV_HEADER.join(","))?;
     let mut rows = Vec::new();
     let mut seen = OncePerFile::new();
     for l in &lines {

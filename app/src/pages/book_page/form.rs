@@ -104,6 +104,31 @@ pub(super) fn BookForm(options: BookingSetup, q: BookQuery) -> impl IntoView {
         })
         .collect_view();
 
+    // The class: as chosen, else the one the caller's timetable has then; none when neither.
+    let chosen_class = if q.class.is_empty() {
+        options
+            .suggested_class
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+    } else {
+        q.class.clone()
+    };
+    let class_hint = if options.suggested_class.is_some() {
+        tr("book.class_hint_suggested")
+    } else {
+        tr("book.class_hint")
+    };
+    let class_options = options
+        .classes
+        .iter()
+        .map(|c| {
+            let id = c.id.to_string();
+            let on = id == chosen_class;
+            view! { <option value=id selected=on>{c.name.clone()}</option> }
+        })
+        .collect_view();
+    let has_classes = !options.classes.is_empty();
+
     let described = |hint: &str, err: Option<String>| -> String {
         match err {
             Some(_) => format!("{hint} {hint}-error"),
@@ -189,6 +214,22 @@ pub(super) fn BookForm(options: BookingSetup, q: BookQuery) -> impl IntoView {
                         {period_groups}
                         {err_view("periods", "book-periods-error")}
                     </fieldset>
+                    {has_classes.then(|| view! {
+                        <div class="field" class:invalid=invalid("class_id")>
+                            <label for="book-class">{tr("book.class")}</label>
+                            <select
+                                id="book-class"
+                                name="class_id"
+                                aria-invalid=invalid("class_id").to_string()
+                                aria-describedby=described("book-class-hint", field_error("class_id"))
+                            >
+                                <option value="" selected=chosen_class.is_empty()>{tr("book.no_class")}</option>
+                                {class_options}
+                            </select>
+                            <p class="hint" id="book-class-hint">{class_hint}</p>
+                            {err_view("class_id", "book-class-hint-error")}
+                        </div>
+                    })}
                     <div class="field" class:invalid=invalid("note")>
                         <label for="book-note">{tr("book.note")}</label>
                         <input

@@ -23,7 +23,13 @@ pub(super) enum Slot {
     },
 }
 
-pub(super) fn slot(device: &Device, day: &WeekDay, cell: Option<&WeekCell>, me: UserId) -> Slot {
+pub(super) fn slot(
+    device: &Device,
+    day: &WeekDay,
+    period: i64,
+    cell: Option<&WeekCell>,
+    me: UserId,
+) -> Slot {
     let names = || {
         cell.map(|c| {
             c.bookings
@@ -36,7 +42,7 @@ pub(super) fn slot(device: &Device, day: &WeekDay, cell: Option<&WeekCell>, me: 
     if day.holiday.is_some() {
         return Slot::Holiday;
     }
-    if day.past {
+    if day.past || day.over.contains(&period) {
         return Slot::Past(names());
     }
     if device.status != DeviceStatus::Available {
@@ -365,7 +371,7 @@ pub(super) fn DeviceWeek(
                     .enumerate()
                     .map(|(di, (date, day))| {
                         let cell = view.cell(di, index, p.number);
-                        let s = slot(&device, day, cell, me);
+                        let s = slot(&device, day, p.number, cell, me);
                         view! {
                             <td class=col_class(*date, day)>
                                 <SlotView
