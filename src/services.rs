@@ -56,6 +56,8 @@ mod scope_tests;
 #[cfg(test)]
 mod seed_tests;
 #[cfg(test)]
+mod teacher_week_tests;
+#[cfg(test)]
 mod users_tests;
 
 pub use caller::Caller;

@@ -192,7 +192,6 @@ fn RollCall(v: RollCallView) -> impl IntoView {
             .map(|s| view! { <Row s=s.clone() /> })
             .collect_view();
         view! {
-            <RollCallOutbox form="roll-form".to_owned() texts=OutboxTexts::here() />
             <form
                 id="roll-form"
                 class="roll"
@@ -215,6 +214,8 @@ fn RollCall(v: RollCallView) -> impl IntoView {
                 <p class="muted small">{trf("roll.hint", &[("count", total.to_string())])}</p>
                 <ol class="roll-list">{rows}</ol>
                 <div class="roll-submit">
+                    // Next to Save, where a teacher on a phone sees that it waits for signal.
+                    <RollCallOutbox form="roll-form".to_owned() texts=OutboxTexts::here() />
                     <button type="submit" class="btn btn-primary btn-block">
                         <Icon name="check" />
                         <span>{if v.roll_call.is_some() { tr("roll.save_changes") } else { tr("roll.submit") }}</span>
