@@ -93,7 +93,8 @@ impl Assets {
              if(location.pathname==='/')pages.unshift('/'+location.search);\
              r.active.postMessage({{type:'week',user:u,pages,\
              assets:[{css:?},{js:?},{wasm:?},document.documentElement.dataset.icons,'/favicon.svg']}})}})}}\
-             else{{sw.getRegistrations().then(rs=>rs.forEach(r=>r.unregister()));\
+             else{{if(sw.controller)sw.controller.postMessage({{type:'forget'}});\
+             sw.getRegistrations().then(rs=>rs.forEach(r=>r.unregister()));\
              if(self.caches)caches.keys().then(ks=>ks.filter(k=>k.startsWith('lophoc-'))\
              .forEach(k=>caches.delete(k)))}}}}",
             css = self.css,

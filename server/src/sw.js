@@ -52,9 +52,13 @@ function isFresh(res) {
   return Number.isFinite(d) && Date.now() - d < FRESH_MS;
 }
 
+// Raised by every "forget": a week still being kept then stops writing.
+let epoch = 0;
+
 async function keepWeek(m) {
   const user = String(m.user || '');
   if (!user) return;
+  const mine = epoch;
   let pages = await caches.open(PAGES);
   if ((await owner(pages)) !== user) {
     await caches.delete(PAGES);
@@ -67,18 +71,21 @@ async function keepWeek(m) {
     if (!wanted.has(new URL(req.url).pathname)) await assets.delete(req);
   }
   for (const u of wanted) {
+    if (epoch !== mine) return;
     if (!(await assets.match(u))) await keep(assets, u);
   }
   // One page after the other: a week is a few dozen small pages at most.
   for (const u of m.pages || []) {
     const key = pageKey(new URL(u, self.location.origin));
     if (!key) continue;
+    if (epoch !== mine) return;
     const old = await pages.match(key);
     if (!old || !isFresh(old)) await keep(pages, key);
   }
 }
 
 async function forget() {
+  epoch += 1;
   for (const k of await caches.keys()) {
     if (k.startsWith('lophoc-')) await caches.delete(k);
   }
@@ -101,19 +108,22 @@ const OFFLINE_PAGE =
   'offline. Open the home page while online to keep the week\'s lessons.</p>' +
   '<p><a href="/">Trang chủ / Home</a></p></body></html>';
 
+// Reads go through `caches.match(…, {cacheName})`, which never creates a cache: after a
+// "forget", a page still open must not bring an empty one back.
+const inPages = (key) => caches.match(key, { cacheName: PAGES });
+
 async function page(req, key) {
-  const cache = await caches.open(PAGES);
   try {
     const res = await fetch(req);
     // A fresh copy of a kept page replaces it (a lesson's `?saved=1` answer is not the page).
     const url = new URL(req.url);
     const plain = url.pathname === '/' || url.search === '';
-    if (res.status === 200 && res.type === 'basic' && plain && (await owner(cache)) && (await cache.match(key))) {
-      await cache.put(key, res.clone());
+    if (res.status === 200 && res.type === 'basic' && plain && (await inPages(OWNER)) && (await inPages(key))) {
+      await (await caches.open(PAGES)).put(key, res.clone());
     }
     return res;
   } catch (err) {
-    const hit = (await cache.match(key)) || (key.startsWith('/?') ? await cache.match('/') : undefined);
+    const hit = (await inPages(key)) || (key.startsWith('/?') ? await inPages('/') : undefined);
     return (
       hit ||
       new Response(OFFLINE_PAGE, {
@@ -125,15 +135,15 @@ async function page(req, key) {
 }
 
 async function asset(req, url) {
-  const cache = await caches.open(ASSETS);
+  const kept = () => caches.match(url.pathname, { cacheName: ASSETS });
   if (HASHED.test(url.pathname)) {
-    const hit = await cache.match(url.pathname);
+    const hit = await kept();
     if (hit) return hit;
   }
   try {
     return await fetch(req);
   } catch (err) {
-    const hit = await cache.match(url.pathname);
+    const hit = await kept();
     if (hit) return hit;
     throw err;
   }
