@@ -90,3 +90,85 @@ pub enum ReadOnly {
     /// administrators change it later.
     Closed,
 }
+/// Where a lesson's roll call stands in the teacher's week. One rule decides it
+/// (`services::roll_calls::lessons::lesson_state`); pages only show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LessonState {
+    /// Taken by the end of its period plus the grace minutes.
+    OnTime,
+    /// Taken after that.
+    Late,
+    /// Not taken (yet).
+    NotTaken,
+    /// A lesson of a later day.
+    Future,
+    /// A class without pupils: there is nobody to call.
+    NotNeeded,
+}
+
+impl LessonState {
+    /// The key of its label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            LessonState::OnTime => "week.on_time",
+            LessonState::Late => "week.late",
+            LessonState::NotTaken => "roll.not_taken",
+            LessonState::Future => "week.future",
+            LessonState::NotNeeded => "week.not_needed",
+        }
+    }
+}
+
+/// Why the caller cannot take or change a lesson's roll call now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Locked {
+    /// The lesson's day has not come.
+    NotYet,
+    /// Taken on an earlier day: a teacher changes a roll call on the lesson's day only.
+    Closed,
+}
+
+impl Locked {
+    /// The key of the short phrase that says why.
+    pub fn reason_key(self) -> &'static str {
+        match self {
+            Locked::NotYet => "week.locked_not_yet",
+            Locked::Closed => "week.locked_closed",
+        }
+    }
+}
+
+/// One lesson of the teacher's week with its state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekLesson {
+    /// The lesson (with its counts once taken).
+    pub lesson: Lesson,
+    /// Where its roll call stands.
+    pub state: LessonState,
+    /// Why it cannot be taken or changed now, if so.
+    pub locked: Option<Locked>,
+}
+
+/// One day of the teacher's week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeacherDay {
+    /// The day.
+    pub date: NaiveDate,
+    /// The school's holiday that day, by name.
+    pub holiday: Option<String>,
+    /// The lessons, by period.
+    pub lessons: Vec<WeekLesson>,
+}
+
+/// A teacher's week: Monday to Saturday (and Sunday when it has lessons).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeacherWeek {
+    /// The week's Monday.
+    pub monday: NaiveDate,
+    /// Today, school time.
+    pub today: NaiveDate,
+    /// The days, Monday first.
+    pub days: Vec<TeacherDay>,
+}

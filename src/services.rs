@@ -61,6 +61,8 @@ mod seed_tests;
 #[cfg(test)]
 mod substitutes_tests;
 #[cfg(test)]
+mod teacher_week_tests;
+#[cfg(test)]
 mod users_tests;
 
 pub use caller::Caller;

@@ -76,6 +76,32 @@ impl Assets {
             wasm = self.wasm
         )
     }
+
+    /// The script that keeps a teacher's week for use without signal (appended to
+    /// [`Assets::loader_script`]). On a page of a signed-in teacher (`<html data-sw>` holds their
+    /// id) it registers the service worker (`/sw.js`) and posts it the page's lessons marked
+    /// `data-offline`, the home page itself and this build's files; on any other page (signed
+    /// out, or another role) it deletes what a worker kept and unregisters it, so nobody else's
+    /// pages stay on a shared phone.
+    pub fn offline_script(&self) -> String {
+        format!(
+            "if('serviceWorker'in navigator){{const sw=navigator.serviceWorker,\
+             u=document.documentElement.dataset.sw;\
+             if(u){{sw.register('/sw.js').then(()=>sw.ready).then(r=>{{\
+             const pages=[...document.querySelectorAll('a[data-offline]')]\
+             .map(a=>a.getAttribute('href'));\
+             if(location.pathname==='/')pages.unshift('/'+location.search);\
+             r.active.postMessage({{type:'week',user:u,pages,\
+             assets:[{css:?},{js:?},{wasm:?},document.documentElement.dataset.icons,'/favicon.svg']}})}})}}\
+             else{{if(sw.controller)sw.controller.postMessage({{type:'forget'}});\
+             sw.getRegistrations().then(rs=>rs.forEach(r=>r.unregister()));\
+             if(self.caches)caches.keys().then(ks=>ks.filter(k=>k.startsWith('lophoc-'))\
+             .forEach(k=>caches.delete(k)))}}}}",
+            css = self.css,
+            js = self.js,
+            wasm = self.wasm
+        )
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -139,5 +165,16 @@ mod tests {
         assert_eq!(a, Assets::default());
         assert!(a.loader_script().contains("\"/pkg/lophoc.js\""));
         assert!(a.loader_script().contains("leptos-island"));
+    }
+
+    #[test]
+    fn the_offline_script_names_this_builds_files() {
+        let a =
+            Assets::parse("css=lophoc.0123456789abcdef.css\nwasm=lophoc.fedcba9876543210.wasm\n");
+        let s = a.offline_script();
+        assert!(s.contains("\"/pkg/lophoc.0123456789abcdef.css\""));
+        assert!(s.contains("\"/pkg/lophoc.fedcba9876543210.wasm\""));
+        assert!(s.contains("register('/sw.js')"));
+        assert!(s.contains("unregister"));
     }
 }

@@ -63,7 +63,15 @@ use leptos_router::{SsrMode, path};
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
-    let lang = ssr::caller().lang;
+    let caller = ssr::caller();
+    let lang = caller.lang;
+    // A signed-in teacher's pages register the service worker that keeps their week for a
+    // lesson without signal (see `assets::Assets::offline_script`); everyone else's clear it.
+    let sw_user = caller
+        .user
+        .as_ref()
+        .filter(|u| u.role == lophoc::model::Role::Teacher && !u.must_change_password)
+        .map(|u| u.id.to_string());
     let assets = assets::init(&options.site_root);
     // Islands mode: nothing outside an island is hydrated, so nothing outside one carries
     // hydration markers or serialized data (an island turns it back on for itself).
@@ -86,14 +94,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code() data-icons=assets.icons.clone()>
+        <html lang=lang.code() data-icons=assets.icons.clone() data-sw=sw_user>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#0f5e9c" />
                 <link rel="stylesheet" href=assets.css.clone() />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <script type="module" nonce=nonce.clone()>{assets.loader_script()}</script>
+                <script type="module" nonce=nonce.clone()>{format!("{}{}", assets.loader_script(), assets.offline_script())}</script>
                 <leptos_meta::MetaTags />
             </head>
             <body>

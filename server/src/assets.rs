@@ -58,6 +58,27 @@ pub async fn pkg_cache_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// The service worker's script (see `sw.js`): the teacher's week and its lessons' roll-call
+/// pages kept on the phone for a lesson without signal.
+pub const SERVICE_WORKER: &str = include_str!("sw.js");
+
+/// `GET /sw.js`: the service worker, revalidated every time (a new build's worker takes over at
+/// once), with a policy that lets it fetch this site and nothing else.
+pub async fn service_worker() -> Response {
+    let mut res = Response::new(axum::body::Body::from(SERVICE_WORKER));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; connect-src 'self'"),
+    );
+    res
+}
+
 /// What is compressed on the fly: answers of more than 1 KB that are not compressed already
 /// (images, XLSX and other zip files, an answer that has a `Content-Encoding`), nor materials'
 /// files: PDFs, audio, video and Office files are sent as stored, so their ranges, lengths

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(assets::service_worker))
         .merge(pages)
         .layer(axum::Extension(doc))
         .layer(axum::middleware::from_fn(middleware::localize_errors))

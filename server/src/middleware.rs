@@ -65,6 +65,7 @@ fn is_static(path: &str) -> bool {
         || path == "/healthz"
         || path == "/favicon.ico"
         || path == "/icons.svg"
+        || path == "/sw.js"
 }
 
 /// The client's address and whether the request came over HTTPS, as this server can know them:

@@ -1703,6 +1703,13 @@ const TABLE: &[Row] = &[
         expect: "401 | 2xx | 2xx | 2xx | 2xx | 2xx",
     },
     Row {
+        route: "POST /fn/my_week",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx | 2xx | 2xx | 2xx | 2xx",
+    },
+    Row {
         route: "POST /fn/lesson_roll_call",
         id: Id::Class,
         body: fn_roll_call_view,

@@ -32,7 +32,7 @@ pub mod reports;
 
 pub use export::{summary_csv, summary_xlsx};
 use lessons::{booked_devices, lesson_of, taken_on};
-pub use lessons::{class_view, class_week, my_day};
+pub use lessons::{class_view, class_week, my_day, my_week};
 pub use reports::{MAX_RANGE_DAYS, check_range, missing, on_time, on_time_by_school, summary};
 
 /// When the lesson's period starts (unix seconds): the earliest plausible capture time.

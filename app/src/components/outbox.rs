@@ -28,6 +28,9 @@ pub struct Pending {
     pub label: String,
     /// Where to go once it is sent (the lesson's page with `?saved=1`).
     pub done: String,
+    /// When the teacher saved it on the phone (RFC 3339; empty in an outbox of an older build).
+    #[serde(default)]
+    pub saved_at: String,
 }
 
 /// The texts the island shows (islands get their strings from the server's language).
@@ -45,6 +48,8 @@ pub struct OutboxTexts {
     pub signed_out: String,
     /// A roll call the server refused.
     pub refused: String,
+    /// "saved at {time}", after each roll call waiting.
+    pub since: String,
 }
 
 impl OutboxTexts {
@@ -58,6 +63,7 @@ impl OutboxTexts {
             retry: tr("outbox.retry").to_owned(),
             signed_out: tr("outbox.signed_out").to_owned(),
             refused: tr("outbox.refused").to_owned(),
+            since: tr("outbox.since").to_owned(),
         }
     }
 }
@@ -88,6 +94,7 @@ mod roll_call_outbox_island {
         let waiting = texts.waiting.clone();
         let retry = texts.retry.clone();
         let sending = texts.sending.clone();
+        let since = texts.since.clone();
         view! {
             <div class="outbox" aria-live="polite">
                 {move || note.get().map(|n| view! { <p class="alert alert-warning">{n}</p> })}
@@ -98,11 +105,28 @@ mod roll_call_outbox_island {
                         </div>
                         <div class="card-body stack-sm">
                             <ul>
-                                {move || {
+                                {
+                                    let since = since.clone();
+                                    move || {
                                     pending
                                         .get()
                                         .into_iter()
-                                        .map(|p| view! { <li>{p.label}</li> })
+                                        .map(|p| {
+                                            let since = (!p.saved_at.is_empty())
+                                                .then(|| {
+                                                    since
+                                                        .replace(
+                                                            "{time}",
+                                                            &lophoc::dates::display_timestamp(&p.saved_at),
+                                                        )
+                                                });
+                                            view! {
+                                                <li>
+                                                    {p.label} " "
+                                                    <span class="muted small">{since}</span>
+                                                </li>
+                                            }
+                                        })
                                         .collect_view()
                                 }}
                             </ul>
@@ -340,9 +364,11 @@ mod client {
                 }
                 ev.prevent_default();
                 let api = f2.get_attribute("data-api").unwrap_or_default();
+                let input = read_form(&f2);
                 let p = Pending {
                     url: api,
-                    body: serde_json::to_string(&read_form(&f2)).unwrap_or_default(),
+                    body: serde_json::to_string(&input).unwrap_or_default(),
+                    saved_at: input.taken_at.clone().unwrap_or_default(),
                     label: f2.get_attribute("data-label").unwrap_or_default(),
                     done: f2.get_attribute("data-done").unwrap_or_default(),
                 };

@@ -273,7 +273,6 @@ fn RollCall(
         let summary = (v.roll_call.is_some() && saved_marks)
             .then(|| view! { <Summary students=v.students.clone() /> });
         view! {
-            <RollCallOutbox form="roll-form".to_owned() texts=OutboxTexts::here() />
             <form
                 id="roll-form"
                 class="roll"
@@ -298,6 +297,8 @@ fn RollCall(
                 <ol class="roll-list" id="roll-list">{rows}</ol>
                 <div class="roll-submit">
                     {summary}
+                    // Next to Save, where a teacher on a phone sees that it waits for signal.
+                    <RollCallOutbox form="roll-form".to_owned() texts=OutboxTexts::here() />
                     <button type="submit" class="btn btn-primary btn-block">
                         <Icon name="check" />
                         <span>{if v.roll_call.is_some() { tr("roll.save_changes") } else { tr("roll.submit") }}</span>

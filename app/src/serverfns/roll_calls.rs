@@ -10,6 +10,7 @@ use lophoc::attendance::{AttendanceSummary, MissingRollCall, SchoolOnTime};
 use lophoc::ids::ClassId;
 use lophoc::lessons::Lesson;
 use lophoc::lessons::RollCallView;
+use lophoc::lessons::TeacherWeek;
 use server_fn::codec::{MultipartData, MultipartFormData};
 
 /// The caller's lessons today with their roll-call state and booked devices.
@@ -18,6 +19,20 @@ pub async fn my_day() -> Result<Vec<Lesson>, UiError> {
     let (c, actor) = crate::ssr::actor()?;
     let ctx = crate::ssr::ctx()?;
     lophoc::services::roll_calls::my_day(&ctx, &actor, None)
+        .await
+        .map_err(|e| crate::ssr::fail(&c, e))
+}
+
+/// The caller's teaching week containing `date` (this week when absent): each day's lessons
+/// with their roll-call state; a `date` that is not a date is refused in the caller's language.
+#[server(prefix = "/fn", endpoint = "my_week")]
+pub async fn my_week(
+    /// Any day of the week (`YYYY-MM-DD`), as the home page's `?date=` carries it.
+    date: Option<String>,
+) -> Result<TeacherWeek, UiError> {
+    let (c, actor) = crate::ssr::actor()?;
+    let ctx = crate::ssr::ctx()?;
+    lophoc::services::roll_calls::my_week(&ctx, &actor, date.as_deref())
         .await
         .map_err(|e| crate::ssr::fail(&c, e))
 }

@@ -5,17 +5,17 @@ use super::{ROLL_CALL_SELECT, RollCallRow, Stored};
 use crate::classes::ClassView;
 use crate::error::Error;
 use crate::ids::{ClassId, SchoolId};
-use crate::lessons::Lesson;
+use crate::lessons::{Lesson, LessonState, Locked, TeacherDay, TeacherWeek, WeekLesson};
 use crate::model::Actor;
 use crate::roll_calls::Counts;
 use crate::services::classes::{self, today};
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_date, internal};
-use crate::services::lesson_access::may_read;
+use crate::services::lesson_access::{may_edit_taken, may_read};
 use crate::services::periods;
 use crate::services::timetable::{self, Slot};
-use chrono::NaiveDate;
-use std::collections::HashMap;
+use chrono::{Datelike, NaiveDate};
+use std::collections::{HashMap, HashSet};
 
 /// Booked devices by class, day and period.
 pub(super) type Devices = HashMap<(ClassId, NaiveDate, i64), Vec<String>>;
@@ -179,6 +179,167 @@ pub async fn my_day(ctx: &Ctx, actor: &Actor, on: Option<NaiveDate>) -> Result<V
     Ok(slots
         .iter()
         .map(|s| lesson_of(s, &grid, &taken, &devices, &materials))
+        .collect())
+}
+
+/// The teacher's week of `day` (`YYYY-MM-DD` or `dd/mm/yyyy`; this week when absent): Monday
+/// to Saturday, and Sunday when it has lessons; each day with the school's holiday and the
+/// caller's lessons, each with its roll-call state and why it cannot be taken or changed now
+/// ([`lesson_state`]). A `day` that is not a date is refused (422). Users without
+/// a school get the days without lessons.
+pub async fn my_week(ctx: &Ctx, actor: &Actor, day: Option<&str>) -> Result<TeacherWeek, Error> {
+    let today = today(ctx);
+    // Not a day, or a year far from ours (no school week, and the week's arithmetic would
+    // overflow): a 422 whose message says so (the page has no field to mark).
+    let bad = || {
+        Error::with_msg(
+            crate::ErrorCode::Validation,
+            crate::Msg::new("validation.date"),
+        )
+    };
+    let day = match day.map(str::trim).filter(|s| !s.is_empty()) {
+        None => today,
+        Some(s) => crate::dates::parse_date(s)
+            .filter(|d| (1900..3000).contains(&d.year()))
+            .ok_or_else(bad)?,
+    };
+    let monday = crate::dates::monday_of(day);
+    let sunday = monday + chrono::Duration::days(6);
+    let mut days: Vec<TeacherDay> = (0..7)
+        .map(|i| TeacherDay {
+            date: monday + chrono::Duration::days(i),
+            holiday: None,
+            lessons: Vec::new(),
+        })
+        .collect();
+    if let Some(school) = actor.school_id {
+        let holidays = periods::load_holidays(ctx, school, Some(monday), Some(sunday)).await?;
+        for d in &mut days {
+            d.holiday = periods::holiday_on(&holidays, d.date).map(|h| h.name.clone());
+        }
+        let slots = timetable::timetabled(ctx, school, monday, sunday, Some(actor.user_id)).await?;
+        if !slots.is_empty() {
+            let grid = periods::load_grid(ctx, school).await?;
+            let taken = taken_on(ctx, school, monday, sunday).await?;
+            let devices = booked_devices(ctx, school, monday, sunday).await?;
+            let materials =
+                crate::services::materials::attached_in(ctx, actor, school, monday, sunday).await?;
+            let pupils = with_pupils(ctx, &slots, monday, sunday).await?;
+            for s in &slots {
+                let lesson = lesson_of(s, &grid, &taken, &devices, &materials);
+                let on_time = taken
+                    .get(&(s.class_id, s.date, s.item.period))
+                    .map(|(_, on_time)| *on_time);
+                let (state, locked) = lesson_state(
+                    s.date,
+                    today,
+                    on_time,
+                    pupils.contains(&(s.class_id, s.date)),
+                    may_edit_taken(actor, school, s.date, today),
+                );
+                let i = (s.date - monday).num_days();
+                if let Some(d) = usize::try_from(i).ok().and_then(|i| days.get_mut(i)) {
+                    d.lessons.push(WeekLesson {
+                        lesson,
+                        state,
+                        locked,
+                    });
+                }
+            }
+        }
+    }
+    // Sunday only when something is taught on it.
+    if days.last().is_some_and(|d| d.lessons.is_empty()) {
+        days.pop();
+    }
+    Ok(TeacherWeek {
+        monday,
+        today,
+        days,
+    })
+}
+
+/// The state of a lesson's roll call and why it cannot be taken or changed now: the one rule
+/// the teacher's week shows. `on_time` is the stored roll call's flag (`None`: not taken),
+/// `pupils` whether the class has pupils that day, `edit_taken` whether the caller may change a
+/// roll call of that day once taken ([`may_edit_taken`]). A lesson of a later day cannot be
+/// taken yet (the service refuses it); a past lesson not taken can still be, late.
+pub(crate) fn lesson_state(
+    date: NaiveDate,
+    today: NaiveDate,
+    on_time: Option<bool>,
+    pupils: bool,
+    edit_taken: bool,
+) -> (LessonState, Option<Locked>) {
+    if !pupils {
+        return (LessonState::NotNeeded, None);
+    }
+    if date > today {
+        return (LessonState::Future, Some(Locked::NotYet));
+    }
+    let closed = (!edit_taken).then_some(Locked::Closed);
+    match on_time {
+        None => (LessonState::NotTaken, None),
+        Some(true) => (LessonState::OnTime, closed),
+        Some(false) => (LessonState::Late, closed),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberSpanRow {
+    class_id: ClassId,
+    since: String,
+    until: Option<String>,
+}
+
+/// The (class, day) pairs of `slots` whose class has at least one pupil that day.
+async fn with_pupils(
+    ctx: &Ctx,
+    slots: &[Slot],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashSet<(ClassId, NaiveDate)>, Error> {
+    let classes: Vec<ClassId> = slots
+        .iter()
+        .map(|s| s.class_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let ids: Vec<String> = (0..classes.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT class_id, since, until FROM class_members \
+         WHERE since <= $1 AND (until IS NULL OR until > $2) AND class_id IN ({})",
+        ids.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, MemberSpanRow>(&sql)
+        .bind(to.to_string())
+        .bind(from.to_string());
+    for c in &classes {
+        q = q.bind(*c);
+    }
+    let spans = q.fetch_all(&ctx.db.pool).await.map_err(internal)?;
+    let mut spans_by_class: HashMap<ClassId, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+    for r in spans {
+        let until = r
+            .until
+            .as_deref()
+            .map(decode_date)
+            .transpose()
+            .map_err(internal)?;
+        spans_by_class
+            .entry(r.class_id)
+            .or_default()
+            .push((decode_date(&r.since).map_err(internal)?, until));
+    }
+    Ok(slots
+        .iter()
+        .filter(|s| {
+            spans_by_class.get(&s.class_id).is_some_and(|v| {
+                v.iter()
+                    .any(|(since, until)| *since <= s.date && until.is_none_or(|u| u > s.date))
+            })
+        })
+        .map(|s| (s.class_id, s.date))
         .collect())
 }
 
