@@ -439,6 +439,9 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "PUT /pilot/targets",
         "GET /pilot/officers",
         "PUT /pilot/officers/{user_id}",
+        "GET /classes/{id}/substitutes",
+        "POST /classes/{id}/substitutes",
+        "DELETE /classes/{id}/substitutes/{sid}",
     ];
     expected.sort();
     assert_eq!(routes, expected);
@@ -452,6 +455,7 @@ http_test!(openapi_document_lists_every_route, |app| async move {
                 .replace("{material_id}", "1")
                 .replace("{school_id}", "1")
                 .replace("{user_id}", "1")
+                .replace("{sid}", "1")
                 .replace("{date}", "2026-11-30")
                 .replace("{period}", "1")
                 .replace("{name}", "2026-2027")
