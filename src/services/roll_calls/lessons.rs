@@ -152,6 +152,26 @@ pub(super) fn lesson_of(
 /// The materials attached to lessons, by lesson.
 pub(super) type Materials = HashMap<(ClassId, NaiveDate, i64), Vec<crate::lessons::MaterialRef>>;
 
+/// The lessons `actor` teaches from `from` to `to`: their timetable's, and those they stand in
+/// on as a substitute, in the order of the days (the one source of the teacher's day and week).
+async fn teaching(
+    ctx: &Ctx,
+    actor: &Actor,
+    school: SchoolId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Slot>, Error> {
+    let mut slots = timetable::timetabled(ctx, school, from, to, Some(actor.user_id)).await?;
+    slots.extend(crate::services::substitutes::stood_in(ctx, actor, school, from, to).await?);
+    slots.sort_by(|a, b| {
+        (a.date, a.item.period, &a.class_name).cmp(&(b.date, b.item.period, &b.class_name))
+    });
+    slots.dedup_by(|a, b| {
+        (a.class_id, a.date, a.item.period) == (b.class_id, b.date, b.item.period)
+    });
+    Ok(slots)
+}
+
 /// A teacher's day (today by default): each lesson they teach, and each they stand in on as a
 /// substitute, with its roll-call state and the devices booked for it. Empty for users without
 /// a school.
@@ -160,15 +180,7 @@ pub async fn my_day(ctx: &Ctx, actor: &Actor, on: Option<NaiveDate>) -> Result<V
         return Ok(Vec::new());
     };
     let on = on.unwrap_or_else(|| today(ctx));
-    let mut slots = timetable::timetabled(ctx, school, on, on, Some(actor.user_id)).await?;
-    // The lessons they stand in on as a substitute, in the order of the day.
-    slots.extend(crate::services::substitutes::stood_in(ctx, actor, school, on, on).await?);
-    slots.sort_by(|a, b| {
-        (a.date, a.item.period, &a.class_name).cmp(&(b.date, b.item.period, &b.class_name))
-    });
-    slots.dedup_by(|a, b| {
-        (a.class_id, a.date, a.item.period) == (b.class_id, b.date, b.item.period)
-    });
+    let slots = teaching(ctx, actor, school, on, on).await?;
     if slots.is_empty() {
         return Ok(Vec::new());
     }
@@ -217,7 +229,7 @@ pub async fn my_week(ctx: &Ctx, actor: &Actor, day: Option<&str>) -> Result<Teac
         for d in &mut days {
             d.holiday = periods::holiday_on(&holidays, d.date).map(|h| h.name.clone());
         }
-        let slots = timetable::timetabled(ctx, school, monday, sunday, Some(actor.user_id)).await?;
+        let slots = teaching(ctx, actor, school, monday, sunday).await?;
         if !slots.is_empty() {
             let grid = periods::load_grid(ctx, school).await?;
             let taken = taken_on(ctx, school, monday, sunday).await?;
