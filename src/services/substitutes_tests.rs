@@ -65,7 +65,9 @@ both_engines!(a_substitute_takes_the_roll_call, |t| async move {
     let day = roll_calls::my_day(&t.ctx, &f.other, None).await.unwrap();
     assert_eq!(day.iter().map(|l| l.period).collect::<Vec<_>>(), [1]);
     // The week on the substitute's home page holds it too, on its day.
-    let week = roll_calls::my_week(&t.ctx, &f.other, Some(MON)).await.unwrap();
+    let week = roll_calls::my_week(&t.ctx, &f.other, Some(MON))
+        .await
+        .unwrap();
     let monday = week.days.iter().find(|x| x.date == d(MON)).unwrap();
     let stood: Vec<_> = monday.lessons.iter().map(|l| l.lesson.period).collect();
     assert_eq!(stood, [1]);

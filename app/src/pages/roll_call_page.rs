@@ -348,6 +348,9 @@ fn RollCall(
                     {(!taken).then(|| view! { <p>{takers.clone()}</p> })}
                 </div>
             </div>
+            // Taken: who was not present, by name, as after saving (a roll call saved for an
+            // earlier day comes back read-only).
+            {taken.then(|| view! { <Summary students=v.students.clone() /> })}
             <NameFilter list="roll-table".to_owned() />
             <div class="table-wrap">
                 <table class="table stack">
