@@ -7,6 +7,7 @@
 
 pub mod attendance;
 pub mod bookings;
+pub mod class_log;
 pub mod classes;
 pub mod dates;
 pub mod device_page;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod bookings;
 pub mod caller;
+pub mod class_log;
 pub mod classes;
 pub mod csv_import;
 pub mod ctx;
@@ -60,6 +61,8 @@ mod scope_tests;
 mod seed_tests;
 #[cfg(test)]
 mod substitutes_tests;
+#[cfg(test)]
+mod class_log_tests;
 #[cfg(test)]
 mod teacher_week_tests;
 #[cfg(test)]

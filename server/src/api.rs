@@ -12,6 +12,7 @@ pub mod roll_calls;
 pub mod schools;
 pub mod session;
 pub mod substitutes;
+pub mod class_log;
 pub mod users;
 
 pub(crate) use devices::attachment;
@@ -51,6 +52,8 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "periods", description = "A school's period grid, booking rule and holidays"),
         (name = "bookings", description = "Device bookings, the week view, utilisation"),
         (name = "materials", description = "Lesson materials: upload, search, download with ranges, versions, lessons, storage"),
+        (name = "roll calls", description = "Lessons, roll calls, substitutes, attendance reports"),
+        (name = "class log", description = "The digital class log (sổ đầu bài): entries, signatures, weekly closing, corrections, hash-chain verification"),
         (name = "pilot", description = "Pilot adoption: which schools count toward the target, their evidence, criteria, targets, enrolments"),
     )
 )]
@@ -68,6 +71,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(classes::routes())
         .merge(roll_calls::routes())
         .merge(substitutes::routes())
+        .merge(class_log::routes())
         .merge(materials::routes())
         .merge(pilot::routes())
         .split_for_parts();

@@ -1,13 +1,14 @@
-//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `import schools`. Every
+//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `import schools`, `log verify`. Every
 //! command applies pending migrations first and exits non-zero with a one-line reason.
 
 use crate::config::{
-    Cli, Command, Common, HttpConfig, ImportWhat, LogFormat, SeedWhat, ServeArgs, UserCommand,
+    Cli, Command, Common, HttpConfig, ImportWhat, LogCommand, LogFormat, SeedWhat, ServeArgs,
+    UserCommand,
 };
 use crate::state::{AppState, leptos_options};
 use lophoc::i18n::Lang;
 use lophoc::model::{Actor, Role};
-use lophoc::services::{Ctx, Db, schools, seed, users};
+use lophoc::services::{Ctx, Db, class_log, schools, seed, users};
 use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -189,7 +190,71 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::Log {
+            what: LogCommand::Verify { school },
+        } => verify_log(&ctx, school.as_deref()).await,
         Command::Serve(args) => serve(ctx, args).await,
+    }
+}
+
+/// `lophoc log verify [--school CODE|ID]`: one line per school with a chain, and each broken
+/// chain's first bad record; fails when any is broken.
+async fn verify_log(ctx: &Ctx, school: Option<&str>) -> Result<(), Failure> {
+    let fail = |e: lophoc::Error| Failure(error_line(&e));
+    let schools: Vec<(lophoc::ids::SchoolId, String)> = match school {
+        Some(s) => {
+            let id = match schools::id_by_code(ctx, s).await.map_err(fail)? {
+                Some(id) => id,
+                None => match s.parse::<i64>() {
+                    Ok(n) => lophoc::ids::SchoolId(n),
+                    Err(_) => return Err(Failure(format!("no school has the code {s}"))),
+                },
+            };
+            let name = class_log::school_name(ctx, id)
+                .await
+                .map_err(fail)?
+                .ok_or_else(|| Failure(format!("no school {s}")))?;
+            vec![(id, name)]
+        }
+        None => class_log::schools_with_log(ctx).await.map_err(fail)?,
+    };
+    let started = std::time::Instant::now();
+    let (mut broken, mut records) = (0usize, 0i64);
+    for (id, name) in schools {
+        let r = class_log::verify_school(ctx, id, name).await.map_err(fail)?;
+        records += r.records;
+        if r.intact {
+            println!(
+                "ok      school {} ({}): {} chains, {} records intact",
+                r.school_id, r.school_name, r.chains, r.records
+            );
+        } else {
+            broken += 1;
+            println!(
+                "BROKEN  school {} ({}): {} chains, {} records",
+                r.school_id, r.school_name, r.chains, r.records
+            );
+            for b in &r.broken {
+                println!(
+                    "        class {} ({}): record {} {} {}: {:?}",
+                    b.class_id,
+                    b.class_name,
+                    b.seq,
+                    b.kind.map(|k| k.as_str()).unwrap_or("-"),
+                    b.reference,
+                    b.reason
+                );
+            }
+        }
+    }
+    println!(
+        "{records} records checked in {} ms",
+        started.elapsed().as_millis()
+    );
+    if broken > 0 {
+        Err(Failure(format!("{broken} school(s) with a broken class-log chain")))
+    } else {
+        Ok(())
     }
 }
 

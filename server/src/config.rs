@@ -121,6 +121,25 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// The digital class log (sổ đầu bài).
+    Log {
+        /// What to do.
+        #[command(subcommand)]
+        what: LogCommand,
+    },
+}
+
+/// `lophoc log …`.
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Verify the class log's hash chains: every school, or one. Prints one line per school
+    /// and, for a broken chain, the first record that no longer matches; exits non-zero when
+    /// any chain is broken.
+    Verify {
+        /// The school's code (or its numeric id).
+        #[arg(long)]
+        school: Option<String>,
+    },
 }
 
 /// `lophoc serve`.

@@ -442,6 +442,15 @@ http_test!(openapi_document_lists_every_route, |app| async move {
         "GET /classes/{id}/substitutes",
         "POST /classes/{id}/substitutes",
         "DELETE /classes/{id}/substitutes/{sid}",
+        "GET /classes/{id}/lessons/{date}/{period}/log",
+        "PUT /classes/{id}/lessons/{date}/{period}/log",
+        "POST /classes/{id}/lessons/{date}/{period}/log/sign",
+        "GET /classes/{id}/log",
+        "POST /classes/{id}/log/weeks/{monday}/close",
+        "POST /classes/{id}/log/corrections",
+        "POST /classes/{id}/log/corrections/{cid}/approve",
+        "GET /schools/{id}/log/verify",
+        "GET /log/on-time",
     ];
     expected.sort();
     assert_eq!(routes, expected);
@@ -456,6 +465,8 @@ http_test!(openapi_document_lists_every_route, |app| async move {
                 .replace("{school_id}", "1")
                 .replace("{user_id}", "1")
                 .replace("{sid}", "1")
+                .replace("{cid}", "1")
+                .replace("{monday}", "2026-11-30")
                 .replace("{date}", "2026-11-30")
                 .replace("{period}", "1")
                 .replace("{name}", "2026-2027")
