@@ -10,7 +10,7 @@ use crate::class_log::{
     MAX_PPCT, MAX_REASON, MAX_REMARKS, MAX_TITLE, RecordKind, SIGN_GRACE_MINUTES, SignInput,
     late_minutes, signature_state, week_of,
 };
-use crate::classes::{Class, SchoolYear};
+use crate::classes::Class;
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{ClassId, SchoolId, StudentId, UserId};
 use crate::model::Actor;
@@ -146,7 +146,6 @@ pub(crate) fn decode_absentees(s: Option<&str>) -> Result<Vec<Absentee>, sqlx::E
 /// the school's periods.
 pub(crate) struct CheckedLesson {
     pub class: Class,
-    pub year: SchoolYear,
     pub slot: Slot,
     pub grid: PeriodGrid,
 }
@@ -179,7 +178,7 @@ async fn checked_lesson(
     date: NaiveDate,
     period: i64,
 ) -> Result<CheckedLesson, Error> {
-    let (c, year) = classes::get(ctx, actor, class).await?;
+    let (c, _) = classes::get(ctx, actor, class).await?;
     if !may_read(actor, c.school_id) {
         return Err(Error::not_found());
     }
@@ -197,7 +196,6 @@ async fn checked_lesson(
     let grid = periods::load_grid(ctx, c.school_id).await?;
     Ok(CheckedLesson {
         class: c,
-        year,
         slot,
         grid,
     })
@@ -218,7 +216,12 @@ fn may_sign(actor: &Actor, l: &CheckedLesson, signer: UserId) -> bool {
 
 /// Whether the actor may file a correction of a lesson: its signer or teacher, the homeroom
 /// teacher, the school's administrators.
-fn may_correct(actor: &Actor, l: &CheckedLesson, signer: UserId, signed_by: Option<UserId>) -> bool {
+fn may_correct(
+    actor: &Actor,
+    l: &CheckedLesson,
+    signer: UserId,
+    signed_by: Option<UserId>,
+) -> bool {
     actor.can_manage_school(l.school())
         || (actor.school_id == Some(l.school())
             && (actor.user_id == signer
@@ -240,14 +243,21 @@ pub(crate) fn check_input(input: &LogInput, errs: &mut FieldErrors) -> Option<Co
     if title.is_empty() {
         errs.add("title", Msg::new("validation.required"));
     } else if title.chars().count() > MAX_TITLE {
-        errs.add("title", Msg::new("validation.too_long").arg("max", MAX_TITLE));
+        errs.add(
+            "title",
+            Msg::new("validation.too_long").arg("max", MAX_TITLE),
+        );
     } else {
         errs.check("title", crate::validate::visible(&title));
     }
     if input.ppct.is_some_and(|p| !(1..=MAX_PPCT).contains(&p)) {
         errs.add("ppct", Msg::new("log.ppct_range").arg("max", MAX_PPCT));
     }
-    let remarks = input.remarks.as_deref().map(clean).filter(|r| !r.is_empty());
+    let remarks = input
+        .remarks
+        .as_deref()
+        .map(clean)
+        .filter(|r| !r.is_empty());
     if let Some(r) = &remarks {
         if r.chars().count() > MAX_REMARKS {
             errs.add(
@@ -258,7 +268,12 @@ pub(crate) fn check_input(input: &LogInput, errs: &mut FieldErrors) -> Option<Co
             errs.check("remarks", crate::validate::visible(r));
         }
     }
-    let grade = match input.grade.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+    let grade = match input
+        .grade
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
         None => None,
         Some(g) => {
             let parsed = Grade::parse(g);
@@ -662,9 +677,8 @@ pub async fn sign(
         }
     }
     let absentees = absentees_now(&mut *tx, class, date, period).await?;
-    let absentees_json = serde_json::to_string(&absentees).map_err(|e| {
-        internal(sqlx::Error::Protocol(format!("absentees: {e}")))
-    })?;
+    let absentees_json = serde_json::to_string(&absentees)
+        .map_err(|e| internal(sqlx::Error::Protocol(format!("absentees: {e}"))))?;
     sqlx::query(
         "UPDATE class_log_entries SET signed_by = $4, signed_at = $5, received_at = $6, \
          late_minutes = $7, absentees = $8 WHERE class_id = $1 AND date = $2 AND period = $3",
@@ -736,7 +750,10 @@ pub async fn correct(
     if reason.is_empty() {
         errs.add("reason", Msg::new("log.reason_required"));
     } else if reason.chars().count() > MAX_REASON {
-        errs.add("reason", Msg::new("validation.too_long").arg("max", MAX_REASON));
+        errs.add(
+            "reason",
+            Msg::new("validation.too_long").arg("max", MAX_REASON),
+        );
     } else {
         errs.check("reason", crate::validate::visible(&reason));
     }
@@ -851,13 +868,15 @@ async fn approve_in(
     now: i64,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    sqlx::query("UPDATE class_log_corrections SET approved_by = $1, approved_at = $2 WHERE id = $3")
-        .bind(actor.user_id)
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query(
+        "UPDATE class_log_corrections SET approved_by = $1, approved_at = $2 WHERE id = $3",
+    )
+    .bind(actor.user_id)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
     let record = chain::content(&chain::ApproveContent {
         id,
         approved_by: actor.user_id,
