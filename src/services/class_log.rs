@@ -985,3 +985,105 @@ pub(crate) async fn rows_in(
 pub(crate) fn today_of(ctx: &Ctx) -> NaiveDate {
     today(ctx)
 }
+
+/// A signed entry as the demo seed writes it, straight in the seed's transaction, with its
+/// chain record (so the seeded chains verify).
+pub(crate) struct SeedEntry<'a> {
+    pub school: SchoolId,
+    pub class: ClassId,
+    pub date: NaiveDate,
+    pub period: i64,
+    pub teacher: UserId,
+    pub title: &'a str,
+    pub ppct: i64,
+    pub grade: Grade,
+    pub signed_at: i64,
+    pub deadline: i64,
+    pub absentees: Vec<Absentee>,
+}
+
+/// Writes a seeded signed entry and its chain record.
+pub(crate) async fn seed_signed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    e: SeedEntry<'_>,
+) -> Result<(), Error> {
+    let late = late_minutes(e.signed_at, e.deadline);
+    let absentees = serde_json::to_string(&e.absentees)
+        .map_err(|x| internal(sqlx::Error::Protocol(format!("absentees: {x}"))))?;
+    sqlx::query(
+        "INSERT INTO class_log_entries (school_id, class_id, date, period, teacher_id, title, \
+         ppct, grade, updated_by, updated_at, signed_by, signed_at, received_at, late_minutes, \
+         absentees) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $5, $9, $9, $10, $11)",
+    )
+    .bind(e.school)
+    .bind(e.class)
+    .bind(e.date.to_string())
+    .bind(e.period)
+    .bind(e.teacher)
+    .bind(e.title)
+    .bind(e.ppct)
+    .bind(e.grade.as_str())
+    .bind(e.signed_at)
+    .bind(late)
+    .bind(&absentees)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let row = entry_row(&mut **tx, e.class, e.date, e.period)
+        .await?
+        .ok_or_else(|| internal(sqlx::Error::RowNotFound))?;
+    let record = chain::sign_content_of(&row)
+        .map_err(internal)?
+        .ok_or_else(|| internal(sqlx::Error::RowNotFound))?;
+    chain::append(
+        tx,
+        e.school,
+        e.class,
+        RecordKind::Sign,
+        &chain::lesson_ref(&row.date, e.period),
+        &record,
+        e.teacher,
+        e.signed_at,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Closes a seeded week: the homeroom teacher at `at`, the principal an hour later.
+pub(crate) async fn seed_close(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    school: SchoolId,
+    class: ClassId,
+    monday: NaiveDate,
+    homeroom: UserId,
+    principal: UserId,
+    at: i64,
+) -> Result<(), Error> {
+    let monday_s = monday.to_string();
+    sqlx::query(
+        "INSERT INTO class_log_weeks (school_id, class_id, monday, homeroom_by, homeroom_at, \
+         principal_by, principal_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(school)
+    .bind(class)
+    .bind(&monday_s)
+    .bind(homeroom)
+    .bind(at)
+    .bind(principal)
+    .bind(at + 3600)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    for (kind, by, when) in [
+        (RecordKind::CloseHomeroom, homeroom, at),
+        (RecordKind::ClosePrincipal, principal, at + 3600),
+    ] {
+        let record = chain::content(&chain::CloseContent {
+            monday: &monday_s,
+            by,
+            at: when,
+        });
+        chain::append(tx, school, class, kind, &monday_s, &record, by, when).await?;
+    }
+    Ok(())
+}
