@@ -277,20 +277,24 @@ async fn catalogue(
     engine: Engine,
 ) -> Result<Vec<Table>, BackupError> {
     let names: Vec<String> = match engine {
-        Engine::Sqlite => sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' \
+        Engine::Sqlite => {
+            sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
              AND substr(name, 1, 7) <> 'sqlite_' ORDER BY name",
-        )
-        .fetch_all(&mut *conn)
-        .await,
-        Engine::Postgres => sqlx::query_scalar(
-            "SELECT c.relname::text FROM pg_class c \
+            )
+            .fetch_all(&mut *conn)
+            .await
+        }
+        Engine::Postgres => {
+            sqlx::query_scalar(
+                "SELECT c.relname::text FROM pg_class c \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE n.nspname = current_schema() AND c.relkind = 'r' AND NOT c.relispartition \
              ORDER BY 1",
-        )
-        .fetch_all(&mut *conn)
-        .await,
+            )
+            .fetch_all(&mut *conn)
+            .await
+        }
     }
     .map_err(db_err("reading the list of tables"))?;
     let mut tables = Vec::new();
@@ -558,20 +562,26 @@ fn order_by(t: &Table) -> String {
 
 fn cell(r: &sqlx::any::AnyRow, i: usize, kind: Kind) -> Result<Value, sqlx::Error> {
     Ok(match kind {
-        Kind::Integer => r.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::from),
+        Kind::Integer => r
+            .try_get::<Option<i64>, _>(i)?
+            .map_or(Value::Null, Value::from),
         Kind::Real => match r.try_get::<Option<f64>, _>(i)? {
             None => Value::Null,
             Some(f) => serde_json::Number::from_f64(f)
                 .map(Value::Number)
                 .ok_or_else(|| sqlx::Error::Decode(format!("{f} is not a finite number").into()))?,
         },
-        Kind::Text => r.try_get::<Option<String>, _>(i)?.map_or(Value::Null, Value::from),
+        Kind::Text => r
+            .try_get::<Option<String>, _>(i)?
+            .map_or(Value::Null, Value::from),
         Kind::Blob => r
             .try_get::<Option<Vec<u8>>, _>(i)?
             .map_or(Value::Null, |b| {
                 Value::from(base64::engine::general_purpose::STANDARD.encode(b))
             }),
-        Kind::Boolean => r.try_get::<Option<bool>, _>(i)?.map_or(Value::Null, Value::from),
+        Kind::Boolean => r
+            .try_get::<Option<bool>, _>(i)?
+            .map_or(Value::Null, Value::from),
     })
 }
 
@@ -584,7 +594,8 @@ async fn export_table(
     use futures::TryStreamExt;
     let file = format!("tables/{}.jsonl", t.name);
     let path = dir.join(&file);
-    let f = std::fs::File::create(&path).map_err(io_err(format!("cannot write {}", path.display())))?;
+    let f =
+        std::fs::File::create(&path).map_err(io_err(format!("cannot write {}", path.display())))?;
     let mut w = Hashing {
         inner: std::io::BufWriter::with_capacity(1 << 20, f),
         hasher: Sha256::new(),
@@ -603,9 +614,10 @@ async fn export_table(
     while let Some(r) = rows.try_next().await.map_err(db_err(&what))? {
         line.clear();
         for (i, c) in t.columns.iter().enumerate() {
-            line.push(cell(&r, i, c.kind).map_err(|e| {
-                BackupError(format!("reading {}.{}: {e}", t.name, c.name))
-            })?);
+            line.push(
+                cell(&r, i, c.kind)
+                    .map_err(|e| BackupError(format!("reading {}.{}: {e}", t.name, c.name)))?,
+            );
         }
         serde_json::to_writer(&mut w, &line)
             .map_err(|e| BackupError(format!("writing {}: {e}", path.display())))?;
@@ -614,7 +626,8 @@ async fn export_table(
         n += 1;
     }
     drop(rows);
-    w.flush().map_err(io_err(format!("writing {}", path.display())))?;
+    w.flush()
+        .map_err(io_err(format!("writing {}", path.display())))?;
     let Hashing {
         inner,
         hasher,
@@ -651,11 +664,11 @@ fn blob_rel_path(sha: &str) -> String {
 /// Copies one blob from the store into the archive, checking its bytes against its name.
 async fn copy_blob_out(ctx: &Ctx, sha: &str, dest: &Path) -> Result<u64, BackupError> {
     use futures::StreamExt;
-    let opened = ctx
-        .files
-        .open(sha)
-        .await
-        .map_err(|_| BackupError(format!("the stored file {sha} the database names is missing")))?;
+    let opened = ctx.files.open(sha).await.map_err(|_| {
+        BackupError(format!(
+            "the stored file {sha} the database names is missing"
+        ))
+    })?;
     let len = opened.len;
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent)
@@ -860,8 +873,7 @@ fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
 fn inside(root: &Path, rel: &str) -> Result<PathBuf, BackupError> {
     let p = Path::new(rel);
     if p.is_absolute()
-        || p
-            .components()
+        || p.components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)))
     {
         return Err(BackupError(format!(
@@ -883,8 +895,11 @@ pub fn verify(src: &Path, engine: Engine) -> Result<Manifest, BackupError> {
         ))
     })?;
     // The format first, from a loose reading: a newer archive may not parse as this one.
-    let loose: Value = serde_json::from_slice(&text)
-        .map_err(|e| BackupError(format!("the backup is damaged: {MANIFEST} is not JSON ({e})")))?;
+    let loose: Value = serde_json::from_slice(&text).map_err(|e| {
+        BackupError(format!(
+            "the backup is damaged: {MANIFEST} is not JSON ({e})"
+        ))
+    })?;
     if loose.get("kind").and_then(Value::as_str) != Some("lophoc-backup") {
         return Err(BackupError(format!(
             "{} is not a Lớp Học backup",
@@ -1257,16 +1272,17 @@ fn parents_first(rows: Vec<Vec<Value>>, links: &[(usize, usize)]) -> Vec<Vec<Val
         }
     }
     let mut slots: Vec<Option<Vec<Value>>> = rows.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|i| slots[i].take())
-        .collect()
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 fn bind<'q>(q: AnyQuery<'q>, v: &Value, kind: Kind, at: &str) -> Result<AnyQuery<'q>, BackupError> {
-    let bad = || BackupError(format!("the backup is damaged: {at} holds {v}, not a {kind:?} value"));
+    let bad = || {
+        BackupError(format!(
+            "the backup is damaged: {at} holds {v}, not a {kind:?} value"
+        ))
+    };
     Ok(match (kind, v) {
         (Kind::Integer, Value::Null) => q.bind(None::<i64>),
         (Kind::Integer, Value::Bool(b)) => q.bind(i64::from(*b)),

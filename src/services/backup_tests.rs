@@ -124,7 +124,9 @@ async fn round_trip(source: &TestDb, target: &TestDb) {
         );
     }
 
-    let restored = backup::restore(&target.ctx, &dir.0.join("b")).await.unwrap();
+    let restored = backup::restore(&target.ctx, &dir.0.join("b"))
+        .await
+        .unwrap();
     assert_eq!(restored.manifest.total_rows(), m.total_rows());
     assert_eq!(restored.blobs_copied as usize, m.files.blobs.len());
 
@@ -251,93 +253,96 @@ async fn refused(target: &TestDb, src: &Path, says: &str) {
     );
 }
 
-both_engines!(damaged_newer_or_misplaced_restores_are_refused, |t| async move {
-    small(&t).await;
-    let dir = TempDir::new();
-    let good = dir.0.join("good");
-    let made = backup::backup(&t.ctx, &good).await.unwrap();
-    assert_eq!(made.manifest.files.blobs.len(), 1);
-    let target = fresh_db(t.engine).await;
+both_engines!(
+    damaged_newer_or_misplaced_restores_are_refused,
+    |t| async move {
+        small(&t).await;
+        let dir = TempDir::new();
+        let good = dir.0.join("good");
+        let made = backup::backup(&t.ctx, &good).await.unwrap();
+        assert_eq!(made.manifest.files.blobs.len(), 1);
+        let target = fresh_db(t.engine).await;
 
-    // A backup goes into a new directory only.
-    let e = backup::backup(&t.ctx, &good).await.unwrap_err();
-    assert!(e.to_string().contains("not empty"), "{e}");
+        // A backup goes into a new directory only.
+        let e = backup::backup(&t.ctx, &good).await.unwrap_err();
+        assert!(e.to_string().contains("not empty"), "{e}");
 
-    // A data file changed by one byte.
-    let bad = dir.0.join("flipped");
-    copy_dir(&good, &bad);
-    let f = bad.join("tables/schools.jsonl");
-    let mut bytes = std::fs::read(&f).unwrap();
-    let at = bytes.iter().position(|b| *b == b'T').unwrap();
-    bytes[at] = b'X';
-    std::fs::write(&f, bytes).unwrap();
-    refused(&target, &bad, "does not match its checksum").await;
+        // A data file changed by one byte.
+        let bad = dir.0.join("flipped");
+        copy_dir(&good, &bad);
+        let f = bad.join("tables/schools.jsonl");
+        let mut bytes = std::fs::read(&f).unwrap();
+        let at = bytes.iter().position(|b| *b == b'T').unwrap();
+        bytes[at] = b'X';
+        std::fs::write(&f, bytes).unwrap();
+        refused(&target, &bad, "does not match its checksum").await;
 
-    // A stored file missing.
-    let bad = dir.0.join("missing");
-    copy_dir(&good, &bad);
-    let blob = &made.manifest.files.blobs[0];
-    std::fs::remove_file(bad.join(&blob.path)).unwrap();
-    refused(&target, &bad, "is missing").await;
+        // A stored file missing.
+        let bad = dir.0.join("missing");
+        copy_dir(&good, &bad);
+        let blob = &made.manifest.files.blobs[0];
+        std::fs::remove_file(bad.join(&blob.path)).unwrap();
+        refused(&target, &bad, "is missing").await;
 
-    // A stored file damaged.
-    let bad = dir.0.join("blob");
-    copy_dir(&good, &bad);
-    std::fs::write(bad.join(&blob.path), b"%PDF-1.4 something else").unwrap();
-    refused(&target, &bad, "does not match its checksum").await;
+        // A stored file damaged.
+        let bad = dir.0.join("blob");
+        copy_dir(&good, &bad);
+        std::fs::write(bad.join(&blob.path), b"%PDF-1.4 something else").unwrap();
+        refused(&target, &bad, "does not match its checksum").await;
 
-    // No manifest, or not JSON.
-    let bad = dir.0.join("nomanifest");
-    copy_dir(&good, &bad);
-    std::fs::remove_file(bad.join("manifest.json")).unwrap();
-    refused(&target, &bad, "is not a Lớp Học backup").await;
-    std::fs::write(bad.join("manifest.json"), b"{\"kind\": \"lophoc-ba").unwrap();
-    refused(&target, &bad, "damaged").await;
+        // No manifest, or not JSON.
+        let bad = dir.0.join("nomanifest");
+        copy_dir(&good, &bad);
+        std::fs::remove_file(bad.join("manifest.json")).unwrap();
+        refused(&target, &bad, "is not a Lớp Học backup").await;
+        std::fs::write(bad.join("manifest.json"), b"{\"kind\": \"lophoc-ba").unwrap();
+        refused(&target, &bad, "damaged").await;
 
-    // A newer schema, a newer format.
-    let edit = |name: &str, f: &dyn Fn(&mut serde_json::Value)| {
-        let p = dir.0.join(name);
-        copy_dir(&good, &p);
-        let mut v: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(p.join("manifest.json")).unwrap()).unwrap();
-        f(&mut v);
-        std::fs::write(p.join("manifest.json"), serde_json::to_vec(&v).unwrap()).unwrap();
-        p
-    };
-    let latest = backup::latest_schema_version(t.engine);
-    let newer = edit("newer", &|v| v["schema_version"] = (latest + 1).into());
-    refused(&target, &newer, "newer than this lophoc knows").await;
-    let format = edit("format", &|v| v["format"] = 99.into());
-    refused(&target, &format, "format 99 is newer").await;
+        // A newer schema, a newer format.
+        let edit = |name: &str, f: &dyn Fn(&mut serde_json::Value)| {
+            let p = dir.0.join(name);
+            copy_dir(&good, &p);
+            let mut v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(p.join("manifest.json")).unwrap()).unwrap();
+            f(&mut v);
+            std::fs::write(p.join("manifest.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+            p
+        };
+        let latest = backup::latest_schema_version(t.engine);
+        let newer = edit("newer", &|v| v["schema_version"] = (latest + 1).into());
+        refused(&target, &newer, "newer than this lophoc knows").await;
+        let format = edit("format", &|v| v["format"] = 99.into());
+        refused(&target, &format, "format 99 is newer").await;
 
-    // A target migrated past the archive (here: an archive one migration older).
-    let previous = backup::migrator(t.engine)
-        .migrations
-        .iter()
-        .map(|m| m.version)
-        .filter(|v| *v < latest)
-        .max()
-        .unwrap();
-    let older = edit("older", &|v| v["schema_version"] = previous.into());
-    refused(&target, &older, "is newer than the backup's").await;
+        // A target migrated past the archive (here: an archive one migration older).
+        let previous = backup::migrator(t.engine)
+            .migrations
+            .iter()
+            .map(|m| m.version)
+            .filter(|v| *v < latest)
+            .max()
+            .unwrap();
+        let older = edit("older", &|v| v["schema_version"] = previous.into());
+        refused(&target, &older, "is newer than the backup's").await;
 
-    // A target that is not empty.
-    let busy = fresh_db(t.engine).await;
-    busy.school("TH0999").await;
-    let e = backup::restore(&busy.ctx, &good).await.unwrap_err();
-    assert!(
-        e.to_string()
-            .starts_with("the target database is not empty (table "),
-        "{e}"
-    );
-    assert_eq!(busy.count("schools").await, 1);
-    assert_eq!(busy.count("materials").await, 0);
+        // A target that is not empty.
+        let busy = fresh_db(t.engine).await;
+        busy.school("TH0999").await;
+        let e = backup::restore(&busy.ctx, &good).await.unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("the target database is not empty (table "),
+            "{e}"
+        );
+        assert_eq!(busy.count("schools").await, 1);
+        assert_eq!(busy.count("materials").await, 0);
 
-    // And the good archive still restores into the untouched target.
-    backup::restore(&target.ctx, &good).await.unwrap();
-    assert_eq!(target.count("materials").await, 1);
-    assert!(target.ctx.files.exists(&blob.sha256).await);
-});
+        // And the good archive still restores into the untouched target.
+        backup::restore(&target.ctx, &good).await.unwrap();
+        assert_eq!(target.count("materials").await, 1);
+        assert!(target.ctx.files.exists(&blob.sha256).await);
+    }
+);
 
 /// `lophoc restore` into a database that has never been migrated (a new SQLite file).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -353,7 +358,10 @@ async fn restores_into_a_database_never_migrated() {
         crate::services::files::DEFAULT_MAX_BYTES,
     ));
     let r = backup::restore(&ctx, &dir.0.join("b")).await.unwrap();
-    assert_eq!(r.schema_version, backup::latest_schema_version(Engine::Sqlite));
+    assert_eq!(
+        r.schema_version,
+        backup::latest_schema_version(Engine::Sqlite)
+    );
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM materials")
         .fetch_one(&ctx.db.pool)
         .await
