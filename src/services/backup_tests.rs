@@ -163,6 +163,23 @@ async fn round_trip(source: &TestDb, target: &TestDb) {
         .unwrap();
     assert!(target.count("audit_log").await > audit_before);
     assert!(target.count("pilot_runs").await > 0);
+    // The class log's chains still verify, school by school.
+    let schools: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT school_id FROM class_log_records ORDER BY school_id")
+            .fetch_all(&target.ctx.db.pool)
+            .await
+            .unwrap();
+    assert!(!schools.is_empty(), "the demo's class log came back");
+    for s in schools {
+        let r = crate::services::class_log::verify_school(
+            &target.ctx,
+            crate::ids::SchoolId(s),
+            String::new(),
+        )
+        .await
+        .unwrap();
+        assert!(r.intact, "school {s}: {:?}", r.broken);
+    }
 }
 
 async fn demo(t: &TestDb) {
@@ -183,6 +200,9 @@ async fn demo(t: &TestDb) {
         "lesson_materials",
         "pilot_runs",
         "pilot_status",
+        "class_log_entries",
+        "class_log_weeks",
+        "class_log_records",
         "audit_log",
     ] {
         assert!(t.count(table).await > 0, "the demo fills {table}");
