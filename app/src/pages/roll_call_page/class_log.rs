@@ -223,7 +223,7 @@ fn EntryView(e: LogEntry, absentees: String) -> impl IntoView {
     let unsigned_title = e.title.is_empty() && e.signed_by.is_none();
     view! {
         {unsigned_title.then(|| view! { <p class="muted">{tr("log.not_written")}</p> })}
-        <dl class="log-entry">
+        <dl class="dl log-entry">
             <div>
                 <dt>{tr("log.lesson_title")}</dt>
                 <dd>{if e.title.is_empty() { dash() } else { e.title.clone() }}</dd>
