@@ -15,7 +15,7 @@ use crate::components::notice::SuccessNote;
 use crate::components::page_title::PageTitle;
 use crate::error::from_query;
 use crate::i18n::{tr, trf};
-use crate::serverfns::class_log::{ApproveLogCorrection, CloseLogWeek, back, log_week};
+use crate::serverfns::class_log::{ApproveLogCorrection, CloseLogWeek, back, class_log_week};
 use chrono::{Datelike, Duration};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -35,7 +35,7 @@ pub fn ClassLogPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let week = query.with_untracked(|q| q.get("week").filter(|d| !d.trim().is_empty()));
-    let data = OnceResource::new(log_week(class, week));
+    let data = OnceResource::new(class_log_week(class, week));
     view! {
         <PageTitle text=tr("log.title") />
         <Suspense fallback=|| view! { <Loading /> }>

@@ -36,8 +36,8 @@ pub const ANCHOR: &str = "class-log";
 
 /// A lesson's log on its page: the entry, the suggestions for an unwritten one, the deadline
 /// and what the caller may do.
-#[server(prefix = "/fn", endpoint = "lesson_log")]
-pub async fn lesson_log(
+#[server(prefix = "/fn", endpoint = "lesson_log_view")]
+pub async fn lesson_log_view(
     /// The lesson's class.
     class: ClassId,
     /// The lesson's day, `YYYY-MM-DD`.
@@ -220,8 +220,8 @@ pub async fn correct_lesson_log(
 }
 
 /// A class's log week (`week`: any day of it, `YYYY-MM-DD`; this week when absent).
-#[server(prefix = "/fn", endpoint = "log_week")]
-pub async fn log_week(
+#[server(prefix = "/fn", endpoint = "class_log_week")]
+pub async fn class_log_week(
     /// The class.
     class: ClassId,
     /// A day of the week.

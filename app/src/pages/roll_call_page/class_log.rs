@@ -12,7 +12,7 @@ use crate::components::notice::SuccessNote;
 use crate::error::{UiError, field_error, from_query};
 use crate::i18n::{tr, trf};
 use crate::serverfns::class_log::{
-    ANCHOR, CorrectLessonLog, WriteLessonLog, back, lesson_log,
+    ANCHOR, CorrectLessonLog, WriteLessonLog, back, lesson_log_view,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -33,7 +33,7 @@ pub fn LessonLogSection(
     /// Whether the roll call was taken (the absentees come from it).
     roll_taken: bool,
 ) -> impl IntoView {
-    let data = OnceResource::new(lesson_log(class, date, period));
+    let data = OnceResource::new(lesson_log_view(class, date, period));
     view! {
         <Suspense>
             {move || Suspend::new(async move {
