@@ -219,7 +219,12 @@ pub struct LogEntry {
 impl LogEntry {
     /// The content in force: the last approved correction's, else the entry's own.
     pub fn effective(&self) -> (&str, Option<i64>, Option<&str>, Option<Grade>) {
-        match self.corrections.iter().rev().find(|c| c.approved_at.is_some()) {
+        match self
+            .corrections
+            .iter()
+            .rev()
+            .find(|c| c.approved_at.is_some())
+        {
             Some(c) => (&c.title, c.ppct, c.remarks.as_deref(), c.grade),
             None => (&self.title, self.ppct, self.remarks.as_deref(), self.grade),
         }
@@ -354,7 +359,231 @@ pub struct PupilAbsences {
     pub week_unexcused: i64,
     /// Periods missed in the school year up to the week's end.
     pub year_periods: i64,
-    /// The longest run of consecutive school days on which a pupil missed every lesson, among the
+    /// The longest run of consecutive school days absent (every lesson of the day missed),
+    /// reaching into this week.
+    pub consecutive_days: i64,
+    /// Over [`YEAR_ABSENCE_LIMIT`] in the year.
+    pub over_year_limit: bool,
+    /// At least [`CONSECUTIVE_DAYS_LIMIT`] days running.
+    pub over_consecutive: bool,
+}
+
+/// A class's log week as the paper book shows it (API `GET /api/v1/classes/{id}/log?week=`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct LogWeek {
+    /// The class.
+    pub class_id: ClassId,
+    /// Its name.
+    pub class_name: String,
+    /// Its school.
+    pub school_id: SchoolId,
+    /// Its school's name.
+    pub school_name: String,
+    /// Its school year.
+    pub school_year: String,
+    /// Its homeroom teacher's name.
+    pub homeroom_name: Option<String>,
+    /// The week's Monday.
+    pub monday: NaiveDate,
+    /// The period numbers of the school's grid.
+    pub periods: Vec<i64>,
+    /// Monday to Saturday (and Sunday when it has lessons).
+    pub days: Vec<LogDay>,
+    /// The week's closings.
+    pub closing: WeekClosing,
+    /// The closing the caller may make now, if any.
+    pub may_close: Option<CloseStep>,
+    /// Whether the caller approves corrections (the school's administrators).
+    pub may_approve: bool,
+    /// The pupils absent at least once this week, and those over a threshold, by name.
+    pub absences: Vec<PupilAbsences>,
+    /// Lessons signed on time this week.
+    pub signed_on_time: i64,
+    /// Signed late.
+    pub signed_late: i64,
+    /// Over and unsigned.
+    pub missing: i64,
+    /// The hash of the class's last chain record (printed on the page: a copy on paper).
+    pub chain_head: Option<String>,
+    /// Today, school time.
+    pub today: NaiveDate,
+}
+
+/// What a lesson's page shows of its log: the entry, what the form suggests, and what the
+/// caller may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonLog {
+    /// The entry (empty title until written).
+    pub entry: LogEntry,
+    /// The title suggested for an unwritten entry (the attached material's).
+    pub suggested_title: Option<String>,
+    /// Tiết PPCT suggested: the subject's last in the class + 1.
+    pub suggested_ppct: Option<i64>,
+    /// Whether the caller may write and sign it now.
+    pub may_sign: bool,
+    /// Whether the caller may file a correction (signed or closed).
+    pub may_correct: bool,
+    /// Whether its week is closed.
+    pub week_closed: bool,
+    /// The signing deadline (RFC 3339).
+    pub deadline: String,
+}
+
+/// What a chain record stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A lesson signed.
+    Sign,
+    /// A week closed by the homeroom teacher.
+    CloseHomeroom,
+    /// A week closed by the principal.
+    ClosePrincipal,
+    /// A correction filed.
+    Correction,
+    /// A correction approved.
+    Approve,
+}
+
+impl RecordKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Sign => "sign",
+            RecordKind::CloseHomeroom => "close_homeroom",
+            RecordKind::ClosePrincipal => "close_principal",
+            RecordKind::Correction => "correction",
+            RecordKind::Approve => "approve",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(s: &str) -> Option<RecordKind> {
+        [
+            RecordKind::Sign,
+            RecordKind::CloseHomeroom,
+            RecordKind::ClosePrincipal,
+            RecordKind::Correction,
+            RecordKind::Approve,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    /// The key of its words.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RecordKind::Sign => "log.kind_sign",
+            RecordKind::CloseHomeroom => "log.kind_close_homeroom",
+            RecordKind::ClosePrincipal => "log.kind_close_principal",
+            RecordKind::Correction => "log.kind_correction",
+            RecordKind::Approve => "log.kind_approve",
+        }
+    }
+}
+
+/// Why a chain no longer verifies at a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BreakReason {
+    /// The record's hash is not the hash of its content and the previous hash.
+    HashMismatch,
+    /// The record does not follow the previous one (its previous hash or number differs).
+    LinkMismatch,
+    /// The data the record covers (an entry, a closing, a correction) was changed afterwards.
+    DataChanged,
+    /// Signed data without its record (written behind the service's back).
+    Unrecorded,
+}
+
+impl BreakReason {
+    /// The key of its words.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            BreakReason::HashMismatch => "log.break_hash",
+            BreakReason::LinkMismatch => "log.break_link",
+            BreakReason::DataChanged => "log.break_data",
+            BreakReason::Unrecorded => "log.break_unrecorded",
+        }
+    }
+}
+
+/// The first record of a class's chain that no longer matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct BrokenChain {
+    /// The class.
+    pub class_id: ClassId,
+    /// Its name.
+    pub class_name: String,
+    /// The record's number in the chain (from 1; 0 for signed data without a record).
+    pub seq: i64,
+    /// What it stands for.
+    pub kind: Option<RecordKind>,
+    /// The lesson (`YYYY-MM-DD/period`) or week (`YYYY-MM-DD`) it covers.
+    pub reference: String,
+    /// Why.
+    pub reason: BreakReason,
+}
+
+/// The verification of a school's log chains (API `GET /api/v1/schools/{id}/log/verify`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ChainReport {
+    /// The school.
+    pub school_id: SchoolId,
+    /// Its name.
+    pub school_name: String,
+    /// Classes with a chain.
+    pub chains: i64,
+    /// Records checked.
+    pub records: i64,
+    /// Every chain intact.
+    pub intact: bool,
+    /// The first bad record of each broken chain.
+    pub broken: Vec<BrokenChain>,
+    /// When checked (RFC 3339).
+    pub checked_at: String,
+}
+
+/// A school's share of lessons signed on time (API `GET /api/v1/log/on-time`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SchoolLogOnTime {
+    /// The school.
+    pub school_id: SchoolId,
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Lessons over in the range (timetabled).
+    pub lessons: i64,
+    /// Signed on time.
+    pub on_time: i64,
+    /// Signed late.
+    pub late: i64,
+    /// Over and unsigned.
+    pub missing: i64,
+    /// On time ÷ lessons × 100, one decimal (0 without lessons).
+    pub percent: f64,
+    /// No timetabled lesson in the range.
+    pub no_timetable: bool,
+}
+
+/// The Monday of `d`'s week.
+pub fn week_of(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// The page of a class's log week.
+pub fn week_href(class: ClassId, monday: NaiveDate) -> String {
+    format!("/classes/{class}/log?week={monday}")
+}
+
+/// The longest run of consecutive school days on which a pupil missed every lesson, among the
 /// runs that reach `since` or later (a week's Monday: the runs that touch the week).
 /// `school_days`: the days with lessons, in order (a day without lessons, a Sunday, does not
 /// break a run); `absent_days`: the pupil's, sorted.
@@ -434,16 +663,15 @@ mod tests {
             day("2026-12-08"),
         ];
         // Thursday, Friday, Saturday, then Monday: the Sunday between does not break the run.
-        let absent = [
-            day("2026-12-04"),
-            day("2026-12-05"),
-            day("2026-12-07"),
-        ];
+        let absent = [day("2026-12-04"), day("2026-12-05"), day("2026-12-07")];
         let monday = day("2026-12-07");
         assert_eq!(longest_absent_run(&school, &absent, monday), 3);
         // A run over before the week does not count for it.
         assert_eq!(longest_absent_run(&school, &[day("2026-12-03")], monday), 0);
-        assert_eq!(longest_absent_run(&school, &[day("2026-12-03")], day("2026-12-01")), 1);
+        assert_eq!(
+            longest_absent_run(&school, &[day("2026-12-03")], day("2026-12-01")),
+            1
+        );
         assert_eq!(longest_absent_run(&school, &[], monday), 0);
     }
 }

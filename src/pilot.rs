@@ -26,16 +26,20 @@ pub enum CriterionKey {
     TeachersWithMaterialsPct,
     /// Share of the timetabled lessons of the window whose roll was taken on time (%).
     RollCallOnTimePct,
+    /// Share of the timetabled lessons of the window whose class-log entry was signed on time
+    /// (by the period's end + 5 minutes) (%).
+    LogSignedOnTimePct,
 }
 
 impl CriterionKey {
     /// Every key, in the order pages list them.
-    pub const ALL: [CriterionKey; 5] = [
+    pub const ALL: [CriterionKey; 6] = [
         CriterionKey::Enrolled,
         CriterionKey::DevicesInService,
         CriterionKey::DeviceUsePeriodsPerWeek,
         CriterionKey::TeachersWithMaterialsPct,
         CriterionKey::RollCallOnTimePct,
+        CriterionKey::LogSignedOnTimePct,
     ];
 
     /// The API code.
@@ -46,6 +50,7 @@ impl CriterionKey {
             CriterionKey::DeviceUsePeriodsPerWeek => "device_use_periods_per_week",
             CriterionKey::TeachersWithMaterialsPct => "teachers_with_materials_pct",
             CriterionKey::RollCallOnTimePct => "roll_call_on_time_pct",
+            CriterionKey::LogSignedOnTimePct => "log_signed_on_time_pct",
         }
     }
 
@@ -64,6 +69,7 @@ impl CriterionKey {
             CriterionKey::DeviceUsePeriodsPerWeek => "pilot.key.device_use_periods_per_week",
             CriterionKey::TeachersWithMaterialsPct => "pilot.key.teachers_with_materials_pct",
             CriterionKey::RollCallOnTimePct => "pilot.key.roll_call_on_time_pct",
+            CriterionKey::LogSignedOnTimePct => "pilot.key.log_signed_on_time_pct",
         }
     }
 
@@ -75,6 +81,7 @@ impl CriterionKey {
             CriterionKey::DeviceUsePeriodsPerWeek => "pilot.short.device_use_periods_per_week",
             CriterionKey::TeachersWithMaterialsPct => "pilot.short.teachers_with_materials_pct",
             CriterionKey::RollCallOnTimePct => "pilot.short.roll_call_on_time_pct",
+            CriterionKey::LogSignedOnTimePct => "pilot.short.log_signed_on_time_pct",
         }
     }
 
@@ -82,7 +89,9 @@ impl CriterionKey {
     pub fn is_percent(self) -> bool {
         matches!(
             self,
-            CriterionKey::TeachersWithMaterialsPct | CriterionKey::RollCallOnTimePct
+            CriterionKey::TeachersWithMaterialsPct
+                | CriterionKey::RollCallOnTimePct
+                | CriterionKey::LogSignedOnTimePct
         )
     }
 
@@ -92,7 +101,9 @@ impl CriterionKey {
             CriterionKey::Enrolled => 1.0,
             CriterionKey::DevicesInService => 10_000.0,
             CriterionKey::DeviceUsePeriodsPerWeek => 10_000.0,
-            CriterionKey::TeachersWithMaterialsPct | CriterionKey::RollCallOnTimePct => 100.0,
+            CriterionKey::TeachersWithMaterialsPct
+            | CriterionKey::RollCallOnTimePct
+            | CriterionKey::LogSignedOnTimePct => 100.0,
         }
     }
 }
@@ -289,6 +300,9 @@ pub struct Measured {
     pub lessons: i64,
     /// Roll calls taken on time in the window.
     pub roll_calls_on_time: i64,
+    /// Class-log entries of the window signed on time.
+    #[serde(default)]
+    pub logs_on_time: i64,
 }
 
 impl Measured {
@@ -306,6 +320,9 @@ impl Measured {
             CriterionKey::RollCallOnTimePct => {
                 crate::model::percent(self.roll_calls_on_time.min(self.lessons), self.lessons)
             }
+            CriterionKey::LogSignedOnTimePct => {
+                crate::model::percent(self.logs_on_time.min(self.lessons), self.lessons)
+            }
         }
     }
 
@@ -317,7 +334,11 @@ impl Measured {
             return None;
         }
         // No timetabled lesson in the window: what is missing is the timetable, not roll calls.
-        if c.key == CriterionKey::RollCallOnTimePct && self.lessons == 0 {
+        if matches!(
+            c.key,
+            CriterionKey::RollCallOnTimePct | CriterionKey::LogSignedOnTimePct
+        ) && self.lessons == 0
+        {
             return Some(Shortfall {
                 key: c.key,
                 amount: 0,
@@ -346,6 +367,9 @@ impl Measured {
             }
             CriterionKey::RollCallOnTimePct => {
                 need(self.lessons, self.roll_calls_on_time.min(self.lessons)).max(1)
+            }
+            CriterionKey::LogSignedOnTimePct => {
+                need(self.lessons, self.logs_on_time.min(self.lessons)).max(1)
             }
         };
         Some(Shortfall {
@@ -380,6 +404,7 @@ impl Shortfall {
             CriterionKey::DeviceUsePeriodsPerWeek => "pilot.missing.device_use_periods_per_week",
             CriterionKey::TeachersWithMaterialsPct => "pilot.missing.teachers_with_materials_pct",
             CriterionKey::RollCallOnTimePct => "pilot.missing.roll_call_on_time_pct",
+            CriterionKey::LogSignedOnTimePct => "pilot.missing.log_signed_on_time_pct",
         };
         if self.no_timetable {
             Msg::new("pilot.missing.no_timetable")
@@ -728,7 +753,24 @@ mod tests {
             teachers_with_materials: 3,
             lessons: 120,
             roll_calls_on_time: 95,
+            logs_on_time: 90,
         }
+    }
+
+    #[test]
+    fn the_class_log_criterion_counts_signed_lessons() {
+        let x = m();
+        assert_eq!(x.value(CriterionKey::LogSignedOnTimePct, 30), 75.0);
+        let c = Criterion {
+            key: CriterionKey::LogSignedOnTimePct,
+            threshold: 80.0,
+            required: true,
+        };
+        let s = x.shortfall(&c, 30).expect("not met");
+        assert_eq!((s.amount, s.no_timetable), (6, false), "96 of 120 is 80%");
+        let none = Measured { lessons: 0, ..x };
+        assert!(none.shortfall(&c, 30).expect("not met").no_timetable);
+        assert_eq!(CriterionKey::parse("log_signed_on_time_pct"), Some(c.key));
     }
 
     #[test]

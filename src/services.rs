@@ -44,6 +44,8 @@ mod bookings_props_tests;
 #[cfg(test)]
 mod bookings_tests;
 #[cfg(test)]
+mod class_log_tests;
+#[cfg(test)]
 mod classes_tests;
 #[cfg(test)]
 mod daily_use_tests;
@@ -61,8 +63,6 @@ mod scope_tests;
 mod seed_tests;
 #[cfg(test)]
 mod substitutes_tests;
-#[cfg(test)]
-mod class_log_tests;
 #[cfg(test)]
 mod teacher_week_tests;
 #[cfg(test)]

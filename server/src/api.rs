@@ -2,6 +2,7 @@
 //! document is generated from the handlers' annotations, so it cannot drift from the code.
 
 pub mod bookings;
+pub mod class_log;
 pub mod classes;
 pub mod devices;
 pub mod error;
@@ -12,7 +13,6 @@ pub mod roll_calls;
 pub mod schools;
 pub mod session;
 pub mod substitutes;
-pub mod class_log;
 pub mod users;
 
 pub(crate) use devices::attachment;

@@ -221,7 +221,9 @@ async fn verify_log(ctx: &Ctx, school: Option<&str>) -> Result<(), Failure> {
     let started = std::time::Instant::now();
     let (mut broken, mut records) = (0usize, 0i64);
     for (id, name) in schools {
-        let r = class_log::verify_school(ctx, id, name).await.map_err(fail)?;
+        let r = class_log::verify_school(ctx, id, name)
+            .await
+            .map_err(fail)?;
         records += r.records;
         if r.intact {
             println!(
@@ -252,7 +254,9 @@ async fn verify_log(ctx: &Ctx, school: Option<&str>) -> Result<(), Failure> {
         started.elapsed().as_millis()
     );
     if broken > 0 {
-        Err(Failure(format!("{broken} school(s) with a broken class-log chain")))
+        Err(Failure(format!(
+            "{broken} school(s) with a broken class-log chain"
+        )))
     } else {
         Ok(())
     }

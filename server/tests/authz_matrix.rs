@@ -111,6 +111,9 @@ enum Id {
     /// `{id}` the scope's class 5A1 and `{sid}` a substitution of its Monday lesson made afresh
     /// for the case (the others removed).
     Substitute,
+    /// `{id}` the scope's class 5A1 and `{cid}` a correction of its Monday lesson's class-log
+    /// entry (signed by the lesson teacher first), filed afresh for the case, not approved.
+    Correction,
     /// `{school_id}` the scope's school (the pilot routes name it so).
     PilotSchool,
     /// `{school_id}` the scope's school, enrolled afresh for the case.
@@ -394,6 +397,17 @@ fn timetable_json(f: &Fixture, s: Scope, n: u32) -> Payload {
 }
 
 /// The scope's student marked late, with a note that differs per case.
+fn log_json(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({"title": format!("Bài {n}"), "ppct": n % 900 + 1, "grade": "B"}))
+}
+
+fn correction_json(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Json(json!({
+        "date": LESSON_DATE, "period": 1, "reason": format!("Ghi nhầm {n}"),
+        "title": format!("Bài sửa {n}")
+    }))
+}
+
 fn roll_call_json(f: &Fixture, s: Scope, n: u32) -> Payload {
     Payload::Json(json!({"entries": [
         {"student_id": f.student[s as usize], "status": "late", "note": format!("Muộn {n}")},
@@ -1723,6 +1737,75 @@ const TABLE: &[Row] = &[
         ends_session: false,
         expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
     },
+    // --- The class log (server/src/api/class_log.rs): the school's staff read it; only the
+    // lesson's teacher (not one of the actors) writes and signs; the homeroom teacher (the class
+    // has none: a school admin) and then the principal close a week — not before it is over (the
+    // fixed clock is the week's Monday, 07:00: 422); corrections by the lesson's teacher, the
+    // homeroom teacher or the school's admins, approved by its admins; verification for the
+    // school's admins and the department that sees the school; the ranking for the department.
+    Row {
+        route: "GET /api/v1/classes/{id}/lessons/{date}/{period}/log",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "PUT /api/v1/classes/{id}/lessons/{date}/{period}/log",
+        id: Id::Class,
+        body: log_json,
+        ends_session: false,
+        expect: "401 | 403 404 | 403 404 | 404 | 404 | 403",
+    },
+    Row {
+        route: "POST /api/v1/classes/{id}/lessons/{date}/{period}/log/sign",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 403 404 | 404 | 404 | 403",
+    },
+    Row {
+        route: "GET /api/v1/classes/{id}/log",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/classes/{id}/log/weeks/{monday}/close",
+        id: Id::Class,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 422 404 | 404 | 404 | 422",
+    },
+    Row {
+        route: "POST /api/v1/classes/{id}/log/corrections",
+        id: Id::Correction,
+        body: correction_json,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /api/v1/classes/{id}/log/corrections/{cid}/approve",
+        id: Id::Correction,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/schools/{id}/log/verify",
+        id: Id::School,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 2xx | 2xx 404 | 2xx",
+    },
+    Row {
+        route: "GET /api/v1/log/on-time",
+        id: Id::None,
+        body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx | 2xx",
+    },
     // --- Substitutes (server/src/api/substitutes.rs, app/src/serverfns/substitutes.rs): the
     // school's staff read them, its admins assign and remove; the department sees no lessons.
     Row {
@@ -2301,6 +2384,55 @@ async fn path_ids(app: &App, fx: &Fixture, id: Id, scope: Scope) -> Vec<(&'stati
             vec![("{id}", m.id.0)]
         }
         Id::ClassMaterial => vec![("{id}", fx.class[s]), ("{material_id}", fx.material[s])],
+        Id::Correction => {
+            sqlx::query("DELETE FROM lesson_substitutes")
+                .execute(&app.t.ctx.db.pool)
+                .await
+                .expect("clearing the substitutions");
+            let class = lophoc::ids::ClassId(fx.class[s]);
+            let teacher = Actor {
+                user_id: fx.lesson_teacher[s],
+                username: "ky.so".into(),
+                role: Role::Teacher,
+                school_id: Some(fx.school(scope).0),
+                area: None,
+            };
+            let day = chrono::NaiveDate::parse_from_str(LESSON_DATE, "%Y-%m-%d").expect("a day");
+            let entry = lophoc::class_log::LogInput {
+                title: "Bài 1".into(),
+                ..Default::default()
+            };
+            lophoc::services::class_log::sign(
+                &app.t.ctx,
+                &teacher,
+                class,
+                day,
+                1,
+                Some(&entry),
+                &Default::default(),
+                None,
+            )
+            .await
+            .expect("the lesson signed");
+            let c = lophoc::services::class_log::correct(
+                &app.t.ctx,
+                &teacher,
+                class,
+                &lophoc::class_log::CorrectionInput {
+                    date: LESSON_DATE.into(),
+                    period: 1,
+                    reason: "Ghi nhầm tên bài".into(),
+                    entry: lophoc::class_log::LogInput {
+                        title: "Bài 2".into(),
+                        ..Default::default()
+                    },
+                },
+                None,
+            )
+            .await
+            .expect("a fresh correction");
+            vec![("{id}", class.0), ("{cid}", c.id)]
+        }
         Id::ClassNoSubstitutes | Id::Substitute => {
             sqlx::query("DELETE FROM lesson_substitutes")
                 .execute(&app.t.ctx.db.pool)
@@ -2376,6 +2508,7 @@ fn build(row: &Row, fx: &Fixture, scope: Scope, n: u32, ids: &[(&str, i64)]) -> 
     // A lesson of the fixture's classes; the year they belong to.
     path = path
         .replace("{date}", LESSON_DATE)
+        .replace("{monday}", LESSON_DATE)
         .replace("{period}", "1")
         .replace("{name}", "2026-2027");
     assert!(

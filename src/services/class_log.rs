@@ -10,7 +10,7 @@ use crate::class_log::{
     MAX_PPCT, MAX_REASON, MAX_REMARKS, MAX_TITLE, RecordKind, SIGN_GRACE_MINUTES, SignInput,
     late_minutes, signature_state, week_of,
 };
-use crate::classes::{Class, SchoolYear};
+use crate::classes::Class;
 use crate::error::{Error, ErrorCode, FieldErrors, Msg};
 use crate::ids::{ClassId, SchoolId, StudentId, UserId};
 use crate::model::Actor;
@@ -146,7 +146,6 @@ pub(crate) fn decode_absentees(s: Option<&str>) -> Result<Vec<Absentee>, sqlx::E
 /// the school's periods.
 pub(crate) struct CheckedLesson {
     pub class: Class,
-    pub year: SchoolYear,
     pub slot: Slot,
     pub grid: PeriodGrid,
 }
@@ -179,7 +178,7 @@ async fn checked_lesson(
     date: NaiveDate,
     period: i64,
 ) -> Result<CheckedLesson, Error> {
-    let (c, year) = classes::get(ctx, actor, class).await?;
+    let (c, _) = classes::get(ctx, actor, class).await?;
     if !may_read(actor, c.school_id) {
         return Err(Error::not_found());
     }
@@ -197,7 +196,6 @@ async fn checked_lesson(
     let grid = periods::load_grid(ctx, c.school_id).await?;
     Ok(CheckedLesson {
         class: c,
-        year,
         slot,
         grid,
     })
@@ -218,7 +216,12 @@ fn may_sign(actor: &Actor, l: &CheckedLesson, signer: UserId) -> bool {
 
 /// Whether the actor may file a correction of a lesson: its signer or teacher, the homeroom
 /// teacher, the school's administrators.
-fn may_correct(actor: &Actor, l: &CheckedLesson, signer: UserId, signed_by: Option<UserId>) -> bool {
+fn may_correct(
+    actor: &Actor,
+    l: &CheckedLesson,
+    signer: UserId,
+    signed_by: Option<UserId>,
+) -> bool {
     actor.can_manage_school(l.school())
         || (actor.school_id == Some(l.school())
             && (actor.user_id == signer
@@ -240,14 +243,21 @@ pub(crate) fn check_input(input: &LogInput, errs: &mut FieldErrors) -> Option<Co
     if title.is_empty() {
         errs.add("title", Msg::new("validation.required"));
     } else if title.chars().count() > MAX_TITLE {
-        errs.add("title", Msg::new("validation.too_long").arg("max", MAX_TITLE));
+        errs.add(
+            "title",
+            Msg::new("validation.too_long").arg("max", MAX_TITLE),
+        );
     } else {
         errs.check("title", crate::validate::visible(&title));
     }
     if input.ppct.is_some_and(|p| !(1..=MAX_PPCT).contains(&p)) {
         errs.add("ppct", Msg::new("log.ppct_range").arg("max", MAX_PPCT));
     }
-    let remarks = input.remarks.as_deref().map(clean).filter(|r| !r.is_empty());
+    let remarks = input
+        .remarks
+        .as_deref()
+        .map(clean)
+        .filter(|r| !r.is_empty());
     if let Some(r) = &remarks {
         if r.chars().count() > MAX_REMARKS {
             errs.add(
@@ -258,7 +268,12 @@ pub(crate) fn check_input(input: &LogInput, errs: &mut FieldErrors) -> Option<Co
             errs.check("remarks", crate::validate::visible(r));
         }
     }
-    let grade = match input.grade.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+    let grade = match input
+        .grade
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
         None => None,
         Some(g) => {
             let parsed = Grade::parse(g);
@@ -662,9 +677,8 @@ pub async fn sign(
         }
     }
     let absentees = absentees_now(&mut *tx, class, date, period).await?;
-    let absentees_json = serde_json::to_string(&absentees).map_err(|e| {
-        internal(sqlx::Error::Protocol(format!("absentees: {e}")))
-    })?;
+    let absentees_json = serde_json::to_string(&absentees)
+        .map_err(|e| internal(sqlx::Error::Protocol(format!("absentees: {e}"))))?;
     sqlx::query(
         "UPDATE class_log_entries SET signed_by = $4, signed_at = $5, received_at = $6, \
          late_minutes = $7, absentees = $8 WHERE class_id = $1 AND date = $2 AND period = $3",
@@ -736,7 +750,10 @@ pub async fn correct(
     if reason.is_empty() {
         errs.add("reason", Msg::new("log.reason_required"));
     } else if reason.chars().count() > MAX_REASON {
-        errs.add("reason", Msg::new("validation.too_long").arg("max", MAX_REASON));
+        errs.add(
+            "reason",
+            Msg::new("validation.too_long").arg("max", MAX_REASON),
+        );
     } else {
         errs.check("reason", crate::validate::visible(&reason));
     }
@@ -851,13 +868,15 @@ async fn approve_in(
     now: i64,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    sqlx::query("UPDATE class_log_corrections SET approved_by = $1, approved_at = $2 WHERE id = $3")
-        .bind(actor.user_id)
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query(
+        "UPDATE class_log_corrections SET approved_by = $1, approved_at = $2 WHERE id = $3",
+    )
+    .bind(actor.user_id)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
     let record = chain::content(&chain::ApproveContent {
         id,
         approved_by: actor.user_id,
@@ -965,4 +984,106 @@ pub(crate) async fn rows_in(
 /// Today, school time (for the week view).
 pub(crate) fn today_of(ctx: &Ctx) -> NaiveDate {
     today(ctx)
+}
+
+/// A signed entry as the demo seed writes it, straight in the seed's transaction, with its
+/// chain record (so the seeded chains verify).
+pub(crate) struct SeedEntry<'a> {
+    pub school: SchoolId,
+    pub class: ClassId,
+    pub date: NaiveDate,
+    pub period: i64,
+    pub teacher: UserId,
+    pub title: &'a str,
+    pub ppct: i64,
+    pub grade: Grade,
+    pub signed_at: i64,
+    pub deadline: i64,
+    pub absentees: Vec<Absentee>,
+}
+
+/// Writes a seeded signed entry and its chain record.
+pub(crate) async fn seed_signed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    e: SeedEntry<'_>,
+) -> Result<(), Error> {
+    let late = late_minutes(e.signed_at, e.deadline);
+    let absentees = serde_json::to_string(&e.absentees)
+        .map_err(|x| internal(sqlx::Error::Protocol(format!("absentees: {x}"))))?;
+    sqlx::query(
+        "INSERT INTO class_log_entries (school_id, class_id, date, period, teacher_id, title, \
+         ppct, grade, updated_by, updated_at, signed_by, signed_at, received_at, late_minutes, \
+         absentees) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $5, $9, $9, $10, $11)",
+    )
+    .bind(e.school)
+    .bind(e.class)
+    .bind(e.date.to_string())
+    .bind(e.period)
+    .bind(e.teacher)
+    .bind(e.title)
+    .bind(e.ppct)
+    .bind(e.grade.as_str())
+    .bind(e.signed_at)
+    .bind(late)
+    .bind(&absentees)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let row = entry_row(&mut **tx, e.class, e.date, e.period)
+        .await?
+        .ok_or_else(|| internal(sqlx::Error::RowNotFound))?;
+    let record = chain::sign_content_of(&row)
+        .map_err(internal)?
+        .ok_or_else(|| internal(sqlx::Error::RowNotFound))?;
+    chain::append(
+        tx,
+        e.school,
+        e.class,
+        RecordKind::Sign,
+        &chain::lesson_ref(&row.date, e.period),
+        &record,
+        e.teacher,
+        e.signed_at,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Closes a seeded week: the homeroom teacher at `at`, the principal an hour later.
+pub(crate) async fn seed_close(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    school: SchoolId,
+    class: ClassId,
+    monday: NaiveDate,
+    homeroom: UserId,
+    principal: UserId,
+    at: i64,
+) -> Result<(), Error> {
+    let monday_s = monday.to_string();
+    sqlx::query(
+        "INSERT INTO class_log_weeks (school_id, class_id, monday, homeroom_by, homeroom_at, \
+         principal_by, principal_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(school)
+    .bind(class)
+    .bind(&monday_s)
+    .bind(homeroom)
+    .bind(at)
+    .bind(principal)
+    .bind(at + 3600)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    for (kind, by, when) in [
+        (RecordKind::CloseHomeroom, homeroom, at),
+        (RecordKind::ClosePrincipal, principal, at + 3600),
+    ] {
+        let record = chain::content(&chain::CloseContent {
+            monday: &monday_s,
+            by,
+            at: when,
+        });
+        chain::append(tx, school, class, kind, &monday_s, &record, by, when).await?;
+    }
+    Ok(())
 }

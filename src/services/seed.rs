@@ -743,8 +743,205 @@ async fn demo_classes(ctx: &Ctx, schools: &[(i64, String, bool)]) -> Result<(u64
         // close (late too often) — see `demo_roll_calls`.
         let late_by = if position < 5 { 12 } else { 24 };
         roll_calls += demo_roll_calls(ctx, school, &mut rng, today, late_by).await?;
+        demo_class_log(ctx, school, &mut rng, today, late_by).await?;
     }
     Ok((classes_created, roll_calls))
+}
+
+/// Lesson titles a demo class log cycles through, by subject code.
+fn demo_topics(subject: &str) -> &'static [&'static str] {
+    match subject {
+        "toan" => &[
+            "Ôn tập các số đến 100 000",
+            "Phép cộng có nhớ",
+            "Phép trừ có nhớ",
+            "Nhân với số có một chữ số",
+            "Chia cho số có một chữ số",
+            "Giải bài toán có lời văn",
+        ],
+        "tieng_viet" | "ngu_van" => &[
+            "Đọc hiểu: Quê hương",
+            "Luyện từ và câu: Từ chỉ sự vật",
+            "Tập làm văn: Kể về gia đình",
+            "Chính tả: Nghe – viết",
+            "Viết đoạn văn ngắn",
+        ],
+        "khtn" | "tu_nhien_xa_hoi" | "vat_ly" => &[
+            "Các thể của chất",
+            "Ánh sáng và sự truyền ánh sáng",
+            "Thực hành: đo nhiệt độ",
+            "Năng lượng và cuộc sống",
+        ],
+        "ngoai_ngu" => &[
+            "Unit 1: Hello",
+            "Unit 2: My family",
+            "Unit 3: At school",
+            "Review 1",
+        ],
+        "tin_hoc" => &[
+            "Làm quen với máy tính",
+            "Gõ phím đúng cách",
+            "Vẽ hình đơn giản",
+        ],
+        _ => &[
+            "Hoạt động trải nghiệm",
+            "Hát và vận động",
+            "Vẽ tranh theo chủ đề",
+        ],
+    }
+}
+
+/// The demo's class log (sổ đầu bài) for a school's lessons of the last [`ROLL_CALL_WEEKS`]
+/// weeks with a roll call: signed by their teacher (most on time, `late_by` as for the roll
+/// calls makes some late), the absentees from the roll call; every week before last closed by
+/// the homeroom teacher and the principal. Written through the class log's own chain code, so
+/// `lophoc log verify` finds every chain intact.
+async fn demo_class_log(
+    ctx: &Ctx,
+    school: SchoolId,
+    rng: &mut Lcg,
+    today: chrono::NaiveDate,
+    late_by: i64,
+) -> Result<(), Error> {
+    use crate::class_log::{Absentee, Grade, week_of};
+    use crate::roll_calls::Status;
+    use crate::services::class_log::{SeedEntry, seed_close, seed_signed};
+    use crate::services::{periods, timetable};
+    use std::collections::HashMap;
+    let from = today - chrono::Duration::days(7 * ROLL_CALL_WEEKS);
+    let Some(yesterday) = today.pred_opt() else {
+        return Ok(());
+    };
+    let mut slots = timetable::timetabled(ctx, school, from, yesterday, None).await?;
+    slots.sort_by(|a, b| {
+        (a.class_id, a.date, a.item.period).cmp(&(b.class_id, b.date, b.item.period))
+    });
+    let grid = periods::load_grid(ctx, school).await?;
+    let taken: Vec<(crate::ids::ClassId, String, i64)> = sqlx::query_as(
+        "SELECT class_id, date, period FROM roll_calls WHERE school_id = $1 AND date >= $2",
+    )
+    .bind(school)
+    .bind(from.to_string())
+    .fetch_all(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    let taken: std::collections::HashSet<_> = taken.into_iter().collect();
+    let absent: Vec<(
+        crate::ids::ClassId,
+        String,
+        i64,
+        crate::ids::StudentId,
+        String,
+        String,
+    )> = sqlx::query_as(
+        "SELECT r.class_id, r.date, r.period, e.student_id, s.full_name, e.status \
+             FROM roll_calls r JOIN roll_call_entries e ON e.roll_call_id = r.id \
+             JOIN students s ON s.id = e.student_id WHERE r.school_id = $1 AND r.date >= $2 \
+             AND e.status IN ('excused', 'unexcused')",
+    )
+    .bind(school)
+    .bind(from.to_string())
+    .fetch_all(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    let mut absentees: HashMap<(crate::ids::ClassId, String, i64), Vec<Absentee>> = HashMap::new();
+    for (class, date, period, student, name, status) in absent {
+        let status =
+            crate::services::db::decode("status", &status, Status::parse).map_err(internal)?;
+        absentees
+            .entry((class, date, period))
+            .or_default()
+            .push(Absentee {
+                student_id: student,
+                full_name: name,
+                status,
+            });
+    }
+    let homerooms: HashMap<crate::ids::ClassId, Option<UserId>> =
+        sqlx::query_as::<_, (crate::ids::ClassId, Option<UserId>)>(
+            "SELECT id, homeroom_teacher_id FROM classes WHERE school_id = $1",
+        )
+        .bind(school)
+        .fetch_all(&ctx.db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .collect();
+    let principal: Option<UserId> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE school_id = $1 AND role = 'school_admin' ORDER BY id LIMIT 1",
+    )
+    .bind(school)
+    .fetch_optional(&ctx.db.pool)
+    .await
+    .map_err(internal)?;
+    // Every week before last is closed; last week waits for its homeroom teacher.
+    let last_closed = week_of(today) - chrono::Duration::days(14);
+    let mut ppct: HashMap<(crate::ids::ClassId, String), i64> = HashMap::new();
+    let mut tx = ctx.db.pool.begin().await.map_err(internal)?;
+    let mut week: Option<(crate::ids::ClassId, chrono::NaiveDate)> = None;
+    let close = |w: Option<(crate::ids::ClassId, chrono::NaiveDate)>| {
+        w.filter(|(_, monday)| *monday <= last_closed)
+            .and_then(|(class, monday)| {
+                let homeroom = homerooms.get(&class).copied().flatten()?;
+                Some((class, monday, homeroom, principal?))
+            })
+    };
+    for s in &slots {
+        let this = (s.class_id, week_of(s.date));
+        if week.is_some_and(|w| w != this) {
+            if let Some((class, monday, h, p)) = close(week) {
+                let saturday = crate::dates::midnight(monday + chrono::Duration::days(5));
+                seed_close(&mut tx, school, class, monday, h, p, saturday + 10 * 3600).await?;
+            }
+        }
+        week = Some(this);
+        let date = s.date.to_string();
+        if !taken.contains(&(s.class_id, date.clone(), s.item.period)) {
+            continue;
+        }
+        let n = ppct
+            .entry((s.class_id, s.item.subject.clone()))
+            .or_insert(0);
+        *n += 1;
+        let topics = demo_topics(&s.item.subject);
+        let title = format!("Bài {}: {}", *n, topics[(*n as usize - 1) % topics.len()]);
+        let end = grid
+            .items
+            .iter()
+            .find(|p| p.number == s.item.period)
+            .map(|p| p.ends.minutes())
+            .unwrap_or(12 * 60);
+        let midnight = crate::dates::midnight(s.date);
+        let deadline = midnight + (end + crate::class_log::SIGN_GRACE_MINUTES) * 60;
+        let signed_at = midnight + (end + rng.range(-4, late_by / 2)) * 60;
+        let mut away = absentees
+            .remove(&(s.class_id, date, s.item.period))
+            .unwrap_or_default();
+        crate::names::sort_by_name(&mut away, |a| &a.full_name);
+        seed_signed(
+            &mut tx,
+            SeedEntry {
+                school,
+                class: s.class_id,
+                date: s.date,
+                period: s.item.period,
+                teacher: s.item.teacher_id,
+                title: &title,
+                ppct: *n,
+                grade: Grade::ALL[(rng.next() % 3) as usize],
+                signed_at,
+                deadline,
+                absentees: away,
+            },
+        )
+        .await?;
+    }
+    if let Some((class, monday, h, p)) = close(week) {
+        let saturday = crate::dates::midnight(monday + chrono::Duration::days(5));
+        seed_close(&mut tx, school, class, monday, h, p, saturday + 10 * 3600).await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(())
 }
 
 /// Roll calls for a school's lessons of the last [`ROLL_CALL_WEEKS`] weeks (not today's):

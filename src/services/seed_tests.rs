@@ -134,6 +134,29 @@ both_engines!(demo_builds_a_province_and_is_idempotent, |t| async move {
         t.count("roll_calls").await,
         report.roll_calls_created as i64
     );
+    // The class log: a signed entry for each lesson with a roll call, weeks before last closed
+    // twice, and every school's chains intact.
+    assert_eq!(
+        t.count("class_log_entries").await,
+        report.roll_calls_created as i64
+    );
+    assert!(t.count("class_log_weeks").await > 0);
+    let logged: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT school_id FROM class_log_records ORDER BY school_id")
+            .fetch_all(&t.ctx.db.pool)
+            .await
+            .unwrap();
+    assert!(!logged.is_empty());
+    for school in logged {
+        let r = crate::services::class_log::verify_school(
+            &t.ctx,
+            crate::ids::SchoolId(school),
+            String::new(),
+        )
+        .await
+        .unwrap();
+        assert!(r.intact, "school {school}: {:?}", r.broken);
+    }
     let gv: i64 = sqlx::query("SELECT id FROM users WHERE username = $1")
         .bind(format!("gv.{}.1", first_code.to_lowercase()))
         .fetch_one(&t.ctx.db.pool)

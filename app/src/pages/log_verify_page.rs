@@ -12,7 +12,7 @@ use crate::i18n::{tr, trf};
 use crate::serverfns::class_log::verify_class_log;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use lophoc::class_log::{BreakReason, BrokenChain, ChainReport, RecordKind};
+use lophoc::class_log::{BrokenChain, ChainReport, RecordKind};
 use lophoc::dates::{display_date, display_timestamp, parse_date};
 use lophoc::ids::SchoolId;
 
@@ -36,26 +36,6 @@ pub fn LogVerifyPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-fn kind_key(k: Option<RecordKind>) -> &'static str {
-    match k {
-        Some(RecordKind::Sign) => "log.kind_sign",
-        Some(RecordKind::CloseHomeroom) => "log.kind_close_homeroom",
-        Some(RecordKind::ClosePrincipal) => "log.kind_close_principal",
-        Some(RecordKind::Correction) => "log.kind_correction",
-        Some(RecordKind::Approve) => "log.kind_approve",
-        None => "log.kind_unknown",
-    }
-}
-
-fn reason_key(r: BreakReason) -> &'static str {
-    match r {
-        BreakReason::LinkMismatch => "log.break_link",
-        BreakReason::HashMismatch => "log.break_hash",
-        BreakReason::DataChanged => "log.break_data",
-        BreakReason::Unrecorded => "log.break_unrecorded",
     }
 }
 
@@ -133,9 +113,9 @@ fn Report(r: ChainReport) -> impl IntoView {
                         <td class="num" data-label=tr("log.verify_seq")>
                             {if b.seq > 0 { b.seq.to_string() } else { "—".to_owned() }}
                         </td>
-                        <td data-label=tr("log.verify_kind")>{tr(kind_key(b.kind))}</td>
+                        <td data-label=tr("log.verify_kind")>{tr(b.kind.map(RecordKind::label_key).unwrap_or("log.kind_unknown"))}</td>
                         <td data-label=tr("log.verify_ref")>{reference_words(&b.reference)}</td>
-                        <td data-label=tr("log.verify_reason")>{tr(reason_key(b.reason))}</td>
+                        <td data-label=tr("log.verify_reason")>{tr(b.reason.label_key())}</td>
                     </tr>
                 }
             })

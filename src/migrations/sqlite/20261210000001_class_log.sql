@@ -79,3 +79,8 @@ CREATE TABLE class_log_records (
     UNIQUE (class_id, seq)
 );
 CREATE INDEX class_log_records_school ON class_log_records(school_id, class_id, seq);
+CREATE INDEX class_log_entries_received ON class_log_entries(received_at);
+
+-- The pilot criterion `log_signed_on_time_pct`: the class-log entries of the window signed on
+-- time, measured with the other counts of a pilot run.
+ALTER TABLE pilot_status ADD COLUMN logs_on_time BIGINT NOT NULL DEFAULT 0;

@@ -192,7 +192,8 @@ pub(super) fn status_str(s: Status) -> &'static str {
 /// Verifies every class chain of a school (API `GET /api/v1/schools/{id}/log/verify`): the
 /// school's administrators, the department that sees the school, sysadmins.
 pub async fn verify(ctx: &Ctx, actor: &Actor, school: SchoolId) -> Result<ChainReport, Error> {
-    if !(actor.can_manage_school(school) || (actor.is_above_schools() && actor.can_read_school(school)))
+    if !(actor.can_manage_school(school)
+        || (actor.is_above_schools() && actor.can_read_school(school)))
     {
         return if actor.can_read_school(school) {
             Err(Error::forbidden())
@@ -254,14 +255,12 @@ pub async fn verify_school(
     .fetch_all(pool)
     .await
     .map_err(internal)?;
-    let weeks: Vec<WeekRow> = sqlx::query_as(&format!(
-        "{} WHERE w.school_id = $1",
-        super::WEEK_SELECT
-    ))
-    .bind(school)
-    .fetch_all(pool)
-    .await
-    .map_err(internal)?;
+    let weeks: Vec<WeekRow> =
+        sqlx::query_as(&format!("{} WHERE w.school_id = $1", super::WEEK_SELECT))
+            .bind(school)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
     let corrections: Vec<CorrectionRow> = sqlx::query_as(&format!(
         "{} WHERE c.school_id = $1",
         super::CORRECTION_SELECT
@@ -283,7 +282,10 @@ pub async fn verify_school(
     let mut expected: HashMap<(ClassId, RecordKind, String), String> = HashMap::new();
     for e in &entries {
         if let Some(c) = sign_content_of(e).map_err(internal)? {
-            expected.insert((e.class_id, RecordKind::Sign, lesson_ref(&e.date, e.period)), c);
+            expected.insert(
+                (e.class_id, RecordKind::Sign, lesson_ref(&e.date, e.period)),
+                c,
+            );
         }
     }
     for w in &weeks {

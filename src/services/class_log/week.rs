@@ -6,8 +6,8 @@ use super::{
     CORRECTION_SELECT, CorrectionRow, WEEK_SELECT, WeekRow, chain, deadline, entry_of, rows_in,
 };
 use crate::class_log::{
-    Absentee, CloseStep, Closing, Correction, LogDay, LogState, LogWeek, PupilAbsences,
-    CONSECUTIVE_DAYS_LIMIT, RecordKind, WeekClosing, YEAR_ABSENCE_LIMIT, longest_absent_run,
+    Absentee, CONSECUTIVE_DAYS_LIMIT, CloseStep, Closing, Correction, LogDay, LogWeek,
+    PupilAbsences, RecordKind, WeekClosing, YEAR_ABSENCE_LIMIT, longest_absent_run,
 };
 use crate::classes::Class;
 use crate::error::{Error, ErrorCode, Msg};
@@ -117,8 +117,7 @@ pub async fn week(
     let pool = &ctx.db.pool;
     let slots = timetable::class_slots(ctx, c.school_id, class, monday, sunday).await?;
     let grid = periods::load_grid(ctx, c.school_id).await?;
-    let holidays =
-        periods::load_holidays(ctx, c.school_id, Some(monday), Some(sunday)).await?;
+    let holidays = periods::load_holidays(ctx, c.school_id, Some(monday), Some(sunday)).await?;
     let closing = week_row(pool, class, monday)
         .await?
         .map(|w| closing_of(&w))
@@ -410,13 +409,4 @@ pub async fn close_week(
     tx.commit().await.map_err(internal)?;
     let row = week_row(&ctx.db.pool, class, monday).await?;
     Ok(row.as_ref().map(closing_of).unwrap_or_default())
-}
-
-/// The state a lesson's entry shows in a week (for the teacher's week and the class page).
-pub(crate) fn state_of(signed: bool, late_minutes: Option<i64>, closed: bool) -> LogState {
-    if closed {
-        LogState::Closed
-    } else {
-        crate::class_log::signature_state(signed, late_minutes)
-    }
 }

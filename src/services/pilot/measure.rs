@@ -171,6 +171,19 @@ pub(crate) async fn compute(
     })
     .await?;
 
+    // Class-log entries of the window signed on time (their signature received by the end of
+    // the day).
+    let logs = fetch(&|w| {
+        let (pf, pt, e) = (w.param(f.clone()), w.param(t.clone()), w.param(end));
+        format!(
+            "SELECT l.school_id, COUNT(*) AS a, MAX(l.date) AS last FROM class_log_entries l \
+             WHERE l.date >= {pf} AND l.date <= {pt} AND l.signed_by IS NOT NULL \
+             AND l.late_minutes = 0 AND l.received_at < {e}{} GROUP BY l.school_id",
+            one(w, "l.school_id")
+        )
+    })
+    .await?;
+
     let lessons = lessons_by_school(ctx, from, as_of, only).await?;
 
     let dev = counts(&devices)?;
@@ -178,6 +191,7 @@ pub(crate) async fn compute(
     let tch = counts(&teachers)?;
     let att = counts(&attached)?;
     let rc = counts(&rolls)?;
+    let lg = counts(&logs)?;
 
     let mut out = Vec::with_capacity(schools.len());
     for r in from_rows::<SchoolDatesRow>(&schools).map_err(internal)? {
@@ -196,7 +210,8 @@ pub(crate) async fn compute(
         let u = get(&used);
         let a = get(&att);
         let rcall = get(&rc);
-        let last_activity = [u, a, rcall]
+        let signed = get(&lg);
+        let last_activity = [u, a, rcall, signed]
             .into_iter()
             .filter_map(|x| x.and_then(|x| x.last))
             .max();
@@ -210,6 +225,7 @@ pub(crate) async fn compute(
                 teachers_with_materials: a.map_or(0, |x| x.n),
                 lessons: lessons.get(&id).copied().unwrap_or(0),
                 roll_calls_on_time: rcall.map_or(0, |x| x.n),
+                logs_on_time: signed.map_or(0, |x| x.n),
             },
             last_activity,
         });

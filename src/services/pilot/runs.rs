@@ -86,6 +86,7 @@ struct MarksRow {
     attached_n: i64,
     rolls_id: Option<i64>,
     rolls_at: Option<i64>,
+    logs_at: Option<i64>,
 }
 
 /// The fingerprint of the data a run of `as_of` over `window_days` reads, now.
@@ -119,7 +120,8 @@ pub(super) async fn fingerprint(
          (SELECT MAX(id) FROM lesson_materials) AS attached_id, \
          (SELECT COUNT(*) FROM lesson_materials WHERE date >= $1 AND date <= $2) AS attached_n, \
          (SELECT MAX(id) FROM roll_calls) AS rolls_id, \
-         (SELECT MAX(updated_at) FROM roll_calls) AS rolls_at",
+         (SELECT MAX(updated_at) FROM roll_calls) AS rolls_at, \
+         (SELECT MAX(received_at) FROM class_log_entries) AS logs_at",
     )
     .bind(from.to_string())
     .bind(as_of.to_string())
@@ -135,7 +137,7 @@ pub(super) async fn fingerprint(
     let id = |v: Option<i64>| v.unwrap_or(0);
     Ok(Fingerprint {
         registry_unsure: recent(&[r.schools_at, r.enrolled_at, r.users_at]),
-        activity_unsure: recent(&[r.devices_at, r.bookings_at, r.rolls_at]),
+        activity_unsure: recent(&[r.devices_at, r.bookings_at, r.rolls_at, r.logs_at]),
         registry: format!(
             "{}.{}.{}/{}.{}/{}.{}/{}.{}/{}.{}/{}.{}/{}.{}",
             r.schools_n,
@@ -155,7 +157,7 @@ pub(super) async fn fingerprint(
             id(r.holidays_id),
         ),
         activity: format!(
-            "{}.{}/{}/{}.{}/{}.{}/{}.{}",
+            "{}.{}/{}/{}.{}/{}.{}/{}.{}/{}",
             id(r.devices_id),
             at(r.devices_at),
             id(r.notes_id),
@@ -165,6 +167,7 @@ pub(super) async fn fingerprint(
             r.attached_n,
             id(r.rolls_id),
             at(r.rolls_at),
+            at(r.logs_at),
         ),
     })
 }
@@ -300,7 +303,7 @@ async fn make_run(
         let mut sql = String::from(
             "INSERT INTO pilot_status (as_of, school_id, enrolled, counted, met, devices, \
              device_periods, teachers, teachers_with_materials, lessons, roll_calls_on_time, \
-             last_activity) VALUES ",
+             logs_on_time, last_activity) VALUES ",
         );
         let mut n = 0;
         for (i, _) in chunk.iter().enumerate() {
@@ -308,7 +311,7 @@ async fn make_run(
                 sql.push_str(", ");
             }
             sql.push('(');
-            for j in 0..12 {
+            for j in 0..13 {
                 if j > 0 {
                     sql.push_str(", ");
                 }
@@ -334,6 +337,7 @@ async fn make_run(
                 .bind(x.teachers_with_materials)
                 .bind(x.lessons)
                 .bind(x.roll_calls_on_time)
+                .bind(x.logs_on_time)
                 .bind(m.last_activity.map(|d| d.to_string()));
         }
         q.execute(&mut *tx).await.map_err(internal)?;

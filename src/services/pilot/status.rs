@@ -43,7 +43,8 @@ pub struct StatusFilter {
 
 const STATUS_SELECT: &str = "SELECT p.school_id, s.code, s.name, s.level, s.area_id, \
      a.name AS area, e.since, p.enrolled, p.counted, p.met, p.devices, p.device_periods, \
-     p.teachers, p.teachers_with_materials, p.lessons, p.roll_calls_on_time, p.last_activity \
+     p.teachers, p.teachers_with_materials, p.lessons, p.roll_calls_on_time, p.logs_on_time, \
+     p.last_activity \
      FROM pilot_status p JOIN schools s ON s.id = p.school_id JOIN areas a ON a.id = s.area_id \
      LEFT JOIN pilot_enrollments e ON e.school_id = p.school_id";
 
@@ -65,6 +66,7 @@ struct StatusRow {
     teachers_with_materials: i64,
     lessons: i64,
     roll_calls_on_time: i64,
+    logs_on_time: i64,
     last_activity: Option<String>,
 }
 
@@ -79,6 +81,7 @@ impl StatusRow {
             teachers_with_materials: self.teachers_with_materials,
             lessons: self.lessons,
             roll_calls_on_time: self.roll_calls_on_time,
+            logs_on_time: self.logs_on_time,
         };
         let (results, counted) = evaluate(criteria, &measured);
         Ok(SchoolStatus {
