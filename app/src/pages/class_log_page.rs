@@ -80,7 +80,7 @@ fn Week(w: LogWeek) -> impl IntoView {
         })
         .or_else(|| approved.then(|| tr("log.approved_note").to_owned()));
     let href = format!("/classes/{}/log", w.class_id);
-    let week_link = |d: chrono::NaiveDate| format!("{href}?week={d}");
+    let week_link = |d: chrono::NaiveDate| lophoc::class_log::week_href(w.class_id, d);
     let sunday = w.monday + Duration::days(6);
     let range = trf(
         "log.week_range",
@@ -346,10 +346,6 @@ fn Week(w: LogWeek) -> impl IntoView {
 /// (a holiday) one row saying so.
 #[component]
 fn DayRows(d: LogDay) -> impl IntoView {
-    let day = view! {
-        <span class="log-day-name">{tr(weekday_key(d.date.weekday(), false))}</span>
-        <span class="log-day-date">{display_date(d.date)}</span>
-    };
     if d.entries.is_empty() {
         let why = d
             .holiday
@@ -357,7 +353,7 @@ fn DayRows(d: LogDay) -> impl IntoView {
             .unwrap_or_else(|| tr("log.no_lessons").to_owned());
         return view! {
             <tr class="log-day-first">
-                <th scope="row" class="log-day">{day}</th>
+                <th scope="row" class="log-day">{day_label(&d)}</th>
                 <td colspan="8" class="muted">{why}</td>
             </tr>
         }
