@@ -14,7 +14,9 @@ pub fn value_text(key: CriterionKey, v: f64) -> String {
         CriterionKey::DeviceUsePeriodsPerWeek => {
             trf("pilot.unit.per_week", &[("n", decimal_text(v))])
         }
-        CriterionKey::TeachersWithMaterialsPct | CriterionKey::RollCallOnTimePct => percent_text(v),
+        CriterionKey::TeachersWithMaterialsPct
+        | CriterionKey::RollCallOnTimePct
+        | CriterionKey::LogSignedOnTimePct => percent_text(v),
     }
 }
 

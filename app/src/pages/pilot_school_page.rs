@@ -111,6 +111,18 @@ fn evidence_link(
                 None
             }
         }
+        CriterionKey::LogSignedOnTimePct => {
+            if dept {
+                Some((
+                    format!("/log/on-time?from={from}&to={to}"),
+                    "pilot.school.see_log_on_time",
+                ))
+            } else if admin {
+                Some(("/classes".to_owned(), "pilot.school.see_class_log"))
+            } else {
+                None
+            }
+        }
     }
 }
 
@@ -148,6 +160,16 @@ fn counts_text(
             "pilot.school.counts_lessons",
             &[
                 ("n", group_digits(m.roll_calls_on_time.min(m.lessons))),
+                ("of", group_digits(m.lessons)),
+            ],
+        ),
+        CriterionKey::LogSignedOnTimePct if m.lessons == 0 => {
+            tr("pilot.school.no_timetable").to_owned()
+        }
+        CriterionKey::LogSignedOnTimePct => trf(
+            "pilot.school.counts_signed",
+            &[
+                ("n", group_digits(m.logs_on_time.min(m.lessons))),
                 ("of", group_digits(m.lessons)),
             ],
         ),

@@ -33,11 +33,12 @@ pub const MAX_CSV_BYTES: usize = 5 * 1024 * 1024;
 pub const CANDIDATES: i64 = 20;
 /// The criteria the settings form edits, in its order (`enrolled` is always in force and
 /// required: the form shows it without fields).
-pub const FORM_KEYS: [CriterionKey; 4] = [
+pub const FORM_KEYS: [CriterionKey; 5] = [
     CriterionKey::DevicesInService,
     CriterionKey::DeviceUsePeriodsPerWeek,
     CriterionKey::TeachersWithMaterialsPct,
     CriterionKey::RollCallOnTimePct,
+    CriterionKey::LogSignedOnTimePct,
 ];
 
 /// Query-string keys of a form's answer without JavaScript.
