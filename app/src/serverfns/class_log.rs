@@ -83,6 +83,8 @@ fn log_input(
 
 /// Writes a lesson's entry from the lesson page's form ("Lưu"), or writes and signs it in one
 /// submission ("Ký": the button sends `sign`). Answers whether it is signed.
+// One argument per form field: the plain form posts them by name.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "write_lesson_log")]
 pub async fn write_lesson_log(
     /// The lesson's class.
@@ -156,6 +158,8 @@ pub async fn write_lesson_log(
 }
 
 /// Files a correction of a signed (or closed) lesson's entry, with a reason.
+// One argument per form field: the plain form posts them by name.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "correct_lesson_log")]
 pub async fn correct_lesson_log(
     /// The lesson's class.
