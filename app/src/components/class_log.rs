@@ -25,8 +25,9 @@ pub fn LogBadge(
         LogState::Signed => {
             view! { <span class="badge badge-success">{tr("log.on_time")}</span> }.into_any()
         }
-        _ => view! { <span class="badge badge-danger">{tr("log.state_unsigned")}</span> }
-            .into_any(),
+        _ => {
+            view! { <span class="badge badge-danger">{tr("log.state_unsigned")}</span> }.into_any()
+        }
     };
     let closed = (entry.state == LogState::Closed)
         .then(|| view! { <span class="badge badge-neutral">{tr("log.locked")}</span> });
@@ -36,7 +37,8 @@ pub fn LogBadge(
 /// The grade's options, `chosen` (`A`…`D` or empty) selected, "—" first.
 pub fn grade_options(chosen: &str) -> impl IntoView + use<> {
     let chosen = chosen.to_owned();
-    let empty = view! { <option value="" selected=chosen.is_empty()>{tr("log.grade_none")}</option> };
+    let empty =
+        view! { <option value="" selected=chosen.is_empty()>{tr("log.grade_none")}</option> };
     let grades = Grade::ALL
         .into_iter()
         .map(|g| {
@@ -86,11 +88,13 @@ pub fn CorrectionLine(
             </span>
         }
         .into_any(),
-        _ => view! { <span class="badge badge-warning">{tr("log.correction_pending")}</span> }.into_any(),
+        _ => view! { <span class="badge badge-warning">{tr("log.correction_pending")}</span> }
+            .into_any(),
     };
     let content = [
         Some(c.title.clone()),
-        c.ppct.map(|p| trf("log.ppct_short", &[("ppct", p.to_string())])),
+        c.ppct
+            .map(|p| trf("log.ppct_short", &[("ppct", p.to_string())])),
         c.grade.map(|g| tr(g.label_key()).to_owned()),
         c.remarks.clone(),
     ]

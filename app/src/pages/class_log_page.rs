@@ -53,7 +53,10 @@ fn closing_text(c: &Option<Closing>) -> String {
     match c {
         Some(c) => trf(
             "log.closed_by",
-            &[("name", c.by_name.clone()), ("at", display_timestamp(&c.at))],
+            &[
+                ("name", c.by_name.clone()),
+                ("at", display_timestamp(&c.at)),
+            ],
         ),
         None => tr("log.not_closed").to_owned(),
     }
@@ -84,7 +87,10 @@ fn Week(w: LogWeek) -> impl IntoView {
     let sunday = w.monday + Duration::days(6);
     let range = trf(
         "log.week_range",
-        &[("from", display_date(w.monday)), ("to", display_date(sunday))],
+        &[
+            ("from", display_date(w.monday)),
+            ("to", display_date(sunday)),
+        ],
     );
     let sub = [
         Some(w.school_name.clone()),
@@ -228,6 +234,30 @@ fn Week(w: LogWeek) -> impl IntoView {
         }
         .into_any()
     };
+    // On paper the absences are one paragraph under the book, not a second table.
+    let absences_line = (!w.absences.is_empty()).then(|| {
+        let line = w
+            .absences
+            .iter()
+            .map(|p| {
+                trf(
+                    "log.absence_line",
+                    &[
+                        ("name", p.full_name.clone()),
+                        ("excused", p.week_excused.to_string()),
+                        ("unexcused", p.week_unexcused.to_string()),
+                        ("year", p.year_periods.to_string()),
+                    ],
+                ) + if p.over_year_limit || p.over_consecutive {
+                    " (!)"
+                } else {
+                    ""
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        view! { <p class="print-only log-absences-line">{line}</p> }
+    });
     let this_week = lophoc::class_log::week_of(w.today);
     view! {
         <div class="log-week">
@@ -313,7 +343,8 @@ fn Week(w: LogWeek) -> impl IntoView {
                                 ],
                             )}
                         </p>
-                        {absences}
+                        <div class="no-print">{absences}</div>
+                        {absences_line}
                     </div>
                 </section>
                 <section class="card log-section log-closings" aria-labelledby="log-closings-title">
@@ -384,14 +415,29 @@ fn DayRows(d: LogDay) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let signer = match (&e.signed_by_name, &e.signed_at) {
-                (Some(n), Some(at)) => Some(format!("{n} · {}", display_timestamp(at))),
-                _ => None,
-            };
+            // The signature's time (the day too when signed on another day); the signer's name
+            // only when not the timetabled teacher (a substitute signs as themselves).
+            let signer = e.signed_at.as_deref().map(|at| {
+                let when = display_timestamp(at);
+                let day = display_date(e.date);
+                let when = when
+                    .strip_prefix(&format!("{day} "))
+                    .map(str::to_owned)
+                    .unwrap_or(when);
+                match e.signed_by_name.as_deref().filter(|n| *n != e.teacher_name) {
+                    Some(n) => format!("{n} · {when}"),
+                    None => when,
+                }
+            });
+            let open = format!("/classes/{}/lessons/{}/{}#class-log", e.class_id, e.date, e.period);
             view! {
                 <tr class:log-day-first=i == 0>
                     {first}
-                    <td class="num">{e.period}</td>
+                    <td class="num">
+                        <a href=open aria-label=trf("log.open_lesson", &[("period", e.period.to_string())])>
+                            {e.period}
+                        </a>
+                    </td>
                     <td>{tr(&subject_label_key(&e.subject))}</td>
                     <td class="num">{e.ppct.map(|p| p.to_string()).unwrap_or_default()}</td>
                     <td class="log-title-cell">
@@ -403,14 +449,11 @@ fn DayRows(d: LogDay) -> impl IntoView {
                     <td>{grade_text(e.grade)}</td>
                     <td class="log-sign-cell">
                         <span class="log-teacher">{e.teacher_name.clone()}</span>
-                        {signer.map(|s| view! { <span class="log-signer small">{s}</span> })}
-                        <LogBadge entry=e.clone() />
-                        <a class="log-open no-print small" href=format!(
-                            "/classes/{}/lessons/{}/{}#class-log",
-                            e.class_id,
-                            e.date,
-                            e.period,
-                        )>{trf("log.open_lesson", &[("period", e.period.to_string())])}</a>
+                        " "
+                        <span class="log-sig">
+                            {signer.map(|s| view! { <span class="log-signer">{s}</span> " " })}
+                            <LogBadge entry=e.clone() />
+                        </span>
                     </td>
                 </tr>
             }

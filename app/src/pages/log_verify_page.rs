@@ -20,11 +20,8 @@ use lophoc::ids::SchoolId;
 #[component]
 pub fn LogVerifyPage() -> impl IntoView {
     let params = use_params_map();
-    let school: SchoolId = params.with_untracked(|p| {
-        p.get("id")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default()
-    });
+    let school: SchoolId =
+        params.with_untracked(|p| p.get("id").and_then(|s| s.parse().ok()).unwrap_or_default());
     let data = OnceResource::new(verify_class_log(school));
     view! {
         <PageTitle text=tr("log.verify_title") />
@@ -60,7 +57,10 @@ pub fn reference_words(reference: &str) -> String {
         },
     };
     match id {
-        Some(id) => trf("log.ref_correction", &[("id", id.to_owned()), ("lesson", words)]),
+        Some(id) => trf(
+            "log.ref_correction",
+            &[("id", id.to_owned()), ("lesson", words)],
+        ),
         None => words,
     }
 }

@@ -428,6 +428,14 @@ fn RollCall(
         </div>
         <div class="stack">
             {state}
+            // The log is below the roll call: one tap away for the teacher who just took it.
+            <p class="small">
+                <a href="#class-log">
+                    <Icon name="book" class="icon-sm" />
+                    " "
+                    {tr("log.jump")}
+                </a>
+            </p>
             {devices}
             {book}
             {materials}

@@ -121,8 +121,8 @@ pub async fn write_lesson_log(
         let fail = |e| crate::ssr::fail(&c, e);
         let day = lophoc::dates::parse_date(&typed.date)
             .ok_or_else(|| fail(lophoc::Error::not_found()))?;
-        let input = log_input(&typed.title, &typed.ppct, &typed.remarks, &typed.grade)
-            .map_err(fail)?;
+        let input =
+            log_input(&typed.title, &typed.ppct, &typed.remarks, &typed.grade).map_err(fail)?;
         let entry = if typed.sign.is_some() {
             lophoc::services::class_log::sign(
                 &ctx,
@@ -194,8 +194,8 @@ pub async fn correct_lesson_log(
         let (c, actor) = crate::ssr::actor()?;
         let ctx = crate::ssr::ctx()?;
         let fail = |e| crate::ssr::fail(&c, e);
-        let entry = log_input(&typed.title, &typed.ppct, &typed.remarks, &typed.grade)
-            .map_err(fail)?;
+        let entry =
+            log_input(&typed.title, &typed.ppct, &typed.remarks, &typed.grade).map_err(fail)?;
         let input = lophoc::class_log::CorrectionInput {
             date: typed.date.clone(),
             period,

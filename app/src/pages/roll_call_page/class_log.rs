@@ -76,7 +76,14 @@ fn Section(v: LessonLog, roll_taken: bool) -> impl IntoView {
         )
     });
     let note = saved
-        .map(|s| tr(if s == "signed" { "log.signed_note" } else { "log.saved_note" }).to_owned())
+        .map(|s| {
+            tr(if s == "signed" {
+                "log.signed_note"
+            } else {
+                "log.saved_note"
+            })
+            .to_owned()
+        })
         .or_else(|| {
             corrected.map(|s| {
                 tr(if s == "approved" {
@@ -89,10 +96,7 @@ fn Section(v: LessonLog, roll_taken: bool) -> impl IntoView {
         });
     let e = v.entry.clone();
     let week_href = format!("/classes/{}/log?week={}", e.class_id, e.date);
-    let deadline = trf(
-        "log.deadline",
-        &[("at", display_timestamp(&v.deadline))],
-    );
+    let deadline = trf("log.deadline", &[("at", display_timestamp(&v.deadline))]);
     let absentees = if e.absentees.is_empty() {
         tr(if roll_taken || e.signed_by.is_some() {
             "log.no_absentees"
@@ -178,9 +182,11 @@ fn EntryForm(
         sign: None,
     });
     // Errors that belong to no field of the form (not started, the week closed) on top.
-    let general = error
-        .clone()
-        .filter(|e| !["title", "ppct", "remarks", "grade"].iter().any(|f| e.field(f).is_some()));
+    let general = error.clone().filter(|e| {
+        !["title", "ppct", "remarks", "grade"]
+            .iter()
+            .any(|f| e.field(f).is_some())
+    });
     let field = |f: &str| field_error(&error, f);
     view! {
         {general.map(|e| view! { <ErrorAlert error=e /> })}
