@@ -438,7 +438,7 @@ fn DayRows(d: LogDay) -> impl IntoView {
                             {e.period}
                         </a>
                     </td>
-                    <td>{tr(&subject_label_key(&e.subject))}</td>
+                    <td class="log-subject-cell">{tr(&subject_label_key(&e.subject))}</td>
                     <td class="num">{e.ppct.map(|p| p.to_string()).unwrap_or_default()}</td>
                     <td class="log-title-cell">
                         {e.title.clone()}
@@ -446,7 +446,7 @@ fn DayRows(d: LogDay) -> impl IntoView {
                     </td>
                     <td class="log-absent-cell">{absentees_text(&e.absentees)}</td>
                     <td class="log-remarks-cell">{e.remarks.clone().unwrap_or_default()}</td>
-                    <td>{grade_text(e.grade)}</td>
+                    <td class="log-grade-cell">{grade_text(e.grade)}</td>
                     <td class="log-sign-cell">
                         <span class="log-teacher">{e.teacher_name.clone()}</span>
                         " "

@@ -131,9 +131,11 @@ fn Section(v: LessonLog, roll_taken: bool) -> impl IntoView {
         .then(|| view! { <CorrectionForm e=e.clone() typed=corr_typed error=corr_error /> });
     view! {
         <section class="card" id=ANCHOR aria-labelledby="class-log-title">
-            <div class="card-header cluster">
-                <h2 id="class-log-title">{tr("log.title")}</h2>
-                <LogBadge entry=e.clone() />
+            <div class="card-header">
+                <div class="cluster">
+                    <h2 id="class-log-title">{tr("log.title")}</h2>
+                    <LogBadge entry=e.clone() />
+                </div>
                 <a class="btn btn-ghost btn-sm" href=week_href>
                     <Icon name="book" />
                     <span>{tr("log.week_link")}</span>
