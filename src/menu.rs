@@ -155,13 +155,16 @@ pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
     }
     if actor.is_above_schools() {
         items.push(entry("/attendance/on-time", "nav.on_time", "clipboard"));
-        // Eleven pages: the top bar groups the registry, the pilot and the reports, so it fits
+        items.push(entry("/log/on-time", "nav.log_on_time", "book"));
+        // Twelve pages: the top bar groups the registry, the pilot and the reports, so it fits
         // one row on a laptop.
         for e in &mut items {
             e.group = match e.href.as_str() {
                 "/schools" | "/schools/import" | "/accounts" => Some("nav.group.registry"),
                 "/pilot" | "/pilot/schools" | "/pilot/settings" => Some("nav.group.pilot"),
-                "/utilisation" | "/attendance/on-time" => Some("nav.group.reports"),
+                "/utilisation" | "/attendance/on-time" | "/log/on-time" => {
+                    Some("nav.group.reports")
+                }
                 _ => None,
             };
         }
@@ -234,7 +237,8 @@ mod tests {
                     "/materials",
                     "/devices",
                     "/utilisation",
-                    "/attendance/on-time"
+                    "/attendance/on-time",
+                    "/log/on-time"
                 ]
             );
         }
@@ -258,6 +262,7 @@ mod tests {
                 "nav.group.pilot",
                 "-",
                 "-",
+                "nav.group.reports",
                 "nav.group.reports",
                 "nav.group.reports"
             ]

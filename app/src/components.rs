@@ -5,6 +5,7 @@ pub mod account_table;
 pub mod as_of_form;
 pub mod badges;
 pub mod bar_chart;
+pub mod class_log;
 pub mod csv_import_form;
 pub mod error_alert;
 pub mod field;

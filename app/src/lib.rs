@@ -26,12 +26,15 @@ use crate::pages::attendance_page::AttendancePage;
 use crate::pages::attendance_summary_page::AttendanceSummaryPage;
 use crate::pages::book_page::BookPage;
 use crate::pages::bookings_page::BookingsPage;
+use crate::pages::class_log_page::ClassLogPage;
 use crate::pages::class_page::ClassPage;
 use crate::pages::classes_page::ClassesPage;
 use crate::pages::device_labels_page::DeviceLabelsPage;
 use crate::pages::device_page::DevicePage;
 use crate::pages::devices_page::DevicesPage;
 use crate::pages::home_page::HomePage;
+use crate::pages::log_on_time_page::LogOnTimePage;
+use crate::pages::log_verify_page::LogVerifyPage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::material_page::MaterialPage;
 use crate::pages::material_storage_page::MaterialStoragePage;
@@ -129,6 +132,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schools") view=SchoolsPage ssr=SsrMode::Async />
                     <Route path=path!("/schools/import") view=SchoolImportPage ssr=SsrMode::Async />
                     <Route path=path!("/schools/:id") view=SchoolPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/schools/:id/log/verify")
+                        view=LogVerifyPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/teachers") view=TeachersPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/devices") view=DevicesPage ssr=SsrMode::Async />
@@ -145,6 +153,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pilot/report") view=PilotReportPage ssr=SsrMode::Async />
                     <Route path=path!("/attendance") view=AttendancePage ssr=SsrMode::Async />
                     <Route path=path!("/attendance/on-time") view=OnTimePage ssr=SsrMode::Async />
+                    <Route path=path!("/log/on-time") view=LogOnTimePage ssr=SsrMode::Async />
                     <Route path=path!("/materials") view=MaterialsPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/materials/storage")
@@ -159,6 +168,7 @@ pub fn App() -> impl IntoView {
                         view=TimetablePage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/classes/:class/log") view=ClassLogPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/classes/:class/attendance")
                         view=AttendanceSummaryPage

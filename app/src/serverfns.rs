@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bookings;
+pub mod class_log;
 pub mod classes;
 pub mod devices;
 pub mod echo;

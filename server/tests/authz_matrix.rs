@@ -613,6 +613,48 @@ fn fn_class_range(_: &Fixture, _: Scope, _: u32) -> Payload {
     )
 }
 
+fn fn_lesson_log(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("date", LESSON_DATE.into()),
+            ("period", "1".into()),
+            ("title", format!("Bài {n}")),
+            ("ppct", (n % 900 + 1).to_string()),
+            ("remarks", String::new()),
+            ("grade", "B".into()),
+            ("sign", "1".into()),
+        ],
+        &[("class", "{id}")],
+    )
+}
+
+fn fn_log_correction(_: &Fixture, _: Scope, n: u32) -> Payload {
+    Payload::Args(
+        vec![
+            ("date", LESSON_DATE.into()),
+            ("period", "1".into()),
+            ("reason", format!("Ghi nhầm {n}")),
+            ("title", format!("Bài sửa {n}")),
+            ("ppct", String::new()),
+            ("remarks", String::new()),
+            ("grade", String::new()),
+        ],
+        &[("class", "{id}")],
+    )
+}
+
+fn fn_log_week(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("week", String::new())], &[("class", "{id}")])
+}
+
+fn fn_close_log_week(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![("monday", LESSON_DATE.into())], &[("class", "{id}")])
+}
+
+fn fn_approve_log_correction(_: &Fixture, _: Scope, _: u32) -> Payload {
+    Payload::Args(vec![], &[("class", "{id}"), ("id", "{cid}")])
+}
+
 fn fn_range(_: &Fixture, _: Scope, _: u32) -> Payload {
     Payload::Args(vec![("from", String::new()), ("to", String::new())], &[])
 }
@@ -1803,6 +1845,64 @@ const TABLE: &[Row] = &[
         route: "GET /api/v1/log/on-time",
         id: Id::None,
         body: none,
+        ends_session: false,
+        expect: "401 | 403 | 403 | 2xx | 2xx | 2xx",
+    },
+    // The class log's server functions (app/src/serverfns/class_log.rs): the same rules as
+    // their REST routes above.
+    Row {
+        route: "POST /fn/lesson_log_view",
+        id: Id::Class,
+        body: fn_roll_call_view,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/write_lesson_log",
+        id: Id::Class,
+        body: fn_lesson_log,
+        ends_session: false,
+        expect: "401 | 403 404 | 403 404 | 404 | 404 | 403",
+    },
+    Row {
+        route: "POST /fn/correct_lesson_log",
+        id: Id::Correction,
+        body: fn_log_correction,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/class_log_week",
+        id: Id::Class,
+        body: fn_log_week,
+        ends_session: false,
+        expect: "401 | 2xx 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/close_log_week",
+        id: Id::Class,
+        body: fn_close_log_week,
+        ends_session: false,
+        expect: "401 | 403 404 | 422 404 | 404 | 404 | 422",
+    },
+    Row {
+        route: "POST /fn/approve_log_correction",
+        id: Id::Correction,
+        body: fn_approve_log_correction,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 404 | 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/verify_class_log",
+        id: Id::School,
+        body: fn_school,
+        ends_session: false,
+        expect: "401 | 403 404 | 2xx 404 | 2xx | 2xx 404 | 2xx",
+    },
+    Row {
+        route: "POST /fn/log_on_time_by_school",
+        id: Id::None,
+        body: fn_range,
         ends_session: false,
         expect: "401 | 403 | 403 | 2xx | 2xx | 2xx",
     },

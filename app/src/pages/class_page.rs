@@ -117,6 +117,10 @@ fn Class(v: ClassView) -> impl IntoView {
                     <Icon name="calendar" />
                     <span>{tr("class.timetable")}</span>
                 </a>
+                <a class="btn btn-secondary" href=format!("{href}/log?week={}", v.monday)>
+                    <Icon name="book" />
+                    <span>{tr("log.title")}</span>
+                </a>
                 <a class="btn btn-secondary" href=format!("{href}/attendance")>
                     <Icon name="chart" />
                     <span>{tr("class.summary")}</span>

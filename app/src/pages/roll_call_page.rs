@@ -1,8 +1,9 @@
 //! `/classes/:class/lessons/:date/:period`: a lesson's roll call, built for a phone. Everyone
 //! starts present; a tap on a student's pill marks late, excused or unexcused; one submit. A
 //! plain multipart form (no JavaScript needed): the answer comes back as `?saved=1` or the
-//! error with the marks kept. Read-only for whoever may not write; the lesson's materials
-//! (attached, taken off) and the history of changes below.
+//! error with the marks kept. Read-only for whoever may not write; the lesson's class log entry
+//! (sổ đầu bài, signed after the roll call), its materials (attached, taken off) and the
+//! history of changes below.
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::icon::Icon;
@@ -30,6 +31,8 @@ use lophoc::roll_calls::{RosterLine, Status};
 use lophoc::subjects::subject_label_key;
 use server_fn::ServerFn;
 use server_fn::error::ServerFnUrlError;
+
+mod class_log;
 
 /// `/classes/:class/lessons/:date/:period`.
 #[component]
@@ -249,6 +252,14 @@ fn RollCall(
     // The materials up front too: the teacher opens them in class.
     let materials = (!l.materials.is_empty())
         .then(|| view! { <LessonMaterialLinks materials=l.materials.clone() /> });
+    let log = view! {
+        <class_log::LessonLogSection
+            class=l.class_id
+            date=l.date.to_string()
+            period=l.period
+            roll_taken=v.roll_call.is_some()
+        />
+    };
     let total = v.students.len();
     let body = if v.students.is_empty() {
         view! {
@@ -417,10 +428,19 @@ fn RollCall(
         </div>
         <div class="stack">
             {state}
+            // The log is below the roll call: one tap away for the teacher who just took it.
+            <p class="small">
+                <a href="#class-log">
+                    <Icon name="book" class="icon-sm" />
+                    " "
+                    {tr("log.jump")}
+                </a>
+            </p>
             {devices}
             {book}
             {materials}
             {body}
+            {log}
             <LessonMaterials lesson=v.lesson.clone() may_edit=v.may_write />
             {history}
         </div>

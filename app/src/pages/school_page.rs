@@ -1,4 +1,5 @@
-//! One school's page (`/schools/:id`): its registry record and pilot enrolment. A school the
+//! One school's page (`/schools/:id`): its registry record and pilot enrolment, and for its
+//! administrators and the department the link to the class log's verification. A school the
 //! user may not see is "not found", like one that does not exist.
 
 use crate::components::badges::PilotBadge;
@@ -41,9 +42,13 @@ pub fn SchoolPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                let sees_all = session.0.await.ok().flatten().is_some_and(|u| u.role.sees_all_schools());
+                let user = session.0.await.ok().flatten();
+                let sees_all = user.as_ref().is_some_and(|u| u.role.sees_all_schools());
+                // The verification is the principal's and the department's (the service
+                // refuses a teacher anyway).
+                let verify = user.as_ref().is_some_and(|u| u.role != lophoc::model::Role::Teacher);
                 match school.await {
-                    Ok(Some(s)) => view! { <SchoolDetails school=s back=sees_all /> }.into_any(),
+                    Ok(Some(s)) => view! { <SchoolDetails school=s back=sees_all verify /> }.into_any(),
                     Ok(None) => view! { <NotFound /> }.into_any(),
                     Err(e) if e.code == ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
                     Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
@@ -54,7 +59,7 @@ pub fn SchoolPage() -> impl IntoView {
 }
 
 #[component]
-fn SchoolDetails(school: School, back: bool) -> impl IntoView {
+fn SchoolDetails(school: School, back: bool, verify: bool) -> impl IntoView {
     let former = school
         .former_district
         .clone()
@@ -77,6 +82,14 @@ fn SchoolDetails(school: School, back: bool) -> impl IntoView {
                 <h1>{school.name.clone()}</h1>
                 <p>{tr(school.level.label_key())} " · " {school.area.clone()}</p>
             </div>
+            {verify.then(|| view! {
+                <div class="page-header-actions">
+                    <a class="btn btn-secondary" href=format!("/schools/{}/log/verify", school.id)>
+                        <Icon name="lock" />
+                        <span>{tr("log.verify_link")}</span>
+                    </a>
+                </div>
+            })}
         </div>
         <section class="card">
             <div class="card-body">
