@@ -320,10 +320,9 @@ pub async fn check_problems(common: &Common, args: &ServeArgs) -> Vec<String> {
         .s3_bucket
         .as_deref()
         .is_none_or(|b| b.trim().is_empty())
+        && let Err(e) = probe_dir(&common.data_dir.join("files"))
     {
-        if let Err(e) = probe_dir(&common.data_dir.join("files")) {
-            out.push(format!("the file store is not writable: {e}"));
-        }
+        out.push(format!("the file store is not writable: {e}"));
     }
     let url = common.database_url();
     let Some(engine) = lophoc::services::Engine::from_url(&url) else {

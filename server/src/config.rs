@@ -247,20 +247,16 @@ impl Common {
             .database_url
             .as_deref()
             .filter(|u| !u.trim().is_empty())
+            && lophoc::services::Engine::from_url(u).is_none()
         {
-            if !(u.starts_with("sqlite:")
-                || u.starts_with("postgres:")
-                || u.starts_with("postgresql:"))
-            {
-                out.push("DATABASE_URL: use sqlite://FILE or postgres://USER@HOST/DB".to_owned());
-            }
+            out.push("DATABASE_URL: use sqlite://FILE or postgres://USER@HOST/DB".to_owned());
         }
         if let Some(bucket) = self.s3_bucket.as_deref().filter(|b| !b.trim().is_empty()) {
             if bucket.trim() != bucket || bucket.contains('/') {
                 out.push(format!("LOPHOC_S3_BUCKET: {bucket:?} is not a bucket name"));
             }
             let ep = self.s3_endpoint.trim();
-            if !ep.is_empty() && !(ep.starts_with("https://") || ep.starts_with("http://")) {
+            if !(ep.is_empty() || ep.starts_with("https://") || ep.starts_with("http://")) {
                 out.push(format!(
                     "LOPHOC_S3_ENDPOINT: {ep:?} is not an http:// or https:// URL"
                 ));

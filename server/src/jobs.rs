@@ -133,10 +133,12 @@ async fn claim_period(ctx: &Ctx, every: Duration) -> Result<bool, sqlx::Error> {
         .bind(LAST_ROUND_KEY)
         .fetch_optional(&ctx.db.pool)
         .await?;
-    if let Some(last) = last.and_then(|v| v.parse::<i64>().ok()) {
-        if gap > 0 && now >= last && now - last < gap {
-            return Ok(false);
-        }
+    if let Some(last) = last.and_then(|v| v.parse::<i64>().ok())
+        && gap > 0
+        && now >= last
+        && now - last < gap
+    {
+        return Ok(false);
     }
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2) \

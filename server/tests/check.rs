@@ -1,6 +1,8 @@
 //! `lophoc check`: one line per problem of the configuration, exit status non-zero when there
 //! is any; nothing printed but "configuration ok" when it is sound.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 use clap::Parser;
 use lophoc::services::Engine;
 use lophoc::services::testing::fresh_db;

@@ -4,6 +4,8 @@
 //! audit record each). The advisory lock held elsewhere makes a round skip; a round less than
 //! a period after the last one skips too. SQLite (one process) only keeps the period.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 use lophoc::bookings::BookingRequest;
 use lophoc::devices::DeviceInput;
 use lophoc::services::testing::{TestDb, fresh_db};

@@ -2,6 +2,8 @@
 //! or with a wrong one, and the counters in Prometheus' text format: requests by route template
 //! (never the raw path) and status, latency histograms, the database pool, logins by outcome.
 
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
+
 mod common;
 
 use common::{App, Req};

@@ -344,7 +344,9 @@ async fn sqlite_table(conn: &mut sqlx::AnyConnection, name: String) -> Result<Ta
     .fetch_all(&mut *conn)
     .await
     .map_err(db_err(&what))?;
-    let mut by_id: BTreeMap<i64, (String, Vec<(String, Option<String>)>)> = BTreeMap::new();
+    // Per key: the parent table, and each (column, referenced column).
+    type Key = (String, Vec<(String, Option<String>)>);
+    let mut by_id: BTreeMap<i64, Key> = BTreeMap::new();
     for r in fks {
         let id: i64 = r.try_get(0).map_err(db_err(&what))?;
         let parent: String = r.try_get(1).map_err(db_err(&what))?;
@@ -997,13 +999,13 @@ pub async fn restore(ctx: &Ctx, src: &Path) -> Result<RestoreReport, BackupError
         .acquire()
         .await
         .map_err(db_err("connecting to the target database"))?;
-    if let Some(v) = applied_version(&mut conn, engine).await? {
-        if v > manifest.schema_version {
-            return Err(BackupError(format!(
-                "the target database's schema version {v} is newer than the backup's ({}): restore into a new, empty database",
-                manifest.schema_version
-            )));
-        }
+    if let Some(v) = applied_version(&mut conn, engine).await?
+        && v > manifest.schema_version
+    {
+        return Err(BackupError(format!(
+            "the target database's schema version {v} is newer than the backup's ({}): restore into a new, empty database",
+            manifest.schema_version
+        )));
     }
     for t in catalogue(&mut conn, engine).await? {
         let sql = format!("SELECT COUNT(*) FROM {}", quote(&t.name));
