@@ -306,6 +306,10 @@ pub struct BookingSetup {
     /// The class the caller's timetable has in the day and periods asked about, if one.
     #[serde(default)]
     pub suggested_class: Option<ClassId>,
+    /// The periods of the day asked about that are over (today's, by [`periods_over`]): the
+    /// form offers them disabled.
+    #[serde(default)]
+    pub over: Vec<i64>,
 }
 
 /// A class the booking form offers.

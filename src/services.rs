@@ -7,6 +7,7 @@
 pub mod aggregates;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod bookings;
 pub mod caller;
 pub mod class_log;
@@ -39,6 +40,8 @@ pub mod testing;
 
 #[cfg(test)]
 mod auth_tests;
+#[cfg(test)]
+mod backup_tests;
 #[cfg(test)]
 mod bookings_props_tests;
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `import schools`, `log verify`. Every
-//! command applies pending migrations first and exits non-zero with a one-line reason.
+//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `import schools`,
+//! `log verify`, `backup`, `restore`, `check`. Every command but the last three applies pending
+//! migrations first; each exits non-zero with a one-line reason.
 
 use crate::config::{
     Cli, Command, Common, HttpConfig, ImportWhat, LogCommand, LogFormat, SeedWhat, ServeArgs,
@@ -49,6 +50,14 @@ pub fn init_logging(format: LogFormat) {
 }
 
 async fn open(common: &Common) -> Result<Ctx, Failure> {
+    let ctx = connect(common).await?;
+    ctx.db.migrate().await?;
+    Ok(ctx)
+}
+
+/// The database (not migrated: `backup` copies it as it is, `restore` migrates only up to the
+/// archive's schema) and the file store.
+async fn connect(common: &Common) -> Result<Ctx, Failure> {
     let url = common.database_url();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&common.data_dir).map_err(|e| {
@@ -59,7 +68,6 @@ async fn open(common: &Common) -> Result<Ctx, Failure> {
         })?;
     }
     let db = Db::connect(&url, 16).await?;
-    db.migrate().await?;
     // Materials' bytes: the data directory's `files/` (content-addressed, see
     // lophoc::services::files), or a bucket; `serve` sets the upload cap from its flags.
     use lophoc::services::files::{DEFAULT_MAX_BYTES, Files, S3Settings};
@@ -95,6 +103,12 @@ fn system_actor() -> Actor {
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     init_logging(cli.common.log_format);
+    match &cli.command {
+        Command::Backup { dest } => return backup(&cli.common, dest).await,
+        Command::Restore { src } => return restore(&cli.common, src).await,
+        Command::Check(args) => return check(&cli.common, args).await,
+        _ => {}
+    }
     let ctx = open(&cli.common).await?;
     match cli.command {
         Command::Migrate => {
@@ -194,6 +208,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             what: LogCommand::Verify { school },
         } => verify_log(&ctx, school.as_deref()).await,
         Command::Serve(args) => serve(ctx, args).await,
+        Command::Backup { .. } | Command::Restore { .. } | Command::Check(_) => Ok(()),
     }
 }
 
@@ -262,6 +277,154 @@ async fn verify_log(ctx: &Ctx, school: Option<&str>) -> Result<(), Failure> {
     }
 }
 
+/// Whether a file can be created in `dir` (or, when it does not exist yet, in the nearest
+/// directory above it that does, where it would be created).
+fn probe_dir(dir: &std::path::Path) -> Result<(), String> {
+    let mut at = dir.to_path_buf();
+    while !at.exists() {
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p.to_path_buf(),
+            _ => {
+                at = std::path::PathBuf::from(".");
+                break;
+            }
+        }
+    }
+    if !at.is_dir() {
+        return Err(format!("{} is not a directory", at.display()));
+    }
+    let probe = at.join(format!(".lophoc-check-{:08x}", rand::random::<u32>()));
+    std::fs::write(&probe, b"").map_err(|e| format!("cannot write in {}: {e}", at.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// The SQLite file a URL names.
+fn sqlite_file(url: &str) -> std::path::PathBuf {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest))
+}
+
+/// `lophoc check`: every problem of the configuration, one line each (nothing when it is
+/// sound). Reaches the database and writes (then removes) a probe file in the data directory;
+/// changes nothing else: it does not migrate, nor create a SQLite file that is not there.
+pub async fn check_problems(common: &Common, args: &ServeArgs) -> Vec<String> {
+    let mut out = common.problems();
+    out.extend(args.problems());
+    if let Err(e) = probe_dir(&common.data_dir) {
+        out.push(format!("the data directory is not writable: {e}"));
+    } else if common
+        .s3_bucket
+        .as_deref()
+        .is_none_or(|b| b.trim().is_empty())
+    {
+        if let Err(e) = probe_dir(&common.data_dir.join("files")) {
+            out.push(format!("the file store is not writable: {e}"));
+        }
+    }
+    let url = common.database_url();
+    let Some(engine) = lophoc::services::Engine::from_url(&url) else {
+        return out;
+    };
+    if engine == lophoc::services::Engine::Sqlite && !sqlite_file(&url).exists() {
+        // Created at the first start, in the directory checked above.
+        return out;
+    }
+    let connected =
+        tokio::time::timeout(std::time::Duration::from_secs(10), Db::connect(&url, 1)).await;
+    match connected {
+        Err(_) => out.push("the database did not answer within 10 s".to_owned()),
+        Ok(Err(e)) => out.push(format!("the database is not reachable: {e}")),
+        Ok(Ok(db)) => match lophoc::services::backup::schema_version(&db).await {
+            Err(e) => out.push(format!("cannot read the database's schema version: {e}")),
+            Ok(Some(v)) if v > lophoc::services::backup::latest_schema_version(engine) => {
+                out.push(format!(
+                    "the database's schema version {v} is newer than this lophoc knows ({}): run the newer lophoc",
+                    lophoc::services::backup::latest_schema_version(engine)
+                ))
+            }
+            Ok(_) => {}
+        },
+    }
+    out
+}
+
+async fn check(common: &Common, args: &ServeArgs) -> Result<(), Failure> {
+    let problems = check_problems(common, args).await;
+    for p in &problems {
+        println!("{p}");
+    }
+    match problems.len() {
+        0 => {
+            println!(
+                "configuration ok: database {}, files {}",
+                lophoc::services::Engine::from_url(&common.database_url())
+                    .map(|e| format!("{e:?}").to_lowercase())
+                    .unwrap_or_default(),
+                if common
+                    .s3_bucket
+                    .as_deref()
+                    .is_some_and(|b| !b.trim().is_empty())
+                {
+                    "in the S3 bucket".to_owned()
+                } else {
+                    format!("in {}", common.data_dir.join("files").display())
+                }
+            );
+            Ok(())
+        }
+        1 => Err(Failure("1 problem in the configuration".into())),
+        n => Err(Failure(format!("{n} problems in the configuration"))),
+    }
+}
+
+async fn backup(common: &Common, dest: &std::path::Path) -> Result<(), Failure> {
+    let ctx = connect(common).await?;
+    let started = std::time::Instant::now();
+    let r = lophoc::services::backup::backup(&ctx, dest).await?;
+    let m = &r.manifest;
+    println!(
+        "backed up {} rows of {} tables and {} stored files{} ({} bytes, schema {}) to {} in {:.1} s",
+        m.total_rows(),
+        m.tables.len(),
+        m.files.blobs.len(),
+        if m.files.included {
+            ""
+        } else {
+            " (listed: they stay in the bucket)"
+        },
+        r.bytes,
+        m.schema_version,
+        dest.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn restore(common: &Common, src: &std::path::Path) -> Result<(), Failure> {
+    let ctx = connect(common).await?;
+    let started = std::time::Instant::now();
+    let r = lophoc::services::backup::restore(&ctx, src).await?;
+    let m = &r.manifest;
+    println!(
+        "restored {} rows of {} tables and {} stored files from {} (taken {}, schema {}, now {}) in {:.1} s",
+        m.total_rows(),
+        m.tables.len(),
+        r.blobs_copied,
+        src.display(),
+        chrono::DateTime::from_timestamp(m.created_at, 0)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default(),
+        m.schema_version,
+        r.schema_version,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn print_accounts(accounts: &[seed::DemoAccount]) {
     println!("demo accounts (password: {}):", seed::DEMO_PASSWORD);
     for a in accounts {
@@ -319,8 +482,13 @@ async fn serve(ctx: Ctx, args: ServeArgs) -> Result<(), Failure> {
             max_body_bytes: crate::config::MAX_BODY_BYTES,
             request_timeout: crate::config::REQUEST_TIMEOUT,
             upload_idle_timeout: crate::config::UPLOAD_IDLE_TIMEOUT,
+            metrics_token: args.metrics_token.clone(),
         }),
     };
+    if args.metrics_token.is_some() {
+        // Counting starts now, not at the first scrape.
+        crate::metrics::install();
+    }
     let app = crate::router(state);
     let release = crate::jobs::spawn_release(ctx_for_jobs, crate::jobs::RELEASE_EVERY);
     println!("Lớp Học is listening on http://{local}");

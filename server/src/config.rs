@@ -121,6 +121,20 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Write a consistent backup of the database and the stored files to a new directory
+    /// (while the server runs). Does not migrate.
+    Backup {
+        /// The directory to create (must not exist, or be empty).
+        dest: PathBuf,
+    },
+    /// Restore a backup into an empty database and file store, then migrate it.
+    Restore {
+        /// The backup's directory.
+        src: PathBuf,
+    },
+    /// Check the configuration (the same flags and environment as `serve`): print one line per
+    /// problem and exit non-zero when there is any. Changes nothing.
+    Check(ServeArgs),
     /// The digital class log (sổ đầu bài).
     Log {
         /// What to do.
@@ -178,6 +192,10 @@ pub struct ServeArgs {
     /// Where the site files (wasm, JS, CSS) are.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// The bearer token a Prometheus scraper sends to `/metrics` (from the environment only: a
+    /// flag would show in `ps`). Unset: no `/metrics` (404).
+    #[arg(skip = std::env::var("LOPHOC_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty()))]
+    pub metrics_token: Option<String>,
 }
 
 /// `lophoc seed …`.
@@ -219,6 +237,122 @@ pub enum ImportWhat {
         /// The CSV file.
         file: PathBuf,
     },
+}
+
+impl Common {
+    /// What is wrong with these settings on their face (no network, no disk): one line each.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(u) = self
+            .database_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            if !(u.starts_with("sqlite:")
+                || u.starts_with("postgres:")
+                || u.starts_with("postgresql:"))
+            {
+                out.push("DATABASE_URL: use sqlite://FILE or postgres://USER@HOST/DB".to_owned());
+            }
+        }
+        if let Some(bucket) = self.s3_bucket.as_deref().filter(|b| !b.trim().is_empty()) {
+            if bucket.trim() != bucket || bucket.contains('/') {
+                out.push(format!("LOPHOC_S3_BUCKET: {bucket:?} is not a bucket name"));
+            }
+            let ep = self.s3_endpoint.trim();
+            if !ep.is_empty() && !(ep.starts_with("https://") || ep.starts_with("http://")) {
+                out.push(format!(
+                    "LOPHOC_S3_ENDPOINT: {ep:?} is not an http:// or https:// URL"
+                ));
+            }
+            if self.s3_access_key.trim().is_empty() {
+                out.push("LOPHOC_S3_ACCESS_KEY is not set (LOPHOC_S3_BUCKET is)".to_owned());
+            }
+            if self.s3_secret_key.trim().is_empty() {
+                out.push("LOPHOC_S3_SECRET_KEY is not set (LOPHOC_S3_BUCKET is)".to_owned());
+            }
+            if self.s3_region.trim().is_empty() {
+                out.push("LOPHOC_S3_REGION is empty".to_owned());
+            }
+        } else if !self.s3_endpoint.trim().is_empty() || !self.s3_access_key.trim().is_empty() {
+            out.push(
+                "LOPHOC_S3_ENDPOINT or LOPHOC_S3_ACCESS_KEY is set but LOPHOC_S3_BUCKET is not: files stay in the data directory"
+                    .to_owned(),
+            );
+        }
+        out
+    }
+}
+
+impl ServeArgs {
+    /// What is wrong with the serving settings on their face: one line each.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.addr.parse::<std::net::SocketAddr>() {
+            Err(_) => out.push(format!(
+                "--addr / LOPHOC_ADDR: {:?} is not HOST:PORT",
+                self.addr
+            )),
+            Ok(a) => {
+                if !a.ip().is_loopback()
+                    && self.secure_cookies == SecureCookies::Auto
+                    && !self.trust_proxy
+                {
+                    out.push(format!(
+                        "listening on {a} with LOPHOC_SECURE_COOKIES=auto and no trusted proxy: session cookies are never marked Secure; behind an HTTPS proxy set LOPHOC_SECURE_COOKIES=on or LOPHOC_TRUST_PROXY=true"
+                    ));
+                }
+            }
+        }
+        if self.max_upload_mb == 0 {
+            out.push("LOPHOC_MAX_UPLOAD_MB is 0: no upload could be stored".to_owned());
+        }
+        if self.trust_proxy {
+            if self.trusted_proxies.is_empty() {
+                out.push(
+                    "LOPHOC_TRUST_PROXY is true but LOPHOC_TRUSTED_PROXIES is empty".to_owned(),
+                );
+            }
+            if let Some(all) = self.trusted_proxies.iter().find(|n| n.prefix == 0) {
+                out.push(format!(
+                    "LOPHOC_TRUSTED_PROXIES contains {}/0: every client could forge X-Forwarded-For (and dodge the login throttle); name the proxies' addresses",
+                    all.addr
+                ));
+            }
+            if self.secure_cookies == SecureCookies::Off {
+                out.push("LOPHOC_SECURE_COOKIES=off behind a trusted proxy: session cookies would be sent over plain HTTP too; use auto or on".to_owned());
+            }
+        } else if self.trusted_proxies != default_trusted_proxies() {
+            out.push("LOPHOC_TRUSTED_PROXIES is set but LOPHOC_TRUST_PROXY is not true: the proxies' headers are ignored".to_owned());
+        }
+        if let Some(t) = &self.metrics_token {
+            if t.chars().count() < crate::metrics::MIN_TOKEN_LEN {
+                out.push(format!(
+                    "LOPHOC_METRICS_TOKEN is {} characters: use at least {} random ones (openssl rand -hex 24)",
+                    t.chars().count(),
+                    crate::metrics::MIN_TOKEN_LEN
+                ));
+            }
+            if t.chars().any(char::is_whitespace) {
+                out.push("LOPHOC_METRICS_TOKEN contains white space".to_owned());
+            }
+        }
+        let pkg = std::path::Path::new(&self.site_root).join("pkg");
+        if !pkg.is_dir() {
+            out.push(format!(
+                "the site files are not in {} (no pkg/): build them (./dev.sh build --release) or set LEPTOS_SITE_ROOT",
+                self.site_root
+            ));
+        }
+        out
+    }
+}
+
+fn default_trusted_proxies() -> Vec<ProxyNet> {
+    vec![
+        "127.0.0.0/8".parse().expect("a network"),
+        "::1".parse().expect("an address"),
+    ]
 }
 
 /// An address or network of a trusted reverse proxy: `10.0.0.5`, `10.1.0.0/16`, `::1`.
@@ -297,6 +431,8 @@ pub struct HttpConfig {
     /// An upload or import is cut off (408) when no byte of its body arrives for this long;
     /// however long the whole body takes while it keeps arriving.
     pub upload_idle_timeout: std::time::Duration,
+    /// The bearer token of `/metrics`; `None`: no metrics (404). See [`crate::metrics`].
+    pub metrics_token: Option<String>,
 }
 
 /// The longest a request other than an upload may take.
@@ -314,12 +450,10 @@ impl Default for HttpConfig {
             max_body_bytes: MAX_BODY_BYTES,
             secure_cookies: SecureCookies::Auto,
             trust_proxy: false,
-            trusted_proxies: vec![
-                "127.0.0.0/8".parse().expect("a network"),
-                "::1".parse().expect("an address"),
-            ],
+            trusted_proxies: default_trusted_proxies(),
             request_timeout: REQUEST_TIMEOUT,
             upload_idle_timeout: UPLOAD_IDLE_TIMEOUT,
+            metrics_token: None,
         }
     }
 }
@@ -344,5 +478,47 @@ mod tests {
         assert!(!v6.contains("fe80::1".parse().unwrap()));
         assert!("10.0.0.0/33".parse::<ProxyNet>().is_err());
         assert!("example.org".parse::<ProxyNet>().is_err());
+    }
+
+    fn parse(args: &[&str]) -> Cli {
+        let mut all = vec!["lophoc"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).unwrap()
+    }
+
+    fn serve_problems(args: &[&str]) -> Vec<String> {
+        let mut all = vec!["check", "--site-root", env!("CARGO_MANIFEST_DIR")];
+        all.extend_from_slice(args);
+        match parse(&all).command {
+            Command::Check(s) => s
+                .problems()
+                .into_iter()
+                .filter(|p| !p.contains("site files"))
+                .collect(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn settings_that_contradict_each_other_are_problems() {
+        assert_eq!(serve_problems(&[]), Vec::<String>::new());
+        assert_eq!(serve_problems(&["--addr", "nowhere"]).len(), 1);
+        let p = serve_problems(&["--addr", "0.0.0.0:3000"]);
+        assert!(p[0].contains("never marked Secure"), "{p:?}");
+        assert!(serve_problems(&["--addr", "0.0.0.0:3000", "--secure-cookies", "on"]).is_empty());
+        let p = serve_problems(&["--trust-proxy", "--trusted-proxies", "0.0.0.0/0"]);
+        assert!(p[0].contains("forge"), "{p:?}");
+        let p = serve_problems(&["--trust-proxy", "--secure-cookies", "off"]);
+        assert!(p[0].contains("plain HTTP"), "{p:?}");
+        let p = serve_problems(&["--trusted-proxies", "10.0.0.5"]);
+        assert!(p[0].contains("ignored"), "{p:?}");
+        assert!(serve_problems(&["--trust-proxy", "--trusted-proxies", "10.0.0.5"]).is_empty());
+
+        let c = parse(&["--s3-bucket", "lophoc", "check"]).common;
+        let p = c.problems();
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].contains("LOPHOC_S3_ACCESS_KEY") && p[1].contains("LOPHOC_S3_SECRET_KEY"));
+        let c = parse(&["--database-url", "mysql://x", "check"]).common;
+        assert_eq!(c.problems().len(), 1);
     }
 }

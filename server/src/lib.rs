@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod jobs;
+pub mod metrics;
 pub mod middleware;
 pub mod state;
 
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::endpoint))
         .route("/sw.js", get(assets::service_worker))
         .merge(pages)
         .layer(axum::Extension(doc))
@@ -141,5 +143,7 @@ pub fn router(state: AppState) -> Router {
             request_id,
             middleware::MakeId::default(),
         ))
+        // Outermost, so a timeout's 503 or a panic's 500 is counted and timed too.
+        .layer(axum::middleware::from_fn(metrics::track_requests))
         .with_state(state)
 }

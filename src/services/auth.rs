@@ -336,6 +336,7 @@ pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
             },
         )
         .await?;
+        metrics::counter!("lophoc_logins_total", "outcome" => "throttled").increment(1);
         return Err(throttled(wait));
     }
     let row: Option<LoginRow> = sqlx::query_as(
@@ -380,6 +381,7 @@ pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
                 },
             )
             .await?;
+            metrics::counter!("lophoc_logins_total", "outcome" => "failed").increment(1);
             return Err(Error::new(ErrorCode::InvalidCredentials));
         }
     };
@@ -406,6 +408,7 @@ pub async fn sign_in(ctx: &Ctx, a: Attempt<'_>) -> Result<SignedIn, Error> {
         },
     )
     .await?;
+    metrics::counter!("lophoc_logins_total", "outcome" => "ok").increment(1);
     Ok(SignedIn {
         user,
         session,

@@ -735,14 +735,19 @@ pub async fn setup(
         .collect();
     let grid = periods::grid(ctx, actor, school).await?;
     let (classes, suggested_class) = class_choices(ctx, actor, school, date, periods).await?;
+    let now = ctx.now();
+    let today = today_at(now);
+    let over =
+        crate::bookings::periods_over(&grid.items, date.unwrap_or(today), today, minutes_now(now));
     Ok(BookingSetup {
         school_id: school,
         devices,
         periods: grid.items,
-        today: today_at(ctx.now()),
+        today,
         me: actor.user_id,
         classes,
         suggested_class,
+        over,
     })
 }
 

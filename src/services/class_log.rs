@@ -986,24 +986,35 @@ pub(crate) fn today_of(ctx: &Ctx) -> NaiveDate {
     today(ctx)
 }
 
-/// A signed entry as the demo seed writes it, straight in the seed's transaction, with its
-/// chain record (so the seeded chains verify).
-pub(crate) struct SeedEntry<'a> {
+/// A signed entry as the demo seed and the benchmark write it, straight in their transaction,
+/// with its chain record (so the seeded chains verify). No checks: not for requests.
+pub struct SeedEntry<'a> {
+    /// The school.
     pub school: SchoolId,
+    /// The class.
     pub class: ClassId,
+    /// The day.
     pub date: NaiveDate,
+    /// The period.
     pub period: i64,
+    /// The teacher, who signs.
     pub teacher: UserId,
+    /// The lesson title.
     pub title: &'a str,
+    /// Tiết PPCT.
     pub ppct: i64,
+    /// The grade.
     pub grade: Grade,
+    /// When signed (unix seconds).
     pub signed_at: i64,
+    /// The signing deadline (unix seconds).
     pub deadline: i64,
+    /// The absentees.
     pub absentees: Vec<Absentee>,
 }
 
 /// Writes a seeded signed entry and its chain record.
-pub(crate) async fn seed_signed(
+pub async fn seed_signed(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     e: SeedEntry<'_>,
 ) -> Result<(), Error> {
@@ -1050,7 +1061,7 @@ pub(crate) async fn seed_signed(
 }
 
 /// Closes a seeded week: the homeroom teacher at `at`, the principal an hour later.
-pub(crate) async fn seed_close(
+pub async fn seed_close(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     school: SchoolId,
     class: ClassId,

@@ -65,6 +65,13 @@ both_engines!(a_booking_for_a_lesson_shows_on_the_lesson, |t| async move {
         .await
         .unwrap();
     assert_eq!((none.classes.len(), none.suggested_class), (0, None));
+    // Tuesday's periods are all ahead; today's (Monday, 07:00 on the fixed clock) too, until
+    // period 1 has ended: then the form offers it as over.
+    assert!(setup.over.is_empty());
+    t.advance(40 * 60);
+    let today = bookings::setup(&t.ctx, &f.maths, None, &[]).await.unwrap();
+    assert_eq!(today.over, [1]);
+    t.advance(-40 * 60);
 
     // Booked through the form with the class: stored with it, and the lesson lists the device.
     let form = BookingForm {

@@ -490,6 +490,7 @@ pub async fn create(
     };
     let (name, content_type) = check_upload(ctx, school, &filename, &staged).await?;
     let (blob, created) = staged.commit().await?;
+    metrics::counter!("lophoc_upload_bytes_total").increment(blob.size);
     let key = search_key(&input, Some(&name));
     let written = async {
         let mut tx = begin_storage_write(ctx, school, blob.size as i64).await?;
@@ -713,6 +714,7 @@ pub async fn replace_file(
     let (name, content_type) =
         check_upload(ctx, m.school_id, &upload.filename, &upload.staged).await?;
     let (blob, created) = upload.staged.commit().await?;
+    metrics::counter!("lophoc_upload_bytes_total").increment(blob.size);
     let now = ctx.now();
     let written = async {
         let mut tx = begin_storage_write(ctx, m.school_id, blob.size as i64).await?;

@@ -295,6 +295,7 @@ pub async fn put(
         false
     };
     tx.commit().await.map_err(internal)?;
+    metrics::counter!("lophoc_roll_calls_taken_total").increment(1);
     // The answer from what was written (no read-back): the new roll call, or the stored one
     // with this submission's entries (the same ones, for a replay).
     let rc = match stored {

@@ -78,17 +78,23 @@ pub(super) fn BookForm(options: BookingSetup, q: BookQuery) -> impl IntoView {
                     .map(|p| {
                         let n = p.number;
                         let on = q.periods.contains(&n);
+                        // A period of today that is over cannot be booked: offered disabled,
+                        // saying so (unless the form already holds it: the service says why).
+                        let over = options.over.contains(&n) && !on;
                         view! {
-                            <label class="check period-check">
+                            <label class="check period-check" class:is-over=over>
                                 <input
                                     type="checkbox"
                                     name="periods[]"
                                     value=n.to_string()
                                     checked=on
+                                    disabled=over
                                 />
                                 <span>
                                     <span class="period-name">{trf("book.period_n", &[("n", n.to_string())])}</span>
-                                    <span class="period-time">{p.starts.to_string()}</span>
+                                    <span class="period-time">
+                                        {if over { tr("book.period_over").to_owned() } else { p.starts.to_string() }}
+                                    </span>
                                 </span>
                             </label>
                         }
