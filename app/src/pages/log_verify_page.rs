@@ -43,25 +43,25 @@ pub fn reference_words(reference: &str) -> String {
         Some((l, id)) => (l, Some(id)),
         None => (reference, None),
     };
-    let words = match lesson.split_once('/') {
-        Some((d, p)) => match parse_date(d) {
-            Some(d) => trf(
-                "log.ref_lesson",
-                &[("date", display_date(d)), ("period", p.to_owned())],
-            ),
-            None => return reference.to_owned(),
+    match (lesson.split_once('/'), id) {
+        (Some((d, p)), id) => match parse_date(d) {
+            Some(d) => {
+                let mut args = vec![("date", display_date(d)), ("period", p.to_owned())];
+                match id {
+                    Some(id) => {
+                        args.push(("id", id.to_owned()));
+                        trf("log.ref_correction", &args)
+                    }
+                    None => trf("log.ref_lesson", &args),
+                }
+            }
+            None => reference.to_owned(),
         },
-        None => match parse_date(lesson) {
+        (None, None) => match parse_date(lesson) {
             Some(d) => trf("log.ref_week", &[("date", display_date(d))]),
-            None => return reference.to_owned(),
+            None => reference.to_owned(),
         },
-    };
-    match id {
-        Some(id) => trf(
-            "log.ref_correction",
-            &[("id", id.to_owned()), ("lesson", words)],
-        ),
-        None => words,
+        (None, Some(_)) => reference.to_owned(),
     }
 }
 

@@ -4,6 +4,10 @@
 //! `lophoc::services::class_log`; the forms answer a plain form with a redirect back to the
 //! page's log section and the keys of [`back`] (what was typed kept on an error).
 
+// A form's server function takes one argument per field (the plain form posts them by name),
+// and `#[server]` generates the browser's copy without the function's own attributes.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::UiError;
 use leptos::prelude::*;
 use lophoc::class_log::{ChainReport, LessonLog, LogWeek, SchoolLogOnTime};
@@ -83,8 +87,6 @@ fn log_input(
 
 /// Writes a lesson's entry from the lesson page's form ("Lưu"), or writes and signs it in one
 /// submission ("Ký": the button sends `sign`). Answers whether it is signed.
-// One argument per form field: the plain form posts them by name.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "write_lesson_log")]
 pub async fn write_lesson_log(
     /// The lesson's class.
@@ -158,8 +160,6 @@ pub async fn write_lesson_log(
 }
 
 /// Files a correction of a signed (or closed) lesson's entry, with a reason.
-// One argument per form field: the plain form posts them by name.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "correct_lesson_log")]
 pub async fn correct_lesson_log(
     /// The lesson's class.
