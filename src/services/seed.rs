@@ -888,11 +888,11 @@ async fn demo_class_log(
     };
     for s in &slots {
         let this = (s.class_id, week_of(s.date));
-        if week.is_some_and(|w| w != this) {
-            if let Some((class, monday, h, p)) = close(week) {
-                let saturday = crate::dates::midnight(monday + chrono::Duration::days(5));
-                seed_close(&mut tx, school, class, monday, h, p, saturday + 10 * 3600).await?;
-            }
+        if week.is_some_and(|w| w != this)
+            && let Some((class, monday, h, p)) = close(week)
+        {
+            let saturday = crate::dates::midnight(monday + chrono::Duration::days(5));
+            seed_close(&mut tx, school, class, monday, h, p, saturday + 10 * 3600).await?;
         }
         week = Some(this);
         let date = s.date.to_string();
