@@ -263,7 +263,7 @@ test('a substitute takes the roll call; a colleague sees that none was taken and
   await page.goto(`/classes/${world.classId}/lessons/${date}/1`);
   await expect(page.getByText(`Dạy thay: ${me.full_name}`)).toBeVisible();
   await mark(page, [[world.names[5], /^Không phép$/]]);
-  await page.getByRole('button', { name: /^Lưu/ }).click();
+  await page.getByRole('button', { name: /^Lưu điểm danh/ }).click();
   await expect(page.getByText('Đã lưu điểm danh.')).toBeVisible();
   await expect(page.getByText(`Vắng không phép (1): ${world.names[5]}`)).toBeVisible();
   await checkA11y(page);

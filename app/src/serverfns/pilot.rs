@@ -401,6 +401,11 @@ pub async fn set_pilot_criteria(
             let Some(key) = CriterionKey::parse(&row.key) else {
                 continue;
             };
+            // An empty threshold that is not required: the criterion is not in force (the
+            // form lists every criterion; the department leaves out those it does not use).
+            if row.threshold.trim().is_empty() && row.required.is_none() {
+                continue;
+            }
             kept.push(i);
             criteria.push(Criterion {
                 key,
