@@ -152,6 +152,16 @@ pub struct PeriodGrid {
     pub release_after_minutes: i64,
 }
 
+impl PeriodGrid {
+    /// When period `period` of `date` starts and ends (unix seconds, school time), if the grid
+    /// has it. The roll call's and the class log's deadlines both start from it.
+    pub fn bounds(&self, date: NaiveDate, period: i64) -> Option<(i64, i64)> {
+        let p = self.items.iter().find(|p| p.number == period)?;
+        let day = crate::dates::midnight(date);
+        Some((day + p.starts.minutes() * 60, day + p.ends.minutes() * 60))
+    }
+}
+
 /// The default number of minutes before an unused booking is released.
 pub const DEFAULT_RELEASE_MINUTES: i64 = 15;
 

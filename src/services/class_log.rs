@@ -17,7 +17,7 @@ use crate::model::Actor;
 use crate::periods::PeriodGrid;
 use crate::roll_calls::Status;
 use crate::services::audit::{self, Action, Record};
-use crate::services::classes::{self, today};
+use crate::services::classes;
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, decode_date, internal};
 use crate::services::lesson_access::may_read;
@@ -159,11 +159,10 @@ impl CheckedLesson {
 /// When the lesson's period starts and ends (unix seconds, school time); the whole day when the
 /// grid lacks the period.
 pub(crate) fn period_bounds(grid: &PeriodGrid, date: NaiveDate, period: i64) -> (i64, i64) {
-    let day = crate::dates::midnight(date);
-    match grid.items.iter().find(|p| p.number == period) {
-        Some(p) => (day + p.starts.minutes() * 60, day + p.ends.minutes() * 60),
-        None => (day, day + 24 * 3600),
-    }
+    grid.bounds(date, period).unwrap_or_else(|| {
+        let day = crate::dates::midnight(date);
+        (day, day + 24 * 3600)
+    })
 }
 
 /// The signing deadline: the period's end plus [`SIGN_GRACE_MINUTES`].
@@ -182,17 +181,7 @@ async fn checked_lesson(
     if !may_read(actor, c.school_id) {
         return Err(Error::not_found());
     }
-    let slot = timetable::lesson(ctx, c.school_id, class, date, period)
-        .await?
-        .ok_or_else(|| {
-            Error::field(
-                "period",
-                Msg::new("roll_call.no_lesson")
-                    .arg("class", &c.name)
-                    .arg("period", period)
-                    .arg("date", crate::dates::display_date(date)),
-            )
-        })?;
+    let slot = timetable::lesson_of(ctx, &c, date, period).await?;
     let grid = periods::load_grid(ctx, c.school_id).await?;
     Ok(CheckedLesson {
         class: c,
@@ -979,11 +968,6 @@ pub(crate) async fn rows_in(
         .map(|r| Ok(((decode_date(&r.date)?, r.period), r)))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(internal)
-}
-
-/// Today, school time (for the week view).
-pub(crate) fn today_of(ctx: &Ctx) -> NaiveDate {
-    today(ctx)
 }
 
 /// A signed entry as the demo seed and the benchmark write it, straight in their transaction,

@@ -37,25 +37,17 @@ pub use reports::{MAX_RANGE_DAYS, check_range, missing, on_time, on_time_by_scho
 
 /// When the lesson's period starts (unix seconds): the earliest plausible capture time.
 fn period_starts(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64) -> i64 {
-    let minutes = grid
-        .items
-        .iter()
-        .find(|p| p.number == period)
-        .map(|p| p.starts.minutes())
-        .unwrap_or(0);
-    crate::dates::midnight(date) + minutes * 60
+    grid.bounds(date, period)
+        .map_or_else(|| crate::dates::midnight(date), |(starts, _)| starts)
 }
 
 /// When a lesson's roll call stops being on time (unix seconds): the end of its period plus
 /// [`ON_TIME_GRACE_MINUTES`], school time; the end of the day when the grid lacks the period.
 fn on_time_until(grid: &crate::periods::PeriodGrid, date: NaiveDate, period: i64) -> i64 {
-    let minutes = grid
-        .items
-        .iter()
-        .find(|p| p.number == period)
-        .map(|p| p.ends.minutes() + ON_TIME_GRACE_MINUTES)
-        .unwrap_or(24 * 60);
-    crate::dates::midnight(date) + minutes * 60
+    grid.bounds(date, period).map_or_else(
+        || crate::dates::midnight(date) + 24 * 3600,
+        |(_, ends)| ends + ON_TIME_GRACE_MINUTES * 60,
+    )
 }
 
 /// The lesson behind a roll-call request, checked: the class readable (else 404), the day not
@@ -77,17 +69,7 @@ async fn checked_lesson(
             Msg::new("roll_call.future").arg("date", crate::dates::display_date(date)),
         ));
     }
-    let slot = timetable::lesson(ctx, c.school_id, class, date, period)
-        .await?
-        .ok_or_else(|| {
-            Error::field(
-                "period",
-                Msg::new("roll_call.no_lesson")
-                    .arg("class", &c.name)
-                    .arg("period", period)
-                    .arg("date", crate::dates::display_date(date)),
-            )
-        })?;
+    let slot = timetable::lesson_of(ctx, &c, date, period).await?;
     Ok((c, slot))
 }
 

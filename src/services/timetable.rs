@@ -237,6 +237,27 @@ pub(crate) async fn lesson(
         .find(|s| s.class_id == class && s.item.period == period))
 }
 
+/// The lesson of a class on a day and period, or the 422 on `period` saying the timetable has
+/// none that day (or the day is a holiday): what the roll call and the class log refuse with.
+pub(crate) async fn lesson_of(
+    ctx: &Ctx,
+    c: &crate::classes::Class,
+    date: NaiveDate,
+    period: i64,
+) -> Result<Slot, Error> {
+    lesson(ctx, c.school_id, c.id, date, period)
+        .await?
+        .ok_or_else(|| {
+            Error::field(
+                "period",
+                Msg::new("roll_call.no_lesson")
+                    .arg("class", &c.name)
+                    .arg("period", period)
+                    .arg("date", crate::dates::display_date(date)),
+            )
+        })
+}
+
 /// A class's timetable in force on a day (today by default), with its versions.
 pub async fn get(
     ctx: &Ctx,

@@ -9,7 +9,6 @@ use crate::class_log::{BreakReason, BrokenChain, ChainReport, RecordKind};
 use crate::error::Error;
 use crate::ids::{ClassId, SchoolId, StudentId, UserId};
 use crate::model::Actor;
-use crate::roll_calls::Status;
 use crate::services::ctx::Ctx;
 use crate::services::db::{decode, internal};
 use serde::Serialize;
@@ -177,16 +176,12 @@ pub(super) fn sign_content_of(e: &EntryRow) -> Result<Option<String>, sqlx::Erro
         grade: e.grade.as_deref(),
         absentees: absentees
             .iter()
-            .map(|a| (a.student_id, status_str(a.status)))
+            .map(|a| (a.student_id, a.status.as_str()))
             .collect(),
         signed_by: by,
         signed_at: at,
         late_minutes: e.late_minutes.unwrap_or(0),
     })))
-}
-
-pub(super) fn status_str(s: Status) -> &'static str {
-    s.as_str()
 }
 
 /// Verifies every class chain of a school (API `GET /api/v1/schools/{id}/log/verify`): the
@@ -201,12 +196,7 @@ pub async fn verify(ctx: &Ctx, actor: &Actor, school: SchoolId) -> Result<ChainR
             Err(Error::not_found())
         };
     }
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM schools WHERE id = $1")
-        .bind(school)
-        .fetch_optional(&ctx.db.pool)
-        .await
-        .map_err(internal)?;
-    let Some(school_name) = name else {
+    let Some(school_name) = school_name(ctx, school).await? else {
         return Err(Error::not_found());
     };
     verify_school(ctx, school, school_name).await

@@ -60,7 +60,7 @@ async fn week_row<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 /// The week asked for: a day `YYYY-MM-DD` (or dd/mm/yyyy) → its Monday; today's week when none.
 fn monday_of(ctx: &Ctx, week: Option<&str>) -> Result<NaiveDate, Error> {
     let day = match week.map(str::trim).filter(|s| !s.is_empty()) {
-        None => super::today_of(ctx),
+        None => classes::today(ctx),
         Some(s) => crate::dates::parse_date(s)
             .ok_or_else(|| Error::field("week", Msg::new("validation.date")))?,
     };
@@ -287,7 +287,7 @@ pub async fn week(
         signed_late: late,
         missing,
         chain_head: chain::head(ctx, class).await?,
-        today: super::today_of(ctx),
+        today: classes::today(ctx),
     })
 }
 
